@@ -1,0 +1,120 @@
+"""The Python API the CLI itself uses: resolve words, build a Query, evaluate, fold a Verdict.
+
+    >>> from scopecheck import check
+    >>> check("NY", "flu shot", credentials=["CMA"]).verdict
+    'prohibited'
+
+A Checker loads and compiles only the jurisdictions it is asked about, and evaluates identical
+normalized queries once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from .compiler import Compiled, compile_plan, to_fact
+from .data import Library
+from .engine import Engine
+from .plan import Plan, build_plan
+from .query import Query
+from .resolve import Resolver
+from .schema import Supervision, SupervisorType
+from .verdict import Verdict, fold
+
+
+class Checker:
+    def __init__(self, data_dir: Path | None = None, *, memo_size: int = 200_000):
+        self.lib = Library(data_dir) if data_dir else Library()
+        self.resolver = Resolver(self.lib)
+        self.engine = Engine()
+        self._plans: dict[str, tuple[Plan, Compiled]] = {}
+        self._memo: dict[tuple[object, ...], Verdict] = {}
+        self._memo_size = memo_size
+
+    def plan(self, code: str) -> tuple[Plan, Compiled]:
+        """Build, compile and register a jurisdiction on first use."""
+        if code not in self._plans:
+            plan = build_plan(self.lib, code)
+            compiled = compile_plan(plan)
+            self.engine.register(compiled)
+            self._plans[code] = (plan, compiled)
+        return self._plans[code]
+
+    def query(
+        self,
+        state: str,
+        task: str,
+        *,
+        credentials: Iterable[str] | None = None,
+        trainings: Iterable[str] | None = None,
+        supervision: Supervision | None = None,
+        supervisor: SupervisorType | None = None,
+        setting: str | None = None,
+        as_of: date | None = None,
+    ) -> Query:
+        """Resolve plain words into a Query; raises UserError naming the field that is wrong."""
+        r = self.resolver
+        return Query(
+            jurisdiction=r.jurisdiction(state),
+            task=r.task(task),
+            task_input=task,
+            credentials=r.credentials(credentials),
+            trainings=r.trainings(trainings),
+            supervision=supervision,
+            supervisor=supervisor,
+            setting=r.setting(setting),
+            as_of=as_of or date.today(),
+        )
+
+    def evaluate(self, query: Query) -> Verdict:
+        key = query.key()
+        cached = self._memo.get(key)
+        if cached is None:
+            plan, compiled = self.plan(query.jurisdiction)
+            hits = self.engine.match(compiled.name, to_fact(query, compiled))
+            cached = fold(self.lib, plan, query, hits)
+            if len(self._memo) >= self._memo_size:
+                self._memo.clear()
+            self._memo[key] = cached
+        if cached.task_input != (query.task_input or query.task):
+            return cached.model_copy(update={"task_input": query.task_input or query.task})
+        return cached
+
+    def check(self, state: str, task: str, **kwargs: object) -> Verdict:
+        return self.evaluate(self.query(state, task, **kwargs))  # type: ignore[arg-type]
+
+
+_default: Checker | None = None
+
+
+def default_checker() -> Checker:
+    global _default
+    if _default is None:
+        _default = Checker()
+    return _default
+
+
+def check(
+    state: str,
+    task: str,
+    *,
+    credentials: Iterable[str] | None = None,
+    trainings: Iterable[str] | None = None,
+    supervision: Supervision | None = None,
+    supervisor: SupervisorType | None = None,
+    setting: str | None = None,
+    as_of: date | None = None,
+) -> Verdict:
+    """One cited verdict: may an MA do `task` in `state`? Words or ids are both accepted."""
+    return default_checker().check(
+        state,
+        task,
+        credentials=credentials,
+        trainings=trainings,
+        supervision=supervision,
+        supervisor=supervisor,
+        setting=setting,
+        as_of=as_of,
+    )

@@ -1,0 +1,277 @@
+"""The command line. Commands are verbs; every user error becomes one line and exit code 2.
+
+Exit codes (like a linter): 0 no prohibited finding; 1 at least one prohibited (with --strict also
+conditional or unknown); 2 bad input or usage. `--debug` keeps real tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import render
+from .api import Checker
+from .errors import UserError
+from .schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES, StateFile
+
+EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
+FAILING = {"prohibited"}
+FAILING_STRICT = {"prohibited", "conditional", "unknown"}
+
+
+class IsoDate(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date (use YYYY-MM-DD, e.g. 2024-07-01)", param, ctx)
+
+
+def exit_code(verdicts: list[str], strict: bool) -> int:
+    failing = FAILING_STRICT if strict else FAILING
+    return EXIT_FINDING if any(v in failing for v in verdicts) else EXIT_OK
+
+
+def checker(ctx: click.Context) -> Checker:
+    obj = ctx.find_root().obj
+    if obj.get("checker") is None:
+        obj["checker"] = Checker(obj.get("data_dir"))
+    return obj["checker"]  # type: ignore[no-any-return]
+
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                      help="text for people, json for machines.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SCOPECHECK_DATA_DIR",
+              help="Use this copy of the data (with rules/ and states/) instead of the bundled one.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@click.version_option(package_name="scopecheck")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
+    """Check US state scope-of-practice law for medical assistants (MAs).
+
+    \b
+    Examples:
+      scopecheck check --state NY --task "flu shot" --credential CMA
+      scopecheck check --state CA --task injection_intramuscular --supervision general
+      scopecheck show CA
+      scopecheck rules validate
+
+    Not legal advice: every verdict cites the law it rests on; confirm with the state board.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["data_dir"] = data_dir
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.option("--state", required=True, help='State code or name: CA, "California", "Calif."')
+@click.option("--task", required=True, help='Task id or plain words: injection_intramuscular, "flu shot", "draw blood".')
+@click.option("--credential", "credentials", multiple=True, metavar="CRED",
+              help="Credential the MA holds (repeatable; the list is then complete). 'none' = holds none. "
+                   "Omitted = unknown.")
+@click.option("--training", "trainings", multiple=True, metavar="TRAINING",
+              help="Training the MA completed (repeatable; same rules as --credential).")
+@click.option("--supervision", type=click.Choice(SUPERVISION_LEVELS),
+              help="none | general (reachable) | direct (on the premises) | personal (in the room). Omitted = unknown.")
+@click.option("--supervisor", type=click.Choice(SUPERVISOR_TYPES), help="Who supervises. Omitted = unknown.")
+@click.option("--setting", help="Where: physician_office, hospital_inpatient, urgent_care, ... (see 'scopecheck tasks --settings').")
+@click.option("--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today).")
+@FORMAT
+@click.option("--strict", is_flag=True, help="Exit 1 also when the verdict is conditional or unknown.")
+@click.pass_context
+def check(ctx: click.Context, state: str, task: str, credentials: tuple[str, ...], trainings: tuple[str, ...],
+          supervision: str | None, supervisor: str | None, setting: str | None, as_of: date | None,
+          fmt: str, strict: bool) -> None:
+    """May a medical assistant do TASK in STATE? A cited verdict.
+
+    \b
+    Examples:
+      scopecheck check --state NY --task "flu shot" --credential CMA_AAMA
+      scopecheck check --state CA --task "flu shot" --supervision direct --supervisor physician \\
+          --training training_injections_10h
+      scopecheck check --state WA --task iv_start --credential MA-C --as-of 2023-01-01 --format json
+    """
+    c = checker(ctx)
+    query = c.query(
+        state, task,
+        credentials=credentials or None,
+        trainings=trainings or None,
+        supervision=supervision,  # type: ignore[arg-type]
+        supervisor=supervisor,  # type: ignore[arg-type]
+        setting=setting,
+        as_of=as_of,
+    )
+    verdict = c.evaluate(query)
+    click.echo(render.to_json(render.verdict_json(verdict)) if fmt == "json" else render.verdict_text(verdict))
+    ctx.exit(exit_code([verdict.verdict], strict))
+
+
+@cli.command()
+@FORMAT
+@click.pass_context
+def states(ctx: click.Context, fmt: str) -> None:
+    """List the jurisdictions, whether each is encoded, its rule count and last-verified date."""
+    lib = checker(ctx).lib
+    encoded = set(lib.encoded_states())
+    rows = []
+    for code, j in sorted(lib.jurisdictions.items()):
+        row: dict[str, Any] = {"code": code, "name": j.name, "encoded": code in encoded}
+        if code in encoded:
+            state = lib.state(code)
+            row.update(rules=len(state.rules), examples=len(state.examples),
+                       last_verified=state.jurisdiction.last_verified.isoformat())
+        rows.append(row)
+    if fmt == "json":
+        click.echo(render.to_json(rows))
+        return
+    for r in rows:
+        detail = f"{r['rules']:3d} rules  {r['examples']:3d} examples  verified {r['last_verified']}" if r["encoded"] else "not encoded yet"
+        click.echo(f"{r['code']}  {r['name']:<22} {detail}")
+
+
+@cli.command()
+@click.option("--settings", "show_settings", is_flag=True, help="List the setting ids instead.")
+@click.option("--credentials", "show_credentials", is_flag=True, help="List the credential ids instead.")
+@FORMAT
+@click.pass_context
+def tasks(ctx: click.Context, show_settings: bool, show_credentials: bool, fmt: str) -> None:
+    """List the task ids with the plain words each one accepts (or settings, credentials)."""
+    lib = checker(ctx).lib
+    entries: list[Any]
+    if show_settings:
+        entries = list(lib.settings.values())
+    elif show_credentials:
+        entries = list(lib.credentials.values())
+    else:
+        entries = list(lib.tasks.values())
+    if fmt == "json":
+        click.echo(render.to_json([e.model_dump(mode="json") for e in entries]))
+        return
+    for e in entries:
+        extra = f"  [{e.group}{', core' if e.core else ''}]" if hasattr(e, "group") else ""
+        click.echo(f"{e.id:<34} {e.name}{extra}")
+        if e.synonyms:
+            click.echo(f"{'':<34}   also: {', '.join(e.synonyms)}")
+
+
+@cli.command()
+@click.argument("state")
+@FORMAT
+@click.pass_context
+def show(ctx: click.Context, state: str, fmt: str) -> None:
+    """Show one state's rules as a readable page with citations, e.g. `scopecheck show CA`."""
+    c = checker(ctx)
+    code = c.resolver.jurisdiction(state, field="STATE")
+    if code not in c.lib.encoded_states():
+        raise UserError(f"STATE: {code} is not encoded yet (see 'scopecheck states')")
+    plan, _ = c.plan(code)
+    if fmt == "json":
+        click.echo(render.to_json(plan.state.model_dump(mode="json")))
+    else:
+        click.echo(render.state_page(c.lib, plan))
+
+
+@cli.group()
+def rules() -> None:
+    """Validate, test and describe the rule files."""
+
+
+@rules.command("validate")
+@click.argument("states", nargs=-1)
+@click.option("--no-examples", is_flag=True, help="Check the files only; do not run their examples.")
+@click.pass_context
+def rules_validate(ctx: click.Context, states: tuple[str, ...], no_examples: bool) -> None:
+    """Check every rule file (or the STATES named): schema, references, overlaps, examples.
+
+    Every defect is printed as FILE:LINE: [KEY] MESSAGE. Exit 2 when there is any.
+    """
+    from .examples import run_examples
+    from .validate import all_defects
+
+    c = checker(ctx)
+    codes = [c.resolver.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    defects = [str(d) for d in all_defects(c.lib, codes)]
+    examples = 0
+    if not defects and not no_examples:
+        for outcome in run_examples(c, codes):
+            examples += 1
+            if outcome.problem:
+                path = c.lib.state_path(outcome.code)
+                defects.append(f"{path}: [examples.{outcome.example.name}] {outcome.problem}")
+    for d in defects:
+        click.echo(d, err=True)
+    if defects:
+        click.echo(f"{len(defects)} defect(s) in {len(codes)} state file(s)", err=True)
+        ctx.exit(EXIT_USAGE)
+    click.echo(f"ok: {len(codes)} state files and the catalogues are valid; {examples} examples pass")
+
+
+@rules.command("test")
+@click.argument("states", nargs=-1)
+@click.option("-v", "--verbose", is_flag=True, help="Print every example, not only failures.")
+@click.pass_context
+def rules_test(ctx: click.Context, states: tuple[str, ...], verbose: bool) -> None:
+    """Run the examples in the state files (query -> expected verdict)."""
+    from .examples import run_examples
+
+    c = checker(ctx)
+    codes = [c.resolver.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    passed = failed = 0
+    for outcome in run_examples(c, codes):
+        if outcome.problem:
+            failed += 1
+            click.echo(f"FAIL {outcome.test_id}: {outcome.problem}")
+        else:
+            passed += 1
+            if verbose:
+                click.echo(f"ok   {outcome.test_id}: {outcome.example.expect}")
+    click.echo(f"{passed} passed, {failed} failed")
+    ctx.exit(EXIT_FINDING if failed else EXIT_OK)
+
+
+@rules.command("schema")
+def rules_schema() -> None:
+    """Print the JSON Schema of a state file, for editors that check TOML as you type."""
+    click.echo(json.dumps(StateFile.model_json_schema(), indent=2))
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"scopecheck: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one place maps user errors to one line and exit code 2."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        code = cli.main(args=args, prog_name="scopecheck", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("scopecheck: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        _fail(exc.format_message().replace("\n", " "))
+    except UserError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        click.echo("scopecheck: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line, unless --debug asks for the traceback
+        if debug:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

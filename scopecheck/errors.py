@@ -1,0 +1,35 @@
+"""The errors a user can cause. The CLI maps every one of them to exit code 2 with one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class UserError(Exception):
+    """Bad input from the user (flag, file, row): reported in one line, never as a traceback."""
+
+
+@dataclass(frozen=True)
+class Defect:
+    """One thing wrong in a data file, located as precisely as we can."""
+
+    path: Path
+    message: str
+    key: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = str(self.path) + (f":{self.line}" if self.line else "")
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}:{key} {self.message}"
+
+
+class RuleFileError(UserError):
+    """One or more defects in the rule files: a wrong rule file must never be half-loaded."""
+
+    def __init__(self, defects: list[Defect]):
+        self.defects = defects
+        first = str(defects[0]) if defects else "invalid rule file"
+        more = f" (and {len(defects) - 1} more defect(s); run 'scopecheck rules validate')" if len(defects) > 1 else ""
+        super().__init__(first + more)

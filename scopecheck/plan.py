@@ -1,0 +1,134 @@
+"""Which rules hold in one jurisdiction: its own rules, the baseline, and its delegation doctrine.
+
+This is the meaning of the data, decided once and shared by the engine's compiler, the verdict
+fold and `scopecheck show`:
+
+* a baseline rule holds for a task unless the state has a permit or forbid rule for that task;
+* a `defer` rule (the state is silent) takes the doctrine's supervision and supervisor types
+  where it names none of its own;
+* the doctrine itself is a `defer` rule, `XX-doctrine`, for each *delegable* task that no state
+  or baseline rule covers on a given date. A high-risk task nothing covers stays `unknown`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Literal
+
+from . import schema
+from .data import Library
+
+Origin = Literal["state", "baseline", "doctrine"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A date range [start, end) and the tasks the doctrine decides within it."""
+
+    start: date | None
+    end: date | None
+    tasks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Effective:
+    """A rule as it holds in one jurisdiction, with its resolved requirements and sources."""
+
+    rule: schema.Rule
+    origin: Origin
+    requires: schema.Requirements
+    sources: tuple[schema.Source, ...]
+    windows: tuple[Window, ...] | None = None  # doctrine only: where it applies, by date
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def applies(self, task: str, on: date) -> bool:
+        if self.windows is not None:
+            return any(
+                task in w.tasks and (w.start is None or w.start <= on) and (w.end is None or on < w.end)
+                for w in self.windows
+            )
+        return task in self.rule.tasks and self.rule.in_effect(on)
+
+
+@dataclass(frozen=True)
+class Plan:
+    code: str
+    state: schema.StateFile
+    rules: tuple[Effective, ...]
+
+    def rule(self, rule_id: str) -> Effective:
+        return self._by_id[rule_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Effective]:
+        return {r.id: r for r in self.rules}
+
+    @property
+    def doctrine_id(self) -> str:
+        return f"{self.code}-doctrine"
+
+
+def _with_doctrine(requires: schema.Requirements, doctrine: schema.Doctrine) -> schema.Requirements:
+    return requires.model_copy(
+        update={
+            "supervision": requires.supervision or doctrine.default_supervision,
+            "supervisors": requires.supervisors or doctrine.supervisors,
+        }
+    )
+
+
+def _breakpoints(rules: list[schema.Rule]) -> list[date | None]:
+    points = {d for r in rules for d in (r.effective_from, r.effective_to) if d is not None}
+    return [None, *sorted(points)]
+
+
+def build_plan(lib: Library, code: str) -> Plan:
+    state = lib.state(code)
+    sources = {s.id: s for s in state.sources}
+    doctrine = state.doctrine
+    out: list[Effective] = []
+    for rule in state.rules:
+        requires = _with_doctrine(rule.requires, doctrine) if rule.effect == "defer" else rule.requires
+        out.append(Effective(rule, "state", requires, tuple(sources[s] for s in rule.sources)))
+
+    decided = {t for r in state.rules if r.effect != "defer" for t in r.tasks}
+    base_sources = {s.id: s for s in lib.baseline.sources}
+    baseline_rules = []
+    for rule in lib.baseline.rules:
+        tasks = tuple(t for t in rule.tasks if t not in decided)
+        if tasks:
+            narrowed = rule.model_copy(update={"tasks": tasks})
+            baseline_rules.append(narrowed)
+            out.append(Effective(narrowed, "baseline", narrowed.requires, tuple(base_sources[s] for s in rule.sources)))
+
+    covering = list(state.rules) + baseline_rules
+    delegable = [t.id for t in lib.tasks_file.model.tasks if t.delegable]
+    points = _breakpoints(covering)
+    windows = []
+    for i, start in enumerate(points):
+        end = points[i + 1] if i + 1 < len(points) else None
+        probe = start or date.min
+        covered = {t for r in covering if r.in_effect(probe) for t in r.tasks}
+        tasks = tuple(t for t in delegable if t not in covered)
+        if tasks:
+            windows.append(Window(start, end, tasks))
+    if windows:
+        all_tasks = tuple(dict.fromkeys(t for w in windows for t in w.tasks))
+        rule = schema.Rule(
+            id=f"{code}-doctrine",
+            tasks=all_tasks,
+            effect="defer",
+            reason=f"{state.jurisdiction.name}'s law names no rule for this task, so its general "
+            f"delegation doctrine applies: {doctrine.text}",
+            sources=doctrine.sources,
+            confidence=doctrine.confidence,
+            source_kind=doctrine.source_kind,
+        )
+        requires = _with_doctrine(schema.Requirements(), doctrine)
+        out.append(Effective(rule, "doctrine", requires, tuple(sources[s] for s in doctrine.sources), tuple(windows)))
+    return Plan(code, state, tuple(out))

@@ -1,0 +1,121 @@
+"""Words to ids: "flu shot" -> immunization, "CMA" -> CMA_AAMA, "Calif." -> CA.
+
+Matching is exact after normalizing case, punctuation and spaces; a task may also be found as the
+longest catalogue phrase inside a longer sentence ("give a flu shot"). Anything else is a
+UserError that names the field and offers close matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from functools import cached_property
+
+from .data import Library
+from .errors import UserError
+
+
+def normalize(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+class Index:
+    """Normalized words -> id for one catalogue."""
+
+    def __init__(self, what: str, entries: Iterable[tuple[str, Iterable[str]]]):
+        self.what = what
+        self.words: dict[str, str] = {}
+        for ident, words in entries:
+            for word in (ident, *words):
+                self.words.setdefault(normalize(word), ident)
+        self.by_length = sorted(self.words, key=len, reverse=True)
+
+    def exact(self, text: str) -> str | None:
+        return self.words.get(normalize(text))
+
+    def contained(self, text: str) -> str | None:
+        """The id of the longest catalogue phrase found as whole words in `text`."""
+        padded = f" {normalize(text)} "
+        for phrase in self.by_length:
+            if f" {phrase} " in padded:
+                return self.words[phrase]
+        return None
+
+    def fail(self, text: str, field: str) -> UserError:
+        close = difflib.get_close_matches(normalize(text), list(self.words), n=4, cutoff=0.6)
+        hint = ""
+        if close:
+            hint = "; did you mean: " + ", ".join(
+                dict.fromkeys(f"{self.words[c]} ({c})" if c != normalize(self.words[c]) else self.words[c] for c in close)
+            )
+        return UserError(f"{field}: unknown {self.what} '{text}'{hint}?" if hint else f"{field}: unknown {self.what} '{text}'")
+
+
+class Resolver:
+    def __init__(self, lib: Library):
+        self.lib = lib
+
+    @cached_property
+    def _jurisdictions(self) -> Index:
+        return Index("state", ((j.code, (j.name, *j.synonyms)) for j in self.lib.jurisdictions.values()))
+
+    @cached_property
+    def _tasks(self) -> Index:
+        return Index("task", ((t.id, (t.name, *t.synonyms)) for t in self.lib.tasks.values()))
+
+    @cached_property
+    def _credentials(self) -> Index:
+        return Index("credential", ((c.id, (c.name, *c.synonyms)) for c in self.lib.credentials.values()))
+
+    @cached_property
+    def _trainings(self) -> Index:
+        return Index("training", ((t.id, (t.name, *t.synonyms)) for t in self.lib.trainings.values()))
+
+    @cached_property
+    def _settings(self) -> Index:
+        return Index("setting", ((s.id, (s.name, *s.synonyms)) for s in self.lib.settings.values()))
+
+    def jurisdiction(self, text: str, field: str = "--state") -> str:
+        code = self._jurisdictions.exact(text)
+        if code is None:
+            raise self._jurisdictions.fail(text, field)
+        return code
+
+    def task(self, text: str, field: str = "--task") -> str:
+        found = self._tasks.exact(text) or self._tasks.contained(text)
+        if found is None:
+            raise self._tasks.fail(text, field)
+        return found
+
+    def credentials(self, words: Iterable[str] | None, field: str = "--credential") -> frozenset[str] | None:
+        return self._set(words, self._credentials, field)
+
+    def trainings(self, words: Iterable[str] | None, field: str = "--training") -> frozenset[str] | None:
+        return self._set(words, self._trainings, field)
+
+    def setting(self, text: str | None, field: str = "--setting") -> str | None:
+        if text is None or not text.strip():
+            return None
+        found = self._settings.exact(text)
+        if found is None:
+            raise self._settings.fail(text, field)
+        return found
+
+    @staticmethod
+    def _set(words: Iterable[str] | None, index: Index, field: str) -> frozenset[str] | None:
+        """None stays unknown; 'none' (alone) is the empty set; otherwise every word must resolve."""
+        if words is None:
+            return None
+        items = [w for w in words if w.strip()]
+        if [normalize(w) for w in items] == ["none"]:
+            return frozenset()
+        out = set()
+        for word in items:
+            if normalize(word) == "none":
+                raise UserError(f"{field}: 'none' cannot be combined with other values")
+            found = index.exact(word)
+            if found is None:
+                raise index.fail(word, field)
+            out.add(found)
+        return frozenset(out)

@@ -1,0 +1,236 @@
+"""The rule-file schema: the single definition of a valid `states/XX.toml` and `rules/*.toml`.
+
+Every model forbids unknown keys (a typo such as `supervison` is an error, not a silently ignored
+field) and is frozen (loaded law is never mutated). Checks that need more than one file (is this
+task id in the catalogue?) live in `validate.py`; checks inside one file live here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Supervision = Literal["none", "general", "direct", "personal"]
+SupervisorType = Literal["physician", "podiatrist", "pa", "np", "rn", "other"]
+Confidence = Literal["high", "medium", "low"]
+SourceKind = Literal["read", "recalled"]
+Effect = Literal["permit", "forbid", "defer"]
+VerdictName = Literal["allowed", "conditional", "prohibited", "unknown"]
+
+#: Supervision levels from weakest to strongest; a requirement of "direct" is met by "personal".
+SUPERVISION_LEVELS: tuple[Supervision, ...] = ("none", "general", "direct", "personal")
+SUPERVISOR_TYPES: tuple[SupervisorType, ...] = ("physician", "podiatrist", "pa", "np", "rn", "other")
+CONFIDENCE_ORDER: tuple[Confidence, ...] = ("low", "medium", "high")
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    """Base of every rule-file model: unknown keys are errors, loaded data is immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- state and baseline files
+
+
+class Source(Strict):
+    """A statute, rule, opinion or board page that rules cite by `id`."""
+
+    id: Id
+    cite: Text
+    url: str | None = None
+    read: bool = Field(description="true when the source text itself was read, false when recalled")
+
+
+class Requirements(Strict):
+    """What must hold for a permitting rule to allow the task. Empty means nothing beyond the rule."""
+
+    credentials: tuple[Id, ...] = Field(default=(), description="any one of these credentials")
+    trainings: tuple[Id, ...] = Field(default=(), description="every one of these trainings")
+    supervision: Supervision | None = Field(default=None, description="at least this level")
+    supervisors: tuple[SupervisorType, ...] = Field(default=(), description="any of these types")
+    settings: tuple[Id, ...] = Field(default=(), description="only in one of these settings")
+
+    def is_empty(self) -> bool:
+        return not (
+            self.credentials or self.trainings or self.supervision or self.supervisors or self.settings
+        )
+
+
+class Rule(Strict):
+    """One provision of law about one or more tasks.
+
+    effect: `permit` allows the task when its requirements are met; `forbid` prohibits it (only in
+    `forbid_in_settings` when that is given); `defer` records that the state was searched and is
+    silent, so its delegation doctrine decides (never better than `conditional`).
+    """
+
+    id: Id
+    tasks: tuple[Id, ...] = Field(min_length=1)
+    effect: Effect
+    reason: Text
+    sources: tuple[Id, ...] = Field(min_length=1)
+    confidence: Confidence
+    source_kind: SourceKind
+    requires: Requirements = Requirements()
+    forbid_in_settings: tuple[Id, ...] = ()
+    effective_from: date | None = None
+    effective_to: date | None = Field(default=None, description="first day the rule no longer holds")
+    obligations: tuple[Text, ...] = Field(
+        default=(), description="duties the query cannot state (orders, charting); shown, not checked"
+    )
+    verification: str = ""
+    last_verified: date | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Rule:
+        if self.effective_from and self.effective_to and self.effective_from >= self.effective_to:
+            raise ValueError(
+                f"effective_from {self.effective_from} must be before effective_to {self.effective_to}"
+            )
+        if self.effect == "forbid" and not self.requires.is_empty():
+            raise ValueError("a forbid rule has no 'requires'; scope it with 'forbid_in_settings'")
+        if self.effect != "forbid" and self.forbid_in_settings:
+            raise ValueError("'forbid_in_settings' belongs only to a forbid rule")
+        if len(set(self.tasks)) != len(self.tasks):
+            raise ValueError("a task is listed twice in 'tasks'")
+        return self
+
+    def in_effect(self, on: date) -> bool:
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on < self.effective_to
+        )
+
+
+class Doctrine(Strict):
+    """The state's general delegation doctrine: what decides a task its law does not name."""
+
+    text: Text
+    default_supervision: Supervision
+    supervisors: tuple[SupervisorType, ...] = ()
+    conditions: tuple[Text, ...] = Field(min_length=1)
+    sources: tuple[Id, ...] = Field(min_length=1)
+    confidence: Confidence
+    source_kind: SourceKind
+
+
+class Example(Strict):
+    """A query and the verdict the data must give; run by the test suite like `opa test`."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    task: Text
+    credentials: tuple[str, ...] | None = None
+    trainings: tuple[str, ...] | None = None
+    supervision: Supervision | None = None
+    supervisor: SupervisorType | None = None
+    setting: Id | None = None
+    as_of: date | None = None
+    expect: VerdictName
+    expect_rules: tuple[Id, ...] | None = Field(
+        default=None, description="when given, exactly the rule ids the verdict must name"
+    )
+    note: str = ""
+
+
+class Jurisdiction(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    last_verified: date
+    ma_defined_in_law: bool
+    registration: Text = Field(description="what the state requires to work as an MA")
+    credentials: tuple[Id, ...] = Field(default=(), description="state credentials it recognizes")
+    title_protection: str = ""
+    continuing_education: str = ""
+    notes: str = ""
+
+
+class StateFile(Strict):
+    """`states/XX.toml`: one jurisdiction's law for medical assistants.
+
+    References (source ids, catalogue ids, rule-id prefixes) are checked in `validate.py`, which
+    can name the line of each one.
+    """
+
+    jurisdiction: Jurisdiction
+    doctrine: Doctrine
+    sources: tuple[Source, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...] = ()
+    examples: tuple[Example, ...] = ()
+
+
+class BaselineFile(Strict):
+    """`rules/baseline.toml`: rules that hold in every state unless its file addresses the task."""
+
+    sources: tuple[Source, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- catalogues
+
+
+class Task(Strict):
+    id: Id
+    name: Text
+    group: Text
+    core: bool = False
+    delegable: bool = Field(
+        description="true: where a state is silent its delegation doctrine decides (conditional); "
+        "false: a high-risk task on which silence is not permission (unknown)"
+    )
+    synonyms: tuple[Text, ...] = ()
+
+
+class Credential(Strict):
+    id: Id
+    name: Text
+    kind: Literal["certification", "registration", "license", "permit"]
+    jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    body: str = ""
+    renewal_months: int | None = Field(default=None, gt=0)
+    ncca_accredited: bool | None = None
+    synonyms: tuple[Text, ...] = ()
+    note: str = ""
+
+
+class Training(Strict):
+    id: Id
+    name: Text
+    jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    hours: int | None = Field(default=None, gt=0)
+    synonyms: tuple[Text, ...] = ()
+
+
+class Setting(Strict):
+    id: Id
+    name: Text
+    synonyms: tuple[Text, ...] = ()
+
+
+class JurisdictionName(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    synonyms: tuple[Text, ...] = ()
+
+
+class TaskCatalogue(Strict):
+    tasks: tuple[Task, ...] = Field(min_length=1)
+
+
+class CredentialCatalogue(Strict):
+    credentials: tuple[Credential, ...] = Field(min_length=1)
+
+
+class TrainingCatalogue(Strict):
+    trainings: tuple[Training, ...] = Field(min_length=1)
+
+
+class SettingCatalogue(Strict):
+    settings: tuple[Setting, ...] = Field(min_length=1)
+
+
+class JurisdictionCatalogue(Strict):
+    jurisdictions: tuple[JurisdictionName, ...] = Field(min_length=1)
