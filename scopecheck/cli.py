@@ -75,25 +75,44 @@ def cli(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+def query_options(f: Any) -> Any:
+    """The facts about the MA, shared by `check` and `compare`."""
+    options = [
+        click.option("--credential", "credentials", multiple=True, metavar="CRED",
+                     help="Credential the MA holds (repeatable; the list is then complete). 'none' = holds none. "
+                          "Omitted = unknown."),
+        click.option("--training", "trainings", multiple=True, metavar="TRAINING",
+                     help="Training the MA completed (repeatable; same rules as --credential)."),
+        click.option("--supervision", type=click.Choice(SUPERVISION_LEVELS),
+                     help="none | general (reachable) | direct (on the premises) | personal (in the room). "
+                          "Omitted = unknown."),
+        click.option("--supervisor", type=click.Choice(SUPERVISOR_TYPES), help="Who supervises. Omitted = unknown."),
+        click.option("--setting", help="Where: physician_office, hospital_inpatient, urgent_care, ... "
+                                       "(see 'scopecheck tasks --settings')."),
+        click.option("--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today)."),
+        click.option("--strict", is_flag=True, help="Exit 1 also when a verdict is conditional or unknown."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def facts(credentials: tuple[str, ...], trainings: tuple[str, ...], supervision: str | None,
+          supervisor: str | None, setting: str | None, as_of: date | None) -> dict[str, Any]:
+    """Command-line facts as Checker.query keywords: an option not given stays unknown (None)."""
+    return {"credentials": credentials or None, "trainings": trainings or None, "supervision": supervision,
+            "supervisor": supervisor, "setting": setting, "as_of": as_of}
+
+
 @cli.command()
 @click.option("--state", required=True, help='State code or name: CA, "California", "Calif."')
 @click.option("--task", required=True, help='Task id or plain words: injection_intramuscular, "flu shot", "draw blood".')
-@click.option("--credential", "credentials", multiple=True, metavar="CRED",
-              help="Credential the MA holds (repeatable; the list is then complete). 'none' = holds none. "
-                   "Omitted = unknown.")
-@click.option("--training", "trainings", multiple=True, metavar="TRAINING",
-              help="Training the MA completed (repeatable; same rules as --credential).")
-@click.option("--supervision", type=click.Choice(SUPERVISION_LEVELS),
-              help="none | general (reachable) | direct (on the premises) | personal (in the room). Omitted = unknown.")
-@click.option("--supervisor", type=click.Choice(SUPERVISOR_TYPES), help="Who supervises. Omitted = unknown.")
-@click.option("--setting", help="Where: physician_office, hospital_inpatient, urgent_care, ... (see 'scopecheck tasks --settings').")
-@click.option("--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today).")
+@query_options
 @FORMAT
-@click.option("--strict", is_flag=True, help="Exit 1 also when the verdict is conditional or unknown.")
 @click.pass_context
 def check(ctx: click.Context, state: str, task: str, credentials: tuple[str, ...], trainings: tuple[str, ...],
           supervision: str | None, supervisor: str | None, setting: str | None, as_of: date | None,
-          fmt: str, strict: bool) -> None:
+          strict: bool, fmt: str) -> None:
     """May a medical assistant do TASK in STATE? A cited verdict.
 
     \b
@@ -104,16 +123,7 @@ def check(ctx: click.Context, state: str, task: str, credentials: tuple[str, ...
       scopecheck check --state WA --task iv_start --credential MA-C --as-of 2023-01-01 --format json
     """
     c = checker(ctx)
-    query = c.query(
-        state, task,
-        credentials=credentials or None,
-        trainings=trainings or None,
-        supervision=supervision,  # type: ignore[arg-type]
-        supervisor=supervisor,  # type: ignore[arg-type]
-        setting=setting,
-        as_of=as_of,
-    )
-    verdict = c.evaluate(query)
+    verdict = c.evaluate(c.query(state, task, **facts(credentials, trainings, supervision, supervisor, setting, as_of)))
     click.echo(render.to_json(render.verdict_json(verdict)) if fmt == "json" else render.verdict_text(verdict))
     ctx.exit(exit_code([verdict.verdict], strict))
 
@@ -183,6 +193,41 @@ def show(ctx: click.Context, state: str, fmt: str) -> None:
         click.echo(render.state_page(c.lib, plan))
 
 
+@cli.command()
+@click.option("--task", required=True, help='Task id or plain words, e.g. injection_intramuscular or "flu shot".')
+@click.option("--states", "state_list", metavar="CODES", help="Comma-separated jurisdictions (default: all encoded).")
+@query_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.pass_context
+def compare(ctx: click.Context, task: str, state_list: str | None, credentials: tuple[str, ...],
+            trainings: tuple[str, ...], supervision: str | None, supervisor: str | None, setting: str | None,
+            as_of: date | None, strict: bool, fmt: str) -> None:
+    """One task across jurisdictions: one line each with verdict, key point and citation.
+
+    \b
+    Examples:
+      scopecheck compare --task injection_intramuscular
+      scopecheck compare --task "flu shot" --credential CMA --states CA,NY,WA --format csv
+    """
+    from .reports import compare_rows, compare_text
+
+    c = checker(ctx)
+    codes = ([c.resolver.jurisdiction(s.strip(), field="--states") for s in state_list.split(",") if s.strip()]
+             if state_list else c.lib.encoded_states())
+    missing = [code for code in codes if code not in c.lib.encoded_states()]
+    if missing:
+        raise UserError(f"--states: not encoded yet: {', '.join(missing)}")
+    known = facts(credentials, trainings, supervision, supervisor, setting, as_of)
+    verdicts = [c.evaluate(c.query(code, task, **known)) for code in codes]
+    if fmt == "json":
+        click.echo(render.to_json(compare_rows(verdicts)))
+    elif fmt == "csv":
+        click.echo(render.to_csv(compare_rows(verdicts)), nl=False)
+    else:
+        click.echo(compare_text(verdicts))
+    ctx.exit(exit_code([v.verdict for v in verdicts], strict))
+
+
 @cli.group()
 def rules() -> None:
     """Validate, test and describe the rule files."""
@@ -239,6 +284,26 @@ def rules_test(ctx: click.Context, states: tuple[str, ...], verbose: bool) -> No
                 click.echo(f"ok   {outcome.test_id}: {outcome.example.expect}")
     click.echo(f"{passed} passed, {failed} failed")
     ctx.exit(EXIT_FINDING if failed else EXIT_OK)
+
+
+@rules.command("coverage")
+@click.option("--all-tasks", is_flag=True, help="Every catalogue task, not only the 23 core tasks.")
+@click.option("--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.pass_context
+def rules_coverage(ctx: click.Context, all_tasks: bool, as_of: date | None, fmt: str) -> None:
+    """The jurisdictions x tasks matrix of verdicts and confidence, with totals."""
+    from .reports import coverage, coverage_rows, coverage_text
+
+    c = checker(ctx)
+    tasks = [t.id for t in c.lib.tasks.values() if all_tasks or t.core]
+    report = coverage(c, c.lib.encoded_states(), tasks, as_of or date.today())
+    if fmt == "json":
+        click.echo(render.to_json(report.to_json()))
+    elif fmt == "csv":
+        click.echo(render.to_csv(coverage_rows(report)), nl=False)
+    else:
+        click.echo(coverage_text(report))
 
 
 @rules.command("schema")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import textwrap
 from typing import Any
@@ -56,6 +58,17 @@ def verdict_text(v: Verdict) -> str:
         v.disclaimer,
     ]
     return "\n".join(lines)
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV; lists are joined with ';' (the batch convention)."""
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    return out.getvalue()
 
 
 def to_json(data: Any) -> str:
