@@ -6,6 +6,7 @@ conditional or unknown); 2 bad input or usage. `--debug` keeps real tracebacks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from datetime import date
@@ -226,6 +227,62 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
     else:
         click.echo(compare_text(verdicts))
     ctx.exit(exit_code([v.verdict for v in verdicts], strict))
+
+
+@cli.command()
+@click.argument("source", metavar="IN", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
+              show_default=True, help="Where to write (written atomically); '-' is stdout.")
+@click.option("--input-format", type=click.Choice(["csv", "jsonl"]), help="Default: from IN's extension (stdin: csv).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Output format. Default: the input's.")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes. Default: 1 for small inputs, else the core count.")
+@click.option("--as-of", "as_of", type=IsoDate(), help="Date for rows without an as_of column value (default: today).")
+@click.option("--strict", is_flag=True, help="Exit 1 also when a row is conditional, unknown or an error.")
+@click.pass_context
+def batch(ctx: click.Context, source: Path, output: Path, input_format: str | None, fmt: str | None,
+          jobs: int | None, as_of: date | None, strict: bool) -> None:
+    """Check every row of a CSV or JSONL file; every input row gets an output row.
+
+    \b
+    Columns: state, task (required); id, credentials, trainings (';'-separated, 'none' allowed,
+    empty = unknown), supervision, supervisor, setting, as_of (optional). Other columns pass
+    through untouched. Added: verdict, reasons, conditions, citations, rules, confidence.
+    A row that cannot be checked gets verdict 'error' and the reason; no row is ever dropped.
+
+    \b
+    Examples:
+      scopecheck batch roster.csv -o checked.csv
+      scopecheck batch duties.jsonl --jobs 2 > checked.jsonl
+      cat roster.csv | scopecheck batch - --format jsonl
+    """
+    from . import batch as batch_mod
+    from .batch_io import CsvWriter, JsonlWriter, atomic_text, csv_rows, jsonl_rows
+
+    c = checker(ctx)
+    in_fmt = input_format or ("jsonl" if source.suffix.lower() in (".jsonl", ".ndjson") else "csv")
+    out_fmt = fmt or in_fmt
+    name = "stdin" if str(source) == "-" else str(source)
+    try:
+        stream = (click.get_text_stream("stdin", encoding="utf-8-sig", errors="surrogateescape") if str(source) == "-"
+                  else open(source, encoding="utf-8-sig", errors="surrogateescape", newline=""))
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read: {exc.strerror}") from None
+    size = None if str(source) == "-" else source.stat().st_size
+    with stream, contextlib.ExitStack() as stack:
+        if in_fmt == "csv":
+            header, rows = csv_rows(stream, name)
+        else:
+            header, rows = [], jsonl_rows(stream, name)
+        out = (stack.enter_context(atomic_text(output)) if str(output) != "-"
+               else click.get_text_stream("stdout", errors="surrogateescape"))
+        writer = CsvWriter(out, header) if out_fmt == "csv" else JsonlWriter(out)
+        progress = batch_mod.Progress(sys.stderr, sys.stderr.isatty())
+        summary = batch_mod.run(rows, writer.write, checker=c, data_dir=ctx.find_root().obj.get("data_dir"),
+                                jobs=jobs or batch_mod.default_jobs(size), default_as_of=as_of or date.today(),
+                                progress=progress)
+    click.echo(summary.line(), err=True)
+    failing = {"prohibited", "conditional", "unknown", "error"} if strict else {"prohibited"}
+    ctx.exit(EXIT_FINDING if any(summary.verdicts.get(v) for v in failing) else EXIT_OK)
 
 
 @cli.group()

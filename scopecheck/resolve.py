@@ -46,8 +46,11 @@ class Index:
         close = difflib.get_close_matches(normalize(text), list(self.words), n=4, cutoff=0.6)
         hint = ""
         if close:
+            first_phrase: dict[str, str] = {}
+            for phrase in close:
+                first_phrase.setdefault(self.words[phrase], phrase)
             hint = "; did you mean: " + ", ".join(
-                dict.fromkeys(f"{self.words[c]} ({c})" if c != normalize(self.words[c]) else self.words[c] for c in close)
+                f"{ident} ({phrase})" if phrase != normalize(ident) else ident for ident, phrase in first_phrase.items()
             )
         return UserError(f"{field}: unknown {self.what} '{text}'{hint}?" if hint else f"{field}: unknown {self.what} '{text}'")
 

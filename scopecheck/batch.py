@@ -1,0 +1,220 @@
+"""`scopecheck batch`: check many rows, streaming, memoized, optionally in several processes.
+
+Rows are read, checked and written in chunks, so memory does not grow with the input. Identical
+normalized questions are evaluated once (Checker's memo). With --jobs N, each worker process builds
+its own Checker (a durable_rules Host cannot be pickled); chunks come back in input order, and
+no more than a few chunks are in flight, so a huge input never piles up in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from .api import Checker
+from .batch_io import Row
+from .errors import UserError
+from .schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+
+CHUNK = 2_000
+PARALLEL_MIN_BYTES = 8_000_000  # below this, starting processes costs more than it saves
+
+
+def _split(value: Any) -> list[str] | None:
+    """A `;`-separated cell or a JSON list; empty means unknown (None)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    text = str(value).strip()
+    if not text:
+        return None
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class RowChecker:
+    """Turns one input row into output columns; every failure becomes an `error` row."""
+
+    def __init__(self, checker: Checker, default_as_of: date):
+        self.checker = checker
+        self.default_as_of = default_as_of
+
+    def query_for(self, values: dict[str, Any]) -> Any:
+        r = self.checker.resolver
+        state, task = _text(values.get("state")), _text(values.get("task"))
+        if state is None:
+            raise UserError("state: empty")
+        if task is None:
+            raise UserError("task: empty")
+        supervision = _text(values.get("supervision"))
+        if supervision is not None and supervision.lower() not in SUPERVISION_LEVELS:
+            raise UserError(f"supervision: '{supervision}' is not one of {', '.join(SUPERVISION_LEVELS)}")
+        supervisor = _text(values.get("supervisor"))
+        if supervisor is not None and supervisor.lower() not in SUPERVISOR_TYPES:
+            raise UserError(f"supervisor: '{supervisor}' is not one of {', '.join(SUPERVISOR_TYPES)}")
+        raw_date = _text(values.get("as_of"))
+        try:
+            as_of = date.fromisoformat(raw_date) if raw_date else self.default_as_of
+        except ValueError:
+            raise UserError(f"as_of: '{raw_date}' is not a date (YYYY-MM-DD)") from None
+        from .query import Query
+
+        code = r.jurisdiction(state, field="state")
+        if code not in self.checker.lib.encoded_states():
+            raise UserError(f"state: {code} is not encoded yet")
+        return Query(
+            jurisdiction=code,
+            task=r.task(task, field="task"),
+            task_input=task,
+            credentials=r.credentials(_split(values.get("credentials")), field="credentials"),
+            trainings=r.trainings(_split(values.get("trainings")), field="trainings"),
+            supervision=supervision.lower() if supervision else None,  # type: ignore[arg-type]
+            supervisor=supervisor.lower() if supervisor else None,  # type: ignore[arg-type]
+            setting=r.setting(_text(values.get("setting")), field="setting"),
+            as_of=as_of,
+        )
+
+    def check(self, row: Row) -> dict[str, Any]:
+        if row.error:
+            return error_columns(f"line {row.line}: {row.error}")
+        try:
+            verdict = self.checker.evaluate(self.query_for(row.values))
+        except UserError as exc:
+            return error_columns(f"line {row.line}: {exc}")
+        return {
+            "verdict": verdict.verdict,
+            "reasons": verdict.reasons,
+            "conditions": verdict.conditions,
+            "citations": [c.cite + (f" <{c.url}>" if c.url else "") for c in verdict.citations],
+            "rules": verdict.rules,
+            "confidence": verdict.confidence,
+        }
+
+
+def error_columns(message: str) -> dict[str, Any]:
+    return {"verdict": "error", "reasons": [message], "conditions": [], "citations": [], "rules": [], "confidence": ""}
+
+
+# ---- worker processes: one Checker each, built once
+
+_worker: RowChecker | None = None
+
+
+def _init_worker(data_dir: Path | None, default_as_of: date) -> None:
+    global _worker
+    _worker = RowChecker(Checker(data_dir), default_as_of)
+
+
+def _check_chunk(rows: list[Row]) -> list[dict[str, Any]]:
+    assert _worker is not None
+    return [_worker.check(r) for r in rows]
+
+
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        rate = self.rows / self.seconds if self.seconds > 0 else 0.0
+        counts = ", ".join(f"{k} {self.verdicts.get(k, 0)}" for k in ("allowed", "conditional", "prohibited", "unknown", "error"))
+        return f"{self.rows} rows: {counts}; {self.seconds:.2f} s, {rate:,.0f} rows/s"
+
+
+class Progress:
+    """A one-line progress display on a terminal; silent on a pipe or a file."""
+
+    def __init__(self, stream: IO[str], enabled: bool):
+        self.stream = stream
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def update(self, rows: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last >= 0.25:
+            self.last = now
+            rate = rows / max(now - self.start, 1e-9)
+            self.stream.write(f"\r{rows:,} rows checked ({rate:,.0f} rows/s)")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def default_jobs(input_size: int | None) -> int:
+    if input_size is None or input_size < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
+def run(
+    rows: Iterator[Row],
+    write: Callable[[dict[str, Any]], None],
+    *,
+    checker: Checker,
+    data_dir: Path | None,
+    jobs: int,
+    default_as_of: date,
+    progress: Progress,
+) -> Summary:
+    """Check every row and write it, in input order, with its output columns added."""
+    summary = Summary()
+    started = time.monotonic()
+
+    def emit(chunk: list[Row], results: list[dict[str, Any]]) -> None:
+        for row, result in zip(chunk, results):
+            write({**row.values, **result})
+            summary.verdicts[result["verdict"]] += 1
+        summary.rows += len(chunk)
+        progress.update(summary.rows)
+
+    if jobs <= 1:
+        local = RowChecker(checker, default_as_of)
+        for chunk in _chunks(rows, CHUNK):
+            emit(chunk, [local.check(r) for r in chunk])
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(data_dir, default_as_of)) as pool:
+            in_flight: deque[tuple[list[Row], Future[list[dict[str, Any]]]]] = deque()
+            for chunk in _chunks(rows, CHUNK):
+                in_flight.append((chunk, pool.submit(_check_chunk, chunk)))
+                if len(in_flight) >= 2 * jobs:
+                    done_chunk, future = in_flight.popleft()
+                    emit(done_chunk, future.result())
+            while in_flight:
+                done_chunk, future = in_flight.popleft()
+                emit(done_chunk, future.result())
+    summary.seconds = time.monotonic() - started
+    progress.done()
+    return summary
+

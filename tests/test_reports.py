@@ -1,0 +1,77 @@
+"""Coverage and compare over all jurisdictions: the done-when of the all-states work."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from test_cli import run
+
+from scopecheck.api import Checker
+from scopecheck.reports import coverage
+
+
+def test_every_core_task_answers_with_a_citation_in_every_jurisdiction(checker: Checker) -> None:
+    codes = checker.lib.encoded_states()
+    assert len(codes) == 51
+    core = [t.id for t in checker.lib.tasks.values() if t.core]
+    report = coverage(checker, codes, core, date(2026, 11, 26))
+    gaps = [(code, t) for code, row in report.cells.items() for t, v in row.items() if v.verdict == "unknown"]
+    assert gaps == []
+    uncited = [(code, t) for code, row in report.cells.items() for t, v in row.items() if not v.citations]
+    assert uncited == []
+
+
+def test_xray_names_a_credential_requirement_where_the_state_licenses_operators(checker: Checker) -> None:
+    """With no credential stated, x-ray is never plainly allowed where the rule names a permit."""
+    for code in checker.lib.encoded_states():
+        plan, _ = checker.plan(code)
+        permits = [r for r in plan.rules if "xray_operation" in r.rule.tasks and r.rule.effect == "permit"]
+        for p in permits:
+            if p.requires.credentials:
+                v = checker.evaluate(checker.query(code, "xray_operation", credentials=["none"]))
+                assert v.verdict == "prohibited", code
+
+
+def test_compare_im_injection_prints_51_cited_lines_with_ny_and_ct_prohibited() -> None:
+    code, out, _ = run("compare", "--task", "injection_intramuscular", "--format", "json")
+    rows = json.loads(out)
+    assert len(rows) == 51 and all(r["citation"] for r in rows)
+    by_state = {r["jurisdiction"]: r["verdict"] for r in rows}
+    assert by_state["NY"] == "prohibited" and by_state["CT"] == "prohibited"
+    assert code == 1
+    code, text, _ = run("compare", "--task", "injection_intramuscular")
+    assert len([line for line in text.splitlines() if line[:2].isupper() and "[" in line]) == 51
+
+
+def test_compare_csv_and_subset() -> None:
+    code, out, _ = run("compare", "--task", "flu shot", "--credential", "CMA", "--states", "CA,NY", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["jurisdiction"] for r in rows] == ["CA", "NY"]
+    assert rows[1]["verdict"] == "prohibited"
+
+
+def test_coverage_formats() -> None:
+    code, out, _ = run("rules", "coverage", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and len(data["jurisdictions"]) == 51 and len(data["tasks"]) == 23
+    assert data["totals"]["verdicts"].get("unknown", 0) == 0
+    assert set(data["totals"]["rules_by_confidence"]) <= {"high", "medium", "low"}
+    code, out, _ = run("rules", "coverage", "--format", "csv")
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 51 * 23
+    code, out, _ = run("rules", "coverage")
+    assert "Oldest last-verified date" in out
+
+
+def test_dated_changes_give_different_answers_before_and_after(checker: Checker) -> None:
+    def verdict(state: str, task: str, on: str, **facts: object) -> str:
+        return checker.evaluate(checker.query(state, task, as_of=date.fromisoformat(on), **facts)).verdict  # type: ignore[arg-type]
+
+    assert verdict("SD", "injection_intramuscular", "2020-06-01", credentials=["CMA_AAMA"]) != verdict(
+        "SD", "injection_intramuscular", "2022-01-01", credentials=["CMA_AAMA"])
+    assert verdict("CT", "immunization", "2022-09-30") == "prohibited"
+    assert verdict("CT", "immunization", "2022-10-01") != "prohibited"
+    assert verdict("WA", "iv_start", "2023-01-01", credentials=["WA_MA_C"]) == "prohibited"
+    assert verdict("WA", "iv_start", "2024-01-01", credentials=["WA_MA_C"]) != "prohibited"
