@@ -68,8 +68,25 @@ class Checker:
             as_of=as_of or date.today(),
         )
 
+    def normalized_key(self, query: Query) -> tuple[object, ...]:
+        """Questions with equal keys get equal verdicts: the same jurisdiction, task and stretch of
+        dates, and the same values of the facts that any rule on the task tests."""
+        plan, _ = self.plan(query.jurisdiction)
+        rel = plan.relevance(query.task)
+        return (
+            query.jurisdiction,
+            query.task,
+            plan.window(query.as_of),
+            None if query.credentials is None else query.credentials & rel.credentials,
+            None if query.trainings is None else query.trainings & rel.trainings,
+            query.supervision if rel.supervision else None,
+            query.supervisor if rel.supervisor else None,
+            query.setting if rel.setting else None,
+        )
+
     def evaluate(self, query: Query) -> Verdict:
-        key = query.key()
+        """The verdict for a query; identical normalized queries are evaluated once."""
+        key = self.normalized_key(query)
         cached = self._memo.get(key)
         if cached is None:
             plan, compiled = self.plan(query.jurisdiction)
@@ -78,8 +95,9 @@ class Checker:
             if len(self._memo) >= self._memo_size:
                 self._memo.clear()
             self._memo[key] = cached
-        if cached.task_input != (query.task_input or query.task):
-            return cached.model_copy(update={"task_input": query.task_input or query.task})
+        asked = query.task_input or query.task
+        if cached.task_input != asked or cached.as_of != query.as_of:
+            return cached.model_copy(update={"task_input": asked, "as_of": query.as_of})
         return cached
 
     def check(self, state: str, task: str, **kwargs: object) -> Verdict:

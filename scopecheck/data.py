@@ -125,7 +125,11 @@ class Library:
 
     def encoded_states(self) -> list[str]:
         """Codes of the jurisdictions that have a rule file, sorted."""
-        return sorted(p.stem for p in (self.root / "states").glob("*.toml"))
+        return list(self._encoded)
+
+    @cached_property
+    def _encoded(self) -> tuple[str, ...]:
+        return tuple(sorted(p.stem for p in (self.root / "states").glob("*.toml")))
 
     def state_file(self, code: str) -> Loaded[schema.StateFile]:
         """Load, validate and cross-check one state's file; any defect fails the load loudly."""

@@ -5,13 +5,15 @@ fold and `scopecheck show`:
 
 * a baseline rule holds for a task unless the state has a permit or forbid rule for that task;
 * a `defer` rule (the state is silent) takes the doctrine's supervision and supervisor types
-  where it names none of its own;
+  where it names none of its own; when the doctrine is of low confidence those inherited defaults
+  are guidance: a stated fact that falls short of them is a condition to confirm, not a prohibition;
 * the doctrine itself is a `defer` rule, `XX-doctrine`, for each *delegable* task that no state
   or baseline rule covers on a given date. A high-risk task nothing covers stays `unknown`.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -41,6 +43,7 @@ class Effective:
     requires: schema.Requirements
     sources: tuple[schema.Source, ...]
     windows: tuple[Window, ...] | None = None  # doctrine only: where it applies, by date
+    inherited: frozenset[str] = frozenset()  # checks taken from the doctrine's defaults (guidance)
 
     @property
     def id(self) -> str:
@@ -72,6 +75,57 @@ class Plan:
     def doctrine_id(self) -> str:
         return f"{self.code}-doctrine"
 
+    @cached_property
+    def _breakpoints(self) -> list[date]:
+        points = {d for r in self.rules for d in (r.rule.effective_from, r.rule.effective_to) if d}
+        points |= {d for r in self.rules for w in r.windows or () for d in (w.start, w.end) if d}
+        return sorted(points)
+
+    def window(self, on: date) -> int:
+        """Which stretch between effective dates `on` falls in: equal windows, equal law."""
+        return bisect.bisect_right(self._breakpoints, on)
+
+    def relevance(self, task: str) -> Relevance:
+        """The facts that can change a verdict on `task` here; a query's other facts are ignored."""
+        found = self._relevance.get(task)
+        if found is None:
+            rules = [r for r in self.rules if task in r.rule.tasks or any(task in w.tasks for w in r.windows or ())]
+            found = Relevance(
+                credentials=frozenset(c for r in rules for c in r.requires.credentials),
+                trainings=frozenset(t for r in rules for t in r.requires.trainings),
+                supervision=any(r.requires.supervision for r in rules),
+                supervisor=any(r.requires.supervisors for r in rules),
+                setting=any(r.requires.settings or r.rule.forbid_in_settings for r in rules),
+            )
+            self._relevance[task] = found
+        return found
+
+    @cached_property
+    def _relevance(self) -> dict[str, Relevance]:
+        return {}
+
+
+@dataclass(frozen=True)
+class Relevance:
+    credentials: frozenset[str]
+    trainings: frozenset[str]
+    supervision: bool
+    supervisor: bool
+    setting: bool
+
+
+def _inherited(requires: schema.Requirements, doctrine: schema.Doctrine) -> frozenset[str]:
+    """The checks a defer rule takes from a low-confidence doctrine's defaults rather than stating
+    itself: guidance, too weak to prohibit on. A medium or high-confidence doctrine binds."""
+    if doctrine.confidence != "low":
+        return frozenset()
+    out = set()
+    if not requires.supervision and doctrine.default_supervision:
+        out.add("supervision")
+    if not requires.supervisors and doctrine.supervisors:
+        out.add("supervisor")
+    return frozenset(out)
+
 
 def _with_doctrine(requires: schema.Requirements, doctrine: schema.Doctrine) -> schema.Requirements:
     return requires.model_copy(
@@ -93,8 +147,12 @@ def build_plan(lib: Library, code: str) -> Plan:
     doctrine = state.doctrine
     out: list[Effective] = []
     for rule in state.rules:
-        requires = _with_doctrine(rule.requires, doctrine) if rule.effect == "defer" else rule.requires
-        out.append(Effective(rule, "state", requires, tuple(sources[s] for s in rule.sources)))
+        if rule.effect == "defer":
+            out.append(Effective(rule, "state", _with_doctrine(rule.requires, doctrine),
+                                 tuple(sources[s] for s in rule.sources),
+                                 inherited=_inherited(rule.requires, doctrine)))
+        else:
+            out.append(Effective(rule, "state", rule.requires, tuple(sources[s] for s in rule.sources)))
 
     decided = {t for r in state.rules if r.effect != "defer" for t in r.tasks}
     base_sources = {s.id: s for s in lib.baseline.sources}
@@ -130,5 +188,6 @@ def build_plan(lib: Library, code: str) -> Plan:
             source_kind=doctrine.source_kind,
         )
         requires = _with_doctrine(schema.Requirements(), doctrine)
-        out.append(Effective(rule, "doctrine", requires, tuple(sources[s] for s in doctrine.sources), tuple(windows)))
+        out.append(Effective(rule, "doctrine", requires, tuple(sources[s] for s in doctrine.sources), tuple(windows),
+                             inherited=_inherited(schema.Requirements(), doctrine)))
     return Plan(code, state, tuple(out))

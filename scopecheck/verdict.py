@@ -8,7 +8,9 @@ Precedence (README "Verdict precedence"):
    requirement -> `conditional`, its unknown requirements listed as conditions. Else every path
    has an unmet requirement -> `prohibited`, each unmet requirement named.
 3. A `defer` rule or the doctrine (the state is silent) -> `conditional` with the doctrine's
-   conditions, or `prohibited` if a stated fact fails its requirements. Never `allowed`.
+   conditions, or `prohibited` if a stated fact fails a requirement the defer rule itself states.
+   A stated fact short of a low-confidence doctrine's *default* supervision or supervisors is a
+   condition to confirm (such a default is guidance, not a rule). Never `allowed`.
 4. No rule applies -> `unknown`, with the delegation doctrine as guidance.
 
 The verdict's confidence is the lowest confidence among the rules that decided it.
@@ -108,9 +110,9 @@ class Explainer:
     def stated(self, check: str, query: Query) -> str:
         lib = self.lib
         if check == "credentials":
-            return f"stated credentials: {_names(query.credentials or frozenset(), lib.credentials)}"  # type: ignore[arg-type]
+            return "the MA holds none of them"
         if check.startswith("training:"):
-            return f"stated trainings: {_names(query.trainings or frozenset(), lib.trainings)}"  # type: ignore[arg-type]
+            return "not among the trainings stated"
         if check == "supervision":
             return f"stated supervision: {query.supervision}"
         if check == "supervisor":
@@ -139,11 +141,19 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
     def unknowns(eff: Effective) -> list[str]:
         return [explain.requirement(eff, c, s) for c, s in rule_checks(eff) if status[eff.id].get(c) == "unknown"]
 
-    def unmet(eff: Effective) -> list[str]:
+    def unmet(eff: Effective, *, inherited: bool = True) -> list[str]:
         return [
             f"Not met: {explain.requirement(eff, c, s)} ({explain.stated(c, query)})."
             for c, s in rule_checks(eff)
-            if status[eff.id].get(c) == "unmet"
+            if status[eff.id].get(c) == "unmet" and (inherited or c not in eff.inherited)
+        ]
+
+    def short_of_doctrine(eff: Effective) -> list[str]:
+        return [
+            f"confirm with the board: the state's general doctrine expects {explain.requirement(eff, c, s)} "
+            f"({explain.stated(c, query)})"
+            for c, s in rule_checks(eff)
+            if status[eff.id].get(c) == "unmet" and c in eff.inherited
         ]
 
     def all_met(eff: Effective) -> bool:
@@ -188,7 +198,7 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
         conditions += [explain.requirement(f, "setting", f.rule.forbid_in_settings) for f in forbid_open]
     elif defers or forbids:
         deciding = defers or forbids
-        failing = [m for d in defers for m in unmet(d)]
+        failing = [m for d in defers for m in unmet(d, inherited=False)]
         reasons = [d.rule.reason for d in deciding]
         if failing:
             verdict = "prohibited"
@@ -196,7 +206,7 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
         else:
             verdict = "conditional"
             for d in defers:
-                conditions += unknowns(d)
+                conditions += short_of_doctrine(d) + unknowns(d)
             conditions += list(plan.state.doctrine.conditions)
     else:
         return _unknown(lib, plan, query)

@@ -93,7 +93,7 @@ def test_strict_fails_on_conditional() -> None:
 
 def test_credential_none_means_holds_none() -> None:
     code, out, _ = run("check", "--state", "CA", "--task", "x-ray", "--credential", "none")
-    assert code == 1 and "stated credentials: none" in out
+    assert code == 1 and "the MA holds none of them" in out
 
 
 def test_show_states_and_tasks() -> None:

@@ -1,0 +1,154 @@
+"""Benchmark `scopecheck batch` against a plain csv passthrough, and a cold `check` against imports.
+
+    python benchmarks/batch.py                       # the issue's sizes (takes a few minutes)
+    python benchmarks/batch.py --rows 30000 --distinct-rows 20000 --memory-rows 100000   # quick
+
+Prints rows/s, the ratio to the passthrough, peak memory (RSS of the child process) and the cold
+start. Every command runs as its own process, so start-up is counted the same way for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Weights only (2020 census, millions, rounded): where MA rosters come from. Not law data.
+POPULATION = {
+    "CA": 39.5, "TX": 29.1, "FL": 21.5, "NY": 20.2, "PA": 13.0, "IL": 12.8, "OH": 11.8, "GA": 10.7,
+    "NC": 10.4, "MI": 10.1, "NJ": 9.3, "VA": 8.6, "WA": 7.7, "AZ": 7.2, "MA": 7.0, "TN": 6.9, "IN": 6.8,
+    "MD": 6.2, "MO": 6.2, "WI": 5.9, "CO": 5.8, "MN": 5.7, "SC": 5.1, "AL": 5.0, "LA": 4.7, "KY": 4.5,
+    "OR": 4.2, "OK": 4.0, "CT": 3.6, "UT": 3.3, "IA": 3.2, "NV": 3.1, "AR": 3.0, "MS": 3.0, "KS": 2.9,
+    "NM": 2.1, "NE": 2.0, "ID": 1.8, "WV": 1.8, "HI": 1.5, "NH": 1.4, "ME": 1.4, "RI": 1.1, "MT": 1.1,
+    "DE": 1.0, "SD": 0.9, "ND": 0.8, "AK": 0.7, "DC": 0.7, "VT": 0.6, "WY": 0.6,
+}
+COMMON_TASKS = ["vital_signs", "flu shot", "venipuncture", "injection_intramuscular", "ekg",
+                "waived_lab_tests", "capillary_puncture", "medication_oral", "injection_subcutaneous",
+                "patient_history", "specimen_collection", "cpoe_order_entry", "telephone_triage",
+                "xray_operation", "iv_start", "medication_inhaled", "injection_intradermal", "triage"]
+CREDENTIAL_MIX = ["CMA_AAMA", "RMA_AMT", "CCMA_NHA", "none", "", "CMA_AAMA;RMA_AMT", "NCMA_NCCT"]
+SUPERVISION_MIX = ["direct", "direct", "general", "", "personal"]
+SUPERVISOR_MIX = ["physician", "physician", "np", "pa", "", "rn"]
+
+
+def write_realistic(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    states, weights = zip(*POPULATION.items())
+    task_weights = [1 / (i + 1) for i in range(len(COMMON_TASKS))]
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "employee", "state", "task", "credentials", "supervision", "supervisor", "as_of"])
+        for i in range(rows):
+            w.writerow([i, f"emp{rng.randrange(5000)}", rng.choices(states, weights)[0],
+                        rng.choices(COMMON_TASKS, task_weights)[0], rng.choice(CREDENTIAL_MIX),
+                        rng.choice(SUPERVISION_MIX), rng.choice(SUPERVISOR_MIX), ""])
+
+
+def write_distinct(path: Path, rows: int, task_ids: list[str], settings: list[str], seed: int = 11) -> None:
+    """Every row a different normalized question (mixed-radix over the fact space)."""
+    states = list(POPULATION)
+    creds = ["CMA_AAMA", "RMA_AMT", "CCMA_NHA", "NCMA_NCCT", "CMAC_AMCA", "none", ""]
+    sups = ["none", "general", "direct", "personal", ""]
+    supervisors = ["physician", "podiatrist", "pa", "np", "rn", "other", ""]
+    place = ["", *settings]
+    radix = [len(states), len(task_ids), len(creds), len(sups), len(supervisors), len(place)]
+    space = 1
+    for r in radix:
+        space *= r
+    assert rows <= space, f"only {space} distinct questions"
+    rng = random.Random(seed)
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "state", "task", "credentials", "supervision", "supervisor", "setting"])
+        for i, n in enumerate(rng.sample(range(space), rows)):
+            digits = []
+            for r in radix:
+                digits.append(n % r)
+                n //= r
+            w.writerow([i, states[digits[0]], task_ids[digits[1]], creds[digits[2]], sups[digits[3]],
+                        supervisors[digits[4]], place[digits[5]]])
+
+
+PASSTHROUGH = """
+import csv, sys
+with open(sys.argv[1], newline="") as src, open(sys.argv[2], "w", newline="") as dst:
+    w = csv.writer(dst)
+    for row in csv.reader(src):
+        w.writerow(row + ["", "", "", "", "", ""])
+"""
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def batch_cmd(src: Path, dst: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "scopecheck", "batch", str(src), "-o", str(dst), *extra]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=300_000, help="realistic rows (target: <= 2.0x passthrough)")
+    ap.add_argument("--distinct-rows", type=int, default=100_000, help="all-distinct rows (target: >= 25,000 rows/s)")
+    ap.add_argument("--memory-rows", type=int, default=1_000_000, help="rows for the peak-memory run (target: <= 200 MB)")
+    ap.add_argument("--cold-runs", type=int, default=7)
+    args = ap.parse_args()
+
+    sys.path.insert(0, str(REPO))
+    from scopecheck.data import Library
+
+    lib = Library()
+    task_ids = sorted(lib.tasks)
+    settings = sorted(lib.settings)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        real, distinct, big, out = tmp / "real.csv", tmp / "distinct.csv", tmp / "big.csv", tmp / "out.csv"
+        write_realistic(real, args.rows)
+        write_distinct(distinct, args.distinct_rows, task_ids, settings)
+        print(f"scopecheck batch benchmark ({os.cpu_count()} cores, Python {sys.version.split()[0]})\n")
+
+        pt_wall, pt_rss = timed([sys.executable, "-c", PASSTHROUGH, str(real), str(out)])
+        b_wall, b_rss = timed(batch_cmd(real, out, "--jobs", "1"))
+        print(f"realistic   {args.rows:>9,} rows  passthrough {pt_wall:6.2f} s   batch {b_wall:6.2f} s "
+              f"({args.rows / b_wall:,.0f} rows/s)   ratio {b_wall / pt_wall:.2f}x (target <= 2.0x)   peak {b_rss:.0f} MB")
+
+        d1_wall, d1_rss = timed(batch_cmd(distinct, out, "--jobs", "1"))
+        d2_wall, d2_rss = timed(batch_cmd(distinct, out, "--jobs", "2"))
+        r1, r2 = args.distinct_rows / d1_wall, args.distinct_rows / d2_wall
+        print(f"distinct    {args.distinct_rows:>9,} rows  --jobs 1 {d1_wall:6.2f} s ({r1:,.0f} rows/s, target >= 25,000)   "
+              f"--jobs 2 {d2_wall:6.2f} s ({r2:,.0f} rows/s)   speed-up {r2 / r1:.2f}x (target >= 1.7x)   "
+              f"peak {d1_rss:.0f} MB")
+
+        write_realistic(big, args.memory_rows, seed=3)
+        m_wall, m_rss = timed(batch_cmd(big, out))
+        print(f"memory      {args.memory_rows:>9,} rows  {m_wall:6.2f} s ({args.memory_rows / m_wall:,.0f} rows/s)   "
+              f"peak RSS {m_rss:.0f} MB (target <= 200 MB)")
+
+    floor = [timed([sys.executable, "-c", "import click, pydantic, durable.engine, tomllib"])[0]
+             for _ in range(args.cold_runs)]
+    cold = [timed([sys.executable, "-m", "scopecheck", "check", "--state", "CA", "--task", "flu shot"])[0]
+            for _ in range(args.cold_runs)]
+    f, c = statistics.median(floor), statistics.median(cold)
+    print(f"cold check  median of {args.cold_runs}: import floor {f * 1000:.0f} ms   scopecheck check {c * 1000:.0f} ms   "
+          f"ratio {c / f:.2f}x (target <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()
