@@ -40,17 +40,20 @@ SUPERVISION_MIX = ["direct", "direct", "general", "", "personal"]
 SUPERVISOR_MIX = ["physician", "physician", "np", "pa", "", "rn"]
 
 
-def write_realistic(path: Path, rows: int, seed: int = 7) -> None:
+def write_realistic(path: Path, rows: int, seed: int = 7, employees: int = 5000) -> None:
+    """A duty roster: employees (each in one state, with fixed credentials and supervision) x
+    duties skewed toward the common tasks, so rows repeat as they do in real rosters."""
     rng = random.Random(seed)
     states, weights = zip(*POPULATION.items())
+    staff = [(f"emp{n}", rng.choices(states, weights)[0], rng.choice(CREDENTIAL_MIX), rng.choice(SUPERVISION_MIX),
+              rng.choice(SUPERVISOR_MIX)) for n in range(employees)]
     task_weights = [1 / (i + 1) for i in range(len(COMMON_TASKS))]
     with path.open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "employee", "state", "task", "credentials", "supervision", "supervisor", "as_of"])
         for i in range(rows):
-            w.writerow([i, f"emp{rng.randrange(5000)}", rng.choices(states, weights)[0],
-                        rng.choices(COMMON_TASKS, task_weights)[0], rng.choice(CREDENTIAL_MIX),
-                        rng.choice(SUPERVISION_MIX), rng.choice(SUPERVISOR_MIX), ""])
+            name, state, creds, supervision, supervisor = rng.choice(staff)
+            w.writerow([i, name, state, rng.choices(COMMON_TASKS, task_weights)[0], creds, supervision, supervisor, ""])
 
 
 def write_distinct(path: Path, rows: int, task_ids: list[str], settings: list[str], seed: int = 11) -> None:

@@ -46,12 +46,21 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
+RAW_CACHE_SIZE = 100_000
+
+
 class RowChecker:
-    """Turns one input row into output columns; every failure becomes an `error` row."""
+    """Turns one input row into output columns; every failure becomes an `error` row.
+
+    Rows repeat in real rosters, so results are cached by the row's raw input values (bounded);
+    behind that, the Checker memoizes by normalized question.
+    """
 
     def __init__(self, checker: Checker, default_as_of: date):
         self.checker = checker
         self.default_as_of = default_as_of
+        self._raw: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def query_for(self, values: dict[str, Any]) -> Any:
         r = self.checker.resolver
@@ -91,6 +100,23 @@ class RowChecker:
     def check(self, row: Row) -> dict[str, Any]:
         if row.error:
             return error_columns(f"line {row.line}: {row.error}")
+        values = row.values
+        try:
+            key = tuple(values.get(k) for k in INPUT_KEYS)
+            hash(key)
+        except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
+            return self._check(row)
+        cached = self._raw.get(key)
+        if cached is None:
+            cached = self._check(row)
+            if cached["verdict"] == "error":
+                return cached  # the message names the line; do not reuse it for another row
+            if len(self._raw) >= RAW_CACHE_SIZE:
+                self._raw.clear()
+            self._raw[key] = cached
+        return cached
+
+    def _check(self, row: Row) -> dict[str, Any]:
         try:
             verdict = self.checker.evaluate(self.query_for(row.values))
         except UserError as exc:
@@ -180,7 +206,7 @@ def default_jobs(input_size: int | None) -> int:
 
 def run(
     rows: Iterator[Row],
-    write: Callable[[dict[str, Any]], None],
+    write: Callable[[dict[str, Any], dict[str, Any]], None],
     *,
     checker: Checker,
     data_dir: Path | None,
@@ -194,7 +220,7 @@ def run(
 
     def emit(chunk: list[Row], results: list[dict[str, Any]]) -> None:
         for row, result in zip(chunk, results):
-            write({**row.values, **result})
+            write(row.values, result)
             summary.verdicts[result["verdict"]] += 1
         summary.rows += len(chunk)
         progress.update(summary.rows)

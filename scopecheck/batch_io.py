@@ -11,8 +11,8 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
-import itertools
 import json
 from collections import deque
 from collections.abc import Iterator
@@ -45,10 +45,6 @@ def _has_surrogates(text: str) -> bool:
     return False
 
 
-def _quotes_balanced(text: str) -> bool:
-    return text.count('"') % 2 == 0
-
-
 def _parse_line(text: str) -> list[str]:
     return next(csv.reader([text], strict=True), [])
 
@@ -79,56 +75,80 @@ def csv_rows(stream: IO[str], name: str) -> tuple[list[str], Iterator[Row]]:
     return header, _csv_records(stream, header)
 
 
+class _Runaway(Exception):
+    """A quoted field has run on for too many lines: its quote is taken as never closed."""
+
+
+class _Lines:
+    """The input's physical lines, numbered, with push-back; it records the lines of the record
+    the csv reader is reading, so a broken record can be re-read line by line."""
+
+    def __init__(self, stream: IO[str]):
+        self._numbered = enumerate(stream, start=2)
+        self.pushed_back: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        item = self.pushed_back.popleft() if self.pushed_back else next(self._numbered)
+        self.taken.append(item)
+        if len(self.taken) > MAX_RECORD_LINES:
+            raise _Runaway
+        return item[1]
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
-    numbers = itertools.count(1)
-    lines = enumerate(stream, start=2)
-    pushed_back: deque[tuple[int, str]] = deque()
-
-    def next_line() -> tuple[int, str] | None:
-        return pushed_back.popleft() if pushed_back else next(lines, None)
-
-    while (item := next_line()) is not None:
-        line_no, physical = item
-        if not physical.strip():
+    """The fast path is the C csv reader over the lines; a broken record (bad or unclosed quote)
+    becomes one error row for its first line, and the lines it swallowed are read again."""
+    lines = _Lines(stream)
+    reader = csv.reader(lines, strict=True)
+    number = 0
+    width = len(header)
+    while True:
+        lines.taken = []
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, _Runaway) as exc:
+            if not lines.taken:
+                return
+            first_no, first = lines.taken[0]
+            lines.pushed_back.extendleft(reversed(lines.taken[1:]))
+            reader = csv.reader(lines, strict=True)
+            number += 1
+            why = "unclosed quote" if isinstance(exc, _Runaway) or "end of data" in str(exc) else str(exc)
+            yield Row(number, first_no, _lenient(first, header), f"broken CSV quoting ({why}): {first.rstrip()[:80]!r}")
             continue
-        pending = [item]
-        while not _quotes_balanced("".join(t for _, t in pending)) and len(pending) < MAX_RECORD_LINES:
-            more = next_line()
-            if more is None:
-                break
-            pending.append(more)
-        if not _quotes_balanced("".join(t for _, t in pending)):
-            # The quote never closes: this line is broken; the lines it swallowed are rows again.
-            yield Row(next(numbers), line_no, _lenient(physical, header),
-                      f"broken CSV quoting (unclosed quote): {physical.rstrip()[:80]!r}")
-            pushed_back.extendleft(reversed(pending[1:]))
-            continue
-        yield _record(next(numbers), line_no, "".join(t for _, t in pending).rstrip("\r\n"), header)
+        if not values:
+            continue  # a blank line
+        number += 1
+        line_no = lines.taken[0][0] if lines.taken else 0
+        if len(values) == width:
+            row = Row(number, line_no, dict(zip(header, values)))
+        else:
+            row = Row(number, line_no, dict(zip(header, values + [""] * (width - len(values)))))
+            if len(values) > width:
+                row.error = f"{len(values)} fields but the header has {width}"
+        text = "".join(t for _, t in lines.taken)
+        if not row.error and _SURROGATE.search(text):
+            bad = next((h for h, v in row.values.items() if _SURROGATE.search(v)), "?")
+            row.error = f"field '{bad}' is not valid UTF-8"
+        elif not row.error and len(text) > MAX_FIELD:
+            if any(len(v) > MAX_FIELD for v in values):
+                row.error = f"a field is longer than {MAX_FIELD:,} characters"
+        yield row
 
 
 def _lenient(text: str, header: list[str]) -> dict[str, Any]:
     """Best-effort fields of a broken line, so its passthrough columns (an id) are not lost."""
     values = next(csv.reader([text.rstrip("\r\n")]), [])
     return {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
-
-
-def _record(number: int, line_no: int, text: str, header: list[str]) -> Row:
-    try:
-        records = list(csv.reader(io.StringIO(text), strict=True))
-        if len(records) != 1:
-            raise csv.Error("a record split across lines")
-        values = records[0]
-    except csv.Error as exc:
-        return Row(number, line_no, _lenient(text, header), f"broken CSV quoting ({exc}): {text[:80]!r}")
-    row = Row(number, line_no, dict(zip(header, values + [""] * (len(header) - len(values)))))
-    if len(values) > len(header):
-        row.error = f"{len(values)} fields but the header has {len(header)}"
-    elif _has_surrogates(text):
-        bad = next((h for h, v in row.values.items() if _has_surrogates(v)), "?")
-        row.error = f"field '{bad}' is not valid UTF-8"
-    elif any(len(v) > MAX_FIELD for v in values):
-        row.error = f"a field is longer than {MAX_FIELD:,} characters"
-    return row
 
 
 def jsonl_rows(stream: IO[str], name: str) -> Iterator[Row]:
@@ -156,6 +176,8 @@ def jsonl_rows(stream: IO[str], name: str) -> Iterator[Row]:
 
 
 def _cell(value: Any) -> str:
+    if value.__class__ is str:
+        return value  # type: ignore[no-any-return]
     if value is None:
         return ""
     if isinstance(value, list):
@@ -166,21 +188,31 @@ def _cell(value: Any) -> str:
 
 
 class CsvWriter:
-    def __init__(self, stream: IO[str], columns: list[str]):
-        self.columns = columns + [c for c in OUTPUT if c not in columns]
-        self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(self.columns)
+    """Input columns first, untouched, then the output columns. Results repeat (memoized), so
+    their formatted cells are cached by identity."""
 
-    def write(self, record: dict[str, Any]) -> None:
-        self.writer.writerow([_cell(record.get(c)) for c in self.columns])
+    def __init__(self, stream: IO[str], columns: list[str]):
+        self.inputs = columns
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.writer.writerow(columns + list(OUTPUT))
+        self._formatted: dict[int, tuple[dict[str, Any], list[str]]] = {}
+
+    def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
+        entry = self._formatted.get(id(result))
+        if entry is None or entry[0] is not result:
+            entry = (result, [_cell(result.get(c)) for c in OUTPUT])
+            if len(self._formatted) > 50_000:
+                self._formatted.clear()
+            self._formatted[id(result)] = entry
+        self.writer.writerow([_cell(values.get(c)) for c in self.inputs] + entry[1])
 
 
 class JsonlWriter:
     def __init__(self, stream: IO[str]):
         self.stream = stream
 
-    def write(self, record: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
+        self.stream.write(json.dumps({**values, **result}, ensure_ascii=False, default=str) + "\n")
 
 
 @contextlib.contextmanager

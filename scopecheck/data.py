@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from . import schema
 from .errors import Defect, RuleFileError, UserError
-from .tomlfile import key_lines, load_model, locate, read_toml
+from .tomlfile import key_lines, load_model, locate
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,8 +52,7 @@ class Loaded(Generic[M]):
 
 
 def load(path: Path, model: type[M]) -> Loaded[M]:
-    parsed = load_model(path, model)
-    _, text = read_toml(path)
+    parsed, text = load_model(path, model)
     return Loaded(path, parsed, text)
 
 

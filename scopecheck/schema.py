@@ -31,7 +31,7 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 class Strict(BaseModel):
     """Base of every rule-file model: unknown keys are errors, loaded data is immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- state and baseline files

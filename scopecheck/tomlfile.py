@@ -107,10 +107,11 @@ def defects_from(path: Path, text: str, error: ValidationError) -> list[Defect]:
     return defects
 
 
-def load_model(path: Path, model: type[M]) -> M:
-    """Read and validate one data file; raise RuleFileError naming every defect."""
+def load_model(path: Path, model: type[M]) -> tuple[M, str]:
+    """Read and validate one data file (and return its text, to locate later defects);
+    raise RuleFileError naming every defect."""
     data, text = read_toml(path)
     try:
-        return model.model_validate(data)
+        return model.model_validate(data), text
     except ValidationError as exc:
         raise RuleFileError(defects_from(path, text, exc)) from None

@@ -25,14 +25,18 @@ def test_every_core_task_answers_with_a_citation_in_every_jurisdiction(checker: 
 
 
 def test_xray_names_a_credential_requirement_where_the_state_licenses_operators(checker: Checker) -> None:
-    """With no credential stated, x-ray is never plainly allowed where the rule names a permit."""
+    """Where every x-ray path names an operator credential, an MA holding none is prohibited, and
+    the reason names the credential."""
+    licensing = 0
     for code in checker.lib.encoded_states():
         plan, _ = checker.plan(code)
-        permits = [r for r in plan.rules if "xray_operation" in r.rule.tasks and r.rule.effect == "permit"]
-        for p in permits:
-            if p.requires.credentials:
-                v = checker.evaluate(checker.query(code, "xray_operation", credentials=["none"]))
-                assert v.verdict == "prohibited", code
+        permits = [r for r in plan.rules if r.applies("xray_operation", date(2026, 11, 26)) and r.rule.effect == "permit"]
+        if permits and all(p.requires.credentials for p in permits):
+            licensing += 1
+            v = checker.evaluate(checker.query(code, "xray_operation", credentials=["none"], as_of=date(2026, 11, 26)))
+            assert v.verdict == "prohibited", code
+            assert any("must hold one of" in r for r in v.reasons), code
+    assert licensing >= 35
 
 
 def test_compare_im_injection_prints_51_cited_lines_with_ny_and_ct_prohibited() -> None:
@@ -69,8 +73,15 @@ def test_dated_changes_give_different_answers_before_and_after(checker: Checker)
     def verdict(state: str, task: str, on: str, **facts: object) -> str:
         return checker.evaluate(checker.query(state, task, as_of=date.fromisoformat(on), **facts)).verdict  # type: ignore[arg-type]
 
-    assert verdict("SD", "injection_intramuscular", "2020-06-01", credentials=["CMA_AAMA"]) != verdict(
-        "SD", "injection_intramuscular", "2022-01-01", credentials=["CMA_AAMA"])
+    assert verdict("SD", "injection_intramuscular", "2020-06-01", credentials=["CMA_AAMA"]) == "prohibited"
+    assert verdict("SD", "injection_intramuscular", "2022-06-01", credentials=["CMA_AAMA"]) == "conditional"
+    assert verdict("SC", "injection_intramuscular", "2026-01-01", credentials=["CMA_AAMA"]) != verdict(
+        "SC", "injection_intramuscular", "2026-08-01", credentials=["CMA_AAMA"])
+    assert verdict("MI", "xray_operation", "2024-03-12", trainings=["none"]) != verdict(
+        "MI", "xray_operation", "2024-03-13", trainings=["none"])
+    assert verdict("IL", "injection_intramuscular", "2026-06-01") == "conditional"
+    assert [r for r in checker.evaluate(checker.query("IL", "injection_intramuscular", as_of=date(2026, 6, 1))).rules] != [
+        r for r in checker.evaluate(checker.query("IL", "injection_intramuscular", as_of=date(2027, 2, 1))).rules]
     assert verdict("CT", "immunization", "2022-09-30") == "prohibited"
     assert verdict("CT", "immunization", "2022-10-01") != "prohibited"
     assert verdict("WA", "iv_start", "2023-01-01", credentials=["WA_MA_C"]) == "prohibited"
