@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 from typing import Any
 
+import durable_rules_engine as core
 from durable import engine as durable
 
 from .compiler import Compiled
@@ -47,7 +49,37 @@ class Engine:
         self._registered.add(compiled.name)
 
     def match(self, ruleset: str, fact: dict[str, Any]) -> list[str]:
-        """Names of every rule the fact matches, in firing order; empty when none matches."""
+        """Names of every rule the fact matches, in firing order; empty when none matches.
+
+        Our actions only record their own name, so the fired actions are drained straight from
+        the engine's agenda (the same calls durable's Ruleset makes, without building a Closure
+        and a session-state JSON for every action: 3-4x faster). `match_via_host` is the plain
+        Host path; the tests hold the two equal.
+        """
+        assert self._host is not None and ruleset in self._registered, f"{ruleset} not registered"
+        rules = self._host.get_ruleset(ruleset)
+        handle = rules._handle
+        fact = {**fact, "id": f"q{next(self._ids)}"}
+        try:
+            state_handle = rules.assert_fact(fact)
+        except durable.MessageNotHandledException:
+            return []
+        hits = []
+        try:
+            started = core.start_action_for_state(handle, state_handle)
+            message = started[1] if started else None
+            while message:
+                hits.append(message[2:message.index('"', 2)])  # '{"<rule name>": {...}}'
+                message = core.complete_and_start_action(handle, state_handle)
+        finally:
+            rules.retract_fact(fact)
+            # retracting queues no action (nothing matches a retraction), but drain defensively
+            while core.start_action_for_state(handle, state_handle):
+                core.complete_and_start_action(handle, state_handle)
+        return hits
+
+    def match_via_host(self, ruleset: str, fact: dict[str, Any]) -> list[str]:
+        """The same match through durable's public Host API (slower; the reference for `match`)."""
         assert self._host is not None and ruleset in self._registered, f"{ruleset} not registered"
         fact = {**fact, "id": f"q{next(self._ids)}"}
         self._hits = []
