@@ -128,11 +128,20 @@ def _check_conditions(check: str, requires: Requirements, scope: tuple[str, ...]
     raise ValueError(f"unknown check {check}")
 
 
+_RULE_CHECKS: dict[int, tuple[Effective, list[tuple[str, tuple[str, ...]]]]] = {}
+
+
 def rule_checks(eff: Effective) -> list[tuple[str, tuple[str, ...]]]:
     """(check, scope) pairs for one effective rule; a forbid's setting scope is its only check."""
+    cached = _RULE_CHECKS.get(id(eff))
+    if cached is not None and cached[0] is eff:
+        return cached[1]
     if eff.rule.forbid_in_settings:
-        return [("setting", eff.rule.forbid_in_settings)]
-    return [(c, eff.requires.settings if c == "setting" else ()) for c in checks(eff.requires)]
+        found = [("setting", eff.rule.forbid_in_settings)]
+    else:
+        found = [(c, eff.requires.settings if c == "setting" else ()) for c in checks(eff.requires)]
+    _RULE_CHECKS[id(eff)] = (eff, found)
+    return found
 
 
 @dataclass(frozen=True)

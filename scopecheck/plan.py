@@ -71,6 +71,11 @@ class Plan:
     def _by_id(self) -> dict[str, Effective]:
         return {r.id: r for r in self.rules}
 
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Rule id -> position: reasons are always given in file order."""
+        return {r.id: i for i, r in enumerate(self.rules)}
+
     @property
     def doctrine_id(self) -> str:
         return f"{self.code}-doctrine"

@@ -8,6 +8,7 @@ UserError that names the field and offers close matches.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from functools import cached_property
@@ -15,9 +16,12 @@ from functools import cached_property
 from .data import Library
 from .errors import UserError
 
+_NOT_WORD = re.compile(r"[^\w]+")
 
+
+@functools.lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 class Index:

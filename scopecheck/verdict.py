@@ -134,8 +134,7 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
             applied.append(rule_id)
         else:
             status[rule_id][check] = result
-    order = {r.id: i for i, r in enumerate(plan.rules)}
-    rules = [plan.rule(r) for r in sorted(set(applied), key=order.__getitem__)]
+    rules = [plan.rule(r) for r in sorted(set(applied), key=plan.order.__getitem__)]
     explain = Explainer(lib)
 
     def unknowns(eff: Effective) -> list[str]:

@@ -1,0 +1,58 @@
+"""The engine module: deterministic, nothing left behind, limits guarded before registration."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from scopecheck.api import Checker
+from scopecheck.compiler import MAX_VALUES_PER_FIELD, CompileError, Compiled, compile_plan, guard_limits, to_fact
+from scopecheck.engine import Engine
+from scopecheck.query import Query
+
+
+def test_repeated_checks_always_report_the_same_hits(checker: Checker) -> None:
+    """durable's background dispatch thread used to steal fired actions now and then; with it
+    off, 20,000 identical checks over more than a second report identical hits."""
+    _, compiled = checker.plan("NY")
+    fact = to_fact(Query(jurisdiction="NY", task="urinary_catheter", as_of=date(2026, 11, 26)), compiled)
+    first = sorted(checker.engine.match("NY", fact))
+    assert first, "NY forbids urinary catheters"
+    started = time.monotonic()
+    count = 0
+    while count < 20_000 or time.monotonic() - started < 1.0:
+        assert sorted(checker.engine.match("NY", fact)) == first
+        count += 1
+
+
+def test_no_fact_is_left_behind(checker: Checker) -> None:
+    _, compiled = checker.plan("CA")
+    host = checker.engine._host
+    for task in ("immunization", "triage", "moderate_complexity_lab_tests"):
+        checker.engine.match("CA", to_fact(Query(jurisdiction="CA", task=task, as_of=date(2026, 1, 1)), compiled))
+    assert host is not None and host.get_ruleset("CA").get_facts(None) == []
+
+
+def test_a_ruleset_past_the_engine_limits_is_refused_before_registration() -> None:
+    too_many_values = {f"r{i}|applies": {"all": [{"m": {"task": f"t{i}"}}]} for i in range(MAX_VALUES_PER_FIELD + 1)}
+    with pytest.raises(CompileError, match="distinct values"):
+        guard_limits(Compiled("ZZ", too_many_values, frozenset(), frozenset()))
+    too_many_fields = {"r|applies": {"all": [{"m": {"$and": [{f"f{i}": True} for i in range(300)]}}]}}
+    with pytest.raises(CompileError, match="fields"):
+        guard_limits(Compiled("ZZ", too_many_fields, frozenset(), frozenset()))
+
+
+def test_every_state_compiles_within_the_limits(checker: Checker) -> None:
+    for code in checker.lib.encoded_states():
+        plan, _ = checker.plan(code)
+        compile_plan(plan)  # guard_limits runs inside
+
+
+def test_a_fresh_engine_registers_lazily(checker: Checker) -> None:
+    engine = Engine()
+    plan, compiled = checker.plan("WA")
+    engine.register(compiled)
+    engine.register(compiled)  # idempotent
+    assert engine.match("WA", to_fact(Query(jurisdiction="WA", task="vital_signs", as_of=date(2026, 1, 1)), compiled))
