@@ -285,6 +285,121 @@ def batch(ctx: click.Context, source: Path, output: Path, input_format: str | No
     ctx.exit(EXIT_FINDING if any(summary.verdicts.get(v) for v in failing) else EXIT_OK)
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--state", help="The job's state, when the posting does not say it (code or name).")
+@click.option("--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="markdown: a report HR can paste into a ticket.")
+@click.option("--strict", is_flag=True, help="Exit 1 also on warnings (not only on prohibited duties).")
+@click.pass_context
+def posting(ctx: click.Context, files: tuple[Path, ...], state: str | None, as_of: date | None, fmt: str,
+            strict: bool) -> None:
+    """Is this job posting lawful? Reads text, Markdown or HTML postings and checks each duty.
+
+    \b
+    Finds the state (from --state, or 'City, ST', a state name, a ZIP code), the title, each duty
+    (with the words it was found in), credential demands and supervision hints. A negated duty
+    ("no injections") or one the MA only assists with is not the MA's duty.
+
+    \b
+    Examples:
+      scopecheck posting job.txt
+      scopecheck posting careers-page.html --state NY --format markdown > ticket.md
+    """
+    from .hr import check_posting
+    from .posting import PostingReader
+
+    c = checker(ctx)
+    reader = PostingReader(c.lib, c.resolver)
+    reports = []
+    for path in files:
+        text = read_text_file(path)
+        reports.append(check_posting(c, reader.read(text, str(path), state), as_of))
+    if fmt == "json":
+        click.echo(render.to_json([r.to_json() for r in reports] if len(reports) > 1 else reports[0].to_json()))
+    elif fmt == "markdown":
+        click.echo("\n".join(render.posting_markdown(r) for r in reports))
+    else:
+        click.echo("\n\n".join(render.posting_text(r) for r in reports))
+    worst = {r.worst for r in reports}
+    ctx.exit(EXIT_FINDING if "error" in worst or (strict and "warning" in worst) else EXIT_OK)
+
+
+@cli.command()
+@click.option("--state", required=True, help="State code or name.")
+@click.option("--candidate", "candidate_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON or TOML: name, credentials (id, issued, expires), permits, trainings.")
+@click.option("--duty", "duties", multiple=True, metavar="TASK", help="A duty (id or words); repeatable.")
+@click.option("--title", help="A job title from the catalogue: its typical duties are checked.")
+@click.option("--posting", "posting_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A posting whose duties are checked.")
+@click.option("--supervision", type=click.Choice(SUPERVISION_LEVELS), help="The supervision the job offers.")
+@click.option("--supervisor", type=click.Choice(SUPERVISOR_TYPES), help="Who supervises.")
+@click.option("--setting", help="Where the job is (setting id or words).")
+@click.option("--as-of", "as_of", type=IsoDate(), help="The hiring date (default: today).")
+@FORMAT
+@click.option("--strict", is_flag=True, help="Exit 1 also when a duty is conditional or unknown.")
+@click.pass_context
+def hire(ctx: click.Context, state: str, candidate_file: Path, duties: tuple[str, ...], title: str | None,
+         posting_file: Path | None, supervision: str | None, supervisor: str | None, setting: str | None,
+         as_of: date | None, fmt: str, strict: bool) -> None:
+    """May this candidate do these duties here? Per duty a verdict, and what would unlock it.
+
+    \b
+    A credential past its expiry does not count (warned); one expiring within 90 days is warned.
+    Lists in the candidate file are complete; a missing key is unknown.
+
+    \b
+    Examples:
+      scopecheck hire --state NJ --candidate jane.toml --duty injection_intramuscular --duty "draw blood"
+      scopecheck hire --state CA --candidate jane.json --title "Certified Medical Assistant"
+    """
+    from .candidate import load_candidate, status_on
+    from .hr import check_hire
+    from .posting import PostingReader
+
+    if sum(bool(x) for x in (duties, title, posting_file)) != 1:
+        raise UserError("give exactly one of --duty, --title or --posting")
+    c = checker(ctx)
+    code = c.resolver.jurisdiction(state)
+    if code not in c.lib.encoded_states():
+        raise UserError(f"--state: {code} is not encoded yet")
+    status = status_on(c.lib, c.resolver, load_candidate(candidate_file), as_of or date.today(), str(candidate_file))
+    tasks: list[tuple[str, str]]
+    if duties:
+        tasks = [(c.resolver.task(d, field="--duty"), d) for d in duties]
+    elif title:
+        found = c.resolver.title(title)
+        tasks = [(t, t) for t in c.lib.titles[found].duties]
+        if not tasks:
+            raise UserError(f"--title: '{c.lib.titles[found].name}' has no clinical duties to check; use --duty")
+    else:
+        assert posting_file is not None
+        read = PostingReader(c.lib, c.resolver).read(read_text_file(posting_file), str(posting_file), code)
+        tasks = list(dict.fromkeys((d.task, d.matched) for d in read.duties if d.kind == "duty"))
+        if not tasks:
+            raise UserError(f"{posting_file}: no duties recognized in the posting")
+    report = check_hire(c, code, status, tasks, supervision=supervision, supervisor=supervisor,
+                        setting=c.resolver.setting(setting))
+    click.echo(render.to_json(report.to_json()) if fmt == "json" else render.hire_text(report))
+    ctx.exit(exit_code([d["verdict"] for d in report.duties], strict))
+
+
+def read_text_file(path: Path) -> str:
+    """A posting's text; binary or undecodable files are refused with one line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+    if b"\x00" in raw[:4096]:
+        raise UserError(f"{path}: a binary file, not a posting (text, Markdown or HTML)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
 @cli.group()
 def rules() -> None:
     """Validate, test and describe the rule files."""

@@ -90,6 +90,14 @@ class Library:
         return load(self.root / "rules" / "jurisdictions.toml", schema.JurisdictionCatalogue)
 
     @cached_property
+    def titles_file(self) -> Loaded[schema.TitleCatalogue]:
+        return load(self.root / "rules" / "titles.toml", schema.TitleCatalogue)
+
+    @cached_property
+    def titles(self) -> dict[str, schema.Title]:
+        return {t.id: t for t in self.titles_file.model.titles}
+
+    @cached_property
     def baseline_file(self) -> Loaded[schema.BaselineFile]:
         return load(self.root / "rules" / "baseline.toml", schema.BaselineFile)
 

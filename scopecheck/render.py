@@ -26,10 +26,10 @@ MEANING = {
 }
 
 
-def _bullets(items: list[str], width: int = 96) -> list[str]:
+def _bullets(items: list[str], width: int = 96, marker: str = "  - ") -> list[str]:
     out = []
     for item in items:
-        out += textwrap.wrap(item, width=width, initial_indent="  - ", subsequent_indent="    ")
+        out += textwrap.wrap(item, width=width, initial_indent=marker, subsequent_indent=" " * len(marker))
     return out
 
 
@@ -44,6 +44,8 @@ def verdict_text(v: Verdict) -> str:
     ]
     if v.conditions:
         lines += ["", "Conditions (not stated in the question; each must hold):", *_bullets(v.conditions)]
+    if v.unlock:
+        lines += ["", "What would make it lawful (any one line):", *_bullets(v.unlock)]
     if v.obligations:
         lines += ["", "Also required of the practice (not checked):", *_bullets(v.obligations)]
     if v.guidance:
@@ -130,4 +132,73 @@ def state_page(lib: Library, plan: Plan) -> str:
         cited = [sources.get(s) or next(x for x in eff.sources if x.id == s) for s in rule.sources]
         lines += [f"  Confidence: {rule.confidence} ({rule.source_kind})", "  Law:"]
         lines += _bullets([c.cite + (f" <{c.url}>" if c.url else "") for c in cited])
+    return "\n".join(lines)
+
+
+# ---- HR reports
+
+SEVERITY_MARK = {"error": "ERROR", "warning": "WARN", "info": "INFO"}
+
+
+def posting_text(report: Any) -> str:
+    lines = [f"{report.source}: {report.title or 'untitled posting'} in {report.jurisdiction_name} "
+             f"(state from: {report.jurisdiction_evidence})"]
+    if report.required_credentials:
+        lines.append("Credentials the posting requires: " + ", ".join(report.required_credentials))
+    lines += ["", "Duties found:"]
+    for d in report.duties:
+        verdict = d["verdict"] or {"negated": "not the MA's (negated)", "assisting": "not the MA's (assisting)"}[d["kind"]]
+        lines.append(f"  - {d['task']:<30} {verdict:<26} \"{d['matched']}\"")
+    if not report.duties:
+        lines.append("  (none recognized)")
+    lines += ["", f"Findings ({len(report.findings)}):"]
+    for f in report.findings:
+        lines += _bullets([f"{SEVERITY_MARK[f.severity]} {f.kind}: {f.message}"])
+        lines += _bullets([f'in: "{f.text[:160]}"'], marker="      ")
+        for c in f.citations[:2]:
+            lines += _bullets([f"law: {c['cite']}" + (f" <{c['url']}>" if c["url"] else "")], marker="      ")
+    if not report.findings:
+        lines.append("  none")
+    return "\n".join(lines)
+
+
+def posting_markdown(report: Any) -> str:
+    lines = [f"## {report.title or 'Job posting'}: {report.jurisdiction_name}", "",
+             f"*Source:* `{report.source}`  ", f"*State from:* {report.jurisdiction_evidence}  "]
+    if report.required_credentials:
+        lines.append(f"*Requires:* {', '.join(report.required_credentials)}  ")
+    lines += ["", "| duty | words | verdict |", "| --- | --- | --- |"]
+    for d in report.duties:
+        verdict = d["verdict"] or d["kind"]
+        lines.append(f"| {d['task']} | {d['matched']} | {verdict} |")
+    lines += ["", f"### Findings ({len(report.findings)})", ""]
+    for f in report.findings:
+        cites = "; ".join(f"[{c['cite']}]({c['url']})" if c["url"] else c["cite"] for c in f.citations[:3])
+        lines.append(f"- **{f.severity}** `{f.kind}`: {f.message}  ")
+        lines.append(f"  > {f.text[:200]}  ")
+        if cites:
+            lines.append(f"  Law: {cites}")
+    if not report.findings:
+        lines.append("No findings.")
+    lines += ["", "_Not legal advice; confirm with the state board._", ""]
+    return "\n".join(lines)
+
+
+def hire_text(report: Any) -> str:
+    c = report.candidate
+    creds = ", ".join(c["credentials_counted"]) if c["credentials_counted"] is not None else "not stated"
+    lines = [f"{c['name'] or 'Candidate'} in {report.jurisdiction_name}, as of {c['as_of']}",
+             f"Credentials that count: {creds or 'none'}"]
+    if report.warnings:
+        lines += ["Warnings:", *_bullets(report.warnings)]
+    lines.append("")
+    for d in report.duties:
+        lines.append(f"{HEADLINE[d['verdict']]:<12} {d['task_name']} (\"{d['asked']}\")")
+        if d["verdict"] == "prohibited":
+            lines += _bullets(d["reasons"][:3])
+            lines += _bullets(["unlock: " + u for u in d["unlock"]] or ["cannot be unlocked: the law forbids it"])
+        elif d["conditions"]:
+            lines += _bullets(d["conditions"][:3])
+        if d["citations"]:
+            lines += _bullets([f"law: {d['citations'][0]['cite']}"])
     return "\n".join(lines)

@@ -83,6 +83,16 @@ class Resolver:
     def _settings(self) -> Index:
         return Index("setting", ((s.id, (s.name, *s.synonyms)) for s in self.lib.settings.values()))
 
+    @cached_property
+    def _titles(self) -> Index:
+        return Index("job title", ((t.id, (t.name, *t.synonyms)) for t in self.lib.titles.values()))
+
+    def title(self, text: str, field: str = "--title") -> str:
+        found = self._titles.exact(text) or self._titles.contained(text)
+        if found is None:
+            raise self._titles.fail(text, field)
+        return found
+
     def jurisdiction(self, text: str, field: str = "--state") -> str:
         code = self._jurisdictions.exact(text)
         if code is None:

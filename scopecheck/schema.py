@@ -216,6 +216,21 @@ class JurisdictionName(Strict):
     synonyms: tuple[Text, ...] = ()
 
 
+class Title(Strict):
+    id: Id
+    name: Text
+    category: Literal["general", "specialized", "advanced", "emerging"]
+    level: Literal["entry", "mid", "senior"] | None = None
+    duties: tuple[Id, ...] = ()
+    credentials: tuple[Id, ...] = Field(default=(), description="credentials the title implies")
+    synonyms: tuple[Text, ...] = ()
+    note: str = ""
+
+
+class TitleCatalogue(Strict):
+    titles: tuple[Title, ...] = Field(min_length=1)
+
+
 class TaskCatalogue(Strict):
     tasks: tuple[Task, ...] = Field(min_length=1)
 

@@ -138,6 +138,18 @@ def catalogue_defects(lib: Library) -> list[Defect]:
     for i, cred in enumerate(lib.credentials_file.model.credentials):
         if cred.id in lib.trainings:
             out.append(lib.credentials_file.defect(f"'{cred.id}' is both a credential and a training", "credentials", i, "id"))
+    titles = lib.titles_file
+    seen_titles: set[str] = set()
+    for i, title in enumerate(titles.model.titles):
+        if title.id in seen_titles:
+            out.append(titles.defect(f"duplicate id '{title.id}'", "titles", i, "id"))
+        seen_titles.add(title.id)
+        for j, task in enumerate(title.duties):
+            if task not in lib.tasks:
+                out.append(titles.defect(f"unknown task id '{task}'", "titles", i, "duties", j))
+        for j, cred in enumerate(title.credentials):
+            if cred not in lib.credentials:
+                out.append(titles.defect(f"unknown credential id '{cred}'", "titles", i, "credentials", j))
     baseline = lib.baseline_file
     out += _rule_defects(lib, baseline, "BASE-")
     return out

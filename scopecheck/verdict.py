@@ -77,6 +77,7 @@ class Verdict(BaseModel):
     last_verified: date
     as_of: date
     guidance: str | None = None
+    unlock: list[str] = []
     disclaimer: str = DISCLAIMER
 
 
@@ -106,6 +107,21 @@ class Explainer:
         if eff.rule.effect == "forbid":
             return f"not in: {_names(scope, lib.settings)}"  # type: ignore[arg-type]
         return f"only in: {_names(scope, lib.settings)}"  # type: ignore[arg-type]
+
+    def remedy(self, eff: Effective, check: str, scope: tuple[str, ...]) -> str:
+        """What would meet an unmet requirement, as an instruction."""
+        req = eff.requires
+        lib = self.lib
+        if check == "credentials":
+            return f"hold one of: {_names(req.credentials, lib.credentials)}"  # type: ignore[arg-type]
+        if check.startswith("training:"):
+            return f"complete: {_names((check.split(':', 1)[1],), lib.trainings)}"  # type: ignore[arg-type]
+        if check == "supervision":
+            assert req.supervision
+            return f"work under supervision at least {SUPERVISION_MEANING[req.supervision]}"
+        if check == "supervisor":
+            return "be supervised by: " + " or ".join(SUPERVISOR_NAMES[s] for s in req.supervisors)
+        return f"work only in: {_names(scope, lib.settings)}"  # type: ignore[arg-type]
 
     def stated(self, check: str, query: Query) -> str:
         lib = self.lib
@@ -166,6 +182,7 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
 
     reasons: list[str] = []
     conditions: list[str] = []
+    unlock: list[str] = []
     deciding: list[Effective]
     if forbid_hit:
         verdict: VerdictName = "prohibited"
@@ -194,6 +211,8 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
             for p in permits:
                 reasons.append(p.rule.reason)
                 reasons += unmet(p)
+                unlock.append(f"{p.id}: " + "; ".join(
+                    explain.remedy(p, c, s) for c, s in rule_checks(p) if status[p.id].get(c) == "unmet"))
         conditions += [explain.requirement(f, "setting", f.rule.forbid_in_settings) for f in forbid_open]
     elif defers or forbids:
         deciding = defers or forbids
@@ -202,6 +221,11 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
         if failing:
             verdict = "prohibited"
             reasons += failing
+            for d in defers:
+                fixes = [explain.remedy(d, c, s) for c, s in rule_checks(d)
+                         if status[d.id].get(c) == "unmet" and c not in d.inherited]
+                if fixes:
+                    unlock.append(f"{d.id}: " + "; ".join(fixes))
         else:
             verdict = "conditional"
             for d in defers:
@@ -229,6 +253,7 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
         source_kinds=sorted({r.rule.source_kind for r in deciding}),
         last_verified=min(r.rule.last_verified or state_verified for r in deciding),
         as_of=query.as_of,
+        unlock=unlock,
     )
 
 
