@@ -61,6 +61,13 @@ _SUPERVISOR_WORDS = {
 }
 
 
+def _with_plural(phrase: str) -> tuple[str, ...]:
+    """A phrase and its plural ("flu shot" -> "flu shots"): postings list duties in the plural."""
+    if phrase.endswith("s") or not phrase[-1:].isalpha():
+        return (phrase,)
+    return (phrase, phrase + ("es" if phrase.endswith(("sh", "ch", "x")) else "s"))
+
+
 class _TextExtractor(HTMLParser):
     """HTML to text with the standard library: block elements become line breaks; scripts,
     styles and everything remote are dropped (nothing is ever fetched)."""
@@ -151,8 +158,9 @@ class PostingReader:
         self.lib = lib
         self.resolver = resolver
         self._task_phrases = sorted(
-            ((normalize(w), t.id) for t in lib.tasks.values() for w in (*t.synonyms,) if len(normalize(w)) >= 2),
-            key=lambda p: -len(p[0]),
+            {(p, t.id) for t in lib.tasks.values() for w in t.synonyms if len(normalize(w)) >= 2
+             for p in _with_plural(normalize(w))},
+            key=lambda p: (-len(p[0]), p),
         )
         self._cred_phrases = sorted(
             ((normalize(w), c.id) for c in lib.credentials.values() for w in (c.id, *c.synonyms) if len(normalize(w)) >= 3),
@@ -200,7 +208,8 @@ class PostingReader:
             norm = f" {normalize(line)} "
             for phrase, tid in self._title_phrases:
                 if f" {phrase} " in norm:
-                    return line[:120], tid
+                    head = re.split(r",|\s[|\u2013\u2014]\s|\s-\s(?=[A-Z][a-z]+,)", line)[0].strip()
+                    return (head if f" {phrase} " in f" {normalize(head)} " else line)[:120], tid
         norm_all = f" {normalize(text[:3000])} "
         for phrase, tid in self._title_phrases:
             if f" {phrase} " in norm_all:
