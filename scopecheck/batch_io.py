@@ -147,7 +147,10 @@ def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
 
 def _lenient(text: str, header: list[str]) -> dict[str, Any]:
     """Best-effort fields of a broken line, so its passthrough columns (an id) are not lost."""
-    values = next(csv.reader([text.rstrip("\r\n")]), [])
+    try:
+        values = next(csv.reader([text.rstrip("\r\n")]), [])
+    except csv.Error:
+        values = text.rstrip("\r\n").replace("\x00", "").split(",")
     return {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
 
 

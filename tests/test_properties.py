@@ -1,0 +1,81 @@
+"""Property-based tests (hypothesis), with budgets small enough for CI: the engine never raises,
+is deterministic and agrees with the oracle on random questions; the posting reader and the batch
+reader survive random text and bytes."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from oracle import oracle_hits
+
+from scopecheck.api import Checker
+from scopecheck.batch_io import csv_rows, jsonl_rows
+from scopecheck.compiler import to_fact
+from scopecheck.data import Library
+from scopecheck.errors import UserError
+from scopecheck.posting import PostingReader
+from scopecheck.query import Query
+from scopecheck.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+from conftest import REPO
+
+LIB = Library(REPO)
+CHECKER = Checker(REPO)
+CREDS = sorted(LIB.credentials)
+TRAININGS = sorted(LIB.trainings)
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+queries = st.builds(
+    Query,
+    jurisdiction=st.sampled_from(LIB.encoded_states()),
+    task=st.sampled_from(sorted(LIB.tasks)),
+    credentials=st.none() | st.frozensets(st.sampled_from(CREDS), max_size=4),
+    trainings=st.none() | st.frozensets(st.sampled_from(TRAININGS), max_size=3),
+    supervision=st.none() | st.sampled_from(SUPERVISION_LEVELS),
+    supervisor=st.none() | st.sampled_from(SUPERVISOR_TYPES),
+    setting=st.none() | st.sampled_from(sorted(LIB.settings)),
+    as_of=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+)
+
+
+@FAST
+@given(queries)
+def test_engine_agrees_with_oracle_and_is_deterministic(query: Query) -> None:
+    _, compiled = CHECKER.plan(query.jurisdiction)
+    fact = to_fact(query, compiled)
+    first = sorted(CHECKER.engine.match(query.jurisdiction, fact))
+    assert set(first) == oracle_hits(LIB, query)
+    assert sorted(CHECKER.engine.match(query.jurisdiction, fact)) == first
+    verdict = CHECKER.evaluate(query)
+    assert verdict.verdict in ("allowed", "conditional", "prohibited", "unknown")
+    assert verdict.citations
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=2000))
+def test_posting_reader_survives_random_text(text: str) -> None:
+    reader = PostingReader(LIB, CHECKER.resolver)
+    try:
+        posting = reader.read(text, "random.txt", state="CA")
+    except UserError:
+        return
+    assert all(d.task in LIB.tasks for d in posting.duties)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_batch_readers_keep_every_record_of_random_bytes(data: bytes) -> None:
+    text = io.TextIOWrapper(io.BytesIO(b"state,task,id\n" + data), encoding="utf-8", errors="surrogateescape",
+                            newline="").read()
+    _, rows = csv_rows(io.StringIO(text), "random.csv")
+    records = list(rows)
+    assert all(r.number == i for i, r in enumerate(records, 1))
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    nonblank = [line for line in body.splitlines() if line.strip()]
+    assert len(records) <= max(1, len(nonblank)) or not nonblank
+    try:
+        list(jsonl_rows(io.StringIO(data.decode("utf-8", errors="surrogateescape")), "random.jsonl"))
+    except UserError:
+        pass
