@@ -8,6 +8,7 @@ no more than a few chunks are in flight, so a huge input never piles up in memor
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections import Counter, deque
@@ -244,3 +245,53 @@ def run(
     progress.done()
     return summary
 
+
+
+# ---- many postings
+
+POSTING_COLUMNS = ["source", "jurisdiction", "title", "duties", "findings", "worst", "error"]
+
+
+def _posting_sources(source: Path, read_file: Callable[[Path], str]) -> Iterator[tuple[str, str | None, str | None, str]]:
+    """(name, state, text, error) for each posting in a directory or a JSONL file."""
+    if source.is_dir():
+        for path in sorted(p for p in source.iterdir() if p.suffix.lower() in (".txt", ".md", ".html", ".htm")):
+            try:
+                yield str(path), None, read_file(path), ""
+            except UserError as exc:
+                yield str(path), None, None, str(exc)
+        return
+    with open(source, encoding="utf-8-sig", errors="replace") as stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            name = f"{source}:{number}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield name, None, None, f"{name}: not JSON ({exc.msg})"
+                continue
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                yield name, None, None, f"{name}: expected an object with a 'text' string"
+                continue
+            state = obj.get("state")
+            yield str(obj.get("id", name)), state if isinstance(state, str) else None, obj["text"], ""
+
+
+def check_postings(checker: Checker, source: Path, as_of: date | None,
+                   read_file: Callable[[Path], str]) -> Iterator[dict[str, Any]]:
+    """One result per posting, in order; one that cannot be read or placed is an `unreadable`
+    result with the reason, never dropped."""
+    from .hr import check_posting
+    from .posting import PostingReader
+
+    reader = PostingReader(checker.lib, checker.resolver)
+    for name, state, text, error in _posting_sources(source, read_file):
+        if text is not None:
+            try:
+                report = check_posting(checker, reader.read(text, name, state), as_of)
+                yield {**report.to_json(), "worst": report.worst}
+                continue
+            except UserError as exc:
+                error = str(exc)
+        yield {"source": name, "error": error, "worst": "unreadable"}

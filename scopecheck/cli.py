@@ -7,8 +7,10 @@ conditional or unknown); 2 bad input or usage. `--debug` keeps real tracebacks.
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -230,7 +232,7 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
 
 
 @cli.command()
-@click.argument("source", metavar="IN", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.argument("source", metavar="IN", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
               show_default=True, help="Where to write (written atomically); '-' is stdout.")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]), help="Default: from IN's extension (stdin: csv).")
@@ -238,9 +240,12 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes. Default: 1 for small inputs, else the core count.")
 @click.option("--as-of", "as_of", type=IsoDate(), help="Date for rows without an as_of column value (default: today).")
 @click.option("--strict", is_flag=True, help="Exit 1 also when a row is conditional, unknown or an error.")
+@click.option("--postings", "postings_source", type=click.Path(exists=True, path_type=Path),
+              help="Check many postings instead: a directory of .txt/.md/.html files, or a JSONL file of "
+                   '{"id", "text", "state"} objects. One result line each.')
 @click.pass_context
-def batch(ctx: click.Context, source: Path, output: Path, input_format: str | None, fmt: str | None,
-          jobs: int | None, as_of: date | None, strict: bool) -> None:
+def batch(ctx: click.Context, source: Path | None, output: Path, input_format: str | None, fmt: str | None,
+          jobs: int | None, as_of: date | None, strict: bool, postings_source: Path | None) -> None:
     """Check every row of a CSV or JSONL file; every input row gets an output row.
 
     \b
@@ -259,6 +264,12 @@ def batch(ctx: click.Context, source: Path, output: Path, input_format: str | No
     from .batch_io import CsvWriter, JsonlWriter, atomic_text, csv_rows, jsonl_rows
 
     c = checker(ctx)
+    if postings_source is not None:
+        if source is not None:
+            raise UserError("give either IN or --postings, not both")
+        ctx.exit(batch_postings(c, postings_source, output, fmt or "jsonl", as_of, strict))
+    if source is None:
+        raise UserError("missing IN (a CSV or JSONL file, or '-' for stdin), or --postings")
     in_fmt = input_format or ("jsonl" if source.suffix.lower() in (".jsonl", ".ndjson") else "csv")
     out_fmt = fmt or in_fmt
     name = "stdin" if str(source) == "-" else str(source)
@@ -384,6 +395,30 @@ def hire(ctx: click.Context, state: str, candidate_file: Path, duties: tuple[str
                         setting=c.resolver.setting(setting))
     click.echo(render.to_json(report.to_json()) if fmt == "json" else render.hire_text(report))
     ctx.exit(exit_code([d["verdict"] for d in report.duties], strict))
+
+
+def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date | None, strict: bool) -> int:
+    """Write one result per posting (JSONL, or a CSV summary); return the exit code."""
+    from .batch import POSTING_COLUMNS, check_postings
+    from .batch_io import atomic_text
+
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(atomic_text(output)) if str(output) != "-" else click.get_text_stream("stdout")
+        writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        if writer:
+            writer.writerow(POSTING_COLUMNS)
+        worst = Counter[str]()
+        for result in check_postings(c, source, as_of, read_text_file):
+            worst[result["worst"]] += 1
+            if writer:
+                writer.writerow([result.get("source"), result.get("jurisdiction", ""), result.get("title") or "",
+                                 len(result.get("duties", [])), len(result.get("findings", [])), result["worst"],
+                                 result.get("error", "")])
+            else:
+                out.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
+    click.echo(f"{sum(worst.values())} postings: " + ", ".join(f"{k} {v}" for k, v in sorted(worst.items())), err=True)
+    failing = {"error", "warning", "unreadable"} if strict else {"error"}
+    return EXIT_FINDING if set(worst) & failing else EXIT_OK
 
 
 def read_text_file(path: Path) -> str:

@@ -105,3 +105,15 @@ def test_identical_questions_are_evaluated_once(monkeypatch: pytest.MonkeyPatch)
 def test_progress_is_silent_on_a_pipe() -> None:
     code, stdout, stderr = run("batch", str(DATA / "mixed.jsonl"))
     assert "\r" not in stderr and stderr.count("\n") == 1
+
+
+def test_postings_batch_gives_one_result_per_posting(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Medical Assistant, Albany, NY 12207\nGive flu shots.\n")
+    (tmp_path / "b.html").write_text("<h1>Medical Assistant</h1><p>Boise, ID 83702</p><ul><li>Take vital signs</li></ul>")
+    (tmp_path / "c.txt").write_text("")
+    code, out, err = run("batch", "--postings", str(tmp_path))
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [Path(r["source"]).name for r in results] == ["a.txt", "b.html", "c.txt"]
+    assert results[0]["worst"] == "error" and results[1]["jurisdiction"] == "ID"
+    assert results[2]["worst"] == "unreadable" and "empty posting" in results[2]["error"]
+    assert code == 1

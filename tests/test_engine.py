@@ -56,3 +56,30 @@ def test_a_fresh_engine_registers_lazily(checker: Checker) -> None:
     engine.register(compiled)
     engine.register(compiled)  # idempotent
     assert engine.match("WA", to_fact(Query(jurisdiction="WA", task="vital_signs", as_of=date(2026, 1, 1)), compiled))
+
+
+def test_a_long_run_holds_no_growing_state(checker: Checker) -> None:
+    """100,000 checks leave no fact behind, and neither memory nor speed drifts from the first 1,000."""
+    import resource
+
+    _, compiled = checker.plan("CA")
+    tasks = sorted(checker.lib.tasks)
+    facts = [to_fact(Query(jurisdiction="CA", task=tasks[i % len(tasks)], as_of=date(2000 + i % 30, 1, 1),
+                           supervision=("none", "general", "direct", None)[i % 4]), compiled) for i in range(1000)]
+
+    def thousand() -> float:
+        started = time.perf_counter()
+        for fact in facts:
+            checker.engine.match("CA", fact)
+        return time.perf_counter() - started
+
+    first = thousand()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(98):
+        thousand()
+    last = thousand()
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    host = checker.engine._host
+    assert host is not None and host.get_ruleset("CA").get_facts(None) == []
+    assert grown_mb < 20, f"RSS grew {grown_mb:.1f} MB over 100,000 checks"
+    assert last < first * 2 + 0.05, f"the last 1,000 checks took {last:.3f}s, the first {first:.3f}s"
