@@ -13,7 +13,7 @@ from typing import Any
 from .api import Checker
 from .candidate import CandidateStatus
 from .errors import UserError
-from .posting import _JUDGMENT, _NEGATION, _NURSE_TITLE, Posting
+from .posting import _JUDGMENT, _NEGATION, _NOT_MA_JUDGMENT, _NURSE_ROLE, _NURSE_TITLE, Posting
 from .verdict import Citation, Verdict
 
 SEVERITY = {"duty_out_of_scope": "error", "missing_requirement": "warning", "unrecognized_credential": "warning",
@@ -115,16 +115,15 @@ def check_posting(checker: Checker, posting: Posting, as_of: date | None = None)
             findings.append(_finding("unsupported_demand", f"No license for medical assistants exists in "
                                      f"{state.jurisdiction.name}: {state.jurisdiction.registration}", demand.text))
     title_line = posting.title or ""
-    for s in [title_line, *posting.sentences]:
-        if re.search(r"\b(office nurse|clinic nurse)\b", s, re.I) or (
-            s is title_line and _NURSE_TITLE.search(s) and not re.search(r"nurse practitioner", s, re.I)
-        ):
-            findings.append(_finding("protected_title", "The title 'nurse' is protected by state nursing law; an "
-                                     "unlicensed medical assistant may not be called a nurse (statute not encoded here)", s))
-            break
+    nurse_title = bool(_NURSE_TITLE.search(title_line)) and not re.search(r"nurse practitioner", title_line, re.I)
+    nurse_role = next((s for s in posting.sentences if _NURSE_ROLE.search(s)), None)
+    if nurse_title or nurse_role:
+        findings.append(_finding("protected_title", "The title 'nurse' is protected by state nursing law; an "
+                                 "unlicensed medical assistant may not be called a nurse (statute not encoded here)",
+                                 title_line if nurse_title else nurse_role or ""))
     for s in posting.sentences:
         m = _JUDGMENT.search(s)
-        if not m or s in judged_sentences or _NEGATION.search(s[: m.start()]):
+        if not m or s in judged_sentences or _NEGATION.search(s[: m.start()]) or _NOT_MA_JUDGMENT.search(s):
             continue
         task = "interpret_results" if re.match(r"(diagnos|interpret)", m.group(1), re.I) else "triage"
         v = checker.evaluate(checker.query(code, task, as_of=on))

@@ -32,7 +32,7 @@ _ZIP_RANGES = [
     (980, 994, "WA"), (995, 999, "AK"),
 ]
 _NEGATION = re.compile(
-    r"\b(no|not|never|without|except|excluding|nor|prohibited from|may not|must not|cannot|can't|won't|does not|do not|will not)\b",
+    r"\b(no|not(?! limit)|never|without|except|excluding|nor|prohibited from|may not|must not|cannot|can't|won't|does not|do not|will not)\b",
     re.I,
 )
 _ASSIST = re.compile(r"\b(assist(?:s|ing)?|help(?:s|ing)?|support(?:s|ing)?)\b[^.;:]{0,40}?\b(provider|physician|doctor|nurse|clinician|practitioner|rn|np|pa|team|staff|with)\b", re.I)
@@ -54,6 +54,16 @@ _JUDGMENT = re.compile(
     r"\b(triage|triages|triaging|assess(?:es|ing|ment|ments)?|plans? (?:of )?care|care plans?|care planning|diagnos(?:e|es|is|ing)|interpret(?:s|ing|ation)?|clinical judgment|evaluat(?:e|es|ing) patients?|determin(?:e|es|ing) (?:the )?(?:urgency|acuity))\b",
     re.I,
 )
+# Judgment words that describe someone else's judgment, or a credential's name, not the MA's work.
+_NOT_MA_JUDGMENT = re.compile(
+    r"\b(?:professional|provider|physician|doctor|nurse|clinician|practitioner|medical staff)(?:'s|s')?\s+"
+    r"(?:assess|triage|diagnos|interpret|evaluat)|\bassessment[- ]based\b",
+    re.I,
+)
+_NURSE_ROLE = re.compile(
+    r"\b(?:medical assistant|ma)\s*/\s*(?:nurse|lpn)\b|\b(?:nurse|lpn)\s*/\s*(?:medical assistant|ma)\b|\bas an? (?:office |clinic )?nurse\b",
+    re.I,
+)
 _SUPERVISOR_WORDS = {
     "physician": "physician", "doctor": "physician", "md": "physician", "do": "physician",
     "rn": "rn", "registered nurse": "rn", "nurse": "rn", "nurse practitioner": "np", "np": "np",
@@ -61,11 +71,31 @@ _SUPERVISOR_WORDS = {
 }
 
 
-def _with_plural(phrase: str) -> tuple[str, ...]:
-    """A phrase and its plural ("flu shot" -> "flu shots"): postings list duties in the plural."""
-    if phrase.endswith("s") or not phrase[-1:].isalpha():
-        return (phrase,)
-    return (phrase, phrase + ("es" if phrase.endswith(("sh", "ch", "x")) else "s"))
+_SUFFIXES = ("ing", "ed", "es", "s", "e")
+
+
+def _stem_word(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def stem(text: str) -> str:
+    """Normalized words with crude suffixes cut, on both sides of a match: postings write duties
+    as "draws blood", "administers injections", "sterilizes instruments"."""
+    return " ".join(_stem_word(w) for w in normalize(text).split())
+
+
+def _original_words(sentence: str, stemmed_phrase: str) -> str:
+    """The sentence's own words for a phrase that matched on stems ("draws blood", not "draw blood")."""
+    words = normalize(sentence).split()
+    stems = [_stem_word(w) for w in words]
+    target = stemmed_phrase.split()
+    for i in range(len(stems) - len(target) + 1):
+        if stems[i : i + len(target)] == target:
+            return " ".join(words[i : i + len(target)])
+    return stemmed_phrase
 
 
 class _TextExtractor(HTMLParser):
@@ -146,7 +176,7 @@ def sentences(text: str) -> list[str]:
         line = re.sub(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25cf>#]+|\d+[.)])\s*", "", line).strip()
         if not line:
             continue
-        for part in re.split(r"(?<=[.!?;])\s+(?=[A-Z(])|;\s+", line):
+        for part in re.split(r"(?<=[.!?;])\s+(?=[A-Z(])|;\s+|\s\+\s|\s\u2022\s", line):
             part = part.strip()
             if part:
                 out.append(part)
@@ -158,8 +188,8 @@ class PostingReader:
         self.lib = lib
         self.resolver = resolver
         self._task_phrases = sorted(
-            {(p, t.id) for t in lib.tasks.values() for w in t.synonyms if len(normalize(w)) >= 2
-             for p in _with_plural(normalize(w))},
+            {(stem(w), t.id) for t in lib.tasks.values() for w in (t.id.replace("_", " "), *t.synonyms)
+             if len(normalize(w)) >= 2},
             key=lambda p: (-len(p[0]), p),
         )
         self._cred_phrases = sorted(
@@ -218,9 +248,9 @@ class PostingReader:
 
     # ---- duties
 
-    def _matches(self, sentence: str, phrases: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def _matches(self, sentence: str, phrases: list[tuple[str, str]], stemmed: bool = False) -> list[tuple[str, str]]:
         """Non-overlapping (phrase, id) pairs found as whole words, longest first."""
-        norm = f" {normalize(sentence)} "
+        norm = f" {stem(sentence) if stemmed else normalize(sentence)} "
         taken: list[tuple[int, int]] = []
         found = []
         for phrase, ident in phrases:
@@ -237,7 +267,7 @@ class PostingReader:
     def duties(self, sentence: str) -> list[Duty]:
         out = []
         seen: set[str] = set()
-        for phrase, task in self._matches(sentence, self._task_phrases):
+        for phrase, task in self._matches(sentence, self._task_phrases, stemmed=True):
             if task in seen:
                 continue
             seen.add(task)
@@ -247,13 +277,13 @@ class PostingReader:
                 kind = "negated"
             elif task != "assist_exam" and task != "assist_minor_surgery" and _ASSIST.search(before):
                 kind = "assisting"
-            out.append(Duty(task, sentence, phrase, kind))
+            out.append(Duty(task, sentence, _original_words(sentence, phrase), kind))
         return out
 
     @staticmethod
     def _before(sentence: str, phrase: str) -> str:
         """The words of the sentence's clause before the matched phrase."""
-        words = normalize(sentence)
+        words = stem(sentence)
         index = f" {words} ".find(f" {phrase} ")
         head = words[:max(index, 0)]
         clause = re.split(r"\b(and|or|but|while|including)\b", head)

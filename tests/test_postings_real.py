@@ -1,0 +1,82 @@
+"""Real public postings and job-class specifications (tests/data/postings/, each with its source and
+a hand-marked ground truth): the reader finds the marked duties, and each posting produces the
+findings reviewed for it."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scopecheck.api import Checker
+from scopecheck.errors import UserError
+from scopecheck.hr import check_posting
+from scopecheck.posting import PostingReader
+
+POSTINGS = Path(__file__).parent / "data" / "postings"
+TRUTH = sorted(POSTINGS.glob("*.toml"))
+
+# Finding kinds each posting must produce, reviewed against the state's rules (2026-11-26).
+EXPECTED = {
+    "01-CA-calhr-medical-assistant-7374": {"missing_requirement"},  # CA's 10-hour trainings not required
+    "02-CA-santa-cruz-lead-medical-assistant": set(),
+    "03-PA-philadelphia-medical-assistant-4b02": {"unknown_duty"},  # gram stains: no PA rule
+    "04-IA-iowa-state-univ-class-7911": {"missing_requirement"},  # x-ray work needs the Iowa permit
+    "05-MD-usm-medical-assistant-n05mdu": set(),
+    "06-WA-ofm-class-spec-543": {"missing_requirement", "unknown_duty", "judgment_language"},
+    "07-MI-corrections-medical-assistant": set(),
+    "08-VA-bsmh-medical-assistant-careerbuilder": set(),
+    "09-NY-bronx-patient-care-associate": set(),
+    "10-MA-optum-ma-apprenticeship-worcester": set(),
+}
+
+
+def source_of(truth: Path) -> Path:
+    return next(p for p in POSTINGS.glob(truth.stem + ".*") if p.suffix != ".toml")
+
+
+def load(truth: Path) -> dict:  # type: ignore[type-arg]
+    with truth.open("rb") as f:
+        return tomllib.load(f)
+
+
+def us_postings(checker: Checker) -> list[Path]:
+    return [t for t in TRUTH if load(t)["state"] in checker.lib.jurisdictions]
+
+
+def test_enough_real_postings_from_enough_states(checker: Checker) -> None:
+    us = us_postings(checker)
+    assert len(us) >= 10 and len({load(t)["state"] for t in us}) >= 6
+    assert all(load(t)["source_url"].startswith("http") for t in TRUTH)
+
+
+@pytest.mark.parametrize("truth", TRUTH, ids=[t.stem for t in TRUTH])
+def test_real_posting_findings(checker: Checker, truth: Path) -> None:
+    gt = load(truth)
+    reader = PostingReader(checker.lib, checker.resolver)
+    text = source_of(truth).read_text(encoding="utf-8")
+    if gt["state"] not in checker.lib.jurisdictions:  # a territory: out of scope, said clearly
+        with pytest.raises(UserError, match="cannot tell which state"):
+            check_posting(checker, reader.read(text, truth.stem))
+        return
+    report = check_posting(checker, reader.read(text, truth.stem, gt["state"]), date(2026, 11, 26))
+    assert {f.kind for f in report.findings} == EXPECTED[truth.stem]
+    assert all(f.citations for f in report.findings if f.kind in ("duty_out_of_scope", "missing_requirement"))
+    for negated in gt.get("not_duties", []):
+        assert not any(d["kind"] == "duty" and d["text"] == negated["text"] for d in report.duties)
+
+
+def test_reader_finds_the_marked_duties(checker: Checker) -> None:
+    """Recall and precision of duty-finding over every real posting, against the marked truth."""
+    reader = PostingReader(checker.lib, checker.resolver)
+    marked = found = hit = 0
+    for truth in TRUTH:
+        gt = load(truth)
+        posting = reader.read(source_of(truth).read_text(encoding="utf-8"), truth.stem, "CA")
+        labels = {d["task"] for d in gt.get("duties", [])}
+        tasks = {d.task for d in posting.duties if d.kind == "duty"}
+        marked, found, hit = marked + len(labels), found + len(tasks), hit + len(labels & tasks)
+    assert hit / marked >= 0.80, f"recall {hit}/{marked}"
+    assert hit / found >= 0.85, f"precision {hit}/{found}"
