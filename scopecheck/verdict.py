@@ -91,37 +91,44 @@ class Explainer:
     def __init__(self, lib: Library):
         self.lib = lib
 
-    def requirement(self, eff: Effective, check: str, scope: tuple[str, ...]) -> str:
+    def _needed(self, eff: Effective, check: str, scope: tuple[str, ...]) -> tuple[str, str]:
+        """(what kind of thing, which values) a check asks for, in the catalogue's words."""
         req = eff.requires
         lib = self.lib
         if check == "credentials":
-            return f"the MA must hold one of: {_names(req.credentials, lib.credentials)}"  # type: ignore[arg-type]
+            return "credential", _names(req.credentials, lib.credentials)  # type: ignore[arg-type]
         if check.startswith("training:"):
-            tid = check.split(":", 1)[1]
-            return f"the MA must have completed: {_names((tid,), lib.trainings)}"  # type: ignore[arg-type]
+            return "training", _names((check.split(":", 1)[1],), lib.trainings)  # type: ignore[arg-type]
         if check == "supervision":
             assert req.supervision
-            return f"supervision at least {SUPERVISION_MEANING[req.supervision]}"
+            return "supervision", SUPERVISION_MEANING[req.supervision]
         if check == "supervisor":
-            return "the supervising practitioner must be: " + " or ".join(SUPERVISOR_NAMES[s] for s in req.supervisors)
-        if eff.rule.effect == "forbid":
-            return f"not in: {_names(scope, lib.settings)}"  # type: ignore[arg-type]
-        return f"only in: {_names(scope, lib.settings)}"  # type: ignore[arg-type]
+            return "supervisor", " or ".join(SUPERVISOR_NAMES[s] for s in req.supervisors)
+        return "setting", _names(scope, lib.settings)  # type: ignore[arg-type]
+
+    def requirement(self, eff: Effective, check: str, scope: tuple[str, ...]) -> str:
+        """A requirement as a condition: "the MA must hold one of: ..."."""
+        kind, values = self._needed(eff, check, scope)
+        if kind == "setting" and eff.rule.effect == "forbid":
+            return f"not in: {values}"
+        return {
+            "credential": "the MA must hold one of: {}",
+            "training": "the MA must have completed: {}",
+            "supervision": "supervision at least {}",
+            "supervisor": "the supervising practitioner must be: {}",
+            "setting": "only in: {}",
+        }[kind].format(values)
 
     def remedy(self, eff: Effective, check: str, scope: tuple[str, ...]) -> str:
-        """What would meet an unmet requirement, as an instruction."""
-        req = eff.requires
-        lib = self.lib
-        if check == "credentials":
-            return f"hold one of: {_names(req.credentials, lib.credentials)}"  # type: ignore[arg-type]
-        if check.startswith("training:"):
-            return f"complete: {_names((check.split(':', 1)[1],), lib.trainings)}"  # type: ignore[arg-type]
-        if check == "supervision":
-            assert req.supervision
-            return f"work under supervision at least {SUPERVISION_MEANING[req.supervision]}"
-        if check == "supervisor":
-            return "be supervised by: " + " or ".join(SUPERVISOR_NAMES[s] for s in req.supervisors)
-        return f"work only in: {_names(scope, lib.settings)}"  # type: ignore[arg-type]
+        """What would meet an unmet requirement, as an instruction: "complete: ..."."""
+        kind, values = self._needed(eff, check, scope)
+        return {
+            "credential": "hold one of: {}",
+            "training": "complete: {}",
+            "supervision": "work under supervision at least {}",
+            "supervisor": "be supervised by: {}",
+            "setting": "work only in: {}",
+        }[kind].format(values)
 
     def stated(self, check: str, query: Query) -> str:
         lib = self.lib
