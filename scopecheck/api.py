@@ -25,7 +25,7 @@ from .verdict import Verdict, fold
 
 
 class Checker:
-    def __init__(self, data_dir: Path | None = None, *, memo_size: int = 20_000):
+    def __init__(self, data_dir: Path | None = None, *, memo_size: int = 10_000):
         self.lib = Library(data_dir) if data_dir else Library()
         self.resolver = Resolver(self.lib)
         self.engine = Engine()

@@ -48,7 +48,7 @@ def _text(value: Any) -> str | None:
 
 
 INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
-RAW_CACHE_SIZE = 20_000
+RAW_CACHE_SIZE = 10_000
 
 
 class RowChecker:

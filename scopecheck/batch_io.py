@@ -204,7 +204,7 @@ class CsvWriter:
         entry = self._formatted.get(id(result))
         if entry is None or entry[0] is not result:
             entry = (result, [_cell(result.get(c)) for c in OUTPUT])
-            if len(self._formatted) > 20_000:
+            if len(self._formatted) > 10_000:
                 self._formatted.clear()
             self._formatted[id(result)] = entry
         self.writer.writerow([_cell(values.get(c)) for c in self.inputs] + entry[1])

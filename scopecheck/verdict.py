@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -143,6 +144,18 @@ class Explainer:
         return f"stated setting: {_names((query.setting or '',), lib.settings)}"  # type: ignore[arg-type]
 
 
+_CITATIONS: dict[tuple[str, str | None], Citation] = {}
+
+
+def _citation(source: Any) -> Citation:
+    """One shared Citation per source: thousands of memoized verdicts cite the same few hundred."""
+    key = (source.cite, source.url)
+    found = _CITATIONS.get(key)
+    if found is None:
+        found = _CITATIONS[key] = Citation(cite=source.cite, url=source.url)
+    return found
+
+
 def _lowest(confidences: list[Confidence]) -> Confidence:
     return min(confidences, key=CONFIDENCE_ORDER.index)
 
@@ -241,7 +254,7 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
     else:
         return _unknown(lib, plan, query)
 
-    citations = list(dict.fromkeys(Citation(cite=s.cite, url=s.url) for r in deciding for s in r.sources))
+    citations = list(dict.fromkeys(_citation(s) for r in deciding for s in r.sources))
     state_verified = plan.state.jurisdiction.last_verified
     obligations = [] if verdict == "prohibited" else list(dict.fromkeys(o for r in deciding for o in r.rule.obligations))
     return Verdict(
