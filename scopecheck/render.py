@@ -29,7 +29,8 @@ MEANING = {
 def _bullets(items: list[str], width: int = 96, marker: str = "  - ") -> list[str]:
     out = []
     for item in items:
-        out += textwrap.wrap(item, width=width, initial_indent=marker, subsequent_indent=" " * len(marker))
+        out += textwrap.wrap(item, width=width, initial_indent=marker, subsequent_indent=" " * len(marker),
+                             break_long_words=False, break_on_hyphens=False)
     return out
 
 
