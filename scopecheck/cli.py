@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import sys
 from collections import Counter
@@ -274,18 +275,17 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
     out_fmt = fmt or in_fmt
     name = "stdin" if str(source) == "-" else str(source)
     try:
-        stream = (click.get_text_stream("stdin", encoding="utf-8-sig", errors="surrogateescape") if str(source) == "-"
+        opened = (std_text("stdin", encoding="utf-8-sig") if str(source) == "-"
                   else open(source, encoding="utf-8-sig", errors="surrogateescape", newline=""))
     except OSError as exc:
         raise UserError(f"{source}: cannot read: {exc.strerror}") from None
     size = None if str(source) == "-" else source.stat().st_size
-    with stream, contextlib.ExitStack() as stack:
+    with opened as stream, contextlib.ExitStack() as stack:
         if in_fmt == "csv":
             header, rows = csv_rows(stream, name)
         else:
             header, rows = [], jsonl_rows(stream, name)
-        out = (stack.enter_context(atomic_text(output)) if str(output) != "-"
-               else click.get_text_stream("stdout", errors="surrogateescape"))
+        out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
         writer = CsvWriter(out, header) if out_fmt == "csv" else JsonlWriter(out)
         progress = batch_mod.Progress(sys.stderr, sys.stderr.isatty())
         summary = batch_mod.run(rows, writer.write, checker=c, data_dir=ctx.find_root().obj.get("data_dir"),
@@ -403,7 +403,7 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
     from .batch_io import atomic_text
 
     with contextlib.ExitStack() as stack:
-        out = stack.enter_context(atomic_text(output)) if str(output) != "-" else click.get_text_stream("stdout")
+        out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
         writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
         if writer:
             writer.writerow(POSTING_COLUMNS)
@@ -419,6 +419,19 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
     click.echo(f"{sum(worst.values())} postings: " + ", ".join(f"{k} {v}" for k, v in sorted(worst.items())), err=True)
     failing = {"error", "warning", "unreadable"} if strict else {"error"}
     return EXIT_FINDING if set(worst) & failing else EXIT_OK
+
+
+@contextlib.contextmanager
+def std_text(name: str, encoding: str = "utf-8") -> Any:
+    """stdin/stdout as text that keeps undecodable bytes (surrogateescape), without closing them."""
+    wrapper = io.TextIOWrapper(click.get_binary_stream(name), encoding=encoding,  # type: ignore[arg-type]
+                               errors="surrogateescape", newline="")
+    try:
+        yield wrapper
+    finally:
+        with contextlib.suppress(ValueError):
+            wrapper.flush()
+        wrapper.detach()
 
 
 def read_text_file(path: Path) -> str:

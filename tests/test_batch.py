@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
+from click.testing import CliRunner
+
 from scopecheck import batch as batch_mod
+from scopecheck.cli import cli
 from scopecheck.api import Checker
 
 DATA = Path(__file__).parent / "data" / "batch"
@@ -117,3 +120,9 @@ def test_postings_batch_gives_one_result_per_posting(tmp_path: Path) -> None:
     assert results[0]["worst"] == "error" and results[1]["jurisdiction"] == "ID"
     assert results[2]["worst"] == "unreadable" and "empty posting" in results[2]["error"]
     assert code == 1
+
+
+def test_stdin_to_stdout() -> None:
+    result = CliRunner().invoke(cli, ["batch", "-", "--format", "jsonl"], input="state,task\nCA,vitals\nNY,flu shot\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["verdict"] for line in lines] == ["conditional", "prohibited"] and result.exit_code == 1
