@@ -201,7 +201,8 @@ def show(ctx: click.Context, state: str, fmt: str) -> None:
 @click.option("--task", required=True, help='Task id or plain words, e.g. injection_intramuscular or "flu shot".')
 @click.option("--states", "state_list", metavar="CODES", help="Comma-separated jurisdictions (default: all encoded).")
 @query_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "svg"]), default="text", show_default=True,
+              help="svg: a tile-grid map of the verdicts (colour and letter).")
 @click.pass_context
 def compare(ctx: click.Context, task: str, state_list: str | None, credentials: tuple[str, ...],
             trainings: tuple[str, ...], supervision: str | None, supervisor: str | None, setting: str | None,
@@ -227,9 +228,17 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
         click.echo(render.to_json(compare_rows(verdicts)))
     elif fmt == "csv":
         click.echo(render.to_csv(compare_rows(verdicts)), nl=False)
+    elif fmt == "svg":
+        click.echo(render.svg_map(verdicts, map_title(c, verdicts[0].task, known)))
     else:
         click.echo(compare_text(verdicts))
     ctx.exit(exit_code([v.verdict for v in verdicts], strict))
+
+
+def map_title(c: Checker, task: str, known: dict[str, Any]) -> str:
+    creds = known.get("credentials")
+    who = f" by an MA holding {', '.join(creds)}" if creds else " by a medical assistant"
+    return f"{c.lib.tasks[task].name}{who}"
 
 
 @cli.command()
@@ -446,6 +455,27 @@ def read_text_file(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the page and the HTTP API (needs the web extra: pip install '.[web]').
+
+    \b
+    Examples:
+      scopecheck serve                      # then open http://127.0.0.1:8000
+      curl 'http://127.0.0.1:8000/api/check?state=CA&task=flu%20shot'
+    """
+    try:
+        import uvicorn
+
+        from .web import create_app
+    except ImportError as exc:
+        raise UserError(f"the web server needs the web extra ({exc.name} is missing): pip install '.[web]'") from None
+    uvicorn.run(create_app(checker(ctx)), host=host, port=port, log_level="info")
 
 
 @cli.group()

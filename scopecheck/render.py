@@ -203,3 +203,57 @@ def hire_text(report: Any) -> str:
         if d["citations"]:
             lines += _bullets([f"law: {d['citations'][0]['cite']}"])
     return "\n".join(lines)
+
+
+# ---- the tile-grid map
+
+# (column, row) of each jurisdiction on a tile grid of the US.
+TILES = {
+    "AK": (0, 0), "ME": (11, 0), "VT": (10, 1), "NH": (11, 1),
+    "WA": (1, 2), "ID": (2, 2), "MT": (3, 2), "ND": (4, 2), "MN": (5, 2), "IL": (6, 2), "WI": (7, 2),
+    "MI": (8, 2), "NY": (9, 2), "RI": (10, 2), "MA": (11, 2),
+    "OR": (1, 3), "NV": (2, 3), "WY": (3, 3), "SD": (4, 3), "IA": (5, 3), "IN": (6, 3), "OH": (7, 3),
+    "PA": (8, 3), "NJ": (9, 3), "CT": (10, 3),
+    "CA": (1, 4), "UT": (2, 4), "CO": (3, 4), "NE": (4, 4), "MO": (5, 4), "KY": (6, 4), "WV": (7, 4),
+    "VA": (8, 4), "MD": (9, 4), "DE": (10, 4),
+    "AZ": (2, 5), "NM": (3, 5), "KS": (4, 5), "AR": (5, 5), "TN": (6, 5), "NC": (7, 5), "SC": (8, 5), "DC": (9, 5),
+    "OK": (4, 6), "LA": (5, 6), "MS": (6, 6), "AL": (7, 6), "GA": (8, 6),
+    "HI": (0, 7), "TX": (4, 7), "FL": (9, 7),
+}
+# Colour plus a letter, so the map reads in grey too; white text on these fills passes WCAG AA.
+MAP_COLOURS = {"allowed": "#116329", "conditional": "#7d4e00", "prohibited": "#a40e26", "unknown": "#57606a"}
+MAP_LETTERS = {"allowed": "A", "conditional": "C", "prohibited": "P", "unknown": "?"}
+
+
+def svg_map(verdicts: list[Verdict], title: str) -> str:
+    """A tile-grid map of the verdicts, one square per jurisdiction: colour, state code and letter."""
+    from html import escape
+
+    size, gap, top = 52, 4, 40
+    width = 12 * (size + gap) + gap
+    height = top + 8 * (size + gap) + 60
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-labelledby="map-title"><title id="map-title">{escape(title)}</title>',
+        f'<text x="{gap}" y="24" font-family="sans-serif" font-size="16" fill="#1f2328">{escape(title)}</text>',
+    ]
+    for v in verdicts:
+        col, row = TILES[v.jurisdiction]
+        x, y = gap + col * (size + gap), top + row * (size + gap)
+        fill = MAP_COLOURS[v.verdict]
+        parts.append(
+            f'<g><title>{v.jurisdiction_name}: {v.verdict} ({v.confidence} confidence)</title>'
+            f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="4" fill="{fill}"/>'
+            f'<text x="{x + size / 2}" y="{y + 22}" text-anchor="middle" font-family="sans-serif" font-size="15" '
+            f'font-weight="bold" fill="#ffffff">{v.jurisdiction}</text>'
+            f'<text x="{x + size / 2}" y="{y + 42}" text-anchor="middle" font-family="sans-serif" font-size="13" '
+            f'fill="#ffffff">{MAP_LETTERS[v.verdict]}</text></g>'
+        )
+    legend_y = top + 8 * (size + gap) + 20
+    for i, (name, colour) in enumerate(MAP_COLOURS.items()):
+        x = gap + i * 150
+        parts.append(f'<rect x="{x}" y="{legend_y}" width="18" height="18" fill="{colour}"/>'
+                     f'<text x="{x + 24}" y="{legend_y + 14}" font-family="sans-serif" font-size="13" fill="#1f2328">'
+                     f'{MAP_LETTERS[name]} {name}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -1,0 +1,143 @@
+"""The web extra: the API through the framework's test client, property-based API tests from the
+OpenAPI document (schemathesis), and a real browser on the page (skipped without one)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed: pip install '.[web,webtest]'")
+pytest.importorskip("httpx", reason="the test client needs httpx: pip install '.[webtest]'")
+
+from fastapi.testclient import TestClient  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+from test_cli import run  # noqa: E402
+
+from scopecheck.api import Checker  # noqa: E402
+from scopecheck.web import MAX_BODY, create_app  # noqa: E402
+
+APP = create_app(Checker())
+CLIENT = TestClient(APP)
+
+
+def test_get_check_returns_the_same_json_as_the_cli() -> None:
+    api = CLIENT.get("/api/check", params={"state": "CA", "task": "flu shot"})
+    assert api.status_code == 200
+    code, out, _ = run("check", "--state", "CA", "--task", "flu shot", "--format", "json")
+    assert api.json() == json.loads(out)
+
+
+def test_post_check_and_repeated_credentials() -> None:
+    body = {"state": "New York", "task": "flu shot", "credentials": ["CMA"], "supervision": "direct"}
+    data = CLIENT.post("/api/check", json=body).json()
+    assert data["verdict"] == "prohibited" and any("NYSED" in c["cite"] for c in data["citations"])
+    got = CLIENT.get("/api/check", params=[("state", "CA"), ("task", "x-ray"), ("credential", "CA_XRAY_LIMITED_PERMIT")])
+    assert got.json()["verdict"] == "allowed"
+
+
+@pytest.mark.parametrize(
+    "method, url, kwargs, status, words",
+    [
+        ("get", "/api/check", {"params": {"state": "ZZ", "task": "vitals"}}, 400, "state: unknown state 'ZZ'"),
+        ("get", "/api/check", {"params": {"state": "CA", "task": "flu shoot"}}, 400, "did you mean"),
+        ("get", "/api/check", {"params": {"task": "vitals"}}, 422, "state"),
+        ("get", "/api/check", {"params": {"state": "CA", "task": "vitals", "supervision": "close"}}, 422, "supervision"),
+        ("post", "/api/check", {"json": {"state": "CA", "task": "vitals", "supervison": "direct"}}, 422, "supervison"),
+        ("post", "/api/posting", {"json": {"text": "Medical Assistant\nTake vital signs"}}, 400, "cannot tell which state"),
+        ("post", "/api/hire", {"json": {"state": "CA", "candidate": {"credentials": ["CMAA"]}, "duties": ["vitals"]}}, 400, "CMAA"),
+        ("post", "/api/check", {"content": b"{" + b" " * (MAX_BODY + 10) + b"}",
+                                "headers": {"content-type": "application/json"}}, 413, "over"),
+    ],
+)
+def test_bad_input_is_4xx_naming_the_field(method: str, url: str, kwargs: dict, status: int, words: str) -> None:  # type: ignore[type-arg]
+    response = getattr(CLIENT, method)(url, **kwargs)
+    assert response.status_code == status, response.text
+    assert words in response.text
+
+
+def test_posting_hire_states_tasks_compare_and_map() -> None:
+    posting = CLIENT.post("/api/posting", json={"text": "Medical Assistant, Albany, NY 12207\nGive flu shots."}).json()
+    assert posting["jurisdiction"] == "NY" and posting["findings"][0]["kind"] == "duty_out_of_scope"
+    hire = CLIENT.post("/api/hire", json={"state": "NJ", "as_of": "2026-11-26", "duties": ["injection_intramuscular"],
+                                          "candidate": {"credentials": [{"id": "CMA", "issued": "2015-02-10",
+                                                                         "expires": "2020-02-29"}]}}).json()
+    assert hire["duties"][0]["verdict"] == "prohibited" and hire["duties"][0]["unlock"]
+    states = CLIENT.get("/api/states").json()
+    assert len(states) == 51 and all(s["encoded"] for s in states)
+    assert any(t["id"] == "immunization" for t in CLIENT.get("/api/tasks").json())
+    compare = CLIENT.get("/api/compare", params={"task": "injection_intramuscular"}).json()
+    assert {r["jurisdiction"]: r["verdict"] for r in compare}["NY"] == "prohibited" and len(compare) == 51
+    svg = CLIENT.get("/api/map.svg", params={"task": "injection_intramuscular"})
+    assert svg.headers["content-type"].startswith("image/svg+xml") and ">NY<" in svg.text
+
+
+def test_openapi_document_and_page() -> None:
+    spec = CLIENT.get("/openapi.json").json()
+    assert {"/api/check", "/api/posting", "/api/hire", "/api/states", "/api/tasks", "/api/compare"} <= set(spec["paths"])
+    page = CLIENT.get("/", params=[("state", "NY"), ("task", "flu shot"), ("credential", "CMA_AAMA")]).text
+    assert page.index('id="verdict"') < page.index("<form")  # the verdict comes first
+    assert ">prohibited<" in page and "nysed.gov" in page and "<script" not in page and "http://" not in page.split("<main>")[0]
+    posting = CLIENT.post("/posting", data={"text": "Medical Assistant, Albany, NY\nGive flu shots.", "state": ""}).text
+    assert "<mark>flu shots</mark>" in posting
+
+
+def test_compare_svg_from_the_cli_draws_ny_and_ct_prohibited() -> None:
+    code, out, _ = run("compare", "--task", "injection_intramuscular", "--format", "svg")
+    assert out.startswith("<svg") and out.count("<rect") == 51 + 4
+    for state in ("NY", "CT"):
+        tile = out[out.index(f">{state}</text>") - 400 : out.index(f">{state}</text>")]
+        assert "#a40e26" in tile  # the prohibited colour, with the letter P
+        assert out[out.index(f">{state}</text>"):].split("</text>")[1].endswith(">P")
+
+
+schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed: pip install '.[webtest]'")
+SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
+
+
+@SCHEMA.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_never_answers_500(case) -> None:  # type: ignore[no-untyped-def]
+    response = case.call()
+    assert response.status_code < 500, (case, response.text[:300])
+
+
+def _browser() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(_browser() is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)")
+def test_a_real_browser_asks_the_new_york_flu_shot_question() -> None:
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install '.[webtest]'")
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(APP, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=_browser(), args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"])
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.select_option("#state", "NY")
+            page.fill("#task", "flu shot")
+            page.check("input[value=CMA_AAMA]")
+            page.click("button[type=submit]")
+            assert page.inner_text("#verdict") == "prohibited"
+            assert "NYSED" in page.inner_text("main")
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
