@@ -37,12 +37,12 @@ class Row:
     error: str = ""
 
 
+# Bytes that were not UTF-8, kept by the surrogateescape error handler.
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _has_surrogates(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    return _SURROGATE.search(text) is not None
 
 
 def _parse_line(text: str) -> list[str]:
@@ -99,9 +99,6 @@ class _Lines:
         return item[1]
 
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
-
-
 def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
     """The fast path is the C csv reader over the lines; a broken record (bad or unclosed quote)
     becomes one error row for its first line, and the lines it swallowed are read again."""
@@ -136,8 +133,8 @@ def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
             if len(values) > width:
                 row.error = f"{len(values)} fields but the header has {width}"
         text = "".join(t for _, t in lines.taken)
-        if not row.error and _SURROGATE.search(text):
-            bad = next((h for h, v in row.values.items() if _SURROGATE.search(v)), "?")
+        if not row.error and _has_surrogates(text):
+            bad = next((h for h, v in row.values.items() if _has_surrogates(v)), "?")
             row.error = f"field '{bad}' is not valid UTF-8"
         elif not row.error and len(text) > MAX_FIELD:
             if any(len(v) > MAX_FIELD for v in values):

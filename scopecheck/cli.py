@@ -229,16 +229,11 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
     elif fmt == "csv":
         click.echo(render.to_csv(compare_rows(verdicts)), nl=False)
     elif fmt == "svg":
-        click.echo(render.svg_map(verdicts, map_title(c, verdicts[0].task, known)))
+        click.echo(render.svg_map(verdicts, render.map_title(verdicts, known["credentials"])))
     else:
         click.echo(compare_text(verdicts))
     ctx.exit(exit_code([v.verdict for v in verdicts], strict))
 
-
-def map_title(c: Checker, task: str, known: dict[str, Any]) -> str:
-    creds = known.get("credentials")
-    who = f" by an MA holding {', '.join(creds)}" if creds else " by a medical assistant"
-    return f"{c.lib.tasks[task].name}{who}"
 
 
 @cli.command()

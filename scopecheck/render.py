@@ -225,6 +225,12 @@ MAP_COLOURS = {"allowed": "#116329", "conditional": "#7d4e00", "prohibited": "#a
 MAP_LETTERS = {"allowed": "A", "conditional": "C", "prohibited": "P", "unknown": "?"}
 
 
+def map_title(verdicts: list[Verdict], credentials: list[str] | tuple[str, ...] | None) -> str:
+    """What a map shows: the task, and whose credentials were assumed."""
+    task = verdicts[0].task_name if verdicts else "task"
+    return f"{task}: " + (f"an MA holding {', '.join(credentials)}" if credentials else "a medical assistant")
+
+
 def svg_map(verdicts: list[Verdict], title: str) -> str:
     """A tile-grid map of the verdicts, one square per jurisdiction: colour, state code and letter."""
     from html import escape

@@ -176,7 +176,7 @@ def create_app(checker: Checker | None = None) -> FastAPI:
     @app.get("/api/map.svg", summary="A tile-grid map of one task's verdicts", response_class=Response)
     def get_map(task: str = Param(min_length=1, max_length=500), credential: list[str] | None = Param(default=None)) -> Response:
         verdicts = compare_verdicts(task, credential, None)
-        return Response(render.svg_map(verdicts, _map_title(c, verdicts, credential)), media_type="image/svg+xml")
+        return Response(render.svg_map(verdicts, render.map_title(verdicts, credential)), media_type="image/svg+xml")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(request: Request) -> HTMLResponse:
@@ -189,11 +189,6 @@ def create_app(checker: Checker | None = None) -> FastAPI:
         return HTMLResponse(_page(c, reader, {"tab": "posting"}, [], posting=(text, state)))
 
     return app
-
-
-def _map_title(c: Checker, verdicts: list[Verdict], credential: list[str] | None) -> str:
-    task = verdicts[0].task_name if verdicts else "task"
-    return f"{task}: " + (f"MA holding {', '.join(credential)}" if credential else "a medical assistant")
 
 
 # ---- the page
@@ -297,7 +292,7 @@ def _page(c: Checker, reader: PostingReader, params: dict[str, str], credentials
         try:
             task = c.resolver.task(params["task"], field="task")
             verdicts = [c.evaluate(c.query(code, task)) for code in c.lib.encoded_states()]
-            result = f'<section class="result">{render.svg_map(verdicts, _map_title(c, verdicts, None))}</section>'
+            result = f'<section class="result">{render.svg_map(verdicts, render.map_title(verdicts, None))}</section>'
         except UserError as exc:
             result = f'<section class="result" role="alert"><p>{_esc(exc)}</p></section>'
     sup = [("", "Not stated"), ("none", "None"), ("general", "General: reachable, not on site"),
