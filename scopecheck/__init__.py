@@ -1,13 +1,46 @@
 """scopecheck: US state scope-of-practice law for medical assistants, as cited verdicts.
 
-    from scopecheck import check
+    from scopecheck import check, check_posting, check_hire
     verdict = check("CA", "flu shot", supervision="direct")
     verdict.verdict, verdict.conditions, verdict.citations
+    check_posting("Medical Assistant, Albany, NY\\nGive flu shots.").findings
+    check_hire("NJ", {"credentials": [{"id": "CMA", "expires": "2020-02-29"}]}, ["injection_intramuscular"]).duties
 """
 
-from .api import Checker, check
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .api import Checker, check, default_checker
 from .errors import RuleFileError, UserError
 from .query import Query
 from .verdict import Verdict
 
-__all__ = ["Checker", "Query", "RuleFileError", "UserError", "Verdict", "check"]
+if TYPE_CHECKING:
+    from .hr import HireReport, PostingReport
+
+__all__ = ["Checker", "Query", "RuleFileError", "UserError", "Verdict", "check", "check_hire", "check_posting"]
+
+
+def check_posting(text: str, state: str | None = None, *, as_of: date | None = None) -> PostingReport:
+    """Read a posting's text (plain, Markdown or HTML) and judge each duty; see `scopecheck posting`."""
+    from .hr import check_posting as judge
+    from .posting import PostingReader
+
+    c = default_checker()
+    return judge(c, PostingReader(c.lib, c.resolver).read(text, "posting", state), as_of)
+
+
+def check_hire(state: str, candidate: dict[str, Any], duties: list[str], *, as_of: date | None = None,
+               supervision: Any = None, supervisor: Any = None, setting: str | None = None) -> HireReport:
+    """A candidate (the candidate-file structure as a dict) against duties; see `scopecheck hire`."""
+    from .candidate import CandidateFile, status_on
+    from .hr import check_hire as judge
+
+    c = default_checker()
+    code = c.resolver.jurisdiction(state)
+    status = status_on(c.lib, c.resolver, CandidateFile.model_validate(candidate), as_of or date.today(), "candidate")
+    tasks = [(c.resolver.task(d, field="duties"), d) for d in duties]
+    return judge(c, code, status, tasks, supervision=supervision, supervisor=supervisor,
+                 setting=c.resolver.setting(setting))

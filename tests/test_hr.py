@@ -125,3 +125,13 @@ def test_posting_markdown_report(tmp_path: Path) -> None:
     path.write_text("Medical Assistant, Albany, NY 12207\nGive flu shots.\n")
     code, out, _ = run("posting", str(path), "--format", "markdown")
     assert code == 1 and out.startswith("## Medical Assistant: New York") and "| immunization |" in out
+
+
+def test_python_api_for_postings_and_hires() -> None:
+    import scopecheck
+
+    report = scopecheck.check_posting("Medical Assistant, Albany, NY 12207\nGive flu shots.", as_of=date(2026, 11, 26))
+    assert report.jurisdiction == "NY" and report.findings[0].kind == "duty_out_of_scope"
+    hire = scopecheck.check_hire("NJ", {"credentials": [{"id": "CMA", "issued": "2015-02-10", "expires": "2020-02-29"}]},
+                                 ["injection_intramuscular"], as_of=date(2026, 11, 26))
+    assert hire.duties[0]["verdict"] == "prohibited" and hire.duties[0]["unlock"]
