@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from .data import Library
 from .errors import UserError
@@ -30,22 +30,25 @@ class _Strict(BaseModel):
 
 
 class HeldCredential(_Strict):
-    id: str = Field(min_length=1, description="credential id or its usual name: CMA_AAMA, CMA, MA-C")
+    id: str = Field(min_length=1, max_length=200, description="credential id or its usual name: CMA_AAMA, CMA, MA-C")
     issued: date | None = None
     expires: date | None = None
     number: str = ""
 
 
 class CompletedTraining(_Strict):
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=200)
     completed: date | None = None
 
 
+Word = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
 class CandidateFile(_Strict):
-    name: str = ""
-    credentials: list[HeldCredential | str] | None = None
-    permits: list[HeldCredential | str] | None = None
-    trainings: list[CompletedTraining | str] | None = None
+    name: str = Field(default="", max_length=500)
+    credentials: list[HeldCredential | Word] | None = Field(default=None, max_length=100)
+    permits: list[HeldCredential | Word] | None = Field(default=None, max_length=100)
+    trainings: list[CompletedTraining | Word] | None = Field(default=None, max_length=100)
 
 
 @dataclass

@@ -428,8 +428,7 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
 @contextlib.contextmanager
 def std_text(name: str, encoding: str = "utf-8") -> Any:
     """stdin/stdout as text that keeps undecodable bytes (surrogateescape), without closing them."""
-    wrapper = io.TextIOWrapper(click.get_binary_stream(name), encoding=encoding,  # type: ignore[arg-type]
-                               errors="surrogateescape", newline="")
+    wrapper = io.TextIOWrapper(getattr(sys, name).buffer, encoding=encoding, errors="surrogateescape", newline="")
     try:
         yield wrapper
     finally:

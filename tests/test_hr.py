@@ -55,6 +55,7 @@ def test_current_credentials_count_and_near_expiry_is_warned(checker: Checker) -
         ('{"credentials": [{"id": "CMAA"}]}', ".json", "unknown credential 'CMAA'"),
         ('{"credentials": [{"id": "CMA", "isued": "2020-01-01"}]}', ".json", "unknown key"),
         ('{"credentials": ', ".json", "not valid JSON"),
+        ('{"credentials": [""]}', ".json", "at least 1 character"),
     ],
 )
 def test_bad_candidate_files_are_one_line_errors(tmp_path: Path, content: str, suffix: str, message: str) -> None:

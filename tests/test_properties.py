@@ -25,7 +25,9 @@ LIB = Library(REPO)
 CHECKER = Checker(REPO)
 CREDS = sorted(LIB.credentials)
 TRAININGS = sorted(LIB.trainings)
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: CI runs the same examples every time (no flaky red runs); explore with
+# `pytest --hypothesis-seed=random` locally.
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 
 queries = st.builds(
     Query,
@@ -53,7 +55,7 @@ def test_engine_agrees_with_oracle_and_is_deterministic(query: Query) -> None:
     assert verdict.citations
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.text(max_size=2000))
 def test_posting_reader_survives_random_text(text: str) -> None:
     reader = PostingReader(LIB, CHECKER.resolver)
@@ -64,7 +66,7 @@ def test_posting_reader_survives_random_text(text: str) -> None:
     assert all(d.task in LIB.tasks for d in posting.duties)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.binary(max_size=2000))
 def test_batch_readers_keep_every_record_of_random_bytes(data: bytes) -> None:
     text = io.TextIOWrapper(io.BytesIO(b"state,task,id\n" + data), encoding="utf-8", errors="surrogateescape",
