@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .data import Library
 from .errors import UserError
 from .resolve import Resolver
-from .tomlfile import defects_from, read_toml
+from .tomlfile import defects_from, read_toml, relevant_errors
 
 EXPIRY_WARNING_DAYS = 90
 
@@ -100,8 +100,9 @@ def load_candidate(path: Path) -> CandidateFile:
     try:
         return CandidateFile.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "HeldCredential", "str")))
+        err = relevant_errors(exc)[0]
+        key = ".".join(str(p) for p in err["loc"]
+                       if not str(p).startswith(("function-", "HeldCredential", "CompletedTraining", "constrained-str", "str")))
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         raise UserError(f"{name}: [{key}] {msg}") from None
 

@@ -92,11 +92,22 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
     return out
 
 
+_WRONG_BRANCH = {"model_type", "dict_type", "string_type", "model_attributes_type", "list_type"}
+
+
+def relevant_errors(error: ValidationError) -> list[Any]:
+    """Pydantic reports every branch of a union; a type mismatch on a branch the value was never
+    meant for ("should be a valid dictionary" for a string) is noise when another error remains."""
+    items = error.errors()
+    kept = [i for i in items if i["type"] not in _WRONG_BRANCH]
+    return kept or items
+
+
 def defects_from(path: Path, text: str, error: ValidationError) -> list[Defect]:
     """Turn a pydantic ValidationError into one located defect per problem."""
     lines = key_lines(text)
     defects = []
-    for item in error.errors():
+    for item in relevant_errors(error):
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         message = item["msg"]
         if item["type"] == "extra_forbidden":
