@@ -37,10 +37,11 @@ def check_hire(state: str, candidate: dict[str, Any], duties: list[str], *, as_o
     """A candidate (the candidate-file structure as a dict) against duties; see `scopecheck hire`."""
     from .candidate import CandidateFile, status_on
     from .hr import check_hire as judge
+    from .hr import hire_tasks
 
     c = default_checker()
-    code = c.resolver.jurisdiction(state)
+    code = c.jurisdiction(state)
     status = status_on(c.lib, c.resolver, CandidateFile.model_validate(candidate), as_of or date.today(), "candidate")
-    tasks = [(c.resolver.task(d, field="duties"), d) for d in duties]
+    tasks = hire_tasks(c, code, duties=duties, names=("duties", "title", "posting_text"))
     return judge(c, code, status, tasks, supervision=supervision, supervisor=supervisor,
                  setting=c.resolver.setting(setting))

@@ -17,6 +17,7 @@ from pathlib import Path
 from .compiler import Compiled, compile_plan, to_fact
 from .data import Library
 from .engine import Engine
+from .errors import UserError
 from .plan import Plan, build_plan
 from .query import Query
 from .resolve import Resolver
@@ -42,6 +43,13 @@ class Checker:
             self._plans[code] = (plan, compiled)
         return self._plans[code]
 
+    def jurisdiction(self, text: str, field: str = "--state") -> str:
+        """A jurisdiction with a rule file, from its code or name; a UserError naming `field` if not."""
+        code = self.resolver.jurisdiction(text, field=field)
+        if code not in self.lib.encoded_states():
+            raise UserError(f"{field}: {code} is not encoded yet (see 'scopecheck states')")
+        return code
+
     def query(
         self,
         state: str,
@@ -57,7 +65,7 @@ class Checker:
         """Resolve plain words into a Query; raises UserError naming the field that is wrong."""
         r = self.resolver
         return Query(
-            jurisdiction=r.jurisdiction(state),
+            jurisdiction=self.jurisdiction(state),
             task=r.task(task),
             task_input=task,
             credentials=r.credentials(credentials),

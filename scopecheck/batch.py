@@ -83,9 +83,7 @@ class RowChecker:
             raise UserError(f"as_of: '{raw_date}' is not a date (YYYY-MM-DD)") from None
         from .query import Query
 
-        code = r.jurisdiction(state, field="state")
-        if code not in self.checker.lib.encoded_states():
-            raise UserError(f"state: {code} is not encoded yet")
+        code = self.checker.jurisdiction(state, field="state")
         return Query(
             jurisdiction=code,
             task=r.task(task, field="task"),

@@ -187,9 +187,7 @@ def tasks(ctx: click.Context, show_settings: bool, show_credentials: bool, fmt: 
 def show(ctx: click.Context, state: str, fmt: str) -> None:
     """Show one state's rules as a readable page with citations, e.g. `scopecheck show CA`."""
     c = checker(ctx)
-    code = c.resolver.jurisdiction(state, field="STATE")
-    if code not in c.lib.encoded_states():
-        raise UserError(f"STATE: {code} is not encoded yet (see 'scopecheck states')")
+    code = c.jurisdiction(state, field="STATE")
     plan, _ = c.plan(code)
     if fmt == "json":
         click.echo(render.to_json(plan.state.model_dump(mode="json")))
@@ -217,11 +215,8 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
     from .reports import compare_rows, compare_text
 
     c = checker(ctx)
-    codes = ([c.resolver.jurisdiction(s.strip(), field="--states") for s in state_list.split(",") if s.strip()]
+    codes = ([c.jurisdiction(s.strip(), field="--states") for s in state_list.split(",") if s.strip()]
              if state_list else c.lib.encoded_states())
-    missing = [code for code in codes if code not in c.lib.encoded_states()]
-    if missing:
-        raise UserError(f"--states: not encoded yet: {', '.join(missing)}")
     known = facts(credentials, trainings, supervision, supervisor, setting, as_of)
     verdicts = [c.evaluate(c.query(code, task, **known)) for code in codes]
     if fmt == "json":
@@ -371,30 +366,12 @@ def hire(ctx: click.Context, state: str, candidate_file: Path, duties: tuple[str
       scopecheck hire --state CA --candidate jane.json --title "Certified Medical Assistant"
     """
     from .candidate import load_candidate, status_on
-    from .hr import check_hire
-    from .posting import PostingReader
-
-    if sum(bool(x) for x in (duties, title, posting_file)) != 1:
-        raise UserError("give exactly one of --duty, --title or --posting")
+    from .hr import check_hire, hire_tasks
     c = checker(ctx)
-    code = c.resolver.jurisdiction(state)
-    if code not in c.lib.encoded_states():
-        raise UserError(f"--state: {code} is not encoded yet")
+    code = c.jurisdiction(state)
+    tasks = hire_tasks(c, code, duties=duties, title=title, source=str(posting_file),
+                       posting_text=read_text_file(posting_file) if posting_file else None)
     status = status_on(c.lib, c.resolver, load_candidate(candidate_file), as_of or date.today(), str(candidate_file))
-    tasks: list[tuple[str, str]]
-    if duties:
-        tasks = [(c.resolver.task(d, field="--duty"), d) for d in duties]
-    elif title:
-        found = c.resolver.title(title)
-        tasks = [(t, t) for t in c.lib.titles[found].duties]
-        if not tasks:
-            raise UserError(f"--title: '{c.lib.titles[found].name}' has no clinical duties to check; use --duty")
-    else:
-        assert posting_file is not None
-        read = PostingReader(c.lib, c.resolver).read(read_text_file(posting_file), str(posting_file), code)
-        tasks = list(dict.fromkeys((d.task, d.matched) for d in read.duties if d.kind == "duty"))
-        if not tasks:
-            raise UserError(f"{posting_file}: no duties recognized in the posting")
     report = check_hire(c, code, status, tasks, supervision=supervision, supervisor=supervisor,
                         setting=c.resolver.setting(setting))
     click.echo(render.to_json(report.to_json()) if fmt == "json" else render.hire_text(report))
@@ -490,7 +467,7 @@ def rules_validate(ctx: click.Context, states: tuple[str, ...], no_examples: boo
     from .validate import all_defects
 
     c = checker(ctx)
-    codes = [c.resolver.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
     defects = [str(d) for d in all_defects(c.lib, codes)]
     examples = 0
     if not defects and not no_examples:
@@ -516,7 +493,7 @@ def rules_test(ctx: click.Context, states: tuple[str, ...], verbose: bool) -> No
     from .examples import run_examples
 
     c = checker(ctx)
-    codes = [c.resolver.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
     passed = failed = 0
     for outcome in run_examples(c, codes):
         if outcome.problem:

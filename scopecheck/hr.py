@@ -67,8 +67,7 @@ def check_posting(checker: Checker, posting: Posting, as_of: date | None = None)
     if code is None:
         why = f": {posting.jurisdiction_evidence}" if posting.jurisdiction_evidence else ""
         raise UserError(f"{posting.source}: cannot tell which state the job is in{why}; give --state XX")
-    if code not in checker.lib.encoded_states():
-        raise UserError(f"{posting.source}: {code} is not encoded yet")
+    checker.jurisdiction(code, field=posting.source)
     state = checker.lib.state(code)
     lib = checker.lib
     on = as_of or date.today()
@@ -147,6 +146,29 @@ class HireReport:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def hire_tasks(checker: Checker, code: str, *, duties: list[str] | tuple[str, ...] | None = None,
+               title: str | None = None, posting_text: str | None = None, source: str = "posting",
+               names: tuple[str, str, str] = ("--duty", "--title", "--posting")) -> list[tuple[str, str]]:
+    """(task id, words) for a hire, from exactly one of: duties, a catalogue title, a posting's text.
+    `names` are how the caller calls those three inputs, for the error messages."""
+    if sum(bool(x) for x in (duties, title, posting_text)) != 1:
+        raise UserError(f"give exactly one of {names[0]}, {names[1]} or {names[2]}")
+    if duties:
+        return [(checker.resolver.task(d, field=names[0]), d) for d in duties]
+    if title:
+        found = checker.lib.titles[checker.resolver.title(title, field=names[1])]
+        if not found.duties:
+            raise UserError(f"{names[1]}: '{found.name}' has no clinical duties to check; use {names[0]}")
+        return [(t, t) for t in found.duties]
+    from .posting import PostingReader
+
+    read = PostingReader(checker.lib, checker.resolver).read(posting_text or "", source, code)
+    tasks = list(dict.fromkeys((d.task, d.matched) for d in read.duties if d.kind == "duty"))
+    if not tasks:
+        raise UserError(f"{source}: no duties recognized in the posting")
+    return tasks
 
 
 def check_hire(checker: Checker, code: str, status: CandidateStatus, tasks: list[tuple[str, str]],

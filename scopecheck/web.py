@@ -23,7 +23,7 @@ from . import render
 from .api import Checker
 from .candidate import CandidateFile, status_on
 from .errors import UserError
-from .hr import check_hire, check_posting
+from .hr import check_hire, check_posting, hire_tasks
 from .posting import PostingReader
 from .reports import compare_rows
 from .schema import Supervision, SupervisorType
@@ -111,9 +111,7 @@ def create_app(checker: Checker | None = None) -> FastAPI:
         return JSONResponse({"error": str(exc)}, status_code=400)
 
     def verdict_for(body: CheckBody) -> Verdict:
-        code = c.resolver.jurisdiction(body.state, field="state")
-        if code not in c.lib.encoded_states():
-            raise UserError(f"state: {code} is not encoded yet")
+        code = c.jurisdiction(body.state, field="state")
         return c.evaluate(c.query(code, body.task, credentials=body.credentials, trainings=body.trainings,
                                   supervision=body.supervision, supervisor=body.supervisor, setting=body.setting,
                                   as_of=body.as_of))
@@ -138,19 +136,10 @@ def create_app(checker: Checker | None = None) -> FastAPI:
 
     @app.post("/api/hire", summary="A candidate against duties, a title or a posting")
     def post_hire(body: HireBody) -> dict[str, Any]:
-        if sum(bool(x) for x in (body.duties, body.title, body.posting_text)) != 1:
-            raise UserError("give exactly one of duties, title or posting_text")
-        code = c.resolver.jurisdiction(body.state, field="state")
-        if code not in c.lib.encoded_states():
-            raise UserError(f"state: {code} is not encoded yet")
+        code = c.jurisdiction(body.state, field="state")
+        tasks = hire_tasks(c, code, duties=body.duties, title=body.title, posting_text=body.posting_text,
+                           source="posting_text", names=("duties", "title", "posting_text"))
         status = status_on(c.lib, c.resolver, body.candidate, body.as_of or date.today(), "candidate")
-        if body.duties:
-            tasks = [(c.resolver.task(d, field="duties"), d) for d in body.duties]
-        elif body.title:
-            tasks = [(t, t) for t in c.lib.titles[c.resolver.title(body.title, field="title")].duties]
-        else:
-            read = reader.read(body.posting_text or "", "posting_text", code)
-            tasks = list(dict.fromkeys((d.task, d.matched) for d in read.duties if d.kind == "duty"))
         return check_hire(c, code, status, tasks, supervision=body.supervision, supervisor=body.supervisor,
                           setting=c.resolver.setting(body.setting, field="setting")).to_json()
 
@@ -164,7 +153,7 @@ def create_app(checker: Checker | None = None) -> FastAPI:
         return [t.model_dump(mode="json") for t in c.lib.tasks.values()]
 
     def compare_verdicts(task: str, credential: list[str] | None, states: str | None) -> list[Verdict]:
-        codes = ([c.resolver.jurisdiction(s.strip(), field="states") for s in states.split(",") if s.strip()]
+        codes = ([c.jurisdiction(s.strip(), field="states") for s in states.split(",") if s.strip()]
                  if states else c.lib.encoded_states())
         return [c.evaluate(c.query(code, task, credentials=credential)) for code in codes if code in c.lib.encoded_states()]
 
@@ -278,7 +267,7 @@ def _page(c: Checker, reader: PostingReader, params: dict[str, str], credentials
             body = CheckBody(state=params["state"], task=params["task"], credentials=credentials or None,
                              supervision=params.get("supervision") or None,  # type: ignore[arg-type]
                              supervisor=params.get("supervisor") or None)  # type: ignore[arg-type]
-            code = c.resolver.jurisdiction(body.state, field="state")
+            code = c.jurisdiction(body.state, field="state")
             result = _verdict_html(c.evaluate(c.query(code, body.task, credentials=body.credentials,
                                                       supervision=body.supervision, supervisor=body.supervisor)))
         except (UserError, ValueError) as exc:
