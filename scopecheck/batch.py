@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from .api import Checker
 from .batch_io import Row
+from .posting import read_posting_file
 from .errors import UserError
 from .schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
@@ -250,12 +251,12 @@ def run(
 POSTING_COLUMNS = ["source", "jurisdiction", "title", "duties", "findings", "worst", "error"]
 
 
-def _posting_sources(source: Path, read_file: Callable[[Path], str]) -> Iterator[tuple[str, str | None, str | None, str]]:
+def _posting_sources(source: Path) -> Iterator[tuple[str, str | None, str | None, str]]:
     """(name, state, text, error) for each posting in a directory or a JSONL file."""
     if source.is_dir():
         for path in sorted(p for p in source.iterdir() if p.suffix.lower() in (".txt", ".md", ".html", ".htm")):
             try:
-                yield str(path), None, read_file(path), ""
+                yield str(path), None, read_posting_file(path), ""
             except UserError as exc:
                 yield str(path), None, None, str(exc)
         return
@@ -276,15 +277,14 @@ def _posting_sources(source: Path, read_file: Callable[[Path], str]) -> Iterator
             yield str(obj.get("id", name)), state if isinstance(state, str) else None, obj["text"], ""
 
 
-def check_postings(checker: Checker, source: Path, as_of: date | None,
-                   read_file: Callable[[Path], str]) -> Iterator[dict[str, Any]]:
+def check_postings(checker: Checker, source: Path, as_of: date | None) -> Iterator[dict[str, Any]]:
     """One result per posting, in order; one that cannot be read or placed is an `unreadable`
     result with the reason, never dropped."""
     from .hr import check_posting
     from .posting import PostingReader
 
     reader = PostingReader(checker.lib, checker.resolver)
-    for name, state, text, error in _posting_sources(source, read_file):
+    for name, state, text, error in _posting_sources(source):
         if text is not None:
             try:
                 report = check_posting(checker, reader.read(text, name, state), as_of)

@@ -21,6 +21,7 @@ import click
 from . import render
 from .api import Checker
 from .errors import UserError
+from .posting import read_posting_file
 from .schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES, StateFile
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
@@ -324,7 +325,7 @@ def posting(ctx: click.Context, files: tuple[Path, ...], state: str | None, as_o
     reader = PostingReader(c.lib, c.resolver)
     reports = []
     for path in files:
-        text = read_text_file(path)
+        text = read_posting_file(path)
         reports.append(check_posting(c, reader.read(text, str(path), state), as_of))
     if fmt == "json":
         click.echo(render.to_json([r.to_json() for r in reports] if len(reports) > 1 else reports[0].to_json()))
@@ -370,7 +371,7 @@ def hire(ctx: click.Context, state: str, candidate_file: Path, duties: tuple[str
     c = checker(ctx)
     code = c.jurisdiction(state)
     tasks = hire_tasks(c, code, duties=duties, title=title, source=str(posting_file),
-                       posting_text=read_text_file(posting_file) if posting_file else None)
+                       posting_text=read_posting_file(posting_file) if posting_file else None)
     status = status_on(c.lib, c.resolver, load_candidate(candidate_file), as_of or date.today(), str(candidate_file))
     report = check_hire(c, code, status, tasks, supervision=supervision, supervisor=supervisor,
                         setting=c.resolver.setting(setting))
@@ -389,7 +390,7 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
         if writer:
             writer.writerow(POSTING_COLUMNS)
         worst = Counter[str]()
-        for result in check_postings(c, source, as_of, read_text_file):
+        for result in check_postings(c, source, as_of):
             worst[result["worst"]] += 1
             if writer:
                 writer.writerow([result.get("source"), result.get("jurisdiction", ""), result.get("title") or "",
@@ -412,20 +413,6 @@ def std_text(name: str, encoding: str = "utf-8") -> Any:
         with contextlib.suppress(ValueError):
             wrapper.flush()
         wrapper.detach()
-
-
-def read_text_file(path: Path) -> str:
-    """A posting's text; binary or undecodable files are refused with one line."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
-    if b"\x00" in raw[:4096]:
-        raise UserError(f"{path}: a binary file, not a posting (text, Markdown or HTML)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
 
 
 @cli.command()

@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 from .data import Library
 from .errors import UserError
@@ -124,6 +125,20 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._skip:
             self.parts.append(data)
+
+
+def read_posting_file(path: Path) -> str:
+    """A posting's text; binary or undecodable files are refused with one line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+    if b"\x00" in raw[:4096]:
+        raise UserError(f"{path}: a binary file, not a posting (text, Markdown or HTML)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def html_to_text(markup: str) -> str:
