@@ -79,12 +79,10 @@ def _window(start: date | None, end: date | None) -> list[Json]:
 
 
 def _applies(eff: Effective) -> Json:
+    """The task is one of the rule's and the date is in its window (the doctrine: one of its windows)."""
     if eff.windows is not None:
-        return {
-            "$or": [_all([_any_equal("task", w.tasks), *_window(w.start, w.end)]) for w in eff.windows]
-        } if len(eff.windows) > 1 else _all(
-            [_any_equal("task", eff.windows[0].tasks), *_window(eff.windows[0].start, eff.windows[0].end)]
-        )
+        spans = [_all([_any_equal("task", w.tasks), *_window(w.start, w.end)]) for w in eff.windows]
+        return spans[0] if len(spans) == 1 else {"$or": spans}
     rule = eff.rule
     return _all([_any_equal("task", rule.tasks), *_window(rule.effective_from, rule.effective_to)])
 

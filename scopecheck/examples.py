@@ -11,6 +11,7 @@ from datetime import date
 
 from .api import Checker
 from .errors import UserError
+from .query import Query
 from .schema import Example
 from .verdict import Verdict
 
@@ -30,18 +31,23 @@ class Outcome:
         return f"{self.code}-{self.example.name}"
 
 
+def example_query(checker: Checker, code: str, example: Example) -> Query:
+    """The question an example asks, as a Query (UserError when its words do not resolve)."""
+    return checker.query(
+        code,
+        example.task,
+        credentials=example.credentials,
+        trainings=example.trainings,
+        supervision=example.supervision,
+        supervisor=example.supervisor,
+        setting=example.setting,
+        as_of=example.as_of or EXAMPLE_DATE,
+    )
+
+
 def run_example(checker: Checker, code: str, example: Example) -> Outcome:
     try:
-        query = checker.query(
-            code,
-            example.task,
-            credentials=example.credentials,
-            trainings=example.trainings,
-            supervision=example.supervision,
-            supervisor=example.supervisor,
-            setting=example.setting,
-            as_of=example.as_of or EXAMPLE_DATE,
-        )
+        query = example_query(checker, code, example)
     except UserError as exc:
         return Outcome(code, example, None, f"example cannot be asked: {exc}")
     verdict = checker.evaluate(query)

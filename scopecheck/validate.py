@@ -121,6 +121,7 @@ def catalogue_defects(lib: Library) -> list[Defect]:
         (lib.credentials_file, "credentials", lib.credentials_file.model.credentials),  # type: ignore[list-item]
         (lib.trainings_file, "trainings", lib.trainings_file.model.trainings),  # type: ignore[list-item]
         (lib.settings_file, "settings", lib.settings_file.model.settings),  # type: ignore[list-item]
+        (lib.titles_file, "titles", lib.titles_file.model.titles),  # type: ignore[list-item]
     ]
     for loaded, key, entries in catalogues:
         ids: set[str] = set()
@@ -139,11 +140,7 @@ def catalogue_defects(lib: Library) -> list[Defect]:
         if cred.id in lib.trainings:
             out.append(lib.credentials_file.defect(f"'{cred.id}' is both a credential and a training", "credentials", i, "id"))
     titles = lib.titles_file
-    seen_titles: set[str] = set()
     for i, title in enumerate(titles.model.titles):
-        if title.id in seen_titles:
-            out.append(titles.defect(f"duplicate id '{title.id}'", "titles", i, "id"))
-        seen_titles.add(title.id)
         for j, task in enumerate(title.duties):
             if task not in lib.tasks:
                 out.append(titles.defect(f"unknown task id '{task}'", "titles", i, "duties", j))

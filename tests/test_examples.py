@@ -7,7 +7,7 @@ from oracle import oracle_hits
 
 from scopecheck.api import Checker
 from scopecheck.compiler import to_fact
-from scopecheck.examples import run_example
+from scopecheck.examples import example_query, run_example
 
 
 def test_state_example(checker: Checker, state_example: tuple[str, str]) -> None:
@@ -21,10 +21,6 @@ def test_state_example(checker: Checker, state_example: tuple[str, str]) -> None
 def test_oracle_agrees_on_example(checker: Checker, state_example: tuple[str, str]) -> None:
     code, name = state_example
     example = next(e for e in checker.lib.state(code).examples if e.name == name)
-    from scopecheck.examples import EXAMPLE_DATE
-
-    query = checker.query(code, example.task, credentials=example.credentials, trainings=example.trainings,
-                          supervision=example.supervision, supervisor=example.supervisor,
-                          setting=example.setting, as_of=example.as_of or EXAMPLE_DATE)
+    query = example_query(checker, code, example)
     _, compiled = checker.plan(code)
     assert set(checker.engine.match(code, to_fact(query, compiled))) == oracle_hits(checker.lib, query)
