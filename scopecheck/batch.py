@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from .render import citation_text
 from .api import Checker
 from .batch_io import Row
 from .posting import read_posting_file
@@ -125,7 +126,7 @@ class RowChecker:
             "verdict": verdict.verdict,
             "reasons": verdict.reasons,
             "conditions": verdict.conditions,
-            "citations": [c.cite + (f" <{c.url}>" if c.url else "") for c in verdict.citations],
+            "citations": [citation_text(c) for c in verdict.citations],
             "rules": verdict.rules,
             "confidence": verdict.confidence,
         }

@@ -495,16 +495,17 @@ def rules_test(ctx: click.Context, states: tuple[str, ...], verbose: bool) -> No
 
 
 @rules.command("coverage")
-@click.option("--all-tasks", is_flag=True, help="Every catalogue task, not only the 23 core tasks.")
+@click.option("--core", "core_only", is_flag=True, help="Only the 23 core tasks (default: every catalogue task).")
 @click.option("--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @click.pass_context
-def rules_coverage(ctx: click.Context, all_tasks: bool, as_of: date | None, fmt: str) -> None:
-    """The jurisdictions x tasks matrix of verdicts and confidence, with totals."""
+def rules_coverage(ctx: click.Context, core_only: bool, as_of: date | None, fmt: str) -> None:
+    """The jurisdictions x tasks matrix of verdicts and confidence, with totals per verdict of the
+    cells resting on high, medium and low confidence and on unofficial sources only."""
     from .reports import coverage, coverage_rows, coverage_text
 
     c = checker(ctx)
-    tasks = [t.id for t in c.lib.tasks.values() if all_tasks or t.core]
+    tasks = [t.id for t in c.lib.tasks.values() if t.core or not core_only]
     report = coverage(c, c.lib.encoded_states(), tasks, as_of or date.today())
     if fmt == "json":
         click.echo(render.to_json(report.to_json()))

@@ -33,7 +33,7 @@ class Finding:
 
 
 def _cites(v: Verdict) -> list[dict[str, str | None]]:
-    return [{"cite": c.cite, "url": c.url} for c in v.citations]
+    return [{"cite": c.cite, "url": c.url, "kind": c.kind} for c in v.citations]
 
 
 def _finding(kind: str, message: str, text: str, v: Verdict | None = None, severity: str | None = None) -> Finding:

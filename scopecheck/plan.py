@@ -7,8 +7,12 @@ fold and `scopecheck show`:
 * a `defer` rule (the state is silent) takes the doctrine's supervision and supervisor types
   where it names none of its own; when the doctrine is of low confidence those inherited defaults
   are guidance: a stated fact that falls short of them is a condition to confirm, not a prohibition;
-* the doctrine itself is a `defer` rule, `XX-doctrine`, for each *delegable* task that no state
-  or baseline rule covers on a given date. A high-risk task nothing covers stays `unknown`.
+* the doctrine itself is a `defer` rule, `XX-doctrine`, for each *delegable* (not high-risk) task
+  that no state or baseline rule covers on a given date. A high-risk task nothing covers stays
+  `unknown`, and so does one only a `defer` rule covers (silence is not permission: verdict.py);
+* a permit that requires a state status defined as national certification plus other facts
+  (`satisfied_by` in the credential catalogue) gains one more path per definition,
+  `<rule id>.national`: any of those national credentials, with the other facts as trainings.
 """
 
 from __future__ import annotations
@@ -146,6 +150,34 @@ def _breakpoints(rules: list[schema.Rule]) -> list[date | None]:
     return [None, *sorted(points)]
 
 
+def _satisfier_source(cred: schema.Credential, sat: schema.Satisfier) -> schema.Source:
+    return schema.Source(id=f"def-{cred.id}", cite=sat.cite, url=sat.url, kind=sat.kind,
+                         official=sat.official, read=sat.read)
+
+
+def _national_paths(lib: Library, eff: Effective) -> list[Effective]:
+    """Alternative paths of a permit through national credentials that amount to a required state status."""
+    out: list[Effective] = []
+    rule = eff.rule
+    for cred_id in eff.requires.credentials:
+        cred = lib.credentials[cred_id]
+        for n, sat in enumerate(cred.satisfied_by):
+            suffix = "national" if n == 0 else f"national-{n + 1}"
+            source = _satisfier_source(cred, sat)
+            trainings = tuple(dict.fromkeys((*eff.requires.trainings, *sat.trainings)))
+            requires = eff.requires.model_copy(update={"credentials": sat.credentials, "trainings": trainings})
+            confidence = min(rule.confidence, source.cap, key=schema.CONFIDENCE_ORDER.index)
+            path = rule.model_copy(update={
+                "id": f"{rule.id}.{suffix}",
+                "reason": f"{rule.reason} {sat.reason}",
+                "sources": (*rule.sources, source.id),
+                "confidence": confidence,
+                "requires": requires,
+            })
+            out.append(Effective(path, eff.origin, requires, (*eff.sources, source)))
+    return out
+
+
 def build_plan(lib: Library, code: str) -> Plan:
     state = lib.state(code)
     sources = {s.id: s for s in state.sources}
@@ -157,7 +189,10 @@ def build_plan(lib: Library, code: str) -> Plan:
                                  tuple(sources[s] for s in rule.sources),
                                  inherited=_inherited(rule.requires, doctrine)))
         else:
-            out.append(Effective(rule, "state", rule.requires, tuple(sources[s] for s in rule.sources)))
+            eff = Effective(rule, "state", rule.requires, tuple(sources[s] for s in rule.sources))
+            out.append(eff)
+            if rule.effect == "permit":
+                out += _national_paths(lib, eff)
 
     decided = {t for r in state.rules if r.effect != "defer" for t in r.tasks}
     base_sources = {s.id: s for s in lib.baseline.sources}
@@ -190,7 +225,7 @@ def build_plan(lib: Library, code: str) -> Plan:
             f"delegation doctrine applies: {doctrine.text}",
             sources=doctrine.sources,
             confidence=doctrine.confidence,
-            source_kind=doctrine.source_kind,
+            basis=doctrine.basis,
         )
         requires = _with_doctrine(schema.Requirements(), doctrine)
         out.append(Effective(rule, "doctrine", requires, tuple(sources[s] for s in doctrine.sources), tuple(windows),

@@ -10,7 +10,7 @@ from typing import Any
 
 from .data import Library
 from .plan import Plan
-from .verdict import SUPERVISION_MEANING, SUPERVISOR_NAMES, Verdict
+from .verdict import KIND_NAMES, SUPERVISION_MEANING, SUPERVISOR_NAMES, Citation, Verdict
 
 HEADLINE = {
     "allowed": "ALLOWED",
@@ -52,15 +52,22 @@ def verdict_text(v: Verdict) -> str:
     if v.guidance:
         lines += ["", "Guidance (the state's delegation doctrine):", *_bullets([v.guidance])]
     lines += ["", "Law:"]
-    lines += _bullets([f"{c.cite}" + (f" <{c.url}>" if c.url else "") for c in v.citations])
+    lines += _bullets([citation_text(c) for c in v.citations])
     rules = ", ".join(v.rules) if v.rules else "none"
+    verified = f"last verified {v.last_verified}" if v.last_verified else "not verified"
     lines += [
         "",
-        f"Rules: {rules} | confidence: {v.confidence} ({'/'.join(v.source_kinds)}) | "
-        f"last verified {v.last_verified} | as of {v.as_of}",
+        f"Rules: {rules} | confidence: {v.confidence} | {verified} | as of {v.as_of}",
+        f"Confidence {v.confidence_meaning}.",
         v.disclaimer,
     ]
     return "\n".join(lines)
+
+
+def citation_text(c: Citation) -> str:
+    """`cite [kind] <url>`: the kind of source beside every link, so a forum copy is never mistaken for law."""
+    kind = KIND_NAMES.get(c.kind, c.kind) + (", official text" if c.official else "")
+    return f"{c.cite} [{kind}]" + (f" <{c.url}>" if c.url else "")
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
@@ -95,7 +102,7 @@ def state_page(lib: Library, plan: Plan) -> str:
         "To work as an MA:",
         *_bullets([j.registration]),
         "",
-        f"Delegation doctrine ({d.confidence} confidence, {d.source_kind}; default supervision: "
+        f"Delegation doctrine ({d.confidence} confidence, {d.basis}; default supervision: "
         f"{SUPERVISION_MEANING[d.default_supervision]}):",
         *_bullets([d.text]),
         "  Conditions:",
@@ -131,8 +138,9 @@ def state_page(lib: Library, plan: Plan) -> str:
         if rule.obligations:
             lines += ["  Also:", *_bullets(list(rule.obligations))]
         cited = [sources.get(s) or next(x for x in eff.sources if x.id == s) for s in rule.sources]
-        lines += [f"  Confidence: {rule.confidence} ({rule.source_kind})", "  Law:"]
-        lines += _bullets([c.cite + (f" <{c.url}>" if c.url else "") for c in cited])
+        verified = f"verified {rule.last_verified}" if rule.last_verified and rule.basis == "read" else "not verified"
+        lines += [f"  Confidence: {rule.confidence} ({rule.basis}; {verified})", "  Law:"]
+        lines += _bullets([f"{c.cite} [{KIND_NAMES[c.kind]}]" + (f" <{c.url}>" if c.url else "") for c in cited])
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from .api import Checker
 from .verdict import Verdict
 
 LETTER = {"allowed": "A", "conditional": "C", "prohibited": "P", "unknown": "?"}
+UNOFFICIAL = frozenset({"forum", "unofficial_copy"})
 
 
 def key_point(v: Verdict) -> str:
@@ -31,11 +32,22 @@ class Coverage:
     tasks: list[str]
     cells: dict[str, dict[str, Verdict]] = field(default_factory=dict)
     rules_by_confidence: Counter[str] = field(default_factory=Counter)
-    rules_by_source_kind: Counter[str] = field(default_factory=Counter)
+    rules_by_basis: Counter[str] = field(default_factory=Counter)
     oldest_verified: date | None = None
 
     def verdict_counts(self) -> Counter[str]:
         return Counter(v.verdict for row in self.cells.values() for v in row.values())
+
+    def confidence_counts(self) -> dict[str, Counter[str]]:
+        """Per verdict: cells resting on high / medium / low confidence, and on unofficial sources only
+        (every citation a forum post or an unofficial copy)."""
+        out: dict[str, Counter[str]] = {k: Counter() for k in LETTER}
+        for row in self.cells.values():
+            for v in row.values():
+                out[v.verdict][v.confidence] += 1
+                if v.citations and all(c.kind in UNOFFICIAL for c in v.citations):
+                    out[v.verdict]["unofficial"] += 1
+        return out
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,8 +66,9 @@ class Coverage:
             ],
             "totals": {
                 "verdicts": dict(self.verdict_counts()),
+                "verdicts_by_confidence": {k: dict(v) for k, v in self.confidence_counts().items()},
                 "rules_by_confidence": dict(self.rules_by_confidence),
-                "rules_by_source_kind": dict(self.rules_by_source_kind),
+                "rules_by_basis": dict(self.rules_by_basis),
                 "oldest_last_verified": self.oldest_verified.isoformat() if self.oldest_verified else None,
             },
         }
@@ -67,7 +80,7 @@ def coverage(checker: Checker, codes: list[str], tasks: list[str], as_of: date) 
     for code in codes:
         state = checker.lib.state(code)
         report.rules_by_confidence.update(r.confidence for r in state.rules)
-        report.rules_by_source_kind.update(r.source_kind for r in state.rules)
+        report.rules_by_basis.update(r.basis for r in state.rules)
         dates = [state.jurisdiction.last_verified, *(r.last_verified for r in state.rules if r.last_verified)]
         oldest = min(dates)
         report.oldest_verified = oldest if report.oldest_verified is None else min(report.oldest_verified, oldest)
@@ -91,8 +104,13 @@ def coverage_text(report: Coverage) -> str:
     counts = report.verdict_counts()
     lines += ["", "Tasks:", *legend, "",
               "Totals: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in LETTER),
+              "Cells by verdict and confidence:",
+              *(f"  {k:<12} " + ", ".join(f"{c} {n}" for c, n in (
+                  ("high", cc.get("high", 0)), ("medium", cc.get("medium", 0)), ("low", cc.get("low", 0)),
+                  ("on unofficial sources only", cc.get("unofficial", 0))))
+                for k, cc in report.confidence_counts().items()),
               "Rules by confidence: " + ", ".join(f"{k} {report.rules_by_confidence.get(k, 0)}" for k in ("high", "medium", "low")),
-              "Rules by source kind: " + ", ".join(f"{k} {report.rules_by_source_kind.get(k, 0)}" for k in ("read", "recalled")),
+              "Rules by basis: " + ", ".join(f"{k} {report.rules_by_basis.get(k, 0)}" for k in ("read", "recalled")),
               f"Oldest last-verified date: {report.oldest_verified}"]
     return "\n".join(lines)
 

@@ -15,7 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 Supervision = Literal["none", "general", "direct", "personal"]
 SupervisorType = Literal["physician", "podiatrist", "pa", "np", "rn", "other"]
 Confidence = Literal["high", "medium", "low"]
-SourceKind = Literal["read", "recalled"]
+Basis = Literal["read", "recalled"]
+SourceKind = Literal[
+    "statute", "regulation", "board_guidance", "ag_opinion", "court", "bill",
+    "secondary", "advocacy", "news", "forum", "unofficial_copy",
+]
+Risk = Literal["clerical", "routine", "high"]
 Effect = Literal["permit", "forbid", "defer"]
 VerdictName = Literal["allowed", "conditional", "prohibited", "unknown"]
 
@@ -23,6 +28,19 @@ VerdictName = Literal["allowed", "conditional", "prohibited", "unknown"]
 SUPERVISION_LEVELS: tuple[Supervision, ...] = ("none", "general", "direct", "personal")
 SUPERVISOR_TYPES: tuple[SupervisorType, ...] = ("physician", "podiatrist", "pa", "np", "rn", "other")
 CONFIDENCE_ORDER: tuple[Confidence, ...] = ("low", "medium", "high")
+
+#: The most a rule may claim from a source of each kind, when that source's own text was read
+#: (DESIGN.md "Confidence comes from the sources"). An unread source supports at most `low`.
+CONFIDENCE_CAP: dict[str, Confidence] = {
+    "statute": "high", "regulation": "high", "board_guidance": "high", "ag_opinion": "high", "court": "high",
+    "bill": "medium", "secondary": "medium", "advocacy": "medium", "news": "medium",
+    "forum": "low", "unofficial_copy": "low",
+}
+
+
+def source_cap(kind: str, read: bool) -> Confidence:
+    """The highest confidence one source can carry: its kind's cap if read, else `low`."""
+    return CONFIDENCE_CAP[kind] if read else "low"
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -37,13 +55,26 @@ class Strict(BaseModel):
 # --------------------------------------------------------------------------- state and baseline files
 
 
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+
+
 class Source(Strict):
-    """A statute, rule, opinion or board page that rules cite by `id`."""
+    """A statute, rule, opinion or board page that rules cite by `id`.
+
+    `kind` says what the text relied on is (a statute read on a forum is `unofficial_copy`);
+    `official` that the URL is the legislature's, the official publisher's or the board's own.
+    """
 
     id: Id
     cite: Text
-    url: str | None = None
+    url: HttpUrl | None = None
+    kind: SourceKind
+    official: bool = False
     read: bool = Field(description="true when the source text itself was read, false when recalled")
+
+    @property
+    def cap(self) -> Confidence:
+        return source_cap(self.kind, self.read)
 
 
 class Requirements(Strict):
@@ -75,7 +106,7 @@ class Rule(Strict):
     reason: Text
     sources: tuple[Id, ...] = Field(min_length=1)
     confidence: Confidence
-    source_kind: SourceKind
+    basis: Basis = Field(description="read: encoded from the sources' text; recalled: from memory, unverified")
     requires: Requirements = Requirements()
     forbid_in_settings: tuple[Id, ...] = ()
     effective_from: date | None = None
@@ -115,7 +146,7 @@ class Doctrine(Strict):
     conditions: tuple[Text, ...] = Field(min_length=1)
     sources: tuple[Id, ...] = Field(min_length=1)
     confidence: Confidence
-    source_kind: SourceKind
+    basis: Basis
 
 
 class Example(Strict):
@@ -177,11 +208,32 @@ class Task(Strict):
     name: Text
     group: Text
     core: bool = False
-    delegable: bool = Field(
-        description="true: where a state is silent its delegation doctrine decides (conditional); "
-        "false: a high-risk task on which silence is not permission (unknown)"
+    risk: Risk = Field(
+        description="clerical: not a medical act, allowed unless a rule says otherwise; routine: where a "
+        "state is silent its delegation doctrine decides (conditional); high: silence is not permission "
+        "(unknown) and only a rule that names the task decides it"
     )
     synonyms: tuple[Text, ...] = ()
+
+    @property
+    def delegable(self) -> bool:
+        """Whether a state's general delegation doctrine may decide the task where its law is silent."""
+        return self.risk != "high"
+
+
+class Satisfier(Strict):
+    """A state status that is defined as national certification plus other facts: any one of
+    `credentials`, together with every one of `trainings` (the remaining parts, e.g. an accredited
+    program), counts as holding the status. `cite`/`url`/`kind` name the law that defines it."""
+
+    credentials: tuple[Id, ...] = Field(min_length=1)
+    trainings: tuple[Id, ...] = ()
+    reason: Text
+    cite: Text
+    url: HttpUrl | None = None
+    kind: SourceKind
+    official: bool = False
+    read: bool
 
 
 class Credential(Strict):
@@ -194,6 +246,9 @@ class Credential(Strict):
     ncca_accredited: bool | None = None
     synonyms: tuple[Text, ...] = ()
     note: str = ""
+    satisfied_by: tuple[Satisfier, ...] = Field(
+        default=(), description="national credentials (with other facts) that amount to this state status"
+    )
 
 
 class Training(Strict):

@@ -33,8 +33,10 @@ def _rule_defects(
             out.append(loaded.defect(f"duplicate source id '{source.id}'", "sources", i, "id"))
         source_ids.add(source.id)
     rule_ids: set[str] = set()
+    by_id = {s.id: s for s in model.sources}
     for i, rule in enumerate(model.rules):
         where = ("rules", i)
+        out += _confidence_defects(loaded, rule, by_id, where)
         if not rule.id.startswith(prefix):
             out.append(loaded.defect(f"rule id '{rule.id}' must start with '{prefix}'", *where, "id"))
         if rule.id in rule_ids:
@@ -60,6 +62,27 @@ def _rule_defects(
                     out.append(loaded.defect(f"unknown setting id '{setting}'", *loc))
     out += _overlap_defects(loaded)
     return out
+
+
+def _confidence_defects(
+    loaded: Loaded[schema.StateFile] | Loaded[schema.BaselineFile],
+    rule: schema.Rule | schema.Doctrine,
+    sources: dict[str, schema.Source],
+    where: tuple[str | int, ...],
+) -> list[Defect]:
+    """A rule may claim no more confidence than its best read source carries (DESIGN.md)."""
+    cited = [sources[s] for s in rule.sources if s in sources]
+    if not cited:
+        return []
+    best = max(cited, key=lambda s: schema.CONFIDENCE_ORDER.index(s.cap))
+    order = schema.CONFIDENCE_ORDER.index
+    if order(rule.confidence) <= order(best.cap):
+        return []
+    what = f"rule '{rule.id}'" if isinstance(rule, schema.Rule) else "the doctrine"
+    why = "unread" if not best.read else f"a {best.kind.replace('_', ' ')} source"
+    return [loaded.defect(
+        f"{what} claims confidence '{rule.confidence}' but its best source '{best.id}' is {why} "
+        f"(at most '{best.cap}'); cite an official text or lower the confidence", *where, "confidence")]
 
 
 def _overlap_defects(loaded: Loaded[schema.StateFile] | Loaded[schema.BaselineFile]) -> list[Defect]:
@@ -92,6 +115,7 @@ def state_defects(lib: Library, loaded: Loaded[schema.StateFile]) -> list[Defect
         out.append(loaded.defect(f"'{code}' is not in rules/jurisdictions.toml", "jurisdiction", "code"))
     out += _rule_defects(lib, loaded, code + "-")
     source_ids = {s.id for s in model.sources}
+    out += _confidence_defects(loaded, model.doctrine, {s.id: s for s in model.sources}, ("doctrine",))
     for j, sid in enumerate(model.doctrine.sources):
         if sid not in source_ids:
             out.append(loaded.defect(f"doctrine cites source '{sid}', not defined in this file", "doctrine", "sources", j))
@@ -139,6 +163,15 @@ def catalogue_defects(lib: Library) -> list[Defect]:
     for i, cred in enumerate(lib.credentials_file.model.credentials):
         if cred.id in lib.trainings:
             out.append(lib.credentials_file.defect(f"'{cred.id}' is both a credential and a training", "credentials", i, "id"))
+        for k, sat in enumerate(cred.satisfied_by):
+            for j, other in enumerate(sat.credentials):
+                if other not in lib.credentials or other == cred.id:
+                    out.append(lib.credentials_file.defect(
+                        f"'{cred.id}' is satisfied by unknown credential '{other}'", "credentials", i, "satisfied_by", k, "credentials", j))
+            for j, tr in enumerate(sat.trainings):
+                if tr not in lib.trainings:
+                    out.append(lib.credentials_file.defect(
+                        f"unknown training id '{tr}'", "credentials", i, "satisfied_by", k, "trainings", j))
     titles = lib.titles_file
     for i, title in enumerate(titles.model.titles):
         for j, task in enumerate(title.duties):

@@ -7,13 +7,19 @@ Precedence (README "Verdict precedence"):
    (`conditional` if a forbid's setting scope is still unknown). Else a path with no unmet
    requirement -> `conditional`, its unknown requirements listed as conditions. Else every path
    has an unmet requirement -> `prohibited`, each unmet requirement named.
-3. A `defer` rule or the doctrine (the state is silent) -> `conditional` with the doctrine's
+3. The state is silent on a *high-risk* task (only `defer` rules, or a forbid scoped to other
+   settings, apply) -> `unknown`: silence is not permission. The defer rule's reason and the
+   delegation doctrine are shown as guidance. A stated fact that fails a requirement the defer
+   rule itself states (delegation only by a physician, say) still makes it `prohibited` (4.).
+4. A `defer` rule or the doctrine on a routine task -> `conditional` with the doctrine's
    conditions, or `prohibited` if a stated fact fails a requirement the defer rule itself states.
    A stated fact short of a low-confidence doctrine's *default* supervision or supervisors is a
    condition to confirm (such a default is guidance, not a rule). Never `allowed`.
-4. No rule applies -> `unknown`, with the delegation doctrine as guidance.
+5. No rule applies -> `unknown`, with the delegation doctrine as guidance.
 
-The verdict's confidence is the lowest confidence among the rules that decided it.
+The verdict's confidence is the lowest confidence among the rules that decided it (each rule's is
+capped by its sources: `rules validate`). An `unknown` is at most `medium` (a rule recorded the
+state's silence) and otherwise `low`: it never claims to be sure of what the law does not say.
 """
 
 from __future__ import annotations
@@ -51,10 +57,29 @@ SUPERVISOR_NAMES = {
 }
 
 
+CONFIDENCE_MEANING: dict[str, str] = {
+    "high": "high: an official text (statute, regulation, board guidance, attorney general opinion or court "
+    "decision) was read and says this",
+    "medium": "medium: rests on a reading of the law or on secondary, advocacy or news sources that quote it; "
+    "confirm with the state board",
+    "low": "low: rests only on unofficial copies, forum posts, unread sources or a general doctrine; a lead "
+    "to check, not an answer",
+}
+NOT_VERIFIED = "not verified: at least one rule was encoded from research notes without reading its source"
+KIND_NAMES: dict[str, str] = {
+    "statute": "statute", "regulation": "regulation", "board_guidance": "board guidance",
+    "ag_opinion": "attorney general opinion", "court": "court decision", "bill": "bill (not law)",
+    "secondary": "secondary source", "advocacy": "advocacy source", "news": "news", "forum": "forum post",
+    "unofficial_copy": "unofficial copy",
+}
+
+
 class Citation(BaseModel):
     model_config = ConfigDict(frozen=True)
     cite: str
     url: str | None = None
+    kind: str
+    official: bool = False
 
 
 class Verdict(BaseModel):
@@ -74,8 +99,9 @@ class Verdict(BaseModel):
     citations: list[Citation]
     rules: list[str]
     confidence: Confidence
-    source_kinds: list[str]
-    last_verified: date
+    confidence_meaning: str
+    basis: list[str]
+    last_verified: date | None
     as_of: date
     guidance: str | None = None
     unlock: list[str] = []
@@ -149,11 +175,20 @@ _CITATIONS: dict[tuple[str, str | None], Citation] = {}
 
 def _citation(source: Any) -> Citation:
     """One shared Citation per source: thousands of memoized verdicts cite the same few hundred."""
-    key = (source.cite, source.url)
+    key = (source.cite, source.url, source.kind, source.official)
     found = _CITATIONS.get(key)
     if found is None:
-        found = _CITATIONS[key] = Citation(cite=source.cite, url=source.url)
+        found = _CITATIONS[key] = Citation(cite=source.cite, url=source.url, kind=source.kind,
+                                           official=source.official)
     return found
+
+
+def _last_verified(rules: list[Effective]) -> date | None:
+    """A date only when every deciding rule was read and checked against its source on a date."""
+    dates = [r.rule.last_verified for r in rules if r.rule.basis == "read"]
+    if not rules or len(dates) != len(rules) or None in dates:
+        return None
+    return min(d for d in dates if d is not None)
 
 
 def _lowest(confidences: list[Confidence]) -> Confidence:
@@ -199,6 +234,10 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
     defers = [r for r in rules if r.rule.effect == "defer"]
     forbid_hit = [f for f in forbids if not f.rule.forbid_in_settings or status[f.id].get("setting") == "met"]
     forbid_open = [f for f in forbids if f.rule.forbid_in_settings and status[f.id].get("setting") == "unknown"]
+    silent_on_high_risk = not forbid_hit and not permits and not lib.tasks[query.task].delegable
+    if silent_on_high_risk and not any(unmet(d, inherited=False) for d in defers):
+        scoped = [explain.requirement(f, "setting", f.rule.forbid_in_settings) for f in forbid_open]
+        return _unknown(lib, plan, query, silent=defers + forbids, conditions=scoped)
 
     reasons: list[str] = []
     conditions: list[str] = []
@@ -255,7 +294,6 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
         return _unknown(lib, plan, query)
 
     citations = list(dict.fromkeys(_citation(s) for r in deciding for s in r.sources))
-    state_verified = plan.state.jurisdiction.last_verified
     obligations = [] if verdict == "prohibited" else list(dict.fromkeys(o for r in deciding for o in r.rule.obligations))
     return Verdict(
         jurisdiction=plan.code,
@@ -269,23 +307,44 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
         obligations=obligations,
         citations=citations,
         rules=[r.id for r in deciding],
-        confidence=_lowest([r.rule.confidence for r in deciding]),
-        source_kinds=sorted({r.rule.source_kind for r in deciding}),
-        last_verified=min(r.rule.last_verified or state_verified for r in deciding),
+        confidence=(confidence := _lowest([r.rule.confidence for r in deciding])),
+        confidence_meaning=_meaning(confidence, deciding),
+        basis=sorted({r.rule.basis for r in deciding}),
+        last_verified=_last_verified(deciding),
         as_of=query.as_of,
         unlock=unlock,
     )
 
 
-def _unknown(lib: Library, plan: Plan, query: Query) -> Verdict:
+def _meaning(confidence: Confidence, deciding: list[Effective]) -> str:
+    if any(r.rule.basis == "recalled" for r in deciding):
+        return f"{CONFIDENCE_MEANING[confidence]}; {NOT_VERIFIED}"
+    return CONFIDENCE_MEANING[confidence]
+
+
+def _unknown(
+    lib: Library, plan: Plan, query: Query, silent: list[Effective] | None = None, conditions: list[str] | None = None
+) -> Verdict:
+    """No rule names a high-risk task (or none covers the task at all): the doctrine is guidance.
+
+    The reasons never quote the date asked, so a memoized verdict serves every date of its window.
+    """
     state = plan.state
     sources = {s.id: s for s in state.sources}
     task = lib.tasks[query.task]
-    why = (
-        f"{state.jurisdiction.name}'s rule file has no rule for {task.name.lower()} on {query.as_of}, and it is a "
-        "high-risk task on which silence is not permission."
-        if not task.delegable
-        else f"No rule of {state.jurisdiction.name} covers {task.name.lower()} on {query.as_of}."
+    silent = silent or []
+    if silent:
+        why = (f"{state.jurisdiction.name}'s law, as encoded, does not name {task.name.lower()} for a medical "
+               "assistant, and it is a high-risk task on which silence is not permission.")
+    elif not task.delegable:
+        why = (f"{state.jurisdiction.name}'s rule file has no rule for {task.name.lower()} on the date asked, "
+               "and it is a high-risk task on which silence is not permission.")
+    else:
+        why = f"No rule of {state.jurisdiction.name} covers {task.name.lower()} on the date asked."
+    guidance = " ".join([*(r.rule.reason for r in silent), f"General delegation doctrine: {state.doctrine.text}"])
+    cited = [*(s for r in silent for s in r.sources), *(sources[s] for s in state.doctrine.sources)]
+    confidence: Confidence = (
+        min(_lowest([r.rule.confidence for r in silent]), "medium", key=CONFIDENCE_ORDER.index) if silent else "low"
     )
     return Verdict(
         jurisdiction=plan.code,
@@ -294,14 +353,15 @@ def _unknown(lib: Library, plan: Plan, query: Query) -> Verdict:
         task_name=task.name,
         task_input=query.task_input or query.task,
         verdict="unknown",
-        reasons=[why, "Ask the state medical board before delegating it; the delegation doctrine below is guidance, not an answer."],
-        conditions=[],
+        reasons=[why, "Ask the state medical board before delegating it; the guidance below is not an answer."],
+        conditions=list(conditions or []),
         obligations=[],
-        citations=[Citation(cite=sources[s].cite, url=sources[s].url) for s in state.doctrine.sources],
-        rules=[],
-        confidence=state.doctrine.confidence,
-        source_kinds=[state.doctrine.source_kind],
-        last_verified=state.jurisdiction.last_verified,
+        citations=list(dict.fromkeys(_citation(s) for s in cited)),
+        rules=[r.id for r in silent],
+        confidence=confidence,
+        confidence_meaning=_meaning(confidence, silent),
+        basis=sorted({r.rule.basis for r in silent} or {state.doctrine.basis}),
+        last_verified=_last_verified(silent),
         as_of=query.as_of,
-        guidance=state.doctrine.text,
+        guidance=guidance,
     )

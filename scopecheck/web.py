@@ -27,7 +27,7 @@ from .hr import check_hire, check_posting, hire_tasks
 from .posting import PostingReader
 from .reports import compare_rows
 from .schema import Supervision, SupervisorType
-from .verdict import DISCLAIMER, Verdict
+from .verdict import DISCLAIMER, KIND_NAMES, Verdict
 
 MAX_BODY = 256 * 1024
 NATIONAL = ["CMA_AAMA", "RMA_AMT", "CCMA_NHA", "NCMA_NCCT", "CMAC_AMCA"]
@@ -225,11 +225,15 @@ def _verdict_html(v: Verdict) -> str:
         parts.append("<h2>Also required of the practice</h2><ul>" + "".join(f"<li>{_esc(x)}</li>" for x in v.obligations) + "</ul>")
     if v.guidance:
         parts.append(f"<h2>Guidance</h2><p>{_esc(v.guidance)}</p>")
-    law = "".join(f'<li><a href="{_esc(x.url)}" rel="noopener noreferrer">{_esc(x.cite)}</a></li>' if x.url
-                  else f"<li>{_esc(x.cite)}</li>" for x in v.citations)
+    law = "".join(f'<li><a href="{_esc(x.url)}" rel="noopener noreferrer">{_esc(x.cite)}</a> '
+                  f'<span class="kind">({_esc(KIND_NAMES.get(x.kind, x.kind))})</span></li>' if x.url
+                  else f'<li>{_esc(x.cite)} <span class="kind">({_esc(KIND_NAMES.get(x.kind, x.kind))})</span></li>'
+                  for x in v.citations)
     parts.append(f"<h2>The law</h2><ul>{law}</ul>")
-    parts.append(f'<p class="muted">Rules: {_esc(", ".join(v.rules) or "none")} · confidence {_esc(v.confidence)} · '
-                 f"last verified {_esc(v.last_verified)} · as of {_esc(v.as_of)}</p></section>")
+    verified = f"last verified {v.last_verified}" if v.last_verified else "not verified"
+    parts.append(f"<p><strong>Confidence</strong> {_esc(v.confidence_meaning)}.</p>")
+    parts.append(f'<p class="muted">Rules: {_esc(", ".join(v.rules) or "none")} · {_esc(verified)} · '
+                 f"as of {_esc(v.as_of)}</p></section>")
     return "".join(parts)
 
 

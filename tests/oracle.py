@@ -62,6 +62,15 @@ def oracle_hits(lib: Library, q: Query) -> set[str]:
     for rule in state.rules:
         if q.task in rule.tasks and rule.in_effect(on):
             applying.append((rule, with_doctrine(rule.requires) if rule.effect == "defer" else rule.requires))
+            if rule.effect != "permit":
+                continue
+            for cred in rule.requires.credentials:  # a state status that national credentials amount to
+                for n, sat in enumerate(lib.credentials[cred].satisfied_by):
+                    path = rule.model_copy(update={"id": f"{rule.id}.national" + (f"-{n + 1}" if n else "")})
+                    req = rule.requires.model_copy(update={
+                        "credentials": sat.credentials,
+                        "trainings": tuple(dict.fromkeys(rule.requires.trainings + sat.trainings))})
+                    applying.append((path, req))
     decided_by_state = any(q.task in r.tasks and r.effect != "defer" for r in state.rules)
     if not decided_by_state:
         for rule in lib.baseline.rules:

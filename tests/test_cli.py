@@ -15,7 +15,9 @@ from conftest import REPO
 from scopecheck.cli import main
 
 JSON_KEYS = {"jurisdiction", "task", "task_input", "verdict", "reasons", "conditions", "citations",
-             "rules", "confidence", "last_verified", "disclaimer"}
+             "rules", "confidence", "confidence_meaning", "basis", "last_verified", "disclaimer"}
+SOURCE_KINDS = {"statute", "regulation", "board_guidance", "ag_opinion", "court", "bill", "secondary",
+                "advocacy", "news", "forum", "unofficial_copy"}
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -59,8 +61,10 @@ def test_json_contract_keys_and_types() -> None:
     code, out, _ = run("check", "--state", "California", "--task", "draw blood", "--format", "json")
     data = json.loads(out)
     assert JSON_KEYS <= set(data)
-    assert all(set(c) == {"cite", "url"} for c in data["citations"])
+    assert all(set(c) == {"cite", "url", "kind", "official"} for c in data["citations"])
+    assert all(c["kind"] in SOURCE_KINDS for c in data["citations"])
     assert data["confidence"] in ("high", "medium", "low")
+    assert data["confidence_meaning"].startswith(data["confidence"] + ":")
     assert data["rules"] == ["CA-blood-01"]
 
 

@@ -32,7 +32,7 @@ def test_every_rule_cites_a_source_with_a_cite(code: str) -> None:
 @pytest.mark.parametrize("code", LIB.encoded_states())
 def test_recalled_rules_are_never_high_confidence_without_a_verification_note(code: str) -> None:
     for rule in LIB.state(code).rules:
-        if rule.source_kind == "recalled" and rule.confidence == "high":
+        if rule.basis == "recalled" and rule.confidence == "high":
             assert rule.verification, f"{rule.id}: high confidence from recall needs a verification note"
 
 
