@@ -5,11 +5,14 @@
     'prohibited'
 
 A Checker loads and compiles only the jurisdictions it is asked about, and evaluates identical
-normalized queries once.
+normalized queries once. It is safe to share between threads (the web server does): one lock
+guards loading, registration, matching and the memo, because durable_rules' engine state is not
+thread-safe and a half-registered ruleset must never answer.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -33,15 +36,20 @@ class Checker:
         self._plans: dict[str, tuple[Plan, Compiled]] = {}
         self._memo: dict[tuple[object, ...], Verdict] = {}
         self._memo_size = memo_size
+        self._lock = threading.RLock()
 
     def plan(self, code: str) -> tuple[Plan, Compiled]:
-        """Build, compile and register a jurisdiction on first use."""
-        if code not in self._plans:
-            plan = build_plan(self.lib, code)
-            compiled = compile_plan(plan)
-            self.engine.register(compiled)
-            self._plans[code] = (plan, compiled)
-        return self._plans[code]
+        """Build, compile and register a jurisdiction on first use (once, whatever the threads)."""
+        found = self._plans.get(code)
+        if found is not None:
+            return found
+        with self._lock:
+            if code not in self._plans:
+                plan = build_plan(self.lib, code)
+                compiled = compile_plan(plan)
+                self.engine.register(compiled)
+                self._plans[code] = (plan, compiled)
+            return self._plans[code]
 
     def jurisdiction(self, text: str, field: str = "--state") -> str:
         """A jurisdiction with a rule file, from its code or name; a UserError naming `field` if not."""
@@ -62,14 +70,18 @@ class Checker:
         setting: str | None = None,
         as_of: date | None = None,
     ) -> Query:
-        """Resolve plain words into a Query; raises UserError naming the field that is wrong."""
+        """Resolve plain words into a Query; raises UserError naming the field that is wrong.
+
+        Credentials and trainings given as a frozenset are ids already resolved (a candidate's
+        valid credentials): an empty frozenset means "holds none". Words go through the resolver,
+        where an empty value is an error, never "none"."""
         r = self.resolver
         return Query(
             jurisdiction=self.jurisdiction(state),
             task=r.task(task),
             task_input=task,
-            credentials=r.credentials(credentials),
-            trainings=r.trainings(trainings),
+            credentials=credentials if isinstance(credentials, frozenset) else r.credentials(credentials),
+            trainings=trainings if isinstance(trainings, frozenset) else r.trainings(trainings),
             supervision=supervision,
             supervisor=supervisor,
             setting=r.setting(setting),
@@ -98,11 +110,14 @@ class Checker:
         cached = self._memo.get(key)
         if cached is None:
             plan, compiled = self.plan(query.jurisdiction)
-            hits = self.engine.match(compiled.name, to_fact(query, compiled))
-            cached = fold(self.lib, plan, query, hits)
-            if len(self._memo) >= self._memo_size:
-                self._memo.clear()
-            self._memo[key] = cached
+            with self._lock:
+                cached = self._memo.get(key)
+                if cached is None:
+                    hits = self.engine.match(compiled.name, to_fact(query, compiled))
+                    cached = fold(self.lib, plan, query, hits)
+                    if len(self._memo) >= self._memo_size:
+                        del self._memo[next(iter(self._memo))]  # the oldest: never a full clear
+                    self._memo[key] = cached
         asked = query.task_input or query.task
         if cached.task_input != asked or cached.as_of != query.as_of:
             return cached.model_copy(update={"task_input": asked, "as_of": query.as_of})

@@ -121,10 +121,16 @@ class Resolver:
 
     @staticmethod
     def _set(words: Iterable[str] | None, index: Index, field: str) -> frozenset[str] | None:
-        """None stays unknown; 'none' (alone) is the empty set; otherwise every word must resolve."""
+        """None stays unknown; 'none' (alone) is the empty set; otherwise every word must resolve.
+
+        An empty value is never read as "holds none" (that is the word `none`): it is an error."""
         if words is None:
             return None
-        items = [w for w in words if w.strip()]
+        items = list(words)
+        if not items:
+            raise UserError(f"{field}: an empty list; leave it out when it is not known, or say 'none'")
+        if any(not w.strip() for w in items):
+            raise UserError(f"{field}: an empty value; leave it out when it is not known, or say 'none'")
         if [normalize(w) for w in items] == ["none"]:
             return frozenset()
         out = set()

@@ -34,6 +34,8 @@ def one_line_error(code: int, out: str, err: str, *needles: str) -> None:
         (["check", "--state", "CA", "--task", "vitals", "--format", "xml"], ["'xml' is not one of"]),
         (["check", "--state", "CA", "--task", "vitals", "--as-of", "yesterday"], ["is not a date"]),
         (["check", "--state", "CA"], ["Missing option '--task'"]),
+        (["check", "--state", "NY", "--task", "flu shot", "--credential", ""], ["--credential", "empty value"]),
+        (["check", "--state", "CA", "--task", "flu shot", "--training", " "], ["--training", "empty value"]),
         (["compare", "--task", "vitals", "--states", "CA,ZZ"], ["--states", "unknown state 'ZZ'"]),
         (["hire", "--state", "CA", "--candidate", "/nonexistent.json", "--duty", "vitals"], ["/nonexistent.json"]),
         (["hire", "--state", "CA", "--candidate", "/nonexistent.json"], ["exactly one of --duty, --title or --posting"]),
@@ -100,3 +102,17 @@ def test_invalid_utf8_posting_and_candidate(tmp_path: Path) -> None:
     candidate = tmp_path / "c.json"
     candidate.write_bytes(b'{"name": "\xff"}')
     one_line_error(*run("hire", "--state", "FL", "--candidate", str(candidate), "--duty", "vitals"), "not UTF-8")
+
+
+def test_an_empty_credential_is_never_read_as_holds_none(tmp_path: Path) -> None:
+    """`credentials: [""]` used to be a confident PROHIBITED (the empty set); now an error row."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "state": "NY", "task": "flu shot", "credentials": [""]}\n'
+                   '{"id": 2, "state": "NY", "task": "flu shot", "credentials": []}\n'
+                   '{"id": 3, "state": "NY", "task": "flu shot", "credentials": "none"}\n')
+    out = tmp_path / "out.jsonl"
+    run("batch", str(src), "-o", str(out))
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows[0]["verdict"] == "error" and "empty value" in rows[0]["reasons"][0]
+    assert rows[1]["verdict"] == "error" and "empty list" in rows[1]["reasons"][0]
+    assert rows[2]["verdict"] == "prohibited"

@@ -3,11 +3,15 @@ OpenAPI document (schemathesis), and a real browser on the page (skipped without
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -17,6 +21,8 @@ pytest.importorskip("httpx", reason="the test client needs httpx: pip install '.
 from fastapi.testclient import TestClient  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 from test_cli import run  # noqa: E402
+
+from conftest import REPO  # noqa: E402
 
 from scopecheck.api import Checker  # noqa: E402
 from scopecheck.web import MAX_BODY, create_app  # noqa: E402
@@ -104,6 +110,69 @@ SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 def test_api_never_answers_500(case) -> None:  # type: ignore[no-untyped-def]
     response = case.call()
     assert response.status_code < 500, (case, response.text[:300])
+
+
+@contextlib.contextmanager
+def served(app: object) -> Iterator[str]:
+    """A real uvicorn server on a free loopback port, in a thread; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_a_cold_server_under_16_threads_gives_every_serial_answer() -> None:
+    """2,000 distinct questions at once at a cold `scopecheck serve` (uvicorn's thread pool, one shared
+    Checker): every answer 200 and equal to the serial answer of a separate cold app."""
+    import httpx
+    from test_reliability import varied_queries
+
+    queries = varied_queries(Checker(REPO), 2_000, seed=5)
+
+    def params(q: Any) -> list[tuple[str, str]]:
+        out = [("state", q.jurisdiction), ("task", q.task), ("as_of", q.as_of.isoformat())]
+        if q.credentials is not None:
+            out += [("credential", c) for c in sorted(q.credentials)] or [("credential", "none")]
+        if q.trainings is not None:
+            out += [("training", t) for t in sorted(q.trainings)] or [("training", "none")]
+        out += [(k, v) for k, v in (("supervision", q.supervision), ("supervisor", q.supervisor), ("setting", q.setting)) if v]
+        return out
+
+    serial_client = TestClient(create_app(Checker(REPO)))
+    serial = [serial_client.get("/api/check", params=params(q)) for q in queries]
+    assert all(r.status_code == 200 for r in serial), next(r.text for r in serial if r.status_code != 200)
+    latencies: list[float] = []
+    with served(create_app(Checker(REPO))) as base, ThreadPoolExecutor(max_workers=16) as pool:
+        local = threading.local()
+
+        def ask(q: Any) -> httpx.Response:
+            client = getattr(local, "client", None) or httpx.Client(base_url=base, timeout=30)
+            local.client = client
+            start = time.perf_counter()
+            response = client.get("/api/check", params=params(q))
+            latencies.append(time.perf_counter() - start)
+            return response
+
+        answers = list(pool.map(ask, queries))
+    errors = [r.status_code for r in answers if r.status_code >= 500]
+    wrong = [i for i, (a, b) in enumerate(zip(answers, serial)) if a.status_code != 200 or a.json() != b.json()]
+    latencies.sort()
+    figures = (f"{len(answers)} requests, {len(wrong)} wrong, {len(errors)} 5xx, "
+               f"p50 {latencies[len(latencies) // 2] * 1000:.1f} ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms")
+    print(figures)
+    assert not errors and not wrong, figures
 
 
 def _browser() -> str | None:
