@@ -197,6 +197,22 @@ def show(ctx: click.Context, state: str, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("states", nargs=-1)
+@FORMAT
+@click.pass_context
+def watch(ctx: click.Context, states: tuple[str, ...], fmt: str) -> None:
+    """Pending bills and proposed rules that would change MA scope, with status, date checked and
+    link, e.g. `scopecheck watch` or `scopecheck watch NY WA`."""
+    c = checker(ctx)
+    codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    items = [(code, w) for code in codes for w in c.lib.state(code).watch]
+    if fmt == "json":
+        click.echo(render.to_json([{"jurisdiction": code, **w.model_dump(mode="json")} for code, w in items]))
+    else:
+        click.echo(render.watch_text(items) if items else "No pending law on the watchlist for these jurisdictions.")
+
+
+@cli.command()
 @click.option("--task", required=True, help='Task id or plain words, e.g. injection_intramuscular or "flu shot".')
 @click.option("--states", "state_list", metavar="CODES", help="Comma-separated jurisdictions (default: all encoded).")
 @query_options
@@ -476,13 +492,16 @@ def rules_validate(ctx: click.Context, states: tuple[str, ...], no_examples: boo
 @click.option("-v", "--verbose", is_flag=True, help="Print every example, not only failures.")
 @click.pass_context
 def rules_test(ctx: click.Context, states: tuple[str, ...], verbose: bool) -> None:
-    """Run the examples in the state files (query -> expected verdict)."""
-    from .examples import run_examples
+    """Run the examples in the state files and the cases from primary sources in states/cases/
+    (query -> expected verdict), e.g. `scopecheck rules test CA -v`."""
+    from itertools import chain
+
+    from .examples import run_cases, run_examples
 
     c = checker(ctx)
     codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
     passed = failed = 0
-    for outcome in run_examples(c, codes):
+    for outcome in chain(run_examples(c, codes), run_cases(c, codes)):
         if outcome.problem:
             failed += 1
             click.echo(f"FAIL {outcome.test_id}: {outcome.problem}")

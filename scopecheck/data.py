@@ -155,3 +155,12 @@ class Library:
 
     def state(self, code: str) -> schema.StateFile:
         return self.state_file(code).model
+
+    # ---- cases from primary sources (states/cases/XX.toml), run by the tests like the examples
+
+    def case_codes(self) -> list[str]:
+        return sorted(p.stem for p in (self.root / "states" / "cases").glob("*.toml"))
+
+    def cases(self, code: str) -> Loaded[schema.CaseFile] | None:
+        path = self.root / "states" / "cases" / f"{code}.toml"
+        return load(path, schema.CaseFile) if path.is_file() else None

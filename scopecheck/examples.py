@@ -63,3 +63,11 @@ def run_examples(checker: Checker, codes: list[str]) -> Iterator[Outcome]:
     for code in codes:
         for example in checker.lib.state(code).examples:
             yield run_example(checker, code, example)
+
+
+def run_cases(checker: Checker, codes: list[str]) -> Iterator[Outcome]:
+    """The cases from primary sources (`states/cases/XX.toml`), asked and judged like examples."""
+    for code in codes:
+        loaded = checker.lib.cases(code)
+        for case in loaded.model.cases if loaded else ():
+            yield run_example(checker, code, case)

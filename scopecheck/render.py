@@ -141,6 +141,20 @@ def state_page(lib: Library, plan: Plan) -> str:
         verified = f"verified {rule.last_verified}" if rule.last_verified and rule.basis == "read" else "not verified"
         lines += [f"  Confidence: {rule.confidence} ({rule.basis}; {verified})", "  Law:"]
         lines += _bullets([f"{c.cite} [{KIND_NAMES[c.kind]}]" + (f" <{c.url}>" if c.url else "") for c in cited])
+    if state.watch:
+        lines += ["", "Watchlist (pending law, not in force):", watch_text([(j.code, w) for w in state.watch])]
+    return "\n".join(lines)
+
+
+def watch_text(items: list[tuple[str, Any]]) -> str:
+    """The watchlist: one block per bill or proposed rule, newest check first within a state."""
+    lines = []
+    for code, w in items:
+        lines += [f"{code}  {w.id}: {w.title}", *_bullets([f"status: {w.status} (checked {w.checked})"])]
+        if w.url:
+            lines += _bullets([f"<{w.url}>"])
+        if w.note:
+            lines += _bullets([w.note])
     return "\n".join(lines)
 
 

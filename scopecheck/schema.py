@@ -167,6 +167,34 @@ class Example(Strict):
     note: str = ""
 
 
+class LawCase(Example):
+    """A case from a primary source: a question, the verdict the official text gives, and the quoted
+    sentence it rests on. Kept beside the rules (`states/cases/XX.toml`) and run like the examples."""
+
+    quote: Text = Field(description="the deciding sentence of the source, verbatim")
+    url: HttpUrl
+    cite: Text
+    kind: SourceKind
+    official: bool
+
+
+class CaseFile(Strict):
+    """`states/cases/XX.toml`: one jurisdiction's cases from primary sources."""
+
+    cases: tuple[LawCase, ...] = Field(min_length=1)
+
+
+class Watch(Strict):
+    """Pending law that would change MA scope: a bill or proposed rule, with its status as checked."""
+
+    id: Id
+    title: Text
+    status: Text
+    checked: date
+    url: HttpUrl | None = None
+    note: str = ""
+
+
 class Jurisdiction(Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     name: Text
@@ -191,6 +219,7 @@ class StateFile(Strict):
     sources: tuple[Source, ...] = Field(min_length=1)
     rules: tuple[Rule, ...] = ()
     examples: tuple[Example, ...] = ()
+    watch: tuple[Watch, ...] = Field(default=(), description="bills and proposed rules to watch")
 
 
 class BaselineFile(Strict):
