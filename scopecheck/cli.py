@@ -540,6 +540,26 @@ def rules_schema() -> None:
     click.echo(json.dumps(StateFile.model_json_schema(), indent=2))
 
 
+def _data_dir_anywhere(group: click.Group) -> None:
+    """Accept `--data-dir` after the subcommand too (`scopecheck rules validate --data-dir DIR`), where
+    users put it: every command gets the option, which sets the same value as the global one."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+        if value is not None:
+            ctx.find_root().obj["data_dir"] = value
+
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _data_dir_anywhere(command)
+        elif not any(p.name == "data_dir" for p in command.params):
+            command.params.append(click.Option(
+                ["--data-dir"], type=click.Path(file_okay=False, path_type=Path), expose_value=False,
+                is_eager=True, callback=remember, help="Use this copy of the data (as the global --data-dir)."))
+
+
+_data_dir_anywhere(cli)
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"scopecheck: error: {message}", err=True)
     sys.exit(EXIT_USAGE)

@@ -21,6 +21,10 @@ from .tomlfile import key_lines, load_model, locate
 
 M = TypeVar("M", bound=BaseModel)
 
+#: The catalogue files in rules/ (anything else there is an error: `rules validate`).
+CATALOGUES = ("baseline.toml", "credentials.toml", "jurisdictions.toml", "settings.toml", "tasks.toml",
+              "titles.toml", "trainings.toml")
+
 
 def default_data_dir() -> Path:
     env = os.environ.get("SCOPECHECK_DATA_DIR")

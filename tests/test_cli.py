@@ -126,3 +126,22 @@ def test_real_process_from_another_directory(tmp_path: object) -> None:
     bad = subprocess.run([sys.executable, "-m", "scopecheck", "check", "--state", "ZZ", "--task", "vital_signs"],
                          capture_output=True, text=True, cwd=str(tmp_path), env=env, timeout=60)
     assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_data_dir_is_accepted_after_the_subcommand(tmp_path: Path) -> None:
+    """The README's `scopecheck rules validate --data-dir DIR` used to fail with "No such option"."""
+    import shutil
+
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    (tmp_path / "states").mkdir()
+    shutil.copy(REPO / "states" / "CA.toml", tmp_path / "states" / "CA.toml")
+    result = CliRunner().invoke(main_wrapper_plain, ["rules", "validate", "--data-dir", str(tmp_path), "--no-examples"])
+    assert result.exit_code == 0 and "1 state files" in result.output, result.output
+    result = CliRunner().invoke(main_wrapper_plain, ["states", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0 and "CA" in result.output
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def main_wrapper_plain(ctx: click.Context) -> None:
+    main(list(ctx.args))

@@ -58,3 +58,64 @@ def test_the_json_schema_exports() -> None:
     result = CliRunner().invoke(cli, ["rules", "schema"])
     assert result.exit_code == 0
     assert '"supervision"' in result.output and '"additionalProperties": false' in result.output
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    shutil.copytree(REPO / "states", tmp_path / "states")
+    return tmp_path
+
+
+def _validate(data: Path, *extra: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), "rules", "validate", *extra])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("no_examples", [False, True])
+@pytest.mark.parametrize(
+    "catalogue, old, new, message",
+    [
+        # one added synonym used to validate and then answer "tetanus shot" in NY as a blood draw
+        ("tasks.toml", 'synonyms = ["draw blood", ', 'synonyms = ["tetanus-shot", "draw blood", ',
+         "'tetanus shot' of 'immunization' already names 'venipuncture'"),
+        ("jurisdictions.toml", 'synonyms = ["Calif.", "Cal."]', 'synonyms = ["Calif.", "Cal.", "New York"]',
+         "name 'New York' of 'NY' already names 'CA'"),
+        ("jurisdictions.toml", 'code = "CT"', 'code = "CA"', "duplicate code 'CA'"),
+    ],
+)
+def test_catalogue_collisions_fail_validation(tmp_path: Path, catalogue: str, old: str, new: str, message: str,
+                                              no_examples: bool) -> None:
+    data = _copy_data(tmp_path)
+    path = data / "rules" / catalogue
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    code, out = _validate(data, *(["--no-examples"] if no_examples else []))
+    assert code == 2 and message in out, out
+
+
+@pytest.mark.parametrize("stray", ["states/CA.TOML", "states/notes.txt", "rules/extra.toml", "states/cases/ZZ.toml"])
+def test_a_file_nothing_reads_is_named_never_skipped(tmp_path: Path, stray: str) -> None:
+    data = _copy_data(tmp_path)
+    (data / stray).parent.mkdir(exist_ok=True)
+    (data / stray).write_text("# stray\n")
+    code, out = _validate(data, "--no-examples")
+    assert code == 2 and stray.split("/")[-1] in out, out
+
+
+def test_engine_limits_are_reported_at_validate_time_with_the_file(tmp_path: Path) -> None:
+    """A rule set past durable's limits is a validation error naming the state file, not an internal
+    error at check time."""
+    data = _copy_data(tmp_path)
+    creds = "\n".join(f'[[credentials]]\nid = "X{i}"\nname = "Test credential {i}"\nkind = "permit"\n' for i in range(260))
+    with (data / "rules" / "credentials.toml").open("a") as f:
+        f.write("\n" + creds)
+    ca = data / "states" / "CA.toml"
+    text = ca.read_text()
+    anchor = '[rules.requires]\ncredentials = ["CA_XRAY_LIMITED_PERMIT"'
+    assert anchor in text
+    ca.write_text(text.replace(anchor, "[rules.requires]\ncredentials = [" + ", ".join(f'"X{i}"' for i in range(260))
+                               + ', "CA_XRAY_LIMITED_PERMIT"', 1))
+    code, out = _validate(data, "--no-examples")
+    assert code == 2 and "CA.toml" in out and "limit" in out, out
