@@ -33,3 +33,37 @@ class RuleFileError(UserError):
         first = str(defects[0]) if defects else "invalid rule file"
         more = f" (and {len(defects) - 1} more defect(s); run 'scopecheck rules validate')" if len(defects) > 1 else ""
         super().__init__(first + more)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One task the words may mean: its id and its name in the catalogue."""
+
+    id: str
+    name: str
+
+
+class AmbiguousTask(UserError):
+    """The words fit two or more tasks that can have different verdicts: never guess, ask back.
+
+    The CLI prints the one-line question (exit 2); the API answers 422 with `candidates`; the page
+    shows them as choices."""
+
+    def __init__(self, field: str, text: str, candidates: list[Candidate]):
+        self.field = field
+        self.text = text
+        self.candidates = candidates
+        listed = "; ".join(f"{c.id} ({c.name})" for c in candidates)
+        super().__init__(f"{field}: '{text}' could mean more than one task; say which: {listed}")
+
+
+class NotAnMATask(UserError):
+    """The words name something no medical-assistant task in the catalogue covers (suturing a wound,
+    prescribing): said plainly, never answered as a wrong neighbour."""
+
+    def __init__(self, field: str, text: str, what: str):
+        self.field = field
+        self.text = text
+        self.what = what
+        super().__init__(f"{field}: '{text}' is {what}: not a medical-assistant task in the catalogue, so scopecheck "
+                         "cannot answer it (see 'scopecheck tasks')")
