@@ -76,17 +76,30 @@ class Checker:
         valid credentials): an empty frozenset means "holds none". Words go through the resolver,
         where an empty value is an error, never "none"."""
         r = self.resolver
-        return Query(
-            jurisdiction=self.jurisdiction(state),
-            task=r.task(task),
-            task_input=task,
+        code = self.jurisdiction(state)
+        facts = dict(
             credentials=credentials if isinstance(credentials, frozenset) else r.credentials(credentials),
             trainings=trainings if isinstance(trainings, frozenset) else r.trainings(trainings),
-            supervision=supervision,
-            supervisor=supervisor,
-            setting=r.setting(setting),
-            as_of=as_of or date.today(),
-        )
+            supervision=supervision, supervisor=supervisor, setting=r.setting(setting), as_of=as_of or date.today())
+        task_id, note = self.settle_task(code, task, facts, field="--task")
+        return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)  # type: ignore[arg-type]
+
+    def settle_task(self, code: str, words: str, facts: dict[str, object], field: str) -> tuple[str, str]:
+        """One task for the words. When they fit several tasks, ask back (AmbiguousTask) unless every
+        candidate gets the same answer here, the same verdict on the same rules and conditions: then
+        that answer is given, and the note says which tasks the words fit."""
+        understood = self.resolver.understand_task(words, field)
+        if understood.task:
+            return understood.task, understood.note
+        answers = {}
+        for candidate in understood.candidates:
+            v = self.evaluate(Query(jurisdiction=code, task=candidate, **facts))  # type: ignore[arg-type]
+            answers[candidate] = (v.verdict, tuple(v.rules), tuple(v.conditions))
+        if len(set(answers.values())) == 1:
+            first = understood.candidates[0]
+            names = ", ".join(self.lib.tasks[c].name.lower() for c in understood.candidates)
+            return first, f"the words fit several tasks ({names}); each gets this same answer here"
+        raise self.resolver.matcher.refusal(understood, field)
 
     def normalized_key(self, query: Query) -> tuple[object, ...]:
         """Questions with equal keys get equal verdicts: the same jurisdiction, task and stretch of
@@ -119,8 +132,8 @@ class Checker:
                         del self._memo[next(iter(self._memo))]  # the oldest: never a full clear
                     self._memo[key] = cached
         asked = query.task_input or query.task
-        if cached.task_input != asked or cached.as_of != query.as_of:
-            return cached.model_copy(update={"task_input": asked, "as_of": query.as_of})
+        if cached.task_input != asked or cached.as_of != query.as_of or cached.task_note != query.task_note:
+            return cached.model_copy(update={"task_input": asked, "as_of": query.as_of, "task_note": query.task_note})
         return cached
 
     def check(self, state: str, task: str, **kwargs: object) -> Verdict:

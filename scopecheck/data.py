@@ -23,7 +23,7 @@ M = TypeVar("M", bound=BaseModel)
 
 #: The catalogue files in rules/ (anything else there is an error: `rules validate`).
 CATALOGUES = ("baseline.toml", "credentials.toml", "jurisdictions.toml", "settings.toml", "tasks.toml",
-              "titles.toml", "trainings.toml")
+              "titles.toml", "trainings.toml", "vocabulary.toml")
 
 
 def default_data_dir() -> Path:
@@ -96,6 +96,14 @@ class Library:
     @cached_property
     def titles_file(self) -> Loaded[schema.TitleCatalogue]:
         return load(self.root / "rules" / "titles.toml", schema.TitleCatalogue)
+
+    @cached_property
+    def vocabulary_file(self) -> Loaded[schema.Vocabulary]:
+        return load(self.root / "rules" / "vocabulary.toml", schema.Vocabulary)
+
+    @property
+    def vocabulary(self) -> schema.Vocabulary:
+        return self.vocabulary_file.model
 
     @cached_property
     def titles(self) -> dict[str, schema.Title]:

@@ -36,7 +36,6 @@ _NEGATION = re.compile(
     r"\b(no|not(?! limit)|never|without|except|excluding|nor|prohibited from|may not|must not|cannot|can't|won't|does not|do not|will not)\b",
     re.I,
 )
-_ASSIST = re.compile(r"\b(assist(?:s|ing)?|help(?:s|ing)?|support(?:s|ing)?)\b[^.;:]{0,40}?\b(provider|physician|doctor|nurse|clinician|practitioner|rn|np|pa|team|staff|with)\b", re.I)
 _REQUIRED = re.compile(r"\b(require[sd]?|must|mandatory|needed|necessary)\b", re.I)
 _PREFERRED = re.compile(r"\b(prefer(?:red|ably)?|a plus|desired|desirable|nice to have)\b", re.I)
 _GENERIC_DEMAND = re.compile(
@@ -70,33 +69,6 @@ _SUPERVISOR_WORDS = {
     "rn": "rn", "registered nurse": "rn", "nurse": "rn", "nurse practitioner": "np", "np": "np",
     "physician assistant": "pa", "pa": "pa", "podiatrist": "podiatrist",
 }
-
-
-_SUFFIXES = ("ing", "ed", "es", "s", "e")
-
-
-def _stem_word(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def stem(text: str) -> str:
-    """Normalized words with crude suffixes cut, on both sides of a match: postings write duties
-    as "draws blood", "administers injections", "sterilizes instruments"."""
-    return " ".join(_stem_word(w) for w in normalize(text).split())
-
-
-def _original_words(sentence: str, stemmed_phrase: str) -> str:
-    """The sentence's own words for a phrase that matched on stems ("draws blood", not "draw blood")."""
-    words = normalize(sentence).split()
-    stems = [_stem_word(w) for w in words]
-    target = stemmed_phrase.split()
-    for i in range(len(stems) - len(target) + 1):
-        if stems[i : i + len(target)] == target:
-            return " ".join(words[i : i + len(target)])
-    return stemmed_phrase
 
 
 class _TextExtractor(HTMLParser):
@@ -184,6 +156,9 @@ class Posting:
     sentences: list[str] = field(default_factory=list)
 
 
+_ASSIST_TASKS = frozenset({"assist_exam", "assist_minor_surgery", "ultrasound_assist"})
+
+
 def sentences(text: str) -> list[str]:
     """Lines, bullets and sentences, each trimmed; long lines split at sentence ends and ';'."""
     out = []
@@ -202,11 +177,6 @@ class PostingReader:
     def __init__(self, lib: Library, resolver: Resolver):
         self.lib = lib
         self.resolver = resolver
-        self._task_phrases = sorted(
-            {(stem(w), t.id) for t in lib.tasks.values() for w in (t.id.replace("_", " "), *t.synonyms)
-             if len(normalize(w)) >= 2},
-            key=lambda p: (-len(p[0]), p),
-        )
         self._cred_phrases = sorted(
             ((normalize(w), c.id) for c in lib.credentials.values() for w in (c.id, *c.synonyms) if len(normalize(w)) >= 3),
             key=lambda p: -len(p[0]),
@@ -263,9 +233,9 @@ class PostingReader:
 
     # ---- duties
 
-    def _matches(self, sentence: str, phrases: list[tuple[str, str]], stemmed: bool = False) -> list[tuple[str, str]]:
+    def _matches(self, sentence: str, phrases: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Non-overlapping (phrase, id) pairs found as whole words, longest first."""
-        norm = f" {stem(sentence) if stemmed else normalize(sentence)} "
+        norm = f" {normalize(sentence)} "
         taken: list[tuple[int, int]] = []
         found = []
         for phrase, ident in phrases:
@@ -280,29 +250,21 @@ class PostingReader:
         return found
 
     def duties(self, sentence: str) -> list[Duty]:
+        """The tasks a sentence names, through the same matcher as every question (matcher.py), one
+        list item at a time; a negated one ("No IV starts") or one the MA only assists with says so."""
         out = []
         seen: set[str] = set()
-        for phrase, task in self._matches(sentence, self._task_phrases, stemmed=True):
-            if task in seen:
+        for m in self.resolver.matcher.mentions(sentence, items=True):
+            if m.task in seen:
                 continue
-            seen.add(task)
+            seen.add(m.task)
             kind = "duty"
-            before = self._before(sentence, phrase)
-            if _NEGATION.search(before):
+            if m.negated:
                 kind = "negated"
-            elif task != "assist_exam" and task != "assist_minor_surgery" and _ASSIST.search(before):
+            elif m.framed == "assist" and m.task not in _ASSIST_TASKS:
                 kind = "assisting"
-            out.append(Duty(task, sentence, _original_words(sentence, phrase), kind))
+            out.append(Duty(m.task, sentence, m.words, kind))
         return out
-
-    @staticmethod
-    def _before(sentence: str, phrase: str) -> str:
-        """The words of the sentence's clause before the matched phrase."""
-        words = stem(sentence)
-        index = f" {words} ".find(f" {phrase} ")
-        head = words[:max(index, 0)]
-        clause = re.split(r"\b(and|or|but|while|including)\b", head)
-        return " ".join(clause[-3:]) if len(clause) >= 3 else head
 
     # ---- demands and supervision
 

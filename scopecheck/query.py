@@ -19,6 +19,7 @@ class Query(BaseModel):
     jurisdiction: str
     task: str
     task_input: str = ""
+    task_note: str = ""  # how the words were understood, when it needs saying (not part of the key)
     credentials: frozenset[str] | None = None
     trainings: frozenset[str] | None = None
     supervision: Supervision | None = None

@@ -39,6 +39,7 @@ def verdict_text(v: Verdict) -> str:
     lines = [
         f"{HEADLINE[v.verdict]}: {v.task_name} in {v.jurisdiction_name}{asked}",
         f"  {MEANING[v.verdict]}",
+        *(_bullets([f"Understood as: {v.task_name.lower()}: {v.task_note}"], marker="  ") if v.task_note else []),
         "",
         "Why:",
         *_bullets(v.reasons),

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from .data import Library
 from .errors import UserError
+from .matcher import TaskMatcher, Understood
 
 _NOT_WORD = re.compile(r"[^\w]+")
 
@@ -99,11 +100,23 @@ class Resolver:
             raise self._jurisdictions.fail(text, field)
         return code
 
+    @cached_property
+    def matcher(self) -> TaskMatcher:
+        return TaskMatcher(self.lib)
+
     def task(self, text: str, field: str = "--task") -> str:
-        found = self._tasks.exact(text) or self._tasks.contained(text)
-        if found is None:
-            raise self._tasks.fail(text, field)
-        return found
+        """Exactly one task for the words, or a UserError that asks back, says the words are not an
+        MA task, or suggests the nearest tasks (matcher.py)."""
+        return self.matcher.task(text, field)
+
+    def understand_task(self, text: str, field: str = "--task") -> Understood:
+        """What the words mean: a task, or candidates to settle; raises when nothing fits."""
+        if text.strip() in self.lib.tasks:
+            return Understood(text, text.strip())
+        understood = self.matcher.understand(text, field)
+        if understood.task is None and not understood.candidates:
+            raise self.matcher.refusal(understood, field)
+        return understood
 
     def credentials(self, words: Iterable[str] | None, field: str = "--credential") -> frozenset[str] | None:
         return self._set(words, self._credentials, field)

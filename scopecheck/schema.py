@@ -333,3 +333,98 @@ class SettingCatalogue(Strict):
 
 class JurisdictionCatalogue(Strict):
     jurisdictions: tuple[JurisdictionName, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- vocabulary (rules/vocabulary.toml)
+
+
+class Spelling(Strict):
+    """Misspellings and variants of one word, corrected before matching."""
+
+    word: Text
+    variants: tuple[Text, ...] = Field(min_length=1)
+
+
+class Abbreviation(Strict):
+    short: Text
+    means: Text
+
+
+class Cue(Strict):
+    """Words that name a task more specifically than the catalogue's phrases (a brand, a drug)."""
+
+    task: Id
+    words: tuple[Text, ...] = Field(min_length=1)
+    note: str = ""
+
+
+class Generic(Strict):
+    """A phrase that fits several tasks ("injections": no route). The first is the usual reading;
+    a question is asked back unless every one of them gets the same verdict."""
+
+    words: tuple[Text, ...] = Field(min_length=1)
+    tasks: tuple[Id, ...] = Field(min_length=2)
+
+
+class FrameMap(Strict):
+    task: Id
+    becomes: Id
+
+
+class Frame(Strict):
+    """Words that change the act a mention names: "read" a TB test is interpretation."""
+
+    name: Id
+    words: tuple[Text, ...] = Field(min_length=1)
+    position: Literal["before", "after", "either"] = Field(
+        default="before", description="where the frame words stand relative to the task words")
+    gap: int = Field(default=4, ge=0, le=12, description="at most this many words between them")
+    priority: int = Field(default=1, description="where two frames reach one mention, the higher wins")
+    as_written: bool = Field(default=False, description="match the words as written, not stemmed ('authorize' "
+                             "is a frame word, 'authorized' is not)")
+    applies_to: tuple[Id, ...] = Field(default=(), description="tasks `default` applies to (empty: all)")
+    default: Id | None = None
+    map: tuple[FrameMap, ...] = ()
+    alone: Id | None = Field(default=None, description="the task the frame words name with no task near them")
+
+
+class Precedence(Strict):
+    """Named together, `stronger` decides over each of `weaker` (it is the more specific or stricter)."""
+
+    stronger: Id
+    weaker: tuple[Id, ...] = Field(min_length=1)
+    reason: Text
+
+
+class NotMATask(Strict):
+    """Work no medical-assistant task covers: answered as such, never as a neighbouring task.
+    Matched on the words as written (not stemmed: "prescribed medications" is not "prescribe")."""
+
+    what: Text
+    words: tuple[Text, ...] = Field(min_length=1)
+    yields_to: tuple[Id, ...] = Field(default=(), description="tasks that, named too, make it that task")
+    yields_to_frames: tuple[Id, ...] = Field(default=(), description="frames ('assist') that make it an MA task")
+
+
+class Negation(Strict):
+    """NegEx (Chapman et al. 2001) on the words as written: a trigger before (or after) a task negates
+    it within its scope; a pseudo-trigger ("not only") negates nothing; a terminator ends the scope."""
+
+    before: tuple[Text, ...] = Field(min_length=1)
+    after: tuple[Text, ...] = ()
+    pseudo: tuple[Text, ...] = ()
+    terminators: tuple[Text, ...] = ()
+    scope: int = Field(default=6, ge=1, le=12, description="words a trigger reaches")
+
+
+class Vocabulary(Strict):
+    spellings: tuple[Spelling, ...] = ()
+    abbreviations: tuple[Abbreviation, ...] = ()
+    unstemmed: tuple[Text, ...] = ()
+    ignore: tuple[Text, ...] = Field(default=(), description="phrases that never name a task ('practice of medicine')")
+    cues: tuple[Cue, ...] = ()
+    generic: tuple[Generic, ...] = ()
+    frames: tuple[Frame, ...] = ()
+    precedence: tuple[Precedence, ...] = ()
+    not_ma_tasks: tuple[NotMATask, ...] = ()
+    negation: Negation | None = None

@@ -223,6 +223,45 @@ def catalogue_defects(lib: Library) -> list[Defect]:
                 out.append(titles.defect(f"unknown credential id '{cred}'", "titles", i, "credentials", j))
     baseline = lib.baseline_file
     out += _rule_defects(lib, baseline, "BASE-")
+    out += vocabulary_defects(lib)
+    return out
+
+
+def vocabulary_defects(lib: Library) -> list[Defect]:
+    """Every task id the vocabulary names exists; no phrase is claimed by two cue or generic entries."""
+    loaded = lib.vocabulary_file
+    vocab = loaded.model
+    out: list[Defect] = []
+
+    def check(task: str | None, *loc: str | int) -> None:
+        if task is not None and task not in lib.tasks:
+            out.append(loaded.defect(f"unknown task id '{task}'", *loc))
+
+    claimed: dict[str, str] = {}
+    for i, cue in enumerate(vocab.cues):
+        check(cue.task, "cues", i, "task")
+        for j, word in enumerate(cue.words):
+            other = claimed.setdefault(normalize(word), cue.task)
+            if other != cue.task:
+                out.append(loaded.defect(f"'{word}' names '{cue.task}' here and '{other}' in another cue", "cues", i, "words", j))
+    for i, generic in enumerate(vocab.generic):
+        for j, task in enumerate(generic.tasks):
+            check(task, "generic", i, "tasks", j)
+    for i, frame in enumerate(vocab.frames):
+        check(frame.default, "frames", i, "default")
+        check(frame.alone, "frames", i, "alone")
+        for j, task in enumerate(frame.applies_to):
+            check(task, "frames", i, "applies_to", j)
+        for j, pair in enumerate(frame.map):
+            check(pair.task, "frames", i, "map", j, "task")
+            check(pair.becomes, "frames", i, "map", j, "becomes")
+    for i, rule in enumerate(vocab.precedence):
+        check(rule.stronger, "precedence", i, "stronger")
+        for j, task in enumerate(rule.weaker):
+            check(task, "precedence", i, "weaker", j)
+    for i, entry in enumerate(vocab.not_ma_tasks):
+        for j, task in enumerate(entry.yields_to):
+            check(task, "not_ma_tasks", i, "yields_to", j)
     return out
 
 

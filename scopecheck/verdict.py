@@ -92,6 +92,7 @@ class Verdict(BaseModel):
     task: str
     task_name: str
     task_input: str
+    task_note: str = ""
     verdict: VerdictName
     reasons: list[str]
     conditions: list[str]

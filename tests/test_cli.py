@@ -72,7 +72,7 @@ def test_json_contract_keys_and_types() -> None:
     "args, message",
     [
         (["check", "--state", "ZZ", "--task", "vital_signs"], "--state: unknown state 'ZZ'"),
-        (["check", "--state", "CA", "--task", "flu shoot"], "did you mean: immunization"),
+        (["check", "--state", "CA", "--task", "flu shoot"], "nearest: immunization"),
         (["check", "--state", "CA", "--task", "vitals", "--credential", "CMAA"], "--credential: unknown credential 'CMAA'"),
         (["check", "--state", "CA", "--task", "vitals", "--supervision", "close"], "'close' is not one of"),
         (["check", "--state", "CA", "--task", "vitals", "--as-of", "2024-13-01"], "is not a date"),

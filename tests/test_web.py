@@ -50,7 +50,7 @@ def test_post_check_and_repeated_credentials() -> None:
     "method, url, kwargs, status, words",
     [
         ("get", "/api/check", {"params": {"state": "ZZ", "task": "vitals"}}, 400, "state: unknown state 'ZZ'"),
-        ("get", "/api/check", {"params": {"state": "CA", "task": "flu shoot"}}, 400, "did you mean"),
+        ("get", "/api/check", {"params": {"state": "CA", "task": "flu shoot"}}, 400, "nearest: immunization"),
         ("get", "/api/check", {"params": {"task": "vitals"}}, 422, "state"),
         ("get", "/api/check", {"params": {"state": "CA", "task": "vitals", "supervision": "close"}}, 422, "supervision"),
         ("post", "/api/check", {"json": {"state": "CA", "task": "vitals", "supervison": "direct"}}, 422, "supervison"),

@@ -1,0 +1,130 @@
+"""The task matcher on real phrasings (tests/data/phrasings.toml: 700+ wordings from job postings,
+board FAQs, forum questions and the dossier, each hand-labelled with its acceptable task ids; the
+source of every one is recorded). The bar (issue 13): no phrasing resolved to a task outside its
+acceptable set; at least 90 % of the tuning set understood right; the rest asked back.
+
+The corpus's "validation" split was used for tuning after the first measurement; the held-out
+measure is tests/data/phrasings_holdout.toml (new sources, never tuned on), reported below."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from scopecheck.api import Checker
+from scopecheck.errors import AmbiguousTask, NotAnMATask, UserError
+
+DATA = Path(__file__).parent / "data"
+
+
+def corpus(name: str) -> dict:  # type: ignore[type-arg]
+    with (DATA / name).open("rb") as f:
+        return tomllib.load(f)
+
+
+def judge(checker: Checker, text: str, acceptable: set[str]) -> str:
+    """right / within (asked back among acceptable tasks only) / asked (right among the candidates) /
+    wrong (a task outside the set, or 'not an MA task' for a real one) / refused."""
+    u = checker.resolver.matcher.understand(text)
+    if u.not_ma:
+        return "right" if acceptable == {"none"} else "wrong"
+    if u.task:
+        return "right" if u.task in acceptable else "wrong"
+    if u.candidates:
+        if acceptable == {"none"}:
+            return "asked_none"
+        if set(u.candidates) <= acceptable:
+            return "within"
+        return "asked" if acceptable & set(u.candidates) else "asked_wrong"
+    if acceptable == {"none"}:
+        return "right"
+    suggested = {c.id for c in getattr(checker.resolver.matcher.no_match(text, "task"), "candidates", [])}
+    return "asked" if acceptable & suggested else "refused"
+
+
+def tally(checker: Checker, name: str) -> Counter[str]:
+    return Counter(judge(checker, p["text"], set(p["tasks"])) for p in corpus(name)["phrasings"])
+
+
+def test_the_corpus_is_real_and_sourced() -> None:
+    data = corpus("phrasings.toml")
+    sources = {s["id"]: s for s in data["sources"]}
+    assert len(data["phrasings"]) >= 400 and len(sources) >= 25
+    assert all(s["url"].startswith("http") for s in sources.values())
+    assert all(p["source"] in sources for p in data["phrasings"])
+    assert sum(p["tasks"] == ["none"] for p in data["phrasings"]) >= 40
+
+
+def test_no_phrasing_is_answered_as_a_different_task(checker: Checker) -> None:
+    wrong = [p["text"] for p in corpus("phrasings.toml")["phrasings"]
+             if judge(checker, p["text"], set(p["tasks"])) == "wrong"]
+    assert wrong == []
+
+
+def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker: Checker) -> None:
+    phrasings = [p for p in corpus("phrasings.toml")["phrasings"] if p["split"] == "tune"]
+    counts = Counter(judge(checker, p["text"], set(p["tasks"])) for p in phrasings)
+    understood = counts["right"] + counts["within"]
+    assert understood / len(phrasings) >= 0.90, counts
+    assert counts["refused"] + counts["asked_wrong"] + counts["asked_none"] <= 0.04 * len(phrasings), counts
+
+
+def test_the_second_split_and_the_holdout_are_reported(checker: Checker) -> None:
+    """Figures, not targets: printed for the closing note (pytest -s); held above a floor so a
+    regression shows."""
+    for name, split in (("phrasings.toml", "validation"), ("phrasings_holdout.toml", None)):
+        if not (DATA / name).exists():
+            continue
+        phrasings = [p for p in corpus(name)["phrasings"] if split is None or p["split"] == split]
+        counts = Counter(judge(checker, p["text"], set(p["tasks"])) for p in phrasings)
+        print(f"{name}{'/' + split if split else ''}: {len(phrasings)} phrasings {dict(counts)}")
+        assert (counts["right"] + counts["within"]) / len(phrasings) >= 0.6, counts
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("Botox injections", "cosmetic_injection"),
+        ("Dysport injections", "cosmetic_injection"),
+        ("check a TB skin test after 48 hours", "interpret_results"),
+        ("show a patient how to use an inhaler", "patient_education"),
+        ("take blood pressures", "vital_signs"),
+        ("subq injections", "injection_subcutaneous"),
+        ("subq injection", "injection_subcutaneous"),
+        ("call in a refill", "prescription_refill_call_in"),
+        ("flush out ear wax", "ear_lavage"),
+        ("testosterone injections", "medication_controlled_substance"),
+    ],
+)
+def test_the_phrasings_the_issue_names(checker: Checker, words: str, task: str) -> None:
+    assert checker.resolver.task(words) == task
+
+
+def test_a_controlled_substance_by_injection_says_why_the_stricter_task_decides(checker: Checker) -> None:
+    v = checker.check("CA", "testosterone injections")
+    assert v.task == "medication_controlled_substance"
+    assert "testosterone" in v.task_note and "more specific" in v.task_note
+
+
+def test_two_tasks_with_different_answers_are_asked_back_and_equal_answers_are_given(checker: Checker) -> None:
+    with pytest.raises(AmbiguousTask) as asked:
+        checker.check("NY", "draw blood and give flu shots")
+    assert {c.id for c in asked.value.candidates} == {"venipuncture", "immunization"}
+    same = checker.check("CA", "give injections")  # every route answers the same in California
+    assert same.task == "injection_intramuscular" and "each gets this same answer" in same.task_note
+
+
+@pytest.mark.parametrize("words", ["suture a wound", "prescribe antibiotics", "dental cleaning", "diagnose the patient"])
+def test_what_no_ma_task_covers_is_said_plainly(checker: Checker, words: str) -> None:
+    with pytest.raises(NotAnMATask, match="not a medical-assistant task"):
+        checker.resolver.task(words)
+
+
+@pytest.mark.parametrize("words", ["", "   ", "x" * 10_000, "the of and to", "\U0001F489\U0001F489", "poner inyecciones a los pacientes"])
+def test_bad_task_words_are_one_line_errors_never_a_guess(checker: Checker, words: str) -> None:
+    with pytest.raises(UserError) as error:
+        checker.resolver.task(words)
+    assert "\n" not in str(error.value)
