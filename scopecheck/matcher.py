@@ -70,6 +70,7 @@ class Mention:
     note: str = ""  # why a frame or a more specific word changed the reading
     negated: str = ""  # the negation trigger ("no", "excluding") that denies it, if any
     framed: str = ""  # the frame that reached it (e.g. "assist"), whether or not it changed the task
+    vague: bool = False  # a generic phrase too vague to be a posting's duty ("medications")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class _Phrase:
     tokens: tuple[str, ...]
     task: str
     alternatives: tuple[str, ...] = ()
+    vague: bool = False
 
 
 class TaskMatcher:
@@ -176,7 +178,7 @@ class TaskMatcher:
             for words in generic.words:
                 toks = self.phrase_tokens(words)
                 if toks:
-                    found[toks] = _Phrase(toks, generic.tasks[0], tuple(generic.tasks[1:]))
+                    found[toks] = _Phrase(toks, generic.tasks[0], tuple(generic.tasks[1:]), not generic.posting_duty)
         index: dict[str, list[_Phrase]] = {}
         for phrase in found.values():
             index.setdefault(phrase.tokens[0], []).append(phrase)
@@ -212,7 +214,7 @@ class TaskMatcher:
                 if tuple(toks[i:i + len(p.tokens)]) == p.tokens:
                     end = i + len(p.tokens)
                     words = " ".join(original[source[i]:source[end - 1] + 1])
-                    found.append(Mention(p.task, i, end, words, p.alternatives))
+                    found.append(Mention(p.task, i, end, words, p.alternatives, vague=p.vague))
                     break  # the longest phrase starting here
         return [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
                                             and (o.end - o.start) > (m.end - m.start) for o in found)]

@@ -255,7 +255,7 @@ class PostingReader:
         out = []
         seen: set[str] = set()
         for m in self.resolver.matcher.mentions(sentence, items=True):
-            if m.task in seen:
+            if m.task in seen or (m.vague and m.alternatives):
                 continue
             seen.add(m.task)
             kind = "duty"

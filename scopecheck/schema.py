@@ -364,6 +364,8 @@ class Generic(Strict):
 
     words: tuple[Text, ...] = Field(min_length=1)
     tasks: tuple[Id, ...] = Field(min_length=2)
+    posting_duty: bool = Field(default=True, description="in a posting, counts as a duty of the first task "
+                               "('give injections' yes; 'medications' alone is too vague to name one)")
 
 
 class FrameMap(Strict):
