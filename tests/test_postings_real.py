@@ -24,7 +24,7 @@ EXPECTED = {
     "02-CA-santa-cruz-lead-medical-assistant": set(),
     "03-PA-philadelphia-medical-assistant-4b02": {"unknown_duty"},  # gram stains: no PA rule
     "04-IA-iowa-state-univ-class-7911": {"missing_requirement"},  # x-ray work needs the Iowa permit
-    "05-MD-usm-medical-assistant-n05mdu": {"unknown_duty"},  # oral medication: MD names no rule (high risk)
+    "05-MD-usm-medical-assistant-n05mdu": set(),
     "06-WA-ofm-class-spec-543": {"missing_requirement", "unknown_duty", "judgment_language"},
     "07-MI-corrections-medical-assistant": set(),
     "08-VA-bsmh-medical-assistant-careerbuilder": {"unknown_duty"},  # oral medication: VA names no rule
