@@ -23,7 +23,11 @@ def test_every_task_answers_with_a_citation_and_unknown_only_where_high_risk_sil
     for code, row in report.cells.items():
         plan, _ = checker.plan(code)
         for t, v in row.items():
-            deciding = [r for r in plan.rules if r.applies(t, date(2026, 11, 26)) and r.rule.effect != "defer"]
+            # A forbid scoped to settings (forbid_in_settings) does not decide a question that states no
+            # setting: README "Verdict precedence" 3. First such rule on a high-risk task: TX-iv-02
+            # (HB 3749, elective IV therapy in med spas / IV businesses; law re-read, group g3).
+            deciding = [r for r in plan.rules if r.applies(t, date(2026, 11, 26)) and r.rule.effect != "defer"
+                        and not (r.rule.effect == "forbid" and r.rule.forbid_in_settings)]
             if v.verdict == "unknown":
                 assert not checker.lib.tasks[t].delegable and not deciding, (code, t)
                 assert v.confidence != "high" and v.guidance, (code, t)
