@@ -267,19 +267,23 @@ class TaskMatcher:
                 changed.append(Mention(frame.alone, start, end, " ".join(toks[start:end])))
         return sorted(changed, key=lambda m: (m.start, m.end))
 
-    def _apply_precedence(self, mentions: list[Mention], plain: list[str]) -> list[Mention]:
+    def _apply_precedence(self, mentions: list[Mention], plain: list[str], joined_apart: bool = False) -> list[Mention]:
         """A more specific task wins over the generic one named in the same words (the stricter
-        decides: a controlled substance over its route, Botox over "injection"), and says so."""
+        decides: a controlled substance over its route, Botox over "injection"), and says so.
+        With `joined_apart` (a posting's list item), two tasks joined by a conjunction are two duties
+        ("capillary and venipuncture techniques", "take vitals and enter in EHR"): neither beats the other."""
         named = list(dict.fromkeys([m.task for m in mentions] + [a for m in mentions for a in m.alternatives]))
         specific = [m for m in mentions if not m.alternatives]
         mentions = [m for m in mentions if not m.alternatives or not any(  # "dispense sample drugs": not "drugs"
             s.start - m.end <= _NEAR and m.start - s.end <= _NEAR and not self._joined(s, m, plain) for s in specific)]
         tasks = [m.task for m in mentions]
         beaten = {weak for strong in tasks for weak in self._weaker.get(strong, ()) if weak != strong}
+        survivors = [m for m in mentions if m.task not in beaten or (joined_apart and not any(
+            m.task in self._weaker.get(s.task, ()) and not self._joined(s, m, plain) for s in mentions if s is not m))]
+        if joined_apart:  # a task kept beside the stronger one was not decided over
+            named = [t for t in named if t not in {m.task for m in survivors}]
         kept = []
-        for m in mentions:
-            if m.task in beaten:
-                continue
+        for m in survivors:
             note = m.note
             won_over = [t for t in named if t in self._weaker.get(m.task, set())]
             if won_over and not note:
@@ -307,7 +311,7 @@ class TaskMatcher:
         items: dict[int, list[Mention]] = {}
         for m in framed:
             items.setdefault(item_of[source[m.start]] if source and item_of else 0, []).append(m)
-        found = sorted((k for group in items.values() for k in self._apply_precedence(group, plain)),
+        found = sorted((k for group in items.values() for k in self._apply_precedence(group, plain, bool(item_of))),
                        key=lambda m: (m.start, m.end))
         return [replace(m, negated=self._negation(plain, m)) for m in found]
 
@@ -346,6 +350,30 @@ class TaskMatcher:
                 if i not in blocked and tuple(plain[i:i + len(trigger)]) == trigger:
                     return " ".join(trigger)
         return ""
+
+    def not_ma_mentions(self, text: str) -> list[tuple[str, str, str, int]]:
+        """Work no MA task covers, named in a posting's sentence: (what, the words, the negation
+        trigger or '', the position of the first word). Read as `understand` reads a question (a
+        task or frame it yields to, or a longer task phrase around it, makes it an MA task), but
+        every one is reported, with its negation; questions never call this."""
+        toks, plain, source, original = self.tokens(text)
+        raw = self._raw_mentions(toks, source, original)
+        tasks = {m.task for m in self._apply_frames(toks, plain, raw)}
+        frames = {f.name for _, _, f in self._frame_hits(toks, plain)}
+        out: list[tuple[str, str, str, int]] = []
+        taken: set[int] = set()
+        for phrase, entry in self._not_ma:
+            at = _find(plain, phrase)
+            if at is None or set(entry.yields_to) & tasks or set(entry.yields_to_frames) & frames:
+                continue
+            span = set(range(at, at + len(phrase)))
+            if span & taken or any(m.start <= at and at + len(phrase) <= m.end and m.end - m.start > len(phrase) for m in raw):
+                continue
+            taken |= span
+            mention = Mention("", at, at + len(phrase), " ".join(phrase))
+            out.append((entry.what, " ".join(original[source[at]:source[at + len(phrase) - 1] + 1]),
+                        self._negation(plain, mention), source[at]))
+        return out
 
     # ---- a question
 
