@@ -1,10 +1,23 @@
 """HR checks: a job posting against a state's law, and a candidate against a set of duties.
 
 Both ask the same Checker that `check` asks; this module only turns verdicts into findings.
+
+A posting's duty is judged three ways, so that each finding says what to fix:
+
+- the law for the duty under the posting's supervision (credentials unknown): `prohibited` is an
+  error (`duty_out_of_scope`) unless only the posting's named supervisor makes it so, which is a
+  `supervision` warning (an RN directing injections in Pennsylvania: fix who delegates);
+- the law for the MA the posting would hire: each way of meeting its credential demands (one of
+  "CMA, RMA, CCMA or NCMA" is four MAs, not one holding all four; "no certification needed" is an
+  MA holding none), with no training assumed: where one of them may not do the duty, the posting
+  misses a requirement (`missing_requirement`, a warning: the employer can still hire right);
+- who supervises and how: every practitioner the posting names, a manager named alone, and work
+  "autonomously" are checked against the state's rules for the duties.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -13,13 +26,29 @@ from typing import Any
 from .api import Checker
 from .candidate import CandidateStatus
 from .errors import UserError
-from .posting import _JUDGMENT, _NEGATION, _NOT_MA_JUDGMENT, _NURSE_ROLE, _NURSE_TITLE, Posting
+from .posting import (
+    _JUDGMENT,
+    _LICENSED_NURSE,
+    _NEGATION,
+    _NOT_MA_JUDGMENT,
+    _NURSE_ROLE,
+    _NURSE_TITLE,
+    Posting,
+)
 from .verdict import Citation, Verdict
 
 SEVERITY = {"duty_out_of_scope": "error", "missing_requirement": "warning", "unrecognized_credential": "warning",
             "unsupported_demand": "warning", "protected_title": "warning", "judgment_language": "warning",
-            "unknown_duty": "info"}
+            "supervision": "warning", "state_credential": "warning", "not_understood": "warning", "not_an_ma_task": "warning",
+            "unknown_duty": "info", "mixed_role": "info", "no_duties": "info"}
 JUDGMENT_TASKS = {"triage", "telephone_triage", "interpret_results"}
+# Words that name judgment work outright; anything vaguer ("patient assessment", "screening") is a warning.
+_EXPLICIT_JUDGMENT = re.compile(r"\b(triage|interpret|diagnos)", re.I)
+_PRACTITIONERS = ("physician", "pa", "np", "rn", "podiatrist")
+_SUPERVISOR_NAMES = {"physician": "a physician", "pa": "a physician assistant", "np": "a nurse practitioner",
+                     "rn": "a registered nurse", "lpn": "a licensed practical nurse", "podiatrist": "a podiatrist",
+                     "provider": "a provider", "manager": "a manager"}
+_MAX_SCENARIOS = 32
 
 
 @dataclass
@@ -50,6 +79,11 @@ class PostingReport:
     required_credentials: list[str]
     duties: list[dict[str, Any]]
     findings: list[Finding]
+    required_any_of: list[list[str]] = field(default_factory=list)  # "one of CMA, RMA, CCMA or NCMA": one group
+    demands: list[dict[str, Any]] = field(default_factory=list)
+    supervisors: list[str] = field(default_factory=list)
+    autonomous: bool = False
+    language: str = "en"
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -62,6 +96,57 @@ class PostingReport:
         return min((f.severity for f in self.findings), key=order.index, default="none")
 
 
+def _national_ma_credentials(checker: Checker) -> list[str]:
+    return sorted(c.id for c in checker.lib.credentials.values()
+                  if c.jurisdiction is None and "medical assistant" in c.name.lower() and c.kind == "certification")
+
+
+def credential_scenarios(checker: Checker, posting: Posting) -> tuple[list[frozenset[str]], list[str], list[list[str]]]:
+    """The credentials an MA hired on this posting would hold, as alternatives: every way of meeting
+    its required demands (an any-of list is one credential of the list; "no certification needed" or
+    "a diploma, or EMT licensure" admits holding none). Also the all-of ids and the any-of groups."""
+    all_of: set[str] = set()
+    groups: list[list[str | None]] = []
+    for d in posting.demands:
+        if not d.required:
+            continue
+        if d.credentials and (d.any_of or d.or_none):
+            groups.append([*d.credentials, *([None] if d.or_none else [])])
+        elif d.credentials:
+            all_of |= set(d.credentials)
+        elif d.generic_ma:  # "certified medical assistant", no body named: one national MA certification
+            groups.append(list(_national_ma_credentials(checker)))
+    scenarios = []
+    for choice in itertools.islice(itertools.product(*groups), _MAX_SCENARIOS):
+        scenarios.append(frozenset(all_of | {c for c in choice if c}))
+    any_of = [sorted(c for c in g if c) for g in groups]
+    return list(dict.fromkeys(scenarios)) or [frozenset(all_of)], sorted(all_of), any_of
+
+
+def _own_credential(checker: Checker, code: str, on: date) -> list[str]:
+    """The state's own MA credentials, when every clinical MA task needs one (Washington: MA-C, MA-R...):
+    read from the law for the most routine clinical task, taking vital signs."""
+    v = checker.evaluate(checker.query(code, "vital_signs", credentials=frozenset(), as_of=on))
+    if v.verdict != "prohibited" or not v.unlock:
+        return []
+    own = [c for c in checker.lib.credentials.values() if c.jurisdiction == code]
+    names: list[str] = []
+    for line in v.unlock:
+        named = [c for c in own if c.name in line]
+        if not named:
+            return []
+        names += [c.id for c in named]
+    return list(dict.fromkeys(names))
+
+
+def _unmet_credential(v: Verdict) -> bool:
+    return any(r.startswith("Not met:") and ("must hold" in r or "must have completed" in r) for r in v.reasons)
+
+
+def _names(checker: Checker, ids: frozenset[str] | set[str] | list[str]) -> str:
+    return ", ".join(checker.lib.credentials[i].name for i in sorted(ids)) or "no credential"
+
+
 def check_posting(checker: Checker, posting: Posting, as_of: date | None = None) -> PostingReport:
     code = posting.jurisdiction
     if code is None:
@@ -70,67 +155,170 @@ def check_posting(checker: Checker, posting: Posting, as_of: date | None = None)
     checker.jurisdiction(code, field=posting.source)
     state = checker.lib.state(code)
     lib = checker.lib
+    name_of_state = state.jurisdiction.name
     on = as_of or date.today()
-    required = sorted({c for d in posting.demands if d.required for c in d.credentials})
+    scenarios, all_of, any_of = credential_scenarios(checker, posting)
     findings: list[Finding] = []
     duties: list[dict[str, Any]] = []
     judged_sentences: set[str] = set()
+    fed = posting.supervisor
+    by_supervisor: dict[str, list[tuple[str, Verdict]]] = {}
+    autonomous: list[tuple[str, Verdict]] = []
+    onsite: list[str] = []
+    checked: dict[str, Verdict] = {}
+
+    def law(task: str, **facts: Any) -> Verdict:
+        base: dict[str, Any] = {"supervisor": fed, "supervision": posting.supervision}
+        base.update(facts)
+        return checker.evaluate(checker.query(code, task, as_of=on, **base))
+
     for duty in posting.duties:
         entry: dict[str, Any] = {"task": duty.task, "text": duty.text, "matched": duty.matched, "kind": duty.kind,
                                  "verdict": None}
         duties.append(entry)
         if duty.kind != "duty":
             continue
-        v = checker.evaluate(checker.query(code, duty.task, credentials=required or None,
-                                           supervisor=posting.supervisor, supervision=posting.supervision, as_of=on))  # type: ignore[arg-type]
-        entry["verdict"] = v.verdict
-        entry["rules"] = v.rules
+        v = law(duty.task)
+        entry.update(verdict=v.verdict, rules=v.rules, confidence=v.confidence)
         name = lib.tasks[duty.task].name
+        first = duty.task not in checked
+        checked.setdefault(duty.task, v)
         if duty.task in JUDGMENT_TASKS:
             judged_sentences.add(duty.text)
+            severe = v.verdict == "prohibited" and bool(_EXPLICIT_JUDGMENT.search(duty.matched))
+            findings.append(_finding("judgment_language", f"Judgment work in an unlicensed role: '{duty.matched}' "
+                                     f"({name}) is {v.verdict} for an MA in {name_of_state}"
+                                     + (f": {_detail(v)}" if v.verdict == "prohibited" else ""),
+                                     duty.text, v, severity="error" if severe else "warning"))
+            continue
         if v.verdict == "prohibited":
-            detail = next((r for r in v.reasons if r.startswith("Not met:")), v.reasons[0] if v.reasons else "")
-            message = f"'{duty.matched}' ({name}) is prohibited for an MA in {state.jurisdiction.name}: {detail}"
-            if duty.task in JUDGMENT_TASKS:
-                findings.append(_finding("judgment_language", "Judgment work in an unlicensed role: " + message,
-                                         duty.text, v, severity="error"))
-            else:
-                findings.append(_finding("duty_out_of_scope", message, duty.text, v))
-        elif v.verdict == "conditional":
-            needs = [c for c in v.conditions if c.startswith(("the MA must hold", "the MA must have completed"))]
-            if needs:
-                findings.append(_finding("missing_requirement", f"'{duty.matched}' ({name}) needs what the posting does "
-                                         f"not require: {'; '.join(needs)}", duty.text, v))
-        elif v.verdict == "unknown":
-            findings.append(_finding("unknown_duty", f"'{duty.matched}' ({name}): {state.jurisdiction.name}'s data has "
+            without = law(duty.task, supervisor=None, supervision=None) if fed or posting.supervision else v
+            if without.verdict == "prohibited":
+                findings.append(_finding("duty_out_of_scope", f"'{duty.matched}' ({name}) is prohibited for an MA in "
+                                         f"{name_of_state}: {_detail(v)}", duty.text, v))
+            elif first and fed:
+                by_supervisor.setdefault(fed, []).append((duty.matched, v))
+            continue
+        if v.verdict == "unknown":
+            findings.append(_finding("unknown_duty", f"'{duty.matched}' ({name}): {name_of_state}'s data has "
                                      "no rule for it; ask the board", duty.text, v))
+            continue
+        if not first:
+            continue
+        for held in scenarios:  # the MA this posting would hire, one way of meeting its demands at a time
+            # on-the-job training the practitioner documents is assumed; a formal course or credential is not
+            hv = law(duty.task, credentials=held, trainings=frozenset({"training_documented"}))
+            if hv.verdict == "prohibited" and _unmet_credential(hv):
+                who = (f"an MA holding only {_names(checker, held)}" if held else "an MA with no credential or training")
+                need = "; ".join(hv.unlock) or _detail(hv)
+                alternatives = " (one of the credentials it accepts)" if len(scenarios) > 1 and held else ""
+                findings.append(_finding("missing_requirement", f"'{duty.matched}' ({name}) needs what the posting "
+                                         f"does not require: {who}{alternatives} may not do it in {name_of_state}; "
+                                         f"needed: {need}", duty.text, hv))
+                break
+        for who in posting.supervisors:  # every practitioner the posting names, checked as the delegator
+            if who in _PRACTITIONERS and who != fed:
+                sv = law(duty.task, supervisor=who)
+                if sv.verdict == "prohibited":
+                    by_supervisor.setdefault(who, []).append((duty.matched, sv))
+        if v.verdict == "conditional" and posting.supervision is None and lib.tasks[duty.task].risk == "high" and any(
+                re.search(r"supervision at least (direct|personal)", c) for c in v.conditions if not c.startswith("under ")):
+            onsite.append(duty.matched)
+        if posting.autonomous:
+            av = law(duty.task, supervision=posting.autonomy or "none")
+            if av.verdict == "prohibited":
+                autonomous.append((duty.matched, av))
+
+    for who, hits in by_supervisor.items():
+        words = ", ".join(f"'{m}'" for m, _ in hits[:6])
+        findings.append(_finding(
+            "supervision", f"The posting puts the MA under {_SUPERVISOR_NAMES.get(who, who)}; in {name_of_state} "
+            f"{words} may not then be delegated: {_detail(hits[0][1])}", posting.supervisor_texts.get(who, ""), hits[0][1]))
+    if autonomous:
+        words = ", ".join(f"'{m}'" for m, _ in autonomous[:6])
+        findings.append(_finding(
+            "supervision", f"The posting has the MA work autonomously; in {name_of_state} {words} need a supervising "
+            f"practitioner: {_detail(autonomous[0][1])}", posting.autonomous, autonomous[0][1]))
+    if onsite:
+        findings.append(_finding(
+            "supervision", f"In {name_of_state} {', '.join(repr(w) for w in onsite[:6])} need the delegating practitioner "
+            "on the premises (direct supervision); the posting does not say so",
+            posting.supervision_text or next(d.text for d in posting.duties if d.matched == onsite[0]),
+            severity="info"))
+    for what, words, sentence in posting.not_ma:
+        findings.append(_finding("not_an_ma_task", f"'{words}' is {what}: no medical-assistant task covers it, "
+                                 "so an MA may not be given it", sentence))
+    if posting.supervisors and not any(w in _PRACTITIONERS or w == "provider" for w in posting.supervisors):
+        who = " or ".join(_SUPERVISOR_NAMES.get(s, s) for s in state.doctrine.supervisors) or "a licensed practitioner"
+        findings.append(_finding(
+            "supervision", f"The posting names only {_SUPERVISOR_NAMES['manager']} as the MA's supervisor; in "
+            f"{name_of_state} clinical tasks are delegated by {who}, whom the posting does not name",
+            posting.supervisor_texts.get("manager", ""), severity="info"))
+
+    clinical = [d for d in posting.duties if d.kind == "duty" and lib.tasks[d.task].risk != "clerical"]
+    own = _own_credential(checker, code, on)
+    if own and clinical and not all(held & set(own) for held in scenarios):
+        names = _names(checker, own)
+        findings.append(_finding(
+            "state_credential", f"{name_of_state} requires a medical assistant doing clinical work to hold one of its "
+            f"own credentials ({names}); the posting does not require one", clinical[0].text,
+            checked.get(clinical[0].task)))
+
     for demand in posting.demands:
         for cid in demand.credentials:
             cred = lib.credentials[cid]
             if cred.jurisdiction and cred.jurisdiction != code:
                 findings.append(_finding("unrecognized_credential", f"{cred.name} is a {cred.jurisdiction} credential; "
-                                         f"{state.jurisdiction.name} does not issue or recognize it", demand.text))
-        if demand.licensed_ma:
+                                         f"{name_of_state} does not issue or recognize it", demand.text))
+        if demand.licensed_ma and not any(c.jurisdiction == code and "medical assistant" in c.name.lower()
+                                          for c in lib.credentials.values()):
             findings.append(_finding("unsupported_demand", f"No license for medical assistants exists in "
-                                     f"{state.jurisdiction.name}: {state.jurisdiction.registration}", demand.text))
+                                     f"{name_of_state}: {state.jurisdiction.registration}", demand.text))
+
     title_line = posting.title or ""
-    nurse_title = bool(_NURSE_TITLE.search(title_line)) and not re.search(r"nurse practitioner", title_line, re.I)
+    bare_title = _LICENSED_NURSE.sub(" ", title_line)
+    nurse_title = bool(_NURSE_TITLE.search(bare_title)) and not re.search(r"nurse practitioner", title_line, re.I)
     nurse_role = next((s for s in posting.sentences if _NURSE_ROLE.search(s)), None)
     if nurse_title or nurse_role:
         findings.append(_finding("protected_title", "The title 'nurse' is protected by state nursing law; an "
                                  "unlicensed medical assistant may not be called a nurse (statute not encoded here)",
                                  title_line if nurse_title else nurse_role or ""))
-    for s in posting.sentences:
-        m = _JUDGMENT.search(s)
-        if not m or s in judged_sentences or _NEGATION.search(s[: m.start()]) or _NOT_MA_JUDGMENT.search(s):
+    elif posting.other_roles:
+        findings.append(_finding("mixed_role", f"The posting hires an MA or a licensed nurse ({', '.join(posting.other_roles)}); "
+                                 "its duties are checked as an MA's, and a nurse does them under the nursing licence",
+                                 title_line))
+
+    for part in posting.parts:
+        s = part.text
+        if part.section not in ("duties", "neutral", "requirements") or s in judged_sentences:
             continue
-        task = "interpret_results" if re.match(r"(diagnos|interpret)", m.group(1), re.I) else "triage"
+        m = _JUDGMENT.search(s)
+        if not m or _NEGATION.search(s[max(0, m.start() - 40): m.start()]) or _NOT_MA_JUDGMENT.search(s):
+            continue
+        words = m.group(1)
+        task = ("interpret_results" if re.match(r"(diagnos|make|interpret)", words, re.I) else
+                "telephone_triage" if re.search(r"telephone|phone", words, re.I) else "triage")
         v = checker.evaluate(checker.query(code, task, as_of=on))
-        findings.append(_finding("judgment_language", f"'{m.group(1)}' describes clinical judgment; in "
-                                 f"{state.jurisdiction.name} {lib.tasks[task].name.lower()} by an MA is {v.verdict}",
-                                 s, v))
-    return PostingReport(posting.source, code, state.jurisdiction.name, posting.jurisdiction_evidence, posting.title,
-                         required, duties, findings)
+        findings.append(_finding("judgment_language", f"'{words}' describes clinical judgment; in "
+                                 f"{name_of_state} {lib.tasks[task].name.lower()} by an MA is {v.verdict}", s, v))
+        judged_sentences.add(s)
+
+    read = [d for d in posting.duties if d.kind == "duty"]
+    if posting.language != "en" and len(read) < 3:
+        findings.append(_finding("not_understood", "The posting is not in English; only "
+                                 f"{len(read)} duties were recognized: review its duties by hand", posting.text[:160]))
+    elif not read and not posting.not_ma:
+        findings.append(_finding("no_duties", "No duties were recognized in the posting: it may name them in words "
+                                 "the catalogue does not know, or list none", posting.text[:160]))
+    demands = [{"text": d.text, "credentials": d.credentials, "required": d.required, "any_of": d.any_of,
+                "or_none": d.or_none} for d in posting.demands]
+    return PostingReport(posting.source, code, name_of_state, posting.jurisdiction_evidence, posting.title,
+                         all_of, duties, findings, any_of, demands, posting.supervisors, bool(posting.autonomous),
+                         posting.language)
+
+
+def _detail(v: Verdict) -> str:
+    return next((r for r in v.reasons if r.startswith("Not met:")), v.reasons[0] if v.reasons else "")
 
 
 # ---- hire

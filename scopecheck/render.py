@@ -169,9 +169,13 @@ def posting_text(report: Any) -> str:
              f"(state from: {report.jurisdiction_evidence})"]
     if report.required_credentials:
         lines.append("Credentials the posting requires: " + ", ".join(report.required_credentials))
+    for group in getattr(report, "required_any_of", []):
+        lines.append("Credentials the posting requires, any one of: " + " | ".join(group))
+    if getattr(report, "supervisors", None):
+        lines.append("Supervision named: " + ", ".join(report.supervisors) + (" (works autonomously)" if report.autonomous else ""))
     lines += ["", "Duties found:"]
     for d in report.duties:
-        verdict = d["verdict"] or {"negated": "not the MA's (negated)", "assisting": "not the MA's (assisting)"}[d["kind"]]
+        verdict = d["verdict"] or f"not the MA's ({d['kind']})"
         lines.append(f"  - {d['task']:<30} {verdict:<26} \"{d['matched']}\"")
     if not report.duties:
         lines.append("  (none recognized)")
@@ -191,6 +195,8 @@ def posting_markdown(report: Any) -> str:
              f"*Source:* `{report.source}`  ", f"*State from:* {report.jurisdiction_evidence}  "]
     if report.required_credentials:
         lines.append(f"*Requires:* {', '.join(report.required_credentials)}  ")
+    for group in getattr(report, "required_any_of", []):
+        lines.append(f"*Requires one of:* {' / '.join(group)}  ")
     lines += ["", "| duty | words | verdict |", "| --- | --- | --- |"]
     for d in report.duties:
         verdict = d["verdict"] or d["kind"]

@@ -136,3 +136,275 @@ def test_python_api_for_postings_and_hires() -> None:
     hire = scopecheck.check_hire("NJ", {"credentials": [{"id": "CMA", "issued": "2015-02-10", "expires": "2020-02-29"}]},
                                  ["injection_intramuscular"], as_of=date(2026, 11, 26))
     assert hire.duties[0]["verdict"] == "prohibited" and hire.duties[0]["unlock"]
+
+
+# ---- issue 14: job postings as HR sees them
+
+
+def duties_of(posting, kind: str = "duty") -> set[str]:  # type: ignore[no-untyped-def]
+    return {d.task for d in posting.duties if d.kind == kind}
+
+
+def test_benefits_health_eeo_schedule_and_qualifications_give_no_duties(checker: Checker) -> None:
+    posting = read(checker, """Medical Assistant - Denver, CO
+Responsibilities:
+- Take vital signs and room patients.
+Benefits and Perks:
+- Free virtual primary care: 80 free labs, free x-rays, and physical tests
+- Tuition reimbursement for phlebotomy courses
+Schedule: Full-time, 40 hours per week
+Immunization Requirements:
+- Hepatitis B vaccination records and titers
+- Tuberculosis PPD Skin Test that is no older than 12 months
+All employees must provide proof of flu vaccination as a condition of employment.
+A drug screen is required prior to hire.
+Qualifications:
+- Experience performing venipuncture preferred
+- Knowledge of EKG and injections
+About Us:
+We believe in a culture where every patient receives injections of kindness.
+We are an equal opportunity employer; all qualified applicants receive consideration without regard to disability.
+""")
+    assert duties_of(posting) == {"vital_signs", "patient_history"}
+
+
+def test_usajobs_overview_fields_are_not_duties(checker: Checker) -> None:
+    posting = read(checker, "Health Technician\nDepartment of Veterans Affairs\nOverview\nHelp\nAppointment type\nPermanent\n"
+                            "Work schedule\nFull-time\nDrug test\nYes\nDuties\nHelp\nTakes vital signs and draws blood.\n"
+                            "Requirements\nConditions of Employment\nMust pass a pre-employment TB test and flu vaccination.",
+                   "TX")
+    assert duties_of(posting) == {"vital_signs", "venipuncture"}
+
+
+def test_html_definition_lists_and_table_cells_do_not_glue(checker: Checker) -> None:
+    markup = ("<html><body><h1>Medical Assistant</h1><p>Austin, TX</p><dl><dt>Duties</dt><dd>Take vital signs</dd>"
+              "<dd>No IV starts</dd></dl><table><tr><td>Draw blood</td><td>Injections are not part of this role</td></tr>"
+              "</table><section>Greet patients</section><aside>Schedule appointments</aside></body></html>")
+    posting = read(checker, markup)
+    kinds = {d.task: d.kind for d in posting.duties}
+    assert kinds["iv_start"] == "negated" and kinds["injection_intramuscular"] == "negated"
+    assert {"vital_signs", "venipuncture", "front_desk", "schedule_appointments"} <= duties_of(posting)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The MA is prohibited from giving injections.",
+    "Clinical duties excluding injections.",
+    "MAs can't give injections here.",
+    "You won't give injections.",
+    "Injections are not part of this role.",
+    "Medical assistants may not give injections.",
+])
+def test_negated_duties_in_postings(checker: Checker, sentence: str) -> None:
+    posting = read(checker, f"Medical Assistant, Austin, TX\n{sentence}\nTake vital signs.")
+    assert {d.task: d.kind for d in posting.duties}["injection_intramuscular"] == "negated"
+    assert duties_of(posting) == {"vital_signs"}
+
+
+def test_assisting_with_lasers_and_injections_is_not_doing_them_but_performing_ultrasounds_is(checker: Checker) -> None:
+    posting = read(checker, "Medical Assistant, Austin, TX\nAssist in lasers and injections.\nPerform ultrasounds.")
+    assert not {"laser_procedure", "injection_intramuscular"} & duties_of(posting)
+    assert "injection_intramuscular" in duties_of(posting, "assisting")
+    assert "ultrasound_perform" in duties_of(posting)
+
+
+def test_assisting_with_routine_work_is_the_mas_duty(checker: Checker) -> None:
+    posting = read(checker, "Medical Assistant, Helena, MT\nResponsible for greeting and assisting patients, monitoring the "
+                            "clinic, and maintaining medical records.\nSupporting nurses by performing basic patient care "
+                            "tasks like taking vital signs, drawing blood.")
+    assert {"front_desk", "maintain_records", "vital_signs", "venipuncture"} <= duties_of(posting)
+
+
+@pytest.mark.parametrize("sentence, required", [
+    ("Our training provides a pathway to becoming a Certified Medical Assistant!", None),
+    ("CMA certification preferred.", False),
+    ("CMA certification is beneficial.", False),
+    ("A Patient Care Tech may be enrolled in the CMA course.", False),
+    ("CMA required.", True),
+])
+def test_a_cma_named_is_not_always_a_required_cma(checker: Checker, sentence: str, required: bool | None) -> None:
+    posting = read(checker, f"Medical Assistant, Austin, TX\n{sentence}")
+    found = [d for d in posting.demands if "CMA_AAMA" in d.credentials]
+    assert ([d.required for d in found] or [None]) == [required]
+
+
+def test_one_of_cma_rma_ccma_or_ncma_is_any_of(checker: Checker) -> None:
+    report = check_posting(checker, read(checker, "Medical Assistant, Albany, NY 12207\nTake vital signs.\n"
+                                                  "One of CMA, RMA, CCMA or NCMA required."), date(2026, 11, 26))
+    assert report.required_credentials == []
+    assert report.required_any_of == [["CCMA_NHA", "CMA_AAMA", "NCMA_NCCT", "RMA_AMT"]]
+
+
+def test_a_one_of_the_following_list_is_one_any_of_demand(checker: Checker) -> None:
+    posting = read(checker, "Medical Assistant, Richmond, VA 23220\nRequired Licensing & Certifications:\n"
+                            "Active Medical Assisting certification from one of the following (required within 12 months):\n"
+                            "Certified Medical Assistant (CMA)\nRegistered Medical Assistant (RMA)\n"
+                            "Nationally Certified Medical Assistant (NCMA)\n"
+                            "Nationally Registered Certified Medical Assistant (NRCMA)\nBLS required.")
+    [demand] = [d for d in posting.demands if d.credentials]
+    assert demand.any_of and demand.required
+    assert set(demand.credentials) == {"CMA_AAMA", "RMA_AMT", "NCMA_NCCT", "NRCMA_NAHP"}
+
+
+@pytest.mark.parametrize("sentence, credential", [
+    ("Certified Ophthalmic Assistant (COA) required.", "COA_JCAHPO"),
+    ("NRCMA certification required.", "NRCMA_NAHP"),
+    ("Certification from the National Healthcareer Association (NHA) required.", "CCMA_NHA"),
+    ("Must hold CPT (NHA) certification.", "CPT_NHA"),
+    ("PBT (ASCP) certification required.", "PBT_ASCP"),
+    ("Certified EKG Technician (CET) required.", "CET_NHA"),
+    ("Certified Professional Coder (CPC) required.", "CPC_AAPC"),
+    ("CCS (AHIMA) certification required.", "CCS_AHIMA"),
+    ("Certified Nursing Assistant certification required.", "CNA"),
+    ("Active LPN license required.", "LPN"),
+    ("Current EMT certification required.", "EMT"),
+    ("Nationally Certified Medical Assistant (NCMA) required.", "NCMA_NCCT"),
+])
+def test_credentials_postings_name(checker: Checker, sentence: str, credential: str) -> None:
+    posting = read(checker, f"Medical Assistant, Austin, TX\n{sentence}")
+    assert [c for d in posting.demands for c in d.credentials] == [credential]
+
+
+def test_a_credential_the_posting_redefines_is_not_the_ma_credential(checker: Checker) -> None:
+    posting = read(checker, "Certified Medication Aide (CMA)\nMacon, GA\nThe CMA administers prescribed drugs. CMA required.")
+    assert not any("CMA_AAMA" in d.credentials for d in posting.demands) and posting.title_id is None
+
+
+def test_supervision_rn_nursing_superior_manager_and_autonomy_are_read(checker: Checker) -> None:
+    rn = read(checker, "Medical Assistant, Austin, TX\nAdministers injections under the direction of a nursing superior.")
+    assert rn.supervisors == ["rn"] and rn.supervisor == "rn"
+    manager = read(checker, "Medical Assistant, Chicago, IL\nThis position works under the supervision of the Health Center Manager.")
+    assert manager.supervisors == ["manager"] and manager.supervisor is None
+    listed = read(checker, "Medical Assistant, St Paul, MN\nUnder direct supervision of licensed nurse practitioner, "
+                           "physician’s assistant, physician, or registered nurse.")
+    assert listed.supervisors == ["np", "pa", "physician", "rn"]
+    alone = read(checker, "Medical Assistant, Nashville, TN\nOften working autonomously with our patients.")
+    assert alone.autonomous and alone.autonomy == "none"
+
+
+def test_pennsylvania_rn_directed_injections_are_a_supervision_warning(checker: Checker) -> None:
+    report = check_posting(checker, read(checker, "Medical Assistant, Philadelphia, PA 19107\nAdministers injections "
+                                                  "under the direction of a nursing superior."), date(2026, 11, 26))
+    finding = next(f for f in report.findings if f.kind == "supervision")
+    assert finding.severity == "warning" and "registered nurse" in finding.message and "Pennsylvania" in finding.message
+    assert report.worst != "error"
+
+
+def test_a_manager_named_alone_and_autonomous_work_are_findings(checker: Checker) -> None:
+    manager = check_posting(checker, read(checker, "Medical Assistant, Chicago, IL\nTake vital signs.\nThis position works "
+                                                   "under the supervision of the Health Center Manager."), date(2026, 11, 26))
+    assert any(f.kind == "supervision" and "manager" in f.message for f in manager.findings)
+    alone = check_posting(checker, read(checker, "Medical Assistant, Nashville, TN\nLaboratory duties and instrument "
+                                                 "sterilization, often working autonomously with our patients."), date(2026, 11, 26))
+    assert any(f.kind == "supervision" and "autonomously" in f.message for f in alone.findings)
+
+
+@pytest.mark.parametrize("text, title, title_id", [
+    ("Title: Medical Assistant (MA), LPN, or RN – Little Canada, MN\nTake vital signs.",
+     "Medical Assistant (MA), LPN, or RN", "medical_assistant"),
+    ("We are seeking a caring Medical Assistant to join our team in Austin, TX.\nTake vital signs.", None, None),
+    ("Health Assistant\nAustin, TX\nLike a medical assistant, you will take vital signs.", "Health Assistant", None),
+    ("NCMA - Medical Office\nAustin, TX\nTake vital signs.", "NCMA - Medical Office", "national_certified_medical_assistant"),
+])
+def test_titles(checker: Checker, text: str, title: str | None, title_id: str | None) -> None:
+    posting = read(checker, text)
+    assert (posting.title, posting.title_id) == (title, title_id)
+
+
+@pytest.mark.parametrize("words, title_id, credentials", [
+    ("NCMA", "national_certified_medical_assistant", ["NCMA_NCCT"]),
+    ("National Certified Medical Assistant", "national_certified_medical_assistant", ["NCMA_NCCT"]),
+    ("CCMA", "certified_clinical_medical_assistant", ["CCMA_NHA"]),
+    ("Healthcare Administrator", "healthcare_administrator", []),
+    ("Clinical Supervisor", "clinical_supervisor", []),
+    ("Director of Medical Services", "director_medical_services", []),
+    ("Medical Billing and Coding Specialist", "medical_billing_coding_specialist", []),
+])
+def test_titles_in_the_catalogue(checker: Checker, words: str, title_id: str, credentials: list[str]) -> None:
+    assert checker.resolver.title(words) == title_id
+    assert list(checker.lib.titles[title_id].credentials) == credentials
+
+
+def test_a_nurse_hired_as_a_nurse_is_not_a_protected_title(checker: Checker) -> None:
+    report = check_posting(checker, read(checker, "Title: Medical Assistant (MA), Licensed Practical Nurse (LPN), or "
+                                                  "Registered Nurse (RN) – St Paul, MN\nTake vital signs."), date(2026, 11, 26))
+    kinds = {f.kind for f in report.findings}
+    assert "protected_title" not in kinds and "mixed_role" in kinds
+
+
+@pytest.mark.parametrize("sentence", [
+    "Handles fee assessment and insurance coverage questions.",
+    "Enters diagnosis codes for billing.",
+    "Interpret medical records requests from patients.",
+    "Performs pupil assessment with a penlight.",
+    "Provide additional education after clinician or RN assessment.",
+    "Arranges interpretation services for patients.",
+    "Recognizes and reports abnormal laboratory values to the physician.",
+    "Assists medical staff with services for the diagnosing or treatment of patients.",
+])
+def test_words_that_are_not_judgment_work(checker: Checker, sentence: str) -> None:
+    report = check_posting(checker, read(checker, f"Medical Assistant, Austin, TX\n{sentence}"), date(2026, 11, 26))
+    assert not [f for f in report.findings if f.kind == "judgment_language"]
+    assert report.worst != "error"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Interview and screen patients.",
+    "Provides basic telephone screening.",
+    "Manage patients with medical emergencies per protocol.",
+    "Order diagnostic tests as needed.",
+    "Conduct patient assessment.",
+])
+def test_words_that_are_judgment_work(checker: Checker, sentence: str) -> None:
+    report = check_posting(checker, read(checker, f"Medical Assistant, Austin, TX\n{sentence}"), date(2026, 11, 26))
+    assert [f.kind for f in report.findings if f.kind == "judgment_language"]
+    assert report.worst == "warning"  # wording, not a duty the law names: a warning
+
+
+def test_washington_no_certification_needed_with_blood_draws_is_a_finding(checker: Checker) -> None:
+    report = check_posting(checker, read(checker, "Medical Assistant - Seattle, WA 98101\nPerform blood draws.\n"
+                                                  "No certification needed!"), date(2026, 11, 26))
+    kinds = {f.kind: f for f in report.findings}
+    assert "missing_requirement" in kinds and "Washington Medical Assistant-Phlebotomist" in kinds["missing_requirement"].message
+    assert kinds["state_credential"].severity == "warning"
+
+
+def test_washington_doh_ma_license_is_the_state_credential(checker: Checker) -> None:
+    report = check_posting(checker, read(checker, "Title: CMA - Certified Medical Assistant\nLocation: Tacoma, WA\n"
+                                                  "Responsibilities:\n- Perform phlebotomy, EKGs, administer injections.\n"
+                                                  "Qualifications:\n- Active Washington DOH MA license"), date(2026, 11, 26))
+    assert report.required_credentials == ["WA_MA_C"]
+    assert not {"state_credential", "duty_out_of_scope", "missing_requirement", "unsupported_demand"} & {
+        f.kind for f in report.findings}
+
+
+@pytest.mark.parametrize("text, state", [
+    ("Medical Assistant\nRichmond, VA 23220\nNCMA (not accepted in the state of South Carolina)\n"
+     "NRCMA certifications are not accepted in the state of South Carolina", "VA"),
+    ("MICHIGAN CIVIL SERVICE COMMISSION\nCORRECTIONS MEDICAL ASSISTANT", "MI"),
+    ("Para-Medical Assistant I\nState of Hawai'i", "HI"),
+    ("Patient Care Associate\nLocation: Bronx, Ny (10461)", "NY"),
+])
+def test_the_jobs_state(checker: Checker, text: str, state: str) -> None:
+    assert read(checker, text).jurisdiction == state
+
+
+def test_a_spanish_posting_is_read(checker: Checker) -> None:
+    posting = read(checker, "Asistente Médico - Houston, TX\nFunciones: tomar signos vitales, aplicar inyecciones, "
+                            "extracción de sangre y programar citas.")
+    assert {"vital_signs", "injection_intramuscular", "venipuncture", "schedule_appointments"} <= duties_of(posting)
+
+
+def test_a_posting_not_understood_is_said_so(checker: Checker) -> None:
+    report = check_posting(checker, read(checker, "Asistente Médico - Houston, TX\nEl asistente participa en la prestación "
+                                                  "de atención al paciente y ofrece un servicio al cliente de calidad en "
+                                                  "la clínica, con los médicos y el personal de la clínica."), date(2026, 11, 26))
+    assert [f.kind for f in report.findings] == ["not_understood"]
+    english = check_posting(checker, read(checker, "Medical Assistant, Austin, TX\nJoin our friendly team!"), date(2026, 11, 26))
+    assert [f.kind for f in english.findings] == ["no_duties"]
+
+
+def test_work_no_ma_task_covers_is_a_finding(checker: Checker) -> None:
+    report = check_posting(checker, read(checker, "Medical Assistant, Columbia, SC\nPerforms professional dental hygiene "
+                                                  "treatments.\nThe MA may not suture wounds."), date(2026, 11, 26))
+    assert [f.kind for f in report.findings] == ["not_an_ma_task"]
+

@@ -20,16 +20,18 @@ TRUTH = sorted(POSTINGS.glob("*.toml"))
 
 # Finding kinds each posting must produce, reviewed against the state's rules (2026-11-26).
 EXPECTED = {
-    "01-CA-calhr-medical-assistant-7374": {"missing_requirement"},  # CA's 10-hour trainings not required
+    "01-CA-calhr-medical-assistant-7374": {"missing_requirement", "supervision"},  # CA's 10-hour trainings not required;
+    # injections need the practitioner on the premises, which the class spec does not say (info)
     "02-CA-santa-cruz-lead-medical-assistant": set(),
-    "03-PA-philadelphia-medical-assistant-4b02": {"unknown_duty"},  # gram stains: no PA rule
+    "03-PA-philadelphia-medical-assistant-4b02": {"unknown_duty", "supervision"},  # gram stains: no PA rule; a
+    # "nursing superior" directs the MA, and Pennsylvania lets only physicians delegate (a warning, not an error)
     "04-IA-iowa-state-univ-class-7911": {"missing_requirement"},  # x-ray work needs the Iowa permit
-    "05-MD-usm-medical-assistant-n05mdu": set(),
-    "06-WA-ofm-class-spec-543": {"missing_requirement", "unknown_duty", "judgment_language"},
+    "05-MD-usm-medical-assistant-n05mdu": {"supervision"},  # injections need the physician on the premises (info)
+    "06-WA-ofm-class-spec-543": {"missing_requirement", "unknown_duty", "judgment_language", "state_credential"},
     "07-MI-corrections-medical-assistant": set(),
     "08-VA-bsmh-medical-assistant-careerbuilder": {"unknown_duty"},  # oral medication: VA names no rule
     "09-NY-bronx-patient-care-associate": set(),
-    "10-MA-optum-ma-apprenticeship-worcester": set(),
+    "10-MA-optum-ma-apprenticeship-worcester": {"no_duties"},  # the excerpt lists no duty, and says so
 }
 
 
@@ -88,11 +90,26 @@ def duty_figures(checker: Checker, split: str) -> tuple[int, int, int]:
     return marked, found, hit
 
 
-@pytest.mark.parametrize("split, recall, precision", [("tune", 0.72, 0.72), ("validation", 0.65, 0.80)])
+@pytest.mark.parametrize("split, recall, precision", [("tune", 0.90, 0.90), ("validation", 0.90, 0.90)])
 def test_reader_finds_the_marked_duties(checker: Checker, split: str, recall: float, precision: float) -> None:
-    """Recall and precision of duty-finding per split, printed for the closing note (pytest -s). The
-    floors are today's measured figures, so a regression fails; issue 14's bar is recall >= 0.85 and
-    precision >= 0.90 on the validation split, never tuned on."""
+    """Recall and precision of duty-finding per split, printed for the closing note (pytest -s). Issue
+    14's bar is recall >= 0.85 and precision >= 0.90 on the validation split, never tuned on; the floors
+    are the figures measured when it was closed (validation: 46/51 both; tune: 179/196 both), no
+    higher than the validation split gives, so a regression fails."""
     marked, found, hit = duty_figures(checker, split)
     print(f"{split}: recall {hit}/{marked} = {hit / marked:.2f}, precision {hit}/{found} = {hit / found:.2f}")
     assert hit / marked >= recall and hit / found >= precision
+
+
+def test_no_error_finding_the_truth_does_not_expect(checker: Checker) -> None:
+    """An error-level finding on a real posting only where its reviewed truth expects an error (none of
+    the 54 does): a warning is for the employer to weigh, an error says the law forbids the duty."""
+    reader = PostingReader(checker.lib, checker.resolver)
+    false = []
+    for truth in us_postings(checker):
+        gt = load(truth)
+        report = check_posting(checker, reader.read(source_of(truth).read_text(encoding="utf-8"), truth.stem, gt["state"]),
+                               date(2026, 11, 26))
+        expects = any(e.get("level") == "error" for e in gt.get("expected_findings", []))
+        false += [(truth.stem, f.kind) for f in report.findings if f.severity == "error" and not expects]
+    assert false == []
