@@ -35,7 +35,7 @@ from .posting import (
     _NURSE_TITLE,
     Posting,
 )
-from .verdict import Citation, Verdict
+from .verdict import CONFIDENCE_MEANING, Citation, Verdict
 
 SEVERITY = {"duty_out_of_scope": "error", "missing_requirement": "warning", "unrecognized_credential": "warning",
             "unsupported_demand": "warning", "protected_title": "warning", "judgment_language": "warning",
@@ -324,6 +324,13 @@ def _detail(v: Verdict) -> str:
 # ---- hire
 
 
+class HireTasks(list[tuple[str, str]]):
+    """The (task id, words) pairs to check for a hire, and the catalogue title they came from, if any
+    (its implied credentials are what the job asks of the candidate)."""
+
+    title_id: str | None = None
+
+
 @dataclass
 class HireReport:
     jurisdiction: str
@@ -338,46 +345,85 @@ class HireReport:
 
 def hire_tasks(checker: Checker, code: str, *, duties: list[str] | tuple[str, ...] | None = None,
                title: str | None = None, posting_text: str | None = None, source: str = "posting",
-               names: tuple[str, str, str] = ("--duty", "--title", "--posting")) -> list[tuple[str, str]]:
+               names: tuple[str, str, str] = ("--duty", "--title", "--posting")) -> HireTasks:
     """(task id, words) for a hire, from exactly one of: duties, a catalogue title, a posting's text.
     `names` are how the caller calls those three inputs, for the error messages."""
     if sum(bool(x) for x in (duties, title, posting_text)) != 1:
         raise UserError(f"give exactly one of {names[0]}, {names[1]} or {names[2]}")
+    out = HireTasks()
     if duties:
-        return [(checker.resolver.task(d, field=names[0]), d) for d in duties]
+        out += [(checker.resolver.task(d, field=names[0]), d) for d in duties]
+        return out
     if title:
         found = checker.lib.titles[checker.resolver.title(title, field=names[1])]
         if not found.duties:
             raise UserError(f"{names[1]}: '{found.name}' has no clinical duties to check; use {names[0]}")
-        return [(t, t) for t in found.duties]
+        out += [(t, t) for t in found.duties]
+        out.title_id = found.id
+        return out
     from .posting import PostingReader
 
     read = PostingReader(checker.lib, checker.resolver).read(posting_text or "", source, code)
-    tasks = list(dict.fromkeys((d.task, d.matched) for d in read.duties if d.kind == "duty"))
-    if not tasks:
+    out += list(dict.fromkeys((d.task, d.matched) for d in read.duties if d.kind == "duty"))
+    out.title_id = read.title_id
+    if not out:
         raise UserError(f"{source}: no duties recognized in the posting")
-    return tasks
+    return out
+
+
+# Conditions that bind the candidate (what they must hold, have done or have been), as opposed to
+# conditions on the practice (supervision, setting).
+_BINDS_CANDIDATE = re.compile(r"must hold|must have completed|certif|licen[cs]|registration|registered|employed|training|"
+                              r"trained|competen|exam\b|examination", re.I)
 
 
 def check_hire(checker: Checker, code: str, status: CandidateStatus, tasks: list[tuple[str, str]],
                *, supervision: str | None = None, supervisor: str | None = None, setting: str | None = None) -> HireReport:
+    """The candidate against each duty: the verdict for this person, with every condition that binds
+    them, the rule's confidence, and what would unlock a prohibited duty."""
     state = checker.lib.state(code)
+    lib = checker.lib
+    warnings = list(status.warnings)
+    credentials = status.credentials
+    title_id = getattr(tasks, "title_id", None)
+    implied = list(lib.titles[title_id].credentials) if title_id else []
+    if implied:
+        title_name = lib.titles[title_id].name  # type: ignore[index]
+        if credentials is None:
+            credentials = frozenset(implied)
+            warnings.append(f"credentials not stated: the title '{title_name}' implies {_names(checker, implied)}, "
+                            "assumed held; give the candidate's credentials to be sure")
+        elif not set(implied) & credentials:
+            warnings.append(f"the title '{title_name}' implies {_names(checker, implied)}, which the candidate does not "
+                            "hold (or which does not count today)")
+    for cid in sorted(credentials or ()):
+        cred = lib.credentials[cid]
+        if cred.jurisdiction and cred.jurisdiction != code:
+            warnings.append(f"{cred.name} is a {cred.jurisdiction} credential: it does not count in "
+                            f"{state.jurisdiction.name}")
     duties = []
     for task, words in tasks:
-        v = checker.evaluate(checker.query(code, task, credentials=status.credentials, trainings=status.trainings,
+        v = checker.evaluate(checker.query(code, task, credentials=credentials, trainings=status.trainings,
                                            supervision=supervision, supervisor=supervisor, setting=setting,  # type: ignore[arg-type]
                                            as_of=status.as_of).model_copy(update={"task_input": words}))
+        binding = [c for c in (*v.conditions, *v.obligations) if _BINDS_CANDIDATE.search(c)]
         duties.append({"task": v.task, "task_name": v.task_name, "asked": words, "verdict": v.verdict,
-                       "reasons": v.reasons, "conditions": v.conditions,
+                       "reasons": v.reasons, "conditions": v.conditions, "obligations": v.obligations,
+                       "binding": binding,
                        "citations": [Citation.model_dump(c) for c in v.citations], "rules": v.rules,
                        "unlock": v.unlock if v.verdict == "prohibited" else [],
-                       "confidence": v.confidence})
+                       "confidence": v.confidence, "confidence_meaning": CONFIDENCE_MEANING[v.confidence]})
+        if v.verdict in ("allowed", "conditional") and v.confidence == "low":
+            warnings.append(f"{v.task_name}: {v.verdict} only on a low-confidence rule ({', '.join(v.rules)}); "
+                            "confirm with the state board before relying on it")
+        if v.verdict == "allowed" and binding:
+            warnings.append(f"{v.task_name}: allowed, but the rule also says: {'; '.join(binding)}")
     candidate = {
         "name": status.name,
         "as_of": status.as_of.isoformat(),
-        "credentials_counted": sorted(status.credentials) if status.credentials is not None else None,
+        "credentials_counted": sorted(credentials) if credentials is not None else None,
         "trainings_counted": sorted(status.trainings) if status.trainings is not None else None,
         "credentials": [{**d, "issued": d["issued"].isoformat() if d["issued"] else None,
                          "expires": d["expires"].isoformat() if d["expires"] else None} for d in status.details],
     }
-    return HireReport(code, state.jurisdiction.name, candidate, duties, list(status.warnings))
+    return HireReport(code, state.jurisdiction.name, candidate, duties, warnings)

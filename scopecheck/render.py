@@ -223,12 +223,16 @@ def hire_text(report: Any) -> str:
         lines += ["Warnings:", *_bullets(report.warnings)]
     lines.append("")
     for d in report.duties:
-        lines.append(f"{HEADLINE[d['verdict']]:<12} {d['task_name']} (\"{d['asked']}\")")
+        confidence = d.get("confidence", "")
+        lines.append(f"{HEADLINE[d['verdict']]:<12} {d['task_name']} (\"{d['asked']}\")"
+                     + (f"  [confidence: {confidence}]" if confidence and confidence != "high" else ""))
         if d["verdict"] == "prohibited":
             lines += _bullets(d["reasons"][:3])
             lines += _bullets(["unlock: " + u for u in d["unlock"]] or ["cannot be unlocked: the law forbids it"])
-        elif d["conditions"]:
-            lines += _bullets(d["conditions"][:3])
+        else:  # every condition that binds the candidate, then the rest
+            binding = d.get("binding", [])
+            lines += _bullets(["binds the candidate: " + c for c in binding])
+            lines += _bullets([c for c in d["conditions"] if c not in binding][:3])
         if d["citations"]:
             lines += _bullets([f"law: {d['citations'][0]['cite']}"])
     return "\n".join(lines)

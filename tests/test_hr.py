@@ -408,3 +408,52 @@ def test_work_no_ma_task_covers_is_a_finding(checker: Checker) -> None:
                                                   "treatments.\nThe MA may not suture wounds."), date(2026, 11, 26))
     assert [f.kind for f in report.findings] == ["not_an_ma_task"]
 
+
+# ---- hire: what binds the candidate
+
+
+def test_hire_shows_the_conditions_that_bind_the_candidate(tmp_path: Path) -> None:
+    path = tmp_path / "none.json"
+    path.write_text('{"name": "No Cred", "credentials": []}')
+    code, out, _ = run("hire", "--state", "SC", "--candidate", str(path), "--duty", "medication_oral",
+                       "--as-of", "2025-11-26", "--format", "json")
+    duty = json.loads(out)["duties"][0]
+    assert duty["verdict"] == "conditional"
+    assert any("before July 15, 2020" in b for b in duty["binding"])
+    code, out, _ = run("hire", "--state", "SC", "--candidate", str(path), "--duty", "medication_oral", "--as-of", "2025-11-26")
+    assert "binds the candidate" in out and "before July 15, 2020" in out
+
+
+def test_hire_on_a_low_confidence_rule_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "none.json"
+    path.write_text('{"name": "No Cred", "credentials": []}')
+    code, out, _ = run("hire", "--state", "NV", "--candidate", str(path), "--duty", "venipuncture", "--supervisor",
+                       "physician", "--supervision", "direct", "--as-of", "2026-11-26", "--format", "json")
+    data = json.loads(out)
+    duty = data["duties"][0]
+    assert duty["verdict"] == "allowed" and duty["confidence"] == "low"
+    assert any("phlebotomist" in b for b in duty["binding"])
+    assert any("low-confidence" in w for w in data["warnings"])
+    code, out, _ = run("hire", "--state", "NV", "--candidate", str(path), "--duty", "venipuncture", "--supervisor",
+                       "physician", "--supervision", "direct", "--as-of", "2026-11-26")
+    assert "confidence: low" in out and "phlebotomist" in out
+
+
+def test_hire_uses_a_titles_implied_credentials_and_warns_on_another_states(tmp_path: Path) -> None:
+    unstated = tmp_path / "unstated.json"
+    unstated.write_text('{"name": "Jo"}')
+    code, out, _ = run("hire", "--state", "NJ", "--candidate", str(unstated), "--title", "Certified Medical Assistant",
+                       "--as-of", "2026-11-26", "--format", "json")
+    data = json.loads(out)
+    assert data["candidate"]["credentials_counted"] == ["CMA_AAMA"] and any("implies" in w for w in data["warnings"])
+    other = tmp_path / "wa.json"
+    other.write_text('{"name": "Jo", "credentials": ["MA-C"]}')
+    code, out, _ = run("hire", "--state", "OR", "--candidate", str(other), "--duty", "vitals", "--format", "json")
+    assert any("WA credential" in w and "Oregon" in w for w in json.loads(out)["warnings"])
+
+
+def test_hire_accepts_specialty_certificates(tmp_path: Path, checker: Checker) -> None:
+    path = tmp_path / "phleb.json"
+    path.write_text('{"name": "Jo", "credentials": ["CPT (NHA)", "PBT (ASCP)", "CET", "CPC", "COA"]}')
+    status = status_on(checker.lib, checker.resolver, load_candidate(path), date(2026, 11, 26), "phleb.json")
+    assert status.credentials == {"CPT_NHA", "PBT_ASCP", "CET_NHA", "CPC_AAPC", "COA_JCAHPO"}
