@@ -119,7 +119,7 @@ _SCOPE_OF = re.compile(r"\bwithin (?:the |a |an )(?=(?:[\w']+\s+){1,6}?scope of 
 _OBSERVATION = re.compile(r"\b(abnormal\w*|changes?|deviations?|findings|values|results|observations?|symptoms?|concerns?|"
                           r"incidents?|hazards?|accidents?|reactions?)\b", re.I)
 _WHO_AT = re.compile(
-    rf"(?:(?:a|an|the|his|her|their|one)\s+)?(?:licensed\s+|supervising\s+|attending\s+|appropriate\s+|"
+    rf"(?:(?:a|an|the|his|her|their|one|our|your|its)\s+)?(?:licensed\s+|supervising\s+|attending\s+|appropriate\s+|"
     rf"assigned\s+)?({_WHO})(?:'s|’s|s)?\b",
     re.I,
 )

@@ -277,6 +277,8 @@ def test_supervision_rn_nursing_superior_manager_and_autonomy_are_read(checker: 
     listed = read(checker, "Medical Assistant, St Paul, MN\nUnder direct supervision of licensed nurse practitioner, "
                            "physician’s assistant, physician, or registered nurse.")
     assert listed.supervisors == ["np", "pa", "physician", "rn"]
+    ours = read(checker, "Medical Assistant, Raleigh, NC\nJoin our practice under the supervision of our physicians.")
+    assert ours.supervisors == ["physician"]
     alone = read(checker, "Medical Assistant, Nashville, TN\nOften working autonomously with our patients.")
     assert alone.autonomous and alone.autonomy == "none"
 
