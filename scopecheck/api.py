@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .compiler import Compiled, compile_plan, to_fact
 from .data import Library
+from .decision_log import DecisionLog
 from .engine import Engine
 from .errors import UserError
 from .plan import Plan, build_plan
@@ -37,6 +38,7 @@ class Checker:
         self._memo: dict[tuple[object, ...], Verdict] = {}
         self._memo_size = memo_size
         self._lock = threading.RLock()
+        self.decision_log: DecisionLog | None = None  # set by an interface: every asked question is logged
 
     def plan(self, code: str) -> tuple[Plan, Compiled]:
         """Build, compile and register a jurisdiction on first use (once, whatever the threads)."""
@@ -133,7 +135,9 @@ class Checker:
                     self._memo[key] = cached
         asked = query.task_input or query.task
         if cached.task_input != asked or cached.as_of != query.as_of or cached.task_note != query.task_note:
-            return cached.model_copy(update={"task_input": asked, "as_of": query.as_of, "task_note": query.task_note})
+            cached = cached.model_copy(update={"task_input": asked, "as_of": query.as_of, "task_note": query.task_note})
+        if self.decision_log is not None and query.task_input:  # asked by someone, not a candidate being settled
+            self.decision_log.record(query, cached)
         return cached
 
     def check(self, state: str, task: str, **kwargs: object) -> Verdict:

@@ -58,7 +58,7 @@ def verdict_text(v: Verdict) -> str:
     verified = f"last verified {v.last_verified}" if v.last_verified else "not verified"
     lines += [
         "",
-        f"Rules: {rules} | confidence: {v.confidence} | {verified} | as of {v.as_of}",
+        f"Rules: {rules} | confidence: {v.confidence} | {verified} | as of {v.as_of} | data {v.data_snapshot}",
         f"Confidence {v.confidence_meaning}.",
         v.disclaimer,
     ]
