@@ -24,9 +24,13 @@ EXPECTED = {
     "02-CA-santa-cruz-lead-medical-assistant": set(),
     "03-PA-philadelphia-medical-assistant-4b02": {"unknown_duty"},  # gram stains: no PA rule
     "04-IA-iowa-state-univ-class-7911": {"missing_requirement"},  # x-ray work needs the Iowa permit
-    "05-MD-usm-medical-assistant-n05mdu": set(),
+    # injections: since the 2026-12-06 law re-read (g2) MD-inj-01 checks COMAR 10.32.12.03's "trained" condition
+    # (training_documented), which the posting does not require
+    "05-MD-usm-medical-assistant-n05mdu": {"missing_requirement"},
     "06-WA-ofm-class-spec-543": {"missing_requirement", "unknown_duty", "judgment_language"},
-    "07-MI-corrections-medical-assistant": set(),
+    # 2026-12-06 law re-read (g2): MI rules now check MCL 333.16215(1)'s "qualified by education, training, or
+    # experience" (training_documented), which the posting does not require
+    "07-MI-corrections-medical-assistant": {"missing_requirement"},
     "08-VA-bsmh-medical-assistant-careerbuilder": {"unknown_duty"},  # oral medication: VA names no rule
     "09-NY-bronx-patient-care-associate": set(),
     "10-MA-optum-ma-apprenticeship-worcester": set(),
