@@ -22,8 +22,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import render
 from .api import Checker
 from .candidate import CandidateFile, status_on
+from .category import tiles
 from .errors import UserError
 from .hr import check_hire, check_posting, hire_tasks
+from .links import check_url
 from .posting import PostingReader
 from .reports import compare_rows
 from .schema import Supervision, SupervisorType
@@ -165,7 +167,8 @@ def create_app(checker: Checker | None = None) -> FastAPI:
     @app.get("/api/map.svg", summary="A tile-grid map of one task's verdicts", response_class=Response)
     def get_map(task: str = Param(min_length=1, max_length=500), credential: list[str] | None = Param(default=None)) -> Response:
         verdicts = compare_verdicts(task, credential, None)
-        return Response(render.svg_map(verdicts, render.map_title(verdicts, credential)), media_type="image/svg+xml")
+        drawn = tiles(c, verdicts, lambda v: check_url(v, {"credentials": credential}))
+        return Response(render.svg_map(drawn, render.map_title(verdicts, credential)), media_type="image/svg+xml")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page(request: Request) -> HTMLResponse:
@@ -285,7 +288,8 @@ def _page(c: Checker, reader: PostingReader, params: dict[str, str], credentials
         try:
             task = c.resolver.task(params["task"], field="task")
             verdicts = [c.evaluate(c.query(code, task)) for code in c.lib.encoded_states()]
-            result = f'<section class="result">{render.svg_map(verdicts, render.map_title(verdicts, None))}</section>'
+            drawn = tiles(c, verdicts, check_url)
+            result = f'<section class="result">{render.svg_map(drawn, render.map_title(verdicts, None))}</section>'
         except UserError as exc:
             result = f'<section class="result" role="alert"><p>{_esc(exc)}</p></section>'
     sup = [("", "Not stated"), ("none", "None"), ("general", "General: reachable, not on site"),

@@ -92,13 +92,24 @@ def test_openapi_document_and_page() -> None:
     assert "<mark>flu shots</mark>" in posting
 
 
-def test_compare_svg_from_the_cli_draws_ny_and_ct_prohibited() -> None:
+def test_compare_svg_from_the_cli_draws_categories_and_links() -> None:
+    from xml.etree import ElementTree as ET
+
     code, out, _ = run("compare", "--task", "injection_intramuscular", "--format", "svg")
-    assert out.startswith("<svg") and out.count("<rect") == 51 + 4
+    svg = ET.fromstring(out)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    tiles = {t.findall("s:text", ns)[0].text: t for t in svg if "tile" in (t.get("class") or "")}
+    assert len(tiles) == 51 and all(t.tag.endswith("}g") for t in tiles.values())  # no page to link to
     for state in ("NY", "CT"):
-        tile = out[out.index(f">{state}</text>") - 400 : out.index(f">{state}</text>")]
-        assert "#a40e26" in tile  # the prohibited colour, with the letter P
-        assert out[out.index(f">{state}</text>"):].split("</text>")[1].endswith(">P")
+        assert "prohibited" in tiles[state].get("class") and tiles[state].findall("s:text", ns)[1].text == "P"
+    assert "state_credential" in tiles["WA"].get("class") and "national" in tiles["NJ"].get("class")
+    code, out, _ = run("compare", "--task", "injection_intramuscular", "--format", "svg",
+                       "--link-base", "http://127.0.0.1:8000/")
+    linked = [t for t in ET.fromstring(out) if t.tag.endswith("}a")]
+    assert len(linked) == 51
+    assert "http://127.0.0.1:8000/?state=CA&task=injection_intramuscular" in {t.get("href") for t in linked}
+    code, _, err = run("compare", "--task", "injection_intramuscular", "--format", "svg", "--link-base", "javascript:x")
+    assert code == 2 and "--link-base" in err
 
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed: pip install '.[webtest]'")
