@@ -455,9 +455,25 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         import uvicorn
 
         from .web import create_app
+        from .web_guard import server_options
     except ImportError as exc:
         raise UserError(f"the web server needs the web extra ({exc.name} is missing): pip install '.[web]'") from None
-    uvicorn.run(create_app(checker(ctx)), host=host, port=port, log_level="info")
+    if not is_loopback(host):
+        click.echo(f"warning: serving on {host}, reachable from the network: the page and API have no "
+                   "authentication; put them behind a proxy that authenticates", err=True)
+    uvicorn.run(create_app(checker(ctx)), host=host, port=port, log_level="info", **server_options())
+
+
+def is_loopback(host: str) -> bool:
+    """localhost or a loopback address (127.0.0.0/8, ::1); a name or any other address is the network."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @cli.group()

@@ -1,7 +1,8 @@
 """`scopecheck serve`: the same engine behind an HTTP API and one page (optional extra: `.[web]`).
 
 The API returns exactly the CLI's JSON. The page (web_page.py, templates/) is rendered on the
-server and needs no JavaScript. What guards both (the body limit) is web_guard.py.
+server and needs no JavaScript. What guards both (body limits, security headers, strict JSON) is
+web_guard.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .posting import PostingReader
 from .reports import compare_rows
 from .schema import Supervision, SupervisorType
 from .verdict import DISCLAIMER, Verdict
-from .web_guard import MAX_BODY, BodyLimit
+from .web_guard import BODY_TIMEOUT, MAX_BODY, BodyLimit, SecurityHeaders, StrictJSONRoute
 from .web_page import add_pages
 
 __all__ = ["MAX_BODY", "create_app"]
@@ -63,11 +64,14 @@ class HireBody(BaseModel):
     as_of: date | None = None
 
 
-def create_app(checker: Checker | None = None) -> FastAPI:
+def create_app(checker: Checker | None = None, *, body_timeout: float = BODY_TIMEOUT) -> FastAPI:
     c = checker or Checker()
-    app = FastAPI(title="scopecheck", version="0.1.0",
+    # No /docs or /redoc: they load script from a CDN, which the page's policy (and promise) forbids.
+    app = FastAPI(title="scopecheck", version="0.1.0", docs_url=None, redoc_url=None,
                   description="US state scope-of-practice law for medical assistants, as cited verdicts. " + DISCLAIMER)
-    app.add_middleware(BodyLimit)
+    app.router.route_class = StrictJSONRoute
+    app.add_middleware(BodyLimit, timeout=body_timeout)
+    app.add_middleware(SecurityHeaders)  # outermost: on every response, the limits' refusals too
     reader = PostingReader(c.lib, c.resolver)
 
     @app.exception_handler(UserError)
@@ -76,6 +80,10 @@ def create_app(checker: Checker | None = None) -> FastAPI:
             return JSONResponse({"error": str(exc), "candidates": [{"id": x.id, "name": x.name} for x in exc.candidates]},
                                 status_code=422)
         return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.get("/healthz", summary="Liveness: the data loads", tags=["health"])
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "states": len(c.lib.encoded_states())}
 
     def verdict_for(body: CheckBody) -> Verdict:
         code = c.jurisdiction(body.state, field="state")
