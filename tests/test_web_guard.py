@@ -1,9 +1,11 @@
 """What guards the server, whatever the route: security headers on every response, strict JSON,
 the body's limits (declared, chunked, slow), the health endpoint, extreme dates that used to be
-500s, and `serve` off loopback."""
+500s, `serve` off loopback, and the Dockerfile that deploys it."""
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import time
 from typing import Any
@@ -123,3 +125,36 @@ def test_serve_warns_once_off_loopback_and_sets_timeouts(monkeypatch: pytest.Mon
         assert code == 0 and "authentication" not in err, host
     code, _, err = run("serve", "--host", "example.org")
     assert "no authentication" in err
+
+
+def test_dockerfile_builds_with_a_compiler_and_runs_without(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (REPO / "Dockerfile").read_text()
+    lines = re.sub(r"\\\n", " ", text).splitlines()
+    stages: dict[str, list[str]] = {}
+    current = ""
+    for line in (x.strip() for x in lines):
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r"FROM\s+\S+\s+AS\s+(\w+)$", line, re.I)
+        if m:
+            current = m.group(1)
+            stages[current] = []
+        else:
+            stages[current].append(line)
+    assert list(stages) == ["builder", "runtime"]
+    builder, runtime = "\n".join(stages["builder"]), "\n".join(stages["runtime"])
+    assert "build-essential" in builder and "pip install '.[web]'" in builder
+    for data in ("states/", "rules/"):
+        assert re.search(rf"^COPY {data} ", builder, re.M) and (REPO / data).is_dir()
+    assert "build-essential" not in runtime and "gcc" not in runtime and "COPY --from=builder" in runtime
+    assert "EXPOSE 8000" in runtime and re.search(r"^HEALTHCHECK .*/healthz", runtime, re.M)
+    assert re.search(r"^USER \w+", runtime, re.M)
+    cmd = json.loads(next(x for x in stages["runtime"] if x.startswith("CMD ")).removeprefix("CMD "))
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    assert cmd[0] == "scopecheck" and run(*cmd[1:])[0] == 0
+    assert calls[-1]["host"] == "0.0.0.0" and calls[-1]["port"] == 8000
+    ignored = (REPO / ".dockerignore").read_text().split()
+    assert "states" not in ignored and "rules" not in ignored
