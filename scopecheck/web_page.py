@@ -132,8 +132,14 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
                 state = c.jurisdiction(state, field="state")
             except UserError as exc:
                 f.fail("state", exc)
+        read = None
         if not f.errors:
-            read = reader.read(text, "posting", state or None)
+            try:
+                read = reader.read(text, "posting", state or None)
+            except UserError as exc:  # binary, or nothing left once the HTML is stripped
+                why = str(exc).removeprefix("posting: ")
+                f.errors["text"] = Problem(why[:1].upper() + why[1:] + ".")
+        if read is not None:
             if read.jurisdiction is None:
                 why = f" ({read.jurisdiction_evidence})" if read.jurisdiction_evidence else ""
                 f.errors["state"] = Problem(f"The posting does not say which state the job is in{why}: choose it.")
@@ -197,6 +203,8 @@ def posting_view(c: Checker, report: Any) -> dict[str, Any]:
         finding["pieces"] = highlight(finding["text"], matched)
     for duty in data["duties"]:
         duty["task_name"] = c.lib.tasks[duty["task"]].name
+    if data["jurisdiction_evidence"] == "--state":  # the reader's mark for a state given, not found
+        data["jurisdiction_evidence"] = "the state chosen below"
     return data
 
 

@@ -121,6 +121,8 @@ POSTING_BAD = [
     ({"text": "", "state": ""}, "text", "Paste the posting"),
     ({"text": "Medical Assistant\nTake vital signs", "state": ""}, "state", "does not say which state"),
     ({"text": "Medical Assistant\nTake vital signs", "state": "Atlantis"}, "state", "No state matches"),
+    ({"text": "<p> </p>", "state": "NY"}, "text", "Empty posting"),
+    ({"text": "MA\x00\x01", "state": "NY"}, "text", "A binary file"),
 ]
 
 
@@ -184,6 +186,8 @@ def test_every_value_echoed_is_escaped() -> None:
     posted = CLIENT.post("/posting", data={"text": evil + "\nMedical Assistant, Albany, NY\nGive flu shots.",
                                            "state": ""}).text
     assert "<script" not in posted and "<mark>flu shots</mark>" in posted
+    chosen = CLIENT.post("/posting", data={"text": "Medical Assistant\nGive flu shots.", "state": "NY"}).text
+    assert "State from: the state chosen below" in chosen and "--" not in chosen.split("<main>")[1]
 
 
 def test_only_http_links_leave_the_page() -> None:
