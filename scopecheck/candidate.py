@@ -125,7 +125,11 @@ def status_on(lib: Library, resolver: Resolver, candidate: CandidateFile, on: da
             cred = lib.credentials[cid]
             expires, computed = entry.expires, False
             if expires is None and entry.issued and cred.renewal_months:
-                expires, computed = renewal_expiry(entry.issued, cred.renewal_months), True
+                try:
+                    expires, computed = renewal_expiry(entry.issued, cred.renewal_months), True
+                except ValueError:  # past 9999-12-31, the last date there is
+                    raise UserError(f"{source}: {key}[{i}].issued: {entry.issued} is not a plausible issue date (its "
+                                    f"{cred.renewal_months}-month renewal would end after the year 9999)") from None
             detail: dict[str, Any] = {"id": cid, "name": cred.name, "issued": entry.issued, "expires": expires,
                                       "expiry_computed": computed, "counts": True}
             if entry.issued and entry.expires and entry.expires < entry.issued:

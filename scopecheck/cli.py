@@ -218,10 +218,12 @@ def watch(ctx: click.Context, states: tuple[str, ...], fmt: str) -> None:
 @query_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "svg"]), default="text", show_default=True,
               help="svg: a tile-grid map of the verdicts (colour and letter).")
+@click.option("--link-base", metavar="URL", help="svg: link each tile to the answer on a scopecheck page at URL, "
+              "e.g. http://127.0.0.1:8000")
 @click.pass_context
 def compare(ctx: click.Context, task: str, state_list: str | None, credentials: tuple[str, ...],
             trainings: tuple[str, ...], supervision: str | None, supervisor: str | None, setting: str | None,
-            as_of: date | None, strict: bool, fmt: str) -> None:
+            as_of: date | None, strict: bool, fmt: str, link_base: str | None) -> None:
     """One task across jurisdictions: one line each with verdict, key point and citation.
 
     \b
@@ -241,7 +243,13 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
     elif fmt == "csv":
         click.echo(render.to_csv(compare_rows(verdicts)), nl=False)
     elif fmt == "svg":
-        click.echo(render.svg_map(verdicts, render.map_title(verdicts, known["credentials"])))
+        from .category import tiles
+        from .links import check_url
+
+        if link_base is not None and not render.safe_url(link_base):
+            raise UserError(f"--link-base: '{link_base}' is not an http(s) URL")
+        link = (lambda v: link_base.rstrip("/") + check_url(v, known)) if link_base else None
+        click.echo(render.svg_map(tiles(c, verdicts, link), render.map_title(verdicts, known["credentials"])))
     else:
         click.echo(compare_text(verdicts))
     ctx.exit(exit_code([v.verdict for v in verdicts], strict))
@@ -447,9 +455,25 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         import uvicorn
 
         from .web import create_app
+        from .web_guard import server_options
     except ImportError as exc:
         raise UserError(f"the web server needs the web extra ({exc.name} is missing): pip install '.[web]'") from None
-    uvicorn.run(create_app(checker(ctx)), host=host, port=port, log_level="info")
+    if not is_loopback(host):
+        click.echo(f"warning: serving on {host}, reachable from the network: the page and API have no "
+                   "authentication; put them behind a proxy that authenticates", err=True)
+    uvicorn.run(create_app(checker(ctx)), host=host, port=port, log_level="info", **server_options())
+
+
+def is_loopback(host: str) -> bool:
+    """localhost or a loopback address (127.0.0.0/8, ::1); a name or any other address is the network."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @cli.group()

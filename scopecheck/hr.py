@@ -183,7 +183,7 @@ def check_hire(checker: Checker, code: str, status: CandidateStatus, tasks: list
                        "reasons": v.reasons, "conditions": v.conditions,
                        "citations": [Citation.model_dump(c) for c in v.citations], "rules": v.rules,
                        "unlock": v.unlock if v.verdict == "prohibited" else [],
-                       "confidence": v.confidence})
+                       "confidence": v.confidence, "confidence_meaning": v.confidence_meaning})
     candidate = {
         "name": status.name,
         "as_of": status.as_of.isoformat(),

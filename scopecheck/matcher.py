@@ -25,7 +25,7 @@ from functools import cached_property
 
 from . import schema
 from .data import Library
-from .errors import AmbiguousTask, Candidate, NotAnMATask, UserError
+from .errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
 
 _ARTICLES = frozenset({"the", "a", "an", "s"})  # never part of a phrase: "remove the cannula" = "remove cannula"
 MAX_WORDS, MAX_CHARS = 60, 400
@@ -406,7 +406,7 @@ class TaskMatcher:
     def candidates(self, ids: tuple[str, ...] | list[str]) -> list[Candidate]:
         return [Candidate(i, self.lib.tasks[i].name) for i in ids]
 
-    def no_match(self, text: str, field: str) -> UserError:
+    def no_match(self, text: str, field: str) -> UnknownName:
         """Nothing fits: the nearest tasks, best first (never an answer for one of them)."""
         toks = self.phrase_tokens(text)
         scored: dict[str, float] = {}
@@ -419,11 +419,10 @@ class TaskMatcher:
                 if score > scored.get(p.task, 0):
                     scored[p.task] = score
         best = [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55][:4]
-        error = UserError(f"{field}: unknown task '{text[:80]}'" + (
+        message = f"{field}: unknown task '{text[:80]}'" + (
             "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best) if best else
-            "; see 'scopecheck tasks'"))
-        error.candidates = self.candidates(best)  # type: ignore[attr-defined]
-        return error
+            "; see 'scopecheck tasks'")
+        return UnknownName(message, field, text[:80], "task", self.candidates(best))
 
 
 def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:

@@ -285,6 +285,8 @@ class Training(Strict):
     name: Text
     jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     hours: int | None = Field(default=None, gt=0)
+    program: bool = Field(default=True, description="a course or program to complete; false for what any "
+                          "employer can document (the practitioner's record of the MA's training)")
     synonyms: tuple[Text, ...] = ()
 
 

@@ -136,3 +136,10 @@ def test_python_api_for_postings_and_hires() -> None:
     hire = scopecheck.check_hire("NJ", {"credentials": [{"id": "CMA", "issued": "2015-02-10", "expires": "2020-02-29"}]},
                                  ["injection_intramuscular"], as_of=date(2026, 11, 26))
     assert hire.duties[0]["verdict"] == "prohibited" and hire.duties[0]["unlock"]
+
+
+def test_cli_hire_with_a_9999_issue_date_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"credentials": [{"id": "CMA", "issued": "9999-06-01"}]}))
+    code, out, err = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals")
+    assert code == 2 and "not a plausible issue date" in err and "Traceback" not in err
