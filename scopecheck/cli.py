@@ -49,7 +49,12 @@ def exit_code(verdicts: list[str], strict: bool) -> int:
 def checker(ctx: click.Context) -> Checker:
     obj = ctx.find_root().obj
     if obj.get("checker") is None:
-        obj["checker"] = Checker(obj.get("data_dir"))
+        c = obj["checker"] = Checker(obj.get("data_dir"))
+        if obj.get("decision_log"):
+            from .decision_log import DecisionLog
+
+            c.decision_log = DecisionLog(obj["decision_log"], ctx.command_path.removeprefix(ctx.find_root().info_name or "").strip(),
+                                         names=obj.get("log_names", False))
     return obj["checker"]  # type: ignore[no-any-return]
 
 
@@ -61,9 +66,12 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), de
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SCOPECHECK_DATA_DIR",
               help="Use this copy of the data (with rules/ and states/) instead of the bundled one.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@click.option("--decision-log", type=click.Path(dir_okay=False, path_type=Path), envvar="SCOPECHECK_DECISION_LOG",
+              help="Append one record per decision to this log (SQLite; JSONL when the name ends in .jsonl).")
+@click.option("--log-names", is_flag=True, help="Also log a candidate's name (hire); off by default.")
 @click.version_option(package_name="scopecheck")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, data_dir: Path | None, debug: bool, decision_log: Path | None, log_names: bool) -> None:
     """Check US state scope-of-practice law for medical assistants (MAs).
 
     \b
@@ -78,6 +86,8 @@ def cli(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["data_dir"] = data_dir
     ctx.obj["debug"] = debug
+    ctx.obj["decision_log"] = decision_log
+    ctx.obj["log_names"] = log_names
 
 
 def query_options(f: Any) -> Any:
@@ -562,6 +572,70 @@ def rules_coverage(ctx: click.Context, core_only: bool, as_of: date | None, fmt:
 def rules_schema() -> None:
     """Print the JSON Schema of a state file, for editors that check TOML as you type."""
     click.echo(json.dumps(StateFile.model_json_schema(), indent=2))
+
+
+@cli.group("log")
+def log_group() -> None:
+    """Read the decision log back, and replay it against the current data."""
+
+
+def _log_option(f: Any) -> Any:
+    return click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+                        envvar="SCOPECHECK_DECISION_LOG", required=True,
+                        help="The decision log (default: $SCOPECHECK_DECISION_LOG).")(f)
+
+
+@log_group.command("show")
+@_log_option
+@click.option("--since", type=IsoDate(), help="Only decisions on or after this date (UTC).")
+@click.option("--state", help="Only this jurisdiction (code).")
+@click.option("--verdict", type=click.Choice(["allowed", "conditional", "prohibited", "unknown"]))
+@FORMAT
+@click.pass_context
+def log_show(ctx: click.Context, log_path: Path, since: date | None, state: str | None, verdict: str | None,
+             fmt: str) -> None:
+    """List logged decisions, e.g. `scopecheck log show --log decisions.db --since 2026-12-01 --state NY`."""
+    from .decision_log import read_log, select
+
+    code = checker(ctx).jurisdiction(state, field="--state") if state else None
+    records = select(read_log(log_path), since, code, verdict)
+    if fmt == "json":
+        click.echo(render.to_json([r.__dict__ for r in records]))
+        return
+    for r in records:
+        q = r.input
+        click.echo(f"{r.at}  {r.id[:12]}  {r.command:<8} {q['jurisdiction']}  {q['task']:<28} {r.verdict:<11} "
+                   f"{','.join(r.rules) or '-'}  [{r.confidence}] data {r.snapshot}")
+    click.echo(f"{len(records)} decision(s)")
+
+
+@log_group.command("replay")
+@_log_option
+@FORMAT
+@click.pass_context
+def log_replay(ctx: click.Context, log_path: Path, fmt: str) -> None:
+    """Re-evaluate every logged input against the current data and list the decisions whose verdict
+    (or deciding rules) would change: what a data update does to past answers. Exit 1 if any."""
+    from .decision_log import read_log
+
+    c = checker(ctx)
+    changed = []
+    total = 0
+    for r in read_log(log_path):
+        total += 1
+        now = c.evaluate(r.query().model_copy(update={"task_input": ""}))
+        if now.verdict != r.verdict or list(now.rules) != r.rules:
+            changed.append({"id": r.id, "at": r.at, "jurisdiction": r.jurisdiction, "task": r.input["task"],
+                            "was": r.verdict, "was_rules": r.rules, "now": now.verdict, "now_rules": now.rules,
+                            "was_snapshot": r.snapshot, "now_snapshot": now.data_snapshot})
+    if fmt == "json":
+        click.echo(render.to_json(changed))
+    else:
+        for d in changed:
+            click.echo(f"{d['at']}  {d['id'][:12]}  {d['jurisdiction']} {d['task']}: {d['was']} -> {d['now']} "
+                       f"({','.join(d['was_rules']) or '-'} -> {','.join(d['now_rules']) or '-'})")
+        click.echo(f"{len(changed)} of {total} decision(s) would change with the current data ({c.lib.snapshot})")
+    ctx.exit(EXIT_FINDING if changed else EXIT_OK)
 
 
 def _data_dir_anywhere(group: click.Group) -> None:
