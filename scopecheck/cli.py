@@ -159,11 +159,12 @@ def states(ctx: click.Context, fmt: str) -> None:
                        last_verified=state.jurisdiction.last_verified.isoformat())
         rows.append(row)
     if fmt == "json":
-        click.echo(render.to_json(rows))
+        click.echo(render.to_json({"data_snapshot": lib.snapshot, "jurisdictions": rows}))
         return
     for r in rows:
         detail = f"{r['rules']:3d} rules  {r['examples']:3d} examples  verified {r['last_verified']}" if r["encoded"] else "not encoded yet"
         click.echo(f"{r['code']}  {r['name']:<22} {detail}")
+    click.echo(f"data snapshot {lib.snapshot}")
 
 
 @cli.command()
