@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .render import citation_text
+from . import safejson
 from .api import Checker
 from .batch_io import Row
 from .posting import read_posting_file
@@ -267,9 +268,12 @@ def _posting_sources(source: Path) -> Iterator[tuple[str, str | None, str | None
                 continue
             name = f"{source}:{number}"
             try:
-                obj = json.loads(line)
+                obj = safejson.loads(line)
             except json.JSONDecodeError as exc:
                 yield name, None, None, f"{name}: not JSON ({exc.msg})"
+                continue
+            except safejson.JsonProblem as exc:
+                yield name, None, None, f"{name}: refused JSON: {exc}"
                 continue
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                 yield name, None, None, f"{name}: expected an object with a 'text' string"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from . import safejson
 from .errors import UserError
 
 REQUIRED = ("state", "task")
@@ -163,9 +164,12 @@ def jsonl_rows(stream: IO[str], name: str) -> Iterator[Row]:
             yield Row(number, line_no, {}, "the line is not valid UTF-8")
             continue
         try:
-            value = json.loads(physical)
+            value = safejson.loads(physical)
         except json.JSONDecodeError as exc:
             yield Row(number, line_no, {}, f"not JSON ({exc.msg} at column {exc.colno}): {physical.strip()[:80]!r}")
+            continue
+        except safejson.JsonProblem as exc:
+            yield Row(number, line_no, {}, f"refused JSON: {exc}")
             continue
         if not isinstance(value, dict):
             yield Row(number, line_no, {}, f"expected a JSON object, got {type(value).__name__}")

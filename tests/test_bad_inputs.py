@@ -116,3 +116,80 @@ def test_an_empty_credential_is_never_read_as_holds_none(tmp_path: Path) -> None
     assert rows[0]["verdict"] == "error" and "empty value" in rows[0]["reasons"][0]
     assert rows[1]["verdict"] == "error" and "empty list" in rows[1]["reasons"][0]
     assert rows[2]["verdict"] == "prohibited"
+
+
+# ---- hostile JSON: a line that breaks the parser (or later the encoder) is one bad row, never the batch
+
+HOSTILE_JSON = {
+    "deep": "[" * 100_000,  # RecursionError in json.loads
+    "long-int": '{"id": ' + "9" * 5000 + ', "state": "CA", "task": "vitals"}',  # ValueError: int-string limit
+    "surrogate": '{"id": 2, "state": "CA", "task": "vitals", "note": "\\ud800"}',  # breaks UTF-8 output later
+    "surrogate-key": '{"id": 2, "state": "CA", "task": "vitals", "\\udfff": 1}',
+    "nested-600": '{"id": 2, "state": "CA", "task": "vitals", "note": ' + "[" * 600 + "]" * 600 + "}",  # pickling
+}
+
+
+def no_internal_error(code: int, out: str, err: str, *needles: str) -> None:
+    one_line_error(code, out, err, *needles)
+    assert "internal error" not in err, err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("kind", HOSTILE_JSON)
+def test_a_hostile_jsonl_line_is_an_error_row_with_its_line(tmp_path: Path, kind: str, fmt: str) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "state": "CA", "task": "vitals"}\n' + HOSTILE_JSON[kind] + "\n"
+                   '{"id": 3, "state": "NY", "task": "flu shot"}\n')
+    out = tmp_path / f"out.{fmt}"
+    code, _, err = run("batch", str(src), "-o", str(out), "--format", fmt)
+    assert code == 1, err  # row 3 is prohibited: the batch ran to the end
+    text = out.read_text(encoding="utf-8")  # strict: the output is valid UTF-8
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in text.splitlines()]
+        reasons = [r["reasons"] for r in rows]
+    else:
+        import csv, io
+        rows = list(csv.DictReader(io.StringIO(text)))
+        reasons = [r["reasons"] for r in rows]
+    assert [r["verdict"] for r in rows] == ["conditional", "error", "prohibited"], reasons
+    assert "line 2" in str(reasons[1]), reasons[1]
+
+
+def test_a_deeply_nested_value_does_not_stop_the_worker_processes(tmp_path: Path) -> None:
+    """600 levels parse, but pickling the row for a worker process raised RecursionError."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "state": "CA", "task": "vitals"}\n' + HOSTILE_JSON["nested-600"] + "\n")
+    code, out, err = run("batch", str(src), "--jobs", "2")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["verdict"] for r in rows] == ["conditional", "error"], err
+    assert "line 2: refused JSON: nested more than 100 levels deep" in rows[1]["reasons"][0]
+
+
+@pytest.mark.parametrize("kind", ["deep", "long-int", "surrogate"])
+def test_a_hostile_line_in_a_postings_file_is_an_unreadable_result(tmp_path: Path, kind: str) -> None:
+    src = tmp_path / "postings.jsonl"
+    good = json.dumps({"id": "a", "text": "Medical Assistant, Albany, NY 12207\nTake vital signs."})
+    hostile = {"deep": "[" * 100_000, "long-int": '{"id": ' + "9" * 5000 + ', "text": "Take vital signs."}',
+               "surrogate": '{"id": "b", "text": "Medical Assistant, Albany, NY\\nTake vital signs \\ud800"}'}[kind]
+    src.write_text(good + "\n" + hostile + "\n" + good + "\n")
+    out = tmp_path / "out.jsonl"
+    code, _, err = run("batch", "--postings", str(src), "-o", str(out))
+    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["worst"] for r in results][1] == "unreadable" and len(results) == 3, err
+    assert f"{src}:2" in results[1]["error"]
+
+
+HOSTILE_CANDIDATES = {
+    "deep.json": '{"name": ' + "[" * 100_000 + "}",
+    "long-int.json": '{"name": "x", "credentials": [{"id": "CMA", "number": ' + "9" * 5000 + "}]}",
+    "surrogate.json": '{"name": "x", "credentials": ["\\ud800"]}',
+    "deep.toml": "name = " + "[" * 100_000 + "\n",
+    "long-int.toml": 'name = "x"\nnumber = ' + "9" * 5000 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_CANDIDATES)
+def test_a_hostile_candidate_file_is_one_line_naming_it(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(HOSTILE_CANDIDATES[name])
+    no_internal_error(*run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals"), name)
