@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
 import re
+import stat
 import tempfile
 import json
 from collections import deque
@@ -219,19 +221,96 @@ class JsonlWriter:
         self.stream.write(json.dumps({**values, **result}, ensure_ascii=False, default=str) + "\n")
 
 
+_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def output_target(path: Path) -> tuple[Path, os.stat_result | None]:
+    """Where `-o PATH` writes, and what is there now. A symlink is followed on purpose: the file it
+    points to is replaced and the link kept (the output lands where the link leads, on that file
+    system). Anything there that is not a regular file (device, FIFO, socket, directory) is refused:
+    replacing /dev/null with a file, or a FIFO a reader waits on, destroys something."""
+    target = Path(os.path.realpath(path))
+    if _through_proc(path) or str(target).startswith("/proc/"):
+        # /dev/stdout, /dev/fd/N: replacing what the descriptor names would drop what the shell
+        # wrote there before (`{ echo header; scopecheck batch ... -o /dev/stdout; } >> log`)
+        raise UserError(f"{path}: a file descriptor, not a file scopecheck can replace; for stdout use '-o -'")
+    try:
+        existing: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:  # a symlink loop, an unreadable directory on the way
+        raise UserError(f"{path}: cannot write: {exc.strerror}") from None
+    if existing is not None:
+        if not stat.S_ISREG(existing.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(existing.st_mode), "not a regular file")
+            raise UserError(f"{path}: {kind}, not a regular file; refusing to replace it (stdout is '-o -')")
+        if not os.access(target, os.W_OK):
+            raise UserError(f"{path}: cannot write: {os.strerror(errno.EACCES)}")
+    if not target.parent.is_dir():
+        raise UserError(f"{path}: the directory {target.parent} does not exist")
+    return target, existing
+
+
+def _through_proc(path: Path) -> bool:
+    """Does `path`, or a symlink on the way from it, lead into /proc or /dev/fd (a descriptor)?"""
+    current = os.path.abspath(path)
+    for _ in range(40):
+        if current.startswith(("/proc/", "/dev/fd/")):
+            return True
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return False
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_text(path: Path) -> Iterator[IO[str]]:
-    """Write to a temporary file beside `path` and rename it into place only when complete, so an
-    interrupted run never leaves a partial file under the final name."""
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise UserError(f"{path}: the directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
+    """Write to a temporary file beside the target and rename it into place only when complete
+    (flushed and synced), so an interrupted run never leaves a partial file under the final name.
+    The new file keeps the mode of the one it replaces (a new one gets 0666 less the umask).
+    Disk full and unwritable directories are UserErrors naming `path`; the temporary file goes."""
+    target, existing = output_target(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as stream:
-            yield stream
-        os.replace(tmp, path)
-    except BaseException:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write in {target.parent}: {exc.strerror}") from None
+    stream: IO[str] | None = None
+    in_body = False
+    try:
+        if existing is not None:
+            os.fchmod(fd, stat.S_IMODE(existing.st_mode))
+            if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+                with contextlib.suppress(OSError):  # only root may give a file away; the group may fail too
+                    os.fchown(fd, existing.st_uid, existing.st_gid)
+        else:
+            os.fchmod(fd, 0o666 & ~_umask())
+        stream = os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="")
+        in_body = True
+        yield stream
+        in_body = False
+        stream.flush()
+        os.fsync(stream.fileno())
+        stream.close()
+        os.replace(tmp, target)
+    except BaseException as exc:
+        if stream is not None:
+            with contextlib.suppress(Exception):
+                stream.close()  # closes the file even when the final flush fails again
+        else:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and (not in_body or exc.errno in DISK_FULL):
+            raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise

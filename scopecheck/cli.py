@@ -251,7 +251,10 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
 @cli.command()
 @click.argument("source", metavar="IN", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
-              show_default=True, help="Where to write (written atomically); '-' is stdout.")
+              show_default=True,
+              help="Where to write; '-' is stdout. A file is written atomically (a temporary file beside it, "
+                   "renamed when complete) and keeps its permissions; through a symlink, the file it points "
+                   "to is replaced and the link kept; a device, FIFO or socket is refused.")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]), help="Default: from IN's extension (stdin: csv).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Output format. Default: the input's.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes. Default: 1 for small inputs, else the core count.")
@@ -422,13 +425,22 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
 @contextlib.contextmanager
 def std_text(name: str, encoding: str = "utf-8") -> Any:
     """stdin/stdout as text that keeps undecodable bytes (surrogateescape), without closing them."""
+    from .batch_io import DISK_FULL
+
     wrapper = io.TextIOWrapper(getattr(sys, name).buffer, encoding=encoding, errors="surrogateescape", newline="")
     try:
         yield wrapper
-    finally:
         with contextlib.suppress(ValueError):
             wrapper.flush()
-        wrapper.detach()
+    except OSError as exc:
+        if exc.errno not in DISK_FULL:
+            raise
+        raise UserError(f"{name}: cannot write: {exc.strerror}") from None
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.flush()
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.detach()
 
 
 @cli.command()

@@ -4,16 +4,23 @@ file appears only when complete; parallel output equals serial output."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from test_cli import run
 
 from click.testing import CliRunner
 
 from scopecheck import batch as batch_mod
+from scopecheck import batch_io
 from scopecheck.cli import cli
 from scopecheck.api import Checker
 
@@ -126,3 +133,141 @@ def test_stdin_to_stdout() -> None:
     result = CliRunner().invoke(cli, ["batch", "-", "--format", "jsonl"], input="state,task\nCA,vitals\nNY,flu shot\n")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["verdict"] for line in lines] == ["conditional", "prohibited"] and result.exit_code == 1
+
+
+# ---- -o: only ever a regular file, replaced atomically, keeping its mode; failures are one line
+
+def one_line(code: int, stderr: str, *needles: str) -> None:
+    assert code == 2, stderr
+    assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr, stderr
+    assert "internal error" not in stderr, stderr
+    for needle in needles:
+        assert needle in stderr, (needle, stderr)
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _socket(path: Path) -> None:
+    import socket
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(path))
+    sock.close()  # the socket file stays
+
+
+def _device(path: Path) -> None:
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a /dev/null of our own
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
+
+
+@pytest.mark.parametrize("make, kind", [(_fifo, "a FIFO"), (_socket, "a socket"), (_device, "a character device")])
+def test_output_onto_a_special_file_is_refused_and_left_alone(tmp_path: Path, make: object, kind: str) -> None:
+    target = tmp_path / "special"
+    make(target)  # type: ignore[operator]
+    before = os.lstat(target)
+    code, _, err = run("batch", str(DATA / "mixed.jsonl"), "-o", str(target))
+    one_line(code, err, str(target), kind)
+    after = os.lstat(target)
+    assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode) and after.st_ino == before.st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["special"]  # no temporary file left
+
+
+def test_output_through_a_symlink_writes_the_file_it_points_to(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real = elsewhere / "real.jsonl"
+    real.write_text("old\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    code, _, err = run("batch", str(DATA / "mixed.jsonl"), "-o", str(link))
+    assert code == 1, err
+    assert link.is_symlink() and os.readlink(link) == str(real), "the link is kept"
+    assert len(real.read_text().splitlines()) == 5, "the output is in the file the link points to"
+    dangling = tmp_path / "dangling.jsonl"
+    dangling.symlink_to(elsewhere / "new.jsonl")
+    run("batch", str(DATA / "mixed.jsonl"), "-o", str(dangling))
+    assert dangling.is_symlink() and len((elsewhere / "new.jsonl").read_text().splitlines()) == 5
+
+
+def test_output_keeps_an_existing_files_mode_and_a_new_one_follows_the_umask(tmp_path: Path) -> None:
+    existing = tmp_path / "existing.jsonl"
+    existing.write_text("OLD CONTENT\n")
+    existing.chmod(0o640)
+    run("batch", str(DATA / "mixed.jsonl"), "-o", str(existing))
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640 and "OLD" not in existing.read_text()
+    umask = os.umask(0o027)
+    try:
+        run("batch", str(DATA / "mixed.jsonl"), "-o", str(tmp_path / "new.jsonl"))
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.jsonl").stat().st_mode) == 0o640
+
+
+def _many_rows(tmp_path: Path, rows: int) -> Path:
+    src = tmp_path / "in.csv"
+    src.write_text("id,state,task\n" + "".join(f"{i},CA,vitals\n" for i in range(rows)))
+    return src
+
+
+@pytest.mark.parametrize("rows", [1, 500])  # the error at the final flush, or in the middle of writing
+def test_disk_full_is_one_line_naming_the_output_and_leaves_nothing(tmp_path: Path, rows: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _many_rows(tmp_path, rows)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    real_fdopen = os.fdopen
+
+    def onto_dev_full(fd: int, *args: object, **kwargs: object) -> object:
+        full = os.open("/dev/full", os.O_WRONLY)  # every write: ENOSPC
+        os.dup2(full, fd)
+        os.close(full)
+        return real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(batch_io.os, "fdopen", onto_dev_full)
+    code, _, err = run("batch", str(src), "-o", str(out_dir / "out.csv"))
+    one_line(code, err, str(out_dir / "out.csv"), "No space left on device")
+    assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("errno_", [errno.EACCES, errno.EROFS])
+def test_an_unwritable_directory_is_one_line_naming_the_output(tmp_path: Path, errno_: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(errno_, os.strerror(errno_), str(tmp_path / ".out.csv.x.partial"))
+
+    monkeypatch.setattr(batch_io.tempfile, "mkstemp", refused)  # as root, chmod cannot make a directory read-only
+    code, _, err = run("batch", str(DATA / "bad-rows.csv"), "-o", str(tmp_path / "out.csv"))
+    one_line(code, err, str(tmp_path / "out.csv"), os.strerror(errno_))
+
+
+def test_a_read_only_existing_output_is_not_replaced(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root may write any file")
+    target = tmp_path / "out.jsonl"
+    target.write_text("keep\n")
+    target.chmod(0o444)
+    code, _, err = run("batch", str(DATA / "mixed.jsonl"), "-o", str(target))
+    one_line(code, err, str(target), "Permission denied")
+    assert target.read_text() == "keep\n"
+
+
+def test_output_to_dev_stdout_is_refused_and_what_the_shell_wrote_stays(tmp_path: Path) -> None:
+    """`{ echo header; scopecheck batch ... -o /dev/stdout; } >> log`: following the link to the log
+    and renaming over it would drop the header."""
+    log = tmp_path / "log.txt"
+    log.write_text("header\n")
+    with log.open("a") as stdout:
+        proc = subprocess.run([sys.executable, "-m", "scopecheck", "batch", str(DATA / "mixed.jsonl"), "-o", "/dev/stdout"],
+                              stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60)
+    one_line(proc.returncode, proc.stderr, "/dev/stdout", "'-o -'")
+    assert log.read_text() == "header\n"
+
+
+def test_stdout_on_a_full_disk_is_one_line() -> None:
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "scopecheck", "batch", str(DATA / "bad-rows.csv")],
+                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60)
+    one_line(proc.returncode, proc.stderr, "stdout: cannot write: No space left on device")
