@@ -193,24 +193,81 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-class CsvWriter:
-    """Input columns first, untouched, then the output columns. Results repeat (memoized), so
-    their formatted cells are cached by identity."""
+class _Formatted:
+    """Output cells of a result. Results repeat (memoized), so they are cached by identity."""
 
-    def __init__(self, stream: IO[str], columns: list[str]):
-        self.inputs = columns
-        self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(columns + list(OUTPUT))
+    def __init__(self) -> None:
         self._formatted: dict[int, tuple[dict[str, Any], list[str]]] = {}
 
-    def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
+    def cells(self, result: dict[str, Any]) -> list[str]:
         entry = self._formatted.get(id(result))
         if entry is None or entry[0] is not result:
             entry = (result, [_cell(result.get(c)) for c in OUTPUT])
             if len(self._formatted) > 10_000:
                 self._formatted.clear()
             self._formatted[id(result)] = entry
-        self.writer.writerow([_cell(values.get(c)) for c in self.inputs] + entry[1])
+        return entry[1]
+
+
+class CsvWriter:
+    """Input columns first, untouched, then the output columns."""
+
+    def __init__(self, stream: IO[str], columns: list[str]):
+        self.inputs = columns
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.writer.writerow(columns + list(OUTPUT))
+        self._output = _Formatted()
+
+    def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
+        self.writer.writerow([_cell(values.get(c)) for c in self.inputs] + self._output.cells(result))
+
+    def close(self) -> None:
+        pass
+
+
+def _input_cell(value: Any) -> str:
+    """A JSON value as a CSV cell that batch reads back as the same value: a list of words joined
+    with ';' (the CSV convention), true/false/numbers as JSON writes them, anything else as JSON."""
+    if value.__class__ is str:
+        return value  # type: ignore[no-any-return]
+    if value is None:
+        return ""
+    if isinstance(value, list) and value and all(isinstance(v, str) and ";" not in v for v in value):
+        return ";".join(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+class JsonlToCsvWriter:
+    """JSONL rows as CSV: one column per input key, in the order the keys first appear (the first
+    record's keys, then each later new key at the end), then the output columns. A CSV header comes
+    first but the keys are known only at the end, so rows go to an anonymous temporary file (in
+    `spool_dir`, beside the output) and are copied out, padded to the full header, by close().
+    A key named like an output column is not repeated: the output column holds the result, as in
+    JSONL output."""
+
+    def __init__(self, stream: IO[str], spool_dir: Path | None):
+        self.stream = stream
+        self.columns: dict[str, None] = {}
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape", newline="",
+                                            dir=spool_dir)
+        self._output = _Formatted()
+
+    def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
+        for key in values:
+            if key not in self.columns and key not in OUTPUT:
+                self.columns[key] = None
+        inputs = [_input_cell(values.get(c)) for c in self.columns]
+        self.spool.write(json.dumps([inputs, self._output.cells(result)], ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        writer = csv.writer(self.stream, lineterminator="\n")
+        writer.writerow(list(self.columns) + list(OUTPUT))
+        width = len(self.columns)
+        self.spool.seek(0)
+        for line in self.spool:
+            inputs, outputs = json.loads(line)
+            writer.writerow(inputs + [""] * (width - len(inputs)) + outputs)
+        self.spool.close()
 
 
 class JsonlWriter:
@@ -219,6 +276,9 @@ class JsonlWriter:
 
     def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
         self.stream.write(json.dumps({**values, **result}, ensure_ascii=False, default=str) + "\n")
+
+    def close(self) -> None:
+        pass
 
 
 _KINDS = {stat.S_IFDIR: "a directory", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",

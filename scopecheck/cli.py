@@ -281,7 +281,7 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
       cat roster.csv | scopecheck batch - --format jsonl
     """
     from . import batch as batch_mod
-    from .batch_io import CsvWriter, JsonlWriter, atomic_text, csv_rows, jsonl_rows
+    from .batch_io import CsvWriter, JsonlToCsvWriter, JsonlWriter, atomic_text, csv_rows, jsonl_rows, output_target
 
     c = checker(ctx)
     if postings_source is not None:
@@ -305,11 +305,18 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
         else:
             header, rows = [], jsonl_rows(stream, name)
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
-        writer = CsvWriter(out, header) if out_fmt == "csv" else JsonlWriter(out)
+        writer: CsvWriter | JsonlToCsvWriter | JsonlWriter
+        if out_fmt == "jsonl":
+            writer = JsonlWriter(out)
+        elif in_fmt == "csv":
+            writer = CsvWriter(out, header)
+        else:
+            writer = JsonlToCsvWriter(out, output_target(output)[0].parent if str(output) != "-" else None)
         progress = batch_mod.Progress(sys.stderr, sys.stderr.isatty())
         summary = batch_mod.run(rows, writer.write, checker=c, data_dir=ctx.find_root().obj.get("data_dir"),
                                 jobs=jobs or batch_mod.default_jobs(size), default_as_of=as_of or date.today(),
                                 progress=progress)
+        writer.close()
     click.echo(summary.line(), err=True)
     failing = {"prohibited", "conditional", "unknown", "error"} if strict else {"prohibited"}
     ctx.exit(EXIT_FINDING if any(summary.verdicts.get(v) for v in failing) else EXIT_OK)

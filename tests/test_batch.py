@@ -271,3 +271,45 @@ def test_stdout_on_a_full_disk_is_one_line() -> None:
         proc = subprocess.run([sys.executable, "-m", "scopecheck", "batch", str(DATA / "bad-rows.csv")],
                               stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60)
     one_line(proc.returncode, proc.stderr, "stdout: cannot write: No space left on device")
+
+
+# ---- JSONL in, CSV out: every input key is a column
+
+def test_jsonl_to_csv_keeps_every_input_key_as_a_column_in_order_of_first_appearance(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    code, _, err = run("batch", str(DATA / "mixed.jsonl"), "-o", str(out), "--format", "csv")
+    text = out.read_text()
+    header = next(csv.reader(io.StringIO(text)))
+    assert header == ["id", "state", "task", "credentials", "trainings", "extra",
+                      "verdict", "reasons", "conditions", "citations", "rules", "confidence"], header
+    rows = rows_of(text)
+    assert [r["id"] for r in rows] == ["1", "2", "", "", "5"]
+    assert rows[0]["credentials"] == "CMA" and rows[1]["trainings"] == "none"
+    assert rows[4]["extra"] == '{"kept": true}' and rows[0]["extra"] == ""
+    assert [r["verdict"] for r in rows] == ["prohibited", "prohibited", "error", "error", "conditional"]
+
+
+def test_jsonl_to_csv_output_reads_back_as_the_same_questions(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 7, "state": "NY", "task": "flu shot", "credentials": ["CMA", "RMA"], "ok": true, "n": 1.5}\n'
+                   '{"state": "CA", "task": "vitals", "note": "x", "id": 8}\n')
+    first, again = tmp_path / "first.csv", tmp_path / "again.jsonl"
+    run("batch", str(src), "-o", str(first), "--format", "csv")
+    rows = rows_of(first.read_text())
+    assert list(rows[0])[:6] == ["id", "state", "task", "credentials", "ok", "n"] and list(rows[0])[6] == "note"
+    assert (rows[0]["id"], rows[0]["credentials"], rows[0]["ok"], rows[0]["n"]) == ("7", "CMA;RMA", "true", "1.5")
+    assert (rows[1]["id"], rows[1]["note"], rows[1]["credentials"]) == ("8", "x", "")
+    # its input columns are a valid batch input again, with the same verdicts
+    reread = tmp_path / "reread.csv"
+    with reread.open("w", newline="") as f:
+        w = csv.DictWriter(f, ["id", "state", "task", "credentials"], extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    run("batch", str(reread), "-o", str(again), "--format", "jsonl")
+    assert [json.loads(line)["verdict"] for line in again.read_text().splitlines()] == [r["verdict"] for r in rows]
+
+
+def test_jsonl_stdin_to_csv_stdout_keeps_the_keys() -> None:
+    result = CliRunner().invoke(cli, ["batch", "-", "--input-format", "jsonl", "--format", "csv"],
+                                input='{"id": "a1", "state": "CA", "task": "vitals"}\n')
+    assert rows_of(result.stdout)[0]["id"] == "a1", result.output
