@@ -28,7 +28,7 @@ from .errors import UserError
 REQUIRED = ("state", "task")
 OPTIONAL = ("id", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
 OUTPUT = ("verdict", "reasons", "conditions", "citations", "rules", "confidence")
-MAX_RECORD_LINES = 50  # a quoted field may span lines; past this, the quote is taken as broken
+MAX_RECORD_CHARS = 1_000_000  # a quoted field may span any number of lines; past 1 MB its quote is broken
 MAX_FIELD = 100_000
 
 
@@ -79,17 +79,22 @@ def csv_rows(stream: IO[str], name: str) -> tuple[list[str], Iterator[Row]]:
 
 
 class _Runaway(Exception):
-    """A quoted field has run on for too many lines: its quote is taken as never closed."""
+    """A record has run on past MAX_RECORD_CHARS: its quote is taken as never closed."""
 
 
 class _Lines:
-    """The input's physical lines, numbered, with push-back; it records the lines of the record
-    the csv reader is reading, so a broken record can be re-read line by line."""
+    """The input's physical lines, numbered, with push-back and look-ahead; it records the lines of
+    the record the csv reader is reading, so a broken record can be re-read line by line."""
 
     def __init__(self, stream: IO[str]):
         self._numbered = enumerate(stream, start=2)
         self.pushed_back: deque[tuple[int, str]] = deque()
         self.taken: list[tuple[int, str]] = []
+        self._size = 0
+
+    def start_record(self) -> None:
+        self.taken = []
+        self._size = 0
 
     def __iter__(self) -> _Lines:
         return self
@@ -97,20 +102,59 @@ class _Lines:
     def __next__(self) -> str:
         item = self.pushed_back.popleft() if self.pushed_back else next(self._numbered)
         self.taken.append(item)
-        if len(self.taken) > MAX_RECORD_LINES:
+        self._size += len(item[1])
+        if self._size > MAX_RECORD_CHARS:
             raise _Runaway
         return item[1]
 
+    def peek(self, index: int = 0) -> tuple[int, str] | None:
+        """The line `index` lines ahead, without taking it."""
+        while len(self.pushed_back) <= index:
+            item = next(self._numbered, None)
+            if item is None:
+                return None
+            self.pushed_back.append(item)
+        return self.pushed_back[index]
+
+    def drop(self) -> int:
+        """Take the next line out of the input (it belongs to a broken record); its number."""
+        return self.pushed_back.popleft()[0]
+
+
+def _starts_record(lines: _Lines, width: int) -> bool:
+    """Do the lines ahead begin a well-formed record of exactly `width` fields (possibly spanning
+    lines)? Looks ahead without taking anything."""
+    size = 0
+
+    def ahead() -> Iterator[str]:
+        nonlocal size
+        index = 0
+        while (item := lines.peek(index)) is not None:
+            size += len(item[1])
+            if size > MAX_RECORD_CHARS:
+                raise _Runaway
+            index += 1
+            yield item[1]
+
+    try:
+        values = next(csv.reader(ahead(), strict=True))
+    except (csv.Error, _Runaway, StopIteration):
+        return False
+    return len(values) == width
+
 
 def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
-    """The fast path is the C csv reader over the lines; a broken record (bad or unclosed quote)
-    becomes one error row for its first line, and the lines it swallowed are read again."""
+    """The fast path is the C csv reader over the lines. A broken record (a bad quote, or one left
+    open to the end or for more than MAX_RECORD_CHARS) becomes one error row for its first line; the
+    lines after it are read again from the first one that begins a record of the header's width, and
+    the lines before that (the rest of the broken field) belong to the error row, never rows of
+    their own."""
     lines = _Lines(stream)
     reader = csv.reader(lines, strict=True)
     number = 0
     width = len(header)
     while True:
-        lines.taken = []
+        lines.start_record()
         try:
             values = next(reader)
         except StopIteration:
@@ -120,10 +164,20 @@ def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
                 return
             first_no, first = lines.taken[0]
             lines.pushed_back.extendleft(reversed(lines.taken[1:]))
+            last_no = first_no
+            while lines.peek() is not None and not _starts_record(lines, width):
+                last_no = lines.drop()
             reader = csv.reader(lines, strict=True)
             number += 1
-            why = "unclosed quote" if isinstance(exc, _Runaway) or "end of data" in str(exc) else str(exc)
-            yield Row(number, first_no, _lenient(first, header), f"broken CSV quoting ({why}): {first.rstrip()[:80]!r}")
+            if isinstance(exc, _Runaway) and len(lines.taken) == 1:
+                why = f"a line of more than {MAX_RECORD_CHARS:,} characters"
+            elif isinstance(exc, _Runaway) or "end of data" in str(exc):
+                why = "unclosed quote"
+            else:
+                why = str(exc)
+            span = f"; lines {first_no}-{last_no} are taken as part of it" if last_no > first_no else ""
+            yield Row(number, first_no, _lenient(first, header),
+                      f"broken CSV quoting ({why}){span}: {first.rstrip()[:80]!r}")
             continue
         if not values:
             continue  # a blank line

@@ -313,3 +313,47 @@ def test_jsonl_stdin_to_csv_stdout_keeps_the_keys() -> None:
     result = CliRunner().invoke(cli, ["batch", "-", "--input-format", "jsonl", "--format", "csv"],
                                 input='{"id": "a1", "state": "CA", "task": "vitals"}\n')
     assert rows_of(result.stdout)[0]["id"] == "a1", result.output
+
+
+# ---- CSV records that span lines: a long note is one field; a broken quote is one error row
+
+def _batch_csv(tmp_path: Path, text: str) -> list[dict[str, str]]:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text(text)
+    code, _, err = run("batch", str(src), "-o", str(out))
+    assert code in (0, 1), err
+    return rows_of(out.read_text())
+
+
+def test_a_quoted_field_of_200_lines_is_one_field(tmp_path: Path) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["id", "state", "task", "note"])
+    w.writerow(["1", "CA", "vitals", "\n".join(f"line {i}, with a comma" for i in range(200))])
+    w.writerow(["2", "NY", "flu shot", "short"])
+    rows = _batch_csv(tmp_path, buf.getvalue())
+    assert [(r["id"], r["verdict"]) for r in rows] == [("1", "conditional"), ("2", "prohibited")]
+    assert rows[0]["note"].count("\n") == 199
+
+
+def test_an_unclosed_quote_at_the_end_is_one_error_row_not_one_per_line(tmp_path: Path) -> None:
+    note = "\n".join(f"line {i}, more words" for i in range(200))
+    rows = _batch_csv(tmp_path, f'id,state,task,note\n1,CA,vitals,ok\n2,NY,flu shot,"{note}\n')
+    assert [(r["id"], r["verdict"]) for r in rows] == [("1", "conditional"), ("2", "error")]
+    assert "line 3: broken CSV quoting (unclosed quote)" in rows[1]["reasons"] and "lines 3-202" in rows[1]["reasons"]
+
+
+def test_a_broken_quote_keeps_the_rows_after_it_even_past_a_megabyte(tmp_path: Path) -> None:
+    padding = "x" * 400
+    rest = "".join(f"{i},CA,vitals,{padding}\n" for i in range(3, 3000))  # 1.2 MB: past the runaway guard
+    rows = _batch_csv(tmp_path, f'id,state,task,note\n1,CA,vitals,ok\n2,NY,"flu shot,{padding}\n{rest}')
+    assert len(rows) == 2999 and [r["id"] for r in rows[:3]] == ["1", "2", "3"]
+    assert rows[1]["verdict"] == "error" and "broken CSV quoting" in rows[1]["reasons"]
+    assert {r["verdict"] for r in rows[2:]} == {"conditional"}
+
+
+def test_a_multi_line_record_right_after_a_broken_one_is_kept(tmp_path: Path) -> None:
+    text = 'id,state,task,note\n1,CA,"vitals,ok\n2,NY,flu shot,"two\nlines"\n3,CA,vitals,ok\n'
+    rows = _batch_csv(tmp_path, text)
+    assert [(r["id"], r["verdict"]) for r in rows] == [("1", "error"), ("2", "prohibited"), ("3", "conditional")]
+    assert rows[1]["note"] == "two\nlines"
