@@ -10,7 +10,9 @@ import contextlib
 import csv
 import io
 import json
+import signal
 import sys
+import threading
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -579,6 +581,36 @@ def _data_dir_anywhere(group: click.Group) -> None:
 _data_dir_anywhere(cli)
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised where the main thread is, so that every `finally` and context
+    manager runs: the temporary output file is removed and worker processes are stopped."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, _frame: Any) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # once: a second signal must not interrupt the clean-up
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _stop_signals_raise() -> Any:
+    """While a command runs, SIGTERM and SIGHUP raise Terminated (only where they would have killed
+    the process: a signal already ignored, as under nohup, stays ignored)."""
+    installed = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is signal.SIG_DFL:
+                installed[signum] = signal.signal(signum, _raise_terminated)
+    try:
+        yield
+    finally:
+        for signum, previous in installed.items():
+            signal.signal(signum, previous)
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"scopecheck: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
@@ -589,7 +621,11 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        code = cli.main(args=args, prog_name="scopecheck", standalone_mode=False)
+        with _stop_signals_raise():
+            code = cli.main(args=args, prog_name="scopecheck", standalone_mode=False)
+    except Terminated as exc:
+        click.echo(f"scopecheck: terminated ({signal.Signals(exc.signum).name})", err=True)
+        sys.exit(128 + exc.signum)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
