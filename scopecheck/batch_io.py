@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from . import safejson
 from .errors import UserError
+from .render import CsvOut, csv_cell
 
 REQUIRED = ("state", "task")
 OPTIONAL = ("id", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
@@ -256,7 +257,7 @@ class _Formatted:
     def cells(self, result: dict[str, Any]) -> list[str]:
         entry = self._formatted.get(id(result))
         if entry is None or entry[0] is not result:
-            entry = (result, [_cell(result.get(c)) for c in OUTPUT])
+            entry = (result, [csv_cell(_cell(result.get(c))) for c in OUTPUT])
             if len(self._formatted) > 10_000:
                 self._formatted.clear()
             self._formatted[id(result)] = entry
@@ -268,12 +269,12 @@ class CsvWriter:
 
     def __init__(self, stream: IO[str], columns: list[str]):
         self.inputs = columns
-        self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(columns + list(OUTPUT))
+        self.writer = CsvOut(stream)
+        self.writer.writerow([*columns, *OUTPUT])
         self._output = _Formatted()
 
     def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
-        self.writer.writerow([_cell(values.get(c)) for c in self.inputs] + self._output.cells(result))
+        self.writer.writerow([_cell(values.get(c)) for c in self.inputs], self._output.cells(result))
 
     def close(self) -> None:
         pass
@@ -314,13 +315,13 @@ class JsonlToCsvWriter:
         self.spool.write(json.dumps([inputs, self._output.cells(result)], ensure_ascii=False) + "\n")
 
     def close(self) -> None:
-        writer = csv.writer(self.stream, lineterminator="\n")
-        writer.writerow(list(self.columns) + list(OUTPUT))
+        writer = CsvOut(self.stream)
+        writer.writerow([*self.columns, *OUTPUT])
         width = len(self.columns)
         self.spool.seek(0)
         for line in self.spool:
             inputs, outputs = json.loads(line)
-            writer.writerow(inputs + [""] * (width - len(inputs)) + outputs)
+            writer.writerow(inputs + [""] * (width - len(inputs)), outputs)
         self.spool.close()
 
 

@@ -7,7 +7,6 @@ conditional or unknown); 2 bad input or usage. `--debug` keeps real tracebacks.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import signal
@@ -414,7 +413,7 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
 
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
-        writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        writer = render.CsvOut(out) if fmt == "csv" else None
         if writer:
             writer.writerow(POSTING_COLUMNS)
         worst = Counter[str]()

@@ -357,3 +357,61 @@ def test_a_multi_line_record_right_after_a_broken_one_is_kept(tmp_path: Path) ->
     rows = _batch_csv(tmp_path, text)
     assert [(r["id"], r["verdict"]) for r in rows] == [("1", "error"), ("2", "prohibited"), ("3", "conditional")]
     assert rows[1]["note"] == "two\nlines"
+
+
+# ---- CSV formula injection (OWASP): a cell that a spreadsheet would run is prefixed with '
+
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-5", "@SUM(A1)", "\tx", "\rx"]
+
+
+def test_batch_csv_output_neutralises_formulas_but_jsonl_keeps_them(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    with src.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "state", "task", "=note"])
+        for i, text in enumerate(FORMULAS):
+            w.writerow([text, "CA", "vitals", f"{i}"])
+    out = tmp_path / "out.csv"
+    run("batch", str(src), "-o", str(out))
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode(), newline="")))
+    assert rows[0][3] == "'=note"
+    assert [r[0] for r in rows[1:]] == ["'" + t for t in FORMULAS]
+    assert rows[1][4] == "conditional", "ordinary cells are untouched"
+    jsonl = tmp_path / "out.jsonl"
+    run("batch", str(src), "-o", str(jsonl), "--format", "jsonl")
+    assert [json.loads(line)["id"] for line in jsonl.read_text().splitlines()] == FORMULAS
+
+
+def test_jsonl_to_csv_and_postings_csv_neutralise_formulas(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": t, "state": "CA", "task": "vitals", "n": -5}) + "\n" for t in FORMULAS))
+    out = tmp_path / "out.csv"
+    run("batch", str(src), "-o", str(out), "--format", "csv")
+    rows = rows_of(out.read_bytes().decode())
+    assert [r["id"] for r in rows] == ["'" + t for t in FORMULAS] and rows[0]["n"] == "'-5"
+    postings = tmp_path / "postings.jsonl"
+    postings.write_text(json.dumps({"id": "=cmd|' /C calc'!A0", "text": "Medical Assistant, Albany, NY\nTake vital signs."}) + "\n")
+    run("batch", "--postings", str(postings), "-o", str(out), "--format", "csv")
+    assert rows_of(out.read_bytes().decode())[0]["source"] == "'=cmd|' /C calc'!A0"
+
+
+def test_every_csv_writer_uses_the_one_neutraliser() -> None:
+    from scopecheck.render import csv_cell, to_csv
+
+    assert [csv_cell(t) for t in FORMULAS] == ["'" + t for t in FORMULAS]
+    assert [csv_cell(v) for v in ("CA", "", None, 5, "a=b", "'=x")] == ["CA", "", "", "5", "a=b", "'=x"]
+    assert to_csv([{"a": "=1+1", "b": ["-x", "y"], "c": None}]) == "a,b,c\n'=1+1,'-x;y,\n"
+    code, out, _ = run("compare", "--task", "vitals", "--states", "CA", "--format", "csv")
+    assert out.startswith("jurisdiction,verdict,")
+
+
+def test_a_bare_carriage_return_in_a_cell_does_not_split_the_output_row(tmp_path: Path) -> None:
+    """The csv module quotes only its line terminator's characters: 'a\\rb' went out unquoted, and
+    every CSV reader saw two rows."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": 1, "state": "CA", "task": "vitals", "note": "a\rb"}) + "\n"
+                   + json.dumps({"id": 2, "state": "CA", "task": "vitals", "note": "plain"}) + "\n")
+    out = tmp_path / "out.csv"
+    run("batch", str(src), "-o", str(out), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode(), newline="")))
+    assert [(r["id"], r["note"]) for r in rows] == [("1", "a\rb"), ("2", "plain")]
