@@ -16,7 +16,7 @@ import re
 import stat
 import tempfile
 import json
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,7 @@ OPTIONAL = ("id", "credentials", "trainings", "supervision", "supervisor", "sett
 OUTPUT = ("verdict", "reasons", "conditions", "citations", "rules", "confidence")
 MAX_RECORD_CHARS = 1_000_000  # a quoted field may span any number of lines; past 1 MB its quote is broken
 MAX_FIELD = 100_000
+MAX_COLUMNS = 1_000  # columns of a CSV input, or different keys of JSONL rows written as CSV
 
 
 @dataclass
@@ -62,6 +63,8 @@ def csv_rows(stream: IO[str], name: str) -> tuple[list[str], Iterator[Row]]:
         header = [h.strip() for h in _parse_line(first.rstrip("\r\n"))]
     except csv.Error as exc:
         raise UserError(f"{name}: line 1: unreadable CSV header ({exc})") from None
+    if len(header) > MAX_COLUMNS:
+        raise UserError(f"{name}: line 1: the header has {len(header):,} columns; at most {MAX_COLUMNS:,} are read")
     if _has_surrogates(first):
         raise UserError(f"{name}: line 1: the header is not valid UTF-8")
     missing = [c for c in REQUIRED if c not in header]
@@ -73,7 +76,7 @@ def csv_rows(stream: IO[str], name: str) -> tuple[list[str], Iterator[Row]]:
     clash = [c for c in OUTPUT if c in header]
     if clash:
         raise UserError(f"{name}: input already has output column(s) {', '.join(clash)}; rename them")
-    dup = sorted({h for h in header if header.count(h) > 1})
+    dup = sorted(h for h, n in Counter(header).items() if n > 1)
     if dup:
         raise UserError(f"{name}: duplicate column(s) {', '.join(dup)}")
     return header, _csv_records(stream, header)
@@ -209,9 +212,12 @@ def _lenient(text: str, header: list[str]) -> dict[str, Any]:
     return {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
 
 
-def jsonl_rows(stream: IO[str], name: str) -> Iterator[Row]:
+def jsonl_rows(stream: IO[str], name: str, max_keys: int | None = None) -> Iterator[Row]:
+    """One Row per non-blank line. With `max_keys` (CSV output: a column per key), more different
+    keys than that across the rows is a UserError naming the line."""
     number = 0
     seen_any = False
+    keys: set[str] = set()
     for line_no, physical in enumerate(stream, 1):
         if not physical.strip():
             continue
@@ -231,6 +237,11 @@ def jsonl_rows(stream: IO[str], name: str) -> Iterator[Row]:
         if not isinstance(value, dict):
             yield Row(number, line_no, {}, f"expected a JSON object, got {type(value).__name__}")
             continue
+        if max_keys is not None:
+            keys.update(value)
+            if len(keys) > max_keys:
+                raise UserError(f"{name}: line {line_no}: the rows have more than {max_keys:,} different keys, "
+                                "one CSV column each; write JSONL instead (--format jsonl)")
         yield Row(number, line_no, value)
     if not seen_any:
         raise UserError(f"{name}: empty input (expected one JSON object per line)")

@@ -282,7 +282,8 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
       cat roster.csv | scopecheck batch - --format jsonl
     """
     from . import batch as batch_mod
-    from .batch_io import CsvWriter, JsonlToCsvWriter, JsonlWriter, atomic_text, csv_rows, jsonl_rows, output_target
+    from .batch_io import (MAX_COLUMNS, CsvWriter, JsonlToCsvWriter, JsonlWriter, atomic_text, csv_rows, jsonl_rows,
+                           output_target)
 
     c = checker(ctx)
     if postings_source is not None:
@@ -304,7 +305,7 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
         if in_fmt == "csv":
             header, rows = csv_rows(stream, name)
         else:
-            header, rows = [], jsonl_rows(stream, name)
+            header, rows = [], jsonl_rows(stream, name, max_keys=MAX_COLUMNS if out_fmt == "csv" else None)
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
         writer: CsvWriter | JsonlToCsvWriter | JsonlWriter
         if out_fmt == "jsonl":

@@ -193,3 +193,67 @@ def test_a_hostile_candidate_file_is_one_line_naming_it(tmp_path: Path, name: st
     path = tmp_path / name
     path.write_text(HOSTILE_CANDIDATES[name])
     no_internal_error(*run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals"), name)
+
+
+# ---- slow inputs: limits with one line naming the file
+
+def test_a_50000_column_header_is_refused_at_once_naming_the_file(tmp_path: Path) -> None:
+    """It took 74 s (a quadratic duplicate check), then wrote a 50,000-column file."""
+    import time
+
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["state", "task"] + [f"c{i}" for i in range(50_000)]) + "\n"
+                    + ",".join(["CA", "vitals"] + ["x"] * 50_000) + "\n")
+    started = time.monotonic()
+    no_internal_error(*run("batch", str(path), "-o", str(tmp_path / "out.csv")), "wide.csv", "50,002 columns", "1,000")
+    assert time.monotonic() - started < 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wide.csv"]
+
+
+def test_a_header_of_1000_columns_is_fine_and_duplicates_are_still_named(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(",".join(["state", "task"] + [f"c{i}" for i in range(998)]) + "\nCA,vitals\n")
+    code, out, err = run("batch", str(path))
+    assert code == 0 and len(out.splitlines()[0].split(",")) == 1006, err
+    path.write_text("state,task,a,b,a\nCA,vitals,1,2,3\n")
+    no_internal_error(*run("batch", str(path)), "duplicate column(s) a")
+
+
+def test_jsonl_to_csv_with_more_than_1000_keys_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "many-keys.jsonl"
+    path.write_text(json.dumps({"state": "CA", "task": "vitals"}) + "\n"
+                    + json.dumps({"state": "CA", "task": "vitals", **{f"k{i}": i for i in range(1_000)}}) + "\n")
+    no_internal_error(*run("batch", str(path), "-o", str(tmp_path / "out.csv"), "--format", "csv"),
+                      "many-keys.jsonl", "line 2", "1,000", "--format jsonl")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many-keys.jsonl"]
+    code, out, err = run("batch", str(path), "--format", "jsonl")  # JSONL output has no columns to count
+    assert code == 0 and len(out.splitlines()) == 2, err
+
+
+BIG_POSTING = "Medical Assistant, Albany, NY 12207\n" + "Take vital signs and draw blood. " * 8_000  # 256,000 characters
+
+
+def test_a_posting_over_100000_characters_is_refused_with_one_line(tmp_path: Path) -> None:
+    """A 250 kB posting cost 1.4 s of CPU and answered with 5.5 MB."""
+    path = tmp_path / "huge.txt"
+    path.write_text(BIG_POSTING)
+    no_internal_error(*run("posting", str(path)), "huge.txt", "100,000 characters")
+    page = tmp_path / "page.html"  # a real careers page is mostly markup: its text is what counts
+    page.write_text("<html><head><script>" + "var x = 1;\n" * 30_000 + "</script></head><body><h1>Medical Assistant</h1>"
+                    "<p>Albany, NY 12207</p><ul><li>Take vital signs</li></ul></body></html>")
+    code, out, err = run("posting", str(page))
+    assert code == 0 and "vital" in out, err
+
+
+def test_batch_postings_over_the_limit_are_unreadable_results(tmp_path: Path) -> None:
+    folder = tmp_path / "postings"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Medical Assistant, Albany, NY 12207\nTake vital signs.\n")
+    (folder / "b.txt").write_text(BIG_POSTING)
+    code, out, err = run("batch", "--postings", str(folder))
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["worst"] for r in results][1] == "unreadable" and "100,000 characters" in results[1]["error"], err
+    lines = tmp_path / "postings.jsonl"
+    lines.write_text(json.dumps({"id": "big", "text": BIG_POSTING}) + "\n")
+    code, out, err = run("batch", "--postings", str(lines))
+    assert json.loads(out)["worst"] == "unreadable" and "100,000 characters" in json.loads(out)["error"], err
