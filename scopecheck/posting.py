@@ -128,8 +128,9 @@ class _TextExtractor(HTMLParser):
 
 
 # A posting is a page or two (the 12 real ones in tests/data/postings: 1.8 to 2.4 kB). Reading
-# costs time and output in proportion to the text and its longest sentences (250 kB: 1.4 s of CPU
-# and 5.5 MB of JSON), so the text is limited, and the file (HTML is mostly markup) more loosely.
+# costs time and output in proportion to the text and its longest sentences (250 kB: 0.6-1.4 s of
+# CPU and up to 5.5 MB of JSON; benchmarks/slow_inputs.py), so the text is limited, and the file
+# (HTML is mostly markup) more loosely.
 MAX_POSTING_CHARS = 100_000
 MAX_POSTING_FILE_BYTES = 2_000_000
 
