@@ -295,7 +295,7 @@ def _input_cell(value: Any) -> str:
     """A JSON value as a CSV cell that batch reads back as the same value: a list of words joined
     with ';' (the CSV convention), true/false/numbers as JSON writes them, anything else as JSON."""
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if value is None:
         return ""
     if isinstance(value, list) and value and all(isinstance(v, str) and ";" not in v for v in value):
@@ -314,8 +314,8 @@ class JsonlToCsvWriter:
     def __init__(self, stream: IO[str], spool_dir: Path | None):
         self.stream = stream
         self.columns: dict[str, None] = {}
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape", newline="",
-                                            dir=spool_dir)
+        self.spool: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - open until close()
+            mode="w+", encoding="utf-8", errors="surrogateescape", newline="", dir=spool_dir)
         self._output = _Formatted()
 
     def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:

@@ -274,6 +274,9 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
     empty = unknown), supervision, supervisor, setting, as_of (optional). Other columns pass
     through untouched. Added: verdict, reasons, conditions, citations, rules, confidence.
     A row that cannot be checked gets verdict 'error' and the reason; no row is ever dropped.
+    JSONL to CSV keeps every input key as a column. A CSV cell starting with = + - @ tab or CR
+    (a spreadsheet formula) gets a leading ' (negative numbers too); JSON is never changed.
+    SIGTERM and Ctrl-C stop cleanly (exit 143, 130): no partial output, no worker left running.
 
     \b
     Examples:
@@ -282,8 +285,16 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
       cat roster.csv | scopecheck batch - --format jsonl
     """
     from . import batch as batch_mod
-    from .batch_io import (MAX_COLUMNS, CsvWriter, JsonlToCsvWriter, JsonlWriter, atomic_text, csv_rows, jsonl_rows,
-                           output_target)
+    from .batch_io import (
+        MAX_COLUMNS,
+        CsvWriter,
+        JsonlToCsvWriter,
+        JsonlWriter,
+        atomic_text,
+        csv_rows,
+        jsonl_rows,
+        output_target,
+    )
 
     c = checker(ctx)
     if postings_source is not None:
@@ -442,7 +453,7 @@ def std_text(name: str, encoding: str = "utf-8") -> Any:
         with contextlib.suppress(ValueError):
             wrapper.flush()
     except OSError as exc:
-        if exc.errno not in DISK_FULL:
+        if name != "stdout" or exc.errno not in DISK_FULL:
             raise
         raise UserError(f"{name}: cannot write: {exc.strerror}") from None
     finally:

@@ -3,6 +3,8 @@ the file, row, field or key, no traceback. Batch rows that are bad become error 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -10,8 +12,8 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
-from scopecheck.compiler import to_fact
 from scopecheck.api import Checker
+from scopecheck.compiler import to_fact
 
 BIG = "x" * 100_000
 
@@ -148,7 +150,6 @@ def test_a_hostile_jsonl_line_is_an_error_row_with_its_line(tmp_path: Path, kind
         rows = [json.loads(line) for line in text.splitlines()]
         reasons = [r["reasons"] for r in rows]
     else:
-        import csv, io
         rows = list(csv.DictReader(io.StringIO(text)))
         reasons = [r["reasons"] for r in rows]
     assert [r["verdict"] for r in rows] == ["conditional", "error", "prohibited"], reasons
@@ -159,7 +160,7 @@ def test_a_deeply_nested_value_does_not_stop_the_worker_processes(tmp_path: Path
     """600 levels parse, but pickling the row for a worker process raised RecursionError."""
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": 1, "state": "CA", "task": "vitals"}\n' + HOSTILE_JSON["nested-600"] + "\n")
-    code, out, err = run("batch", str(src), "--jobs", "2")
+    _, out, err = run("batch", str(src), "--jobs", "2")
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["verdict"] for r in rows] == ["conditional", "error"], err
     assert "line 2: refused JSON: nested more than 100 levels deep" in rows[1]["reasons"][0]
@@ -173,7 +174,7 @@ def test_a_hostile_line_in_a_postings_file_is_an_unreadable_result(tmp_path: Pat
                "surrogate": '{"id": "b", "text": "Medical Assistant, Albany, NY\\nTake vital signs \\ud800"}'}[kind]
     src.write_text(good + "\n" + hostile + "\n" + good + "\n")
     out = tmp_path / "out.jsonl"
-    code, _, err = run("batch", "--postings", str(src), "-o", str(out))
+    _, _, err = run("batch", "--postings", str(src), "-o", str(out))
     results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["worst"] for r in results][1] == "unreadable" and len(results) == 3, err
     assert f"{src}:2" in results[1]["error"]
@@ -250,10 +251,10 @@ def test_batch_postings_over_the_limit_are_unreadable_results(tmp_path: Path) ->
     folder.mkdir()
     (folder / "a.txt").write_text("Medical Assistant, Albany, NY 12207\nTake vital signs.\n")
     (folder / "b.txt").write_text(BIG_POSTING)
-    code, out, err = run("batch", "--postings", str(folder))
+    _, out, err = run("batch", "--postings", str(folder))
     results = [json.loads(line) for line in out.splitlines()]
     assert [r["worst"] for r in results][1] == "unreadable" and "100,000 characters" in results[1]["error"], err
     lines = tmp_path / "postings.jsonl"
     lines.write_text(json.dumps({"id": "big", "text": BIG_POSTING}) + "\n")
-    code, out, err = run("batch", "--postings", str(lines))
+    _, out, err = run("batch", "--postings", str(lines))
     assert json.loads(out)["worst"] == "unreadable" and "100,000 characters" in json.loads(out)["error"], err

@@ -247,7 +247,7 @@ def test_output_to_dev_stdout_is_refused_and_what_the_shell_wrote_stays(tmp_path
     log.write_text("header\n")
     with log.open("a") as stdout:
         proc = subprocess.run([sys.executable, "-m", "scopecheck", "batch", str(DATA / "mixed.jsonl"), "-o", "/dev/stdout"],
-                              stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60)
+                              stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60, check=False)
     one_line(proc.returncode, proc.stderr, "/dev/stdout", "'-o -'")
     assert log.read_text() == "header\n"
 
@@ -255,7 +255,7 @@ def test_output_to_dev_stdout_is_refused_and_what_the_shell_wrote_stays(tmp_path
 def test_stdout_on_a_full_disk_is_one_line() -> None:
     with open("/dev/full", "w") as full:
         proc = subprocess.run([sys.executable, "-m", "scopecheck", "batch", str(DATA / "bad-rows.csv")],
-                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60)
+                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60, check=False)
     one_line(proc.returncode, proc.stderr, "stdout: cannot write: No space left on device")
 
 
@@ -263,7 +263,7 @@ def test_stdout_on_a_full_disk_is_one_line() -> None:
 
 def test_jsonl_to_csv_keeps_every_input_key_as_a_column_in_order_of_first_appearance(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    code, _, err = run("batch", str(DATA / "mixed.jsonl"), "-o", str(out), "--format", "csv")
+    run("batch", str(DATA / "mixed.jsonl"), "-o", str(out), "--format", "csv")
     text = out.read_text()
     header = next(csv.reader(io.StringIO(text)))
     assert header == ["id", "state", "task", "credentials", "trainings", "extra",
@@ -387,7 +387,7 @@ def test_every_csv_writer_uses_the_one_neutraliser() -> None:
     assert [csv_cell(t) for t in FORMULAS] == ["'" + t for t in FORMULAS]
     assert [csv_cell(v) for v in ("CA", "", None, 5, "a=b", "'=x")] == ["CA", "", "", "5", "a=b", "'=x"]
     assert to_csv([{"a": "=1+1", "b": ["-x", "y"], "c": None}]) == "a,b,c\n'=1+1,'-x;y,\n"
-    code, out, _ = run("compare", "--task", "vitals", "--states", "CA", "--format", "csv")
+    _, out, _ = run("compare", "--task", "vitals", "--states", "CA", "--format", "csv")
     assert out.startswith("jurisdiction,verdict,")
 
 
