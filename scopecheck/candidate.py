@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from . import safejson
 from .data import Library
 from .errors import UserError
 from .resolve import Resolver
@@ -92,11 +93,13 @@ def load_candidate(path: Path) -> CandidateFile:
     except OSError as exc:
         raise UserError(f"{name}: cannot read: {exc.strerror}") from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = safejson.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise UserError(f"{name}: not UTF-8 text (a candidate file is JSON or TOML)") from None
     except json.JSONDecodeError as exc:
         raise UserError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except safejson.JsonProblem as exc:
+        raise UserError(f"{name}: refused JSON: {exc}") from None
     try:
         return CandidateFile.model_validate(data)
     except ValidationError as exc:

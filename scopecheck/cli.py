@@ -7,10 +7,11 @@ conditional or unknown); 2 bad input or usage. `--debug` keeps real tracebacks.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
+import signal
 import sys
+import threading
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -270,7 +271,10 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
 @cli.command()
 @click.argument("source", metavar="IN", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
-              show_default=True, help="Where to write (written atomically); '-' is stdout.")
+              show_default=True,
+              help="Where to write; '-' is stdout. A file is written atomically (a temporary file beside it, "
+                   "renamed when complete) and keeps its permissions; through a symlink, the file it points "
+                   "to is replaced and the link kept; a device, FIFO or socket is refused.")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]), help="Default: from IN's extension (stdin: csv).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Output format. Default: the input's.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes. Default: 1 for small inputs, else the core count.")
@@ -289,6 +293,9 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
     empty = unknown), supervision, supervisor, setting, as_of (optional). Other columns pass
     through untouched. Added: verdict, reasons, conditions, citations, rules, confidence.
     A row that cannot be checked gets verdict 'error' and the reason; no row is ever dropped.
+    JSONL to CSV keeps every input key as a column. A CSV cell starting with = + - @ tab or CR
+    (a spreadsheet formula) gets a leading ' (negative numbers too); JSON is never changed.
+    SIGTERM and Ctrl-C stop cleanly (exit 143, 130): no partial output, no worker left running.
 
     \b
     Examples:
@@ -297,7 +304,16 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
       cat roster.csv | scopecheck batch - --format jsonl
     """
     from . import batch as batch_mod
-    from .batch_io import CsvWriter, JsonlWriter, atomic_text, csv_rows, jsonl_rows
+    from .batch_io import (
+        MAX_COLUMNS,
+        CsvWriter,
+        JsonlToCsvWriter,
+        JsonlWriter,
+        atomic_text,
+        csv_rows,
+        jsonl_rows,
+        output_target,
+    )
 
     c = checker(ctx)
     if postings_source is not None:
@@ -319,13 +335,20 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
         if in_fmt == "csv":
             header, rows = csv_rows(stream, name)
         else:
-            header, rows = [], jsonl_rows(stream, name)
+            header, rows = [], jsonl_rows(stream, name, max_keys=MAX_COLUMNS if out_fmt == "csv" else None)
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
-        writer = CsvWriter(out, header) if out_fmt == "csv" else JsonlWriter(out)
+        writer: CsvWriter | JsonlToCsvWriter | JsonlWriter
+        if out_fmt == "jsonl":
+            writer = JsonlWriter(out)
+        elif in_fmt == "csv":
+            writer = CsvWriter(out, header)
+        else:
+            writer = JsonlToCsvWriter(out, output_target(output)[0].parent if str(output) != "-" else None)
         progress = batch_mod.Progress(sys.stderr, sys.stderr.isatty())
         summary = batch_mod.run(rows, writer.write, checker=c, data_dir=ctx.find_root().obj.get("data_dir"),
                                 jobs=jobs or batch_mod.default_jobs(size), default_as_of=as_of or date.today(),
                                 progress=progress)
+        writer.close()
     click.echo(summary.line(), err=True)
     failing = {"prohibited", "conditional", "unknown", "error"} if strict else {"prohibited"}
     ctx.exit(EXIT_FINDING if any(summary.verdicts.get(v) for v in failing) else EXIT_OK)
@@ -421,7 +444,7 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
 
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
-        writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        writer = render.CsvOut(out) if fmt == "csv" else None
         if writer:
             writer.writerow(POSTING_COLUMNS)
         worst = Counter[str]()
@@ -441,13 +464,22 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
 @contextlib.contextmanager
 def std_text(name: str, encoding: str = "utf-8") -> Any:
     """stdin/stdout as text that keeps undecodable bytes (surrogateescape), without closing them."""
+    from .batch_io import DISK_FULL
+
     wrapper = io.TextIOWrapper(getattr(sys, name).buffer, encoding=encoding, errors="surrogateescape", newline="")
     try:
         yield wrapper
-    finally:
         with contextlib.suppress(ValueError):
             wrapper.flush()
-        wrapper.detach()
+    except OSError as exc:
+        if name != "stdout" or exc.errno not in DISK_FULL:
+            raise
+        raise UserError(f"{name}: cannot write: {exc.strerror}") from None
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.flush()
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.detach()
 
 
 @cli.command()
@@ -659,6 +691,36 @@ def _data_dir_anywhere(group: click.Group) -> None:
 _data_dir_anywhere(cli)
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised where the main thread is, so that every `finally` and context
+    manager runs: the temporary output file is removed and worker processes are stopped."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, _frame: Any) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # once: a second signal must not interrupt the clean-up
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _stop_signals_raise() -> Any:
+    """While a command runs, SIGTERM and SIGHUP raise Terminated (only where they would have killed
+    the process: a signal already ignored, as under nohup, stays ignored)."""
+    installed = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is signal.SIG_DFL:
+                installed[signum] = signal.signal(signum, _raise_terminated)
+    try:
+        yield
+    finally:
+        for signum, previous in installed.items():
+            signal.signal(signum, previous)
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"scopecheck: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
@@ -669,7 +731,11 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        code = cli.main(args=args, prog_name="scopecheck", standalone_mode=False)
+        with _stop_signals_raise():
+            code = cli.main(args=args, prog_name="scopecheck", standalone_mode=False)
+    except Terminated as exc:
+        click.echo(f"scopecheck: terminated ({signal.Signals(exc.signum).name})", err=True)
+        sys.exit(128 + exc.signum)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
