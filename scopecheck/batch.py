@@ -91,17 +91,16 @@ class RowChecker:
         from .query import Query
 
         code = self.checker.jurisdiction(state, field="state")
-        return Query(
-            jurisdiction=code,
-            task=r.task(task, field="task"),
-            task_input=task,
+        facts: dict[str, Any] = dict(
             credentials=r.credentials(_split(values.get("credentials")), field="credentials"),
             trainings=r.trainings(_split(values.get("trainings")), field="trainings"),
-            supervision=supervision.lower() if supervision else None,  # type: ignore[arg-type]
-            supervisor=supervisor.lower() if supervisor else None,  # type: ignore[arg-type]
+            supervision=supervision.lower() if supervision else None,
+            supervisor=supervisor.lower() if supervisor else None,
             setting=r.setting(_text(values.get("setting")), field="setting"),
             as_of=as_of,
         )
+        task_id, note = self.checker.settle_task(code, task, facts, field="task")  # the one matcher, as `check`
+        return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)
 
     def check(self, row: Row) -> dict[str, Any]:
         if row.error:
@@ -134,11 +133,13 @@ class RowChecker:
             "citations": [citation_text(c) for c in verdict.citations],
             "rules": verdict.rules,
             "confidence": verdict.confidence,
+            "data_snapshot": verdict.data_snapshot,
         }
 
 
 def error_columns(message: str) -> dict[str, Any]:
-    return {"verdict": "error", "reasons": [message], "conditions": [], "citations": [], "rules": [], "confidence": ""}
+    return {"verdict": "error", "reasons": [message], "conditions": [], "citations": [], "rules": [], "confidence": "",
+            "data_snapshot": ""}
 
 
 # ---- worker processes: one Checker each, built once; they live and die with the parent

@@ -28,7 +28,7 @@ from .render import CsvOut, csv_cell
 
 REQUIRED = ("state", "task")
 OPTIONAL = ("id", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
-OUTPUT = ("verdict", "reasons", "conditions", "citations", "rules", "confidence")
+OUTPUT = ("verdict", "reasons", "conditions", "citations", "rules", "confidence", "data_snapshot")
 MAX_RECORD_CHARS = 1_000_000  # a quoted field may span any number of lines; past 1 MB its quote is broken
 MAX_FIELD = 100_000
 MAX_COLUMNS = 1_000  # columns of a CSV input, or different keys of JSONL rows written as CSV

@@ -267,7 +267,7 @@ def test_jsonl_to_csv_keeps_every_input_key_as_a_column_in_order_of_first_appear
     text = out.read_text()
     header = next(csv.reader(io.StringIO(text)))
     assert header == ["id", "state", "task", "credentials", "trainings", "extra",
-                      "verdict", "reasons", "conditions", "citations", "rules", "confidence"], header
+                      "verdict", "reasons", "conditions", "citations", "rules", "confidence", "data_snapshot"], header
     rows = rows_of(text)
     assert [r["id"] for r in rows] == ["1", "2", "", "", "5"]
     assert rows[0]["credentials"] == "CMA" and rows[1]["trainings"] == "none"
