@@ -280,12 +280,16 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes. Default: 1 for small inputs, else the core count.")
 @click.option("--as-of", "as_of", type=IsoDate(), help="Date for rows without an as_of column value (default: today).")
 @click.option("--strict", is_flag=True, help="Exit 1 also when a row is conditional, unknown or an error.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="dask: run on a Dask cluster (the dask extra); -o names a folder of part files, in input order.")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (default: a local cluster).")
 @click.option("--postings", "postings_source", type=click.Path(exists=True, path_type=Path),
               help="Check many postings instead: a directory of .txt/.md/.html files, or a JSONL file of "
                    '{"id", "text", "state"} objects. One result line each.')
 @click.pass_context
 def batch(ctx: click.Context, source: Path | None, output: Path, input_format: str | None, fmt: str | None,
-          jobs: int | None, as_of: date | None, strict: bool, postings_source: Path | None) -> None:
+          jobs: int | None, as_of: date | None, strict: bool, engine: str, scheduler: str | None,
+          postings_source: Path | None) -> None:
     """Check every row of a CSV or JSONL file; every input row gets an output row.
 
     \b
@@ -302,6 +306,7 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
       scopecheck batch roster.csv -o checked.csv
       scopecheck batch duties.jsonl --jobs 2 > checked.jsonl
       cat roster.csv | scopecheck batch - --format jsonl
+      scopecheck batch roster.parquet -o checked/ --engine dask --jobs 2      # pip install '.[dask]'
     """
     from . import batch as batch_mod
     from .batch_io import (
@@ -322,6 +327,15 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
         ctx.exit(batch_postings(c, postings_source, output, fmt or "jsonl", as_of, strict))
     if source is None:
         raise UserError("missing IN (a CSV or JSONL file, or '-' for stdin), or --postings")
+    if engine == "dask":
+        from .cluster import run_dask
+
+        if str(source) == "-" or str(output) == "-":
+            raise UserError("--engine dask reads a CSV or Parquet file and writes a folder: give IN and -o")
+        rows = run_dask(source, output, data_dir=ctx.find_root().obj.get("data_dir"), snapshot=c.lib.snapshot,
+                        as_of=as_of or date.today(), scheduler=scheduler, workers=jobs or 2)
+        click.echo(f"{rows} rows checked on Dask; output in {output}/part-*", err=True)
+        ctx.exit(EXIT_OK)
     in_fmt = input_format or ("jsonl" if source.suffix.lower() in (".jsonl", ".ndjson") else "csv")
     out_fmt = fmt or in_fmt
     name = "stdin" if str(source) == "-" else str(source)
