@@ -17,13 +17,30 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+import importlib.util
+from typing import TYPE_CHECKING
+
 import click
 
-from . import render
-from .api import Checker
 from .errors import UserError
-from .posting import read_posting_file
-from .schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES, StateFile
+from .terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+
+if TYPE_CHECKING:
+    from .api import Checker
+
+
+def _lazy(name: str) -> Any:
+    """A module loaded on first use: `scopecheck --help` imports neither pydantic nor the engine."""
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+render = sys.modules.get("scopecheck.render") or _lazy("scopecheck.render")
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 FAILING = {"prohibited"}
@@ -50,6 +67,8 @@ def exit_code(verdicts: list[str], strict: bool) -> int:
 def checker(ctx: click.Context) -> Checker:
     obj = ctx.find_root().obj
     if obj.get("checker") is None:
+        from .api import Checker
+
         c = obj["checker"] = Checker(obj.get("data_dir"))
         if obj.get("decision_log"):
             from .decision_log import DecisionLog
@@ -397,6 +416,8 @@ def posting(ctx: click.Context, files: tuple[Path, ...], state: str | None, as_o
     reader = PostingReader(c.lib, c.resolver)
     reports = []
     for path in files:
+        from .posting import read_posting_file
+
         text = read_posting_file(path)
         reports.append(check_posting(c, reader.read(text, str(path), state), as_of))
     if fmt == "json":
@@ -442,6 +463,8 @@ def hire(ctx: click.Context, state: str, candidate_file: Path, duties: tuple[str
     from .hr import check_hire, hire_tasks
     c = checker(ctx)
     code = c.jurisdiction(state)
+    from .posting import read_posting_file
+
     tasks = hire_tasks(c, code, duties=duties, title=title, source=str(posting_file),
                        posting_text=read_posting_file(posting_file) if posting_file else None)
     status = status_on(c.lib, c.resolver, load_candidate(candidate_file), as_of or date.today(), str(candidate_file))
@@ -618,6 +641,8 @@ def rules_coverage(ctx: click.Context, core_only: bool, as_of: date | None, fmt:
 @rules.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of a state file, for editors that check TOML as you type."""
+    from .schema import StateFile
+
     click.echo(json.dumps(StateFile.model_json_schema(), indent=2))
 
 
