@@ -12,13 +12,24 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .api import Checker, check, default_checker
 from .errors import RuleFileError, UserError
-from .query import Query
-from .verdict import Verdict
 
 if TYPE_CHECKING:
+    from .api import Checker, check, default_checker
     from .hr import HireReport, PostingReport
+    from .query import Query
+    from .verdict import Verdict
+
+_LAZY = {"Checker": "api", "check": "api", "default_checker": "api", "Query": "query", "Verdict": "verdict"}
+
+
+def __getattr__(name: str) -> Any:
+    """The API on first use, so that `scopecheck --help` and `import scopecheck.errors` stay light."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'scopecheck' has no attribute {name!r}")
 
 __all__ = ["Checker", "Query", "RuleFileError", "UserError", "Verdict", "check", "check_hire", "check_posting"]
 
@@ -27,6 +38,8 @@ def check_posting(text: str, state: str | None = None, *, as_of: date | None = N
     """Read a posting's text (plain, Markdown or HTML) and judge each duty; see `scopecheck posting`."""
     from .hr import check_posting as judge
     from .posting import PostingReader
+
+    from .api import default_checker
 
     c = default_checker()
     return judge(c, PostingReader(c.lib, c.resolver).read(text, "posting", state), as_of)
@@ -38,6 +51,8 @@ def check_hire(state: str, candidate: dict[str, Any], duties: list[str], *, as_o
     from .candidate import CandidateFile, status_on
     from .hr import check_hire as judge
     from .hr import hire_tasks
+
+    from .api import default_checker
 
     c = default_checker()
     code = c.jurisdiction(state)

@@ -12,6 +12,7 @@ thread-safe and a half-registered ruleset must never answer.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterable
 from datetime import date
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from .compiler import Compiled, compile_plan, to_fact
 from .data import Library
+from .decision_log import DecisionLog
 from .engine import Engine
 from .errors import UserError
 from .plan import Plan, build_plan
@@ -26,6 +28,11 @@ from .query import Query
 from .resolve import Resolver
 from .schema import Supervision, SupervisorType
 from .verdict import Verdict, fold
+
+
+#: The engine's answers kept per distinct normalized question: above the ~650,000 questions the
+#: catalogue can ask across all jurisdictions, so in practice every question is evaluated once.
+MAX_QUESTIONS = 1_000_000
 
 
 class Checker:
@@ -37,6 +44,9 @@ class Checker:
         self._memo: dict[tuple[object, ...], Verdict] = {}
         self._memo_size = memo_size
         self._lock = threading.RLock()
+        self._hits: dict[tuple[object, ...], tuple[str, ...]] = {}  # the engine's answers: small, kept
+        self.evaluations = 0  # engine evaluations (distinct questions), for benchmarks and tests
+        self.decision_log: DecisionLog | None = None  # set by an interface: every asked question is logged
 
     def plan(self, code: str) -> tuple[Plan, Compiled]:
         """Build, compile and register a jurisdiction on first use (once, whatever the threads)."""
@@ -126,14 +136,22 @@ class Checker:
             with self._lock:
                 cached = self._memo.get(key)
                 if cached is None:
-                    hits = self.engine.match(compiled.name, to_fact(query, compiled))
-                    cached = fold(self.lib, plan, query, hits)
+                    hits = self._hits.get(key)
+                    if hits is None:  # the engine is asked each distinct question once, at any batch size
+                        hits = tuple(sys.intern(h) for h in self.engine.match(compiled.name, to_fact(query, compiled)))
+                        if len(self._hits) >= MAX_QUESTIONS:
+                            del self._hits[next(iter(self._hits))]
+                        self._hits[key] = hits
+                        self.evaluations += 1
+                    cached = fold(self.lib, plan, query, list(hits))
                     if len(self._memo) >= self._memo_size:
                         del self._memo[next(iter(self._memo))]  # the oldest: never a full clear
                     self._memo[key] = cached
         asked = query.task_input or query.task
         if cached.task_input != asked or cached.as_of != query.as_of or cached.task_note != query.task_note:
-            return cached.model_copy(update={"task_input": asked, "as_of": query.as_of, "task_note": query.task_note})
+            cached = cached.model_copy(update={"task_input": asked, "as_of": query.as_of, "task_note": query.task_note})
+        if self.decision_log is not None and query.task_input:  # asked by someone, not a candidate being settled
+            self.decision_log.record(query, cached)
         return cached
 
     def check(self, state: str, task: str, **kwargs: object) -> Verdict:

@@ -8,18 +8,23 @@ no more than a few chunks are in flight, so a huge input never piles up in memor
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import os
+import signal
+import sys
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.connection import Connection, wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from .render import citation_text
+from . import safejson
 from .api import Checker
 from .batch_io import Row
 from .posting import read_posting_file
@@ -86,17 +91,16 @@ class RowChecker:
         from .query import Query
 
         code = self.checker.jurisdiction(state, field="state")
-        return Query(
-            jurisdiction=code,
-            task=r.task(task, field="task"),
-            task_input=task,
+        facts: dict[str, Any] = dict(
             credentials=r.credentials(_split(values.get("credentials")), field="credentials"),
             trainings=r.trainings(_split(values.get("trainings")), field="trainings"),
-            supervision=supervision.lower() if supervision else None,  # type: ignore[arg-type]
-            supervisor=supervisor.lower() if supervisor else None,  # type: ignore[arg-type]
+            supervision=supervision.lower() if supervision else None,
+            supervisor=supervisor.lower() if supervisor else None,
             setting=r.setting(_text(values.get("setting")), field="setting"),
             as_of=as_of,
         )
+        task_id, note = self.checker.settle_task(code, task, facts, field="task")  # the one matcher, as `check`
+        return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)
 
     def check(self, row: Row) -> dict[str, Any]:
         if row.error:
@@ -129,26 +133,170 @@ class RowChecker:
             "citations": [citation_text(c) for c in verdict.citations],
             "rules": verdict.rules,
             "confidence": verdict.confidence,
+            "data_snapshot": verdict.data_snapshot,
         }
 
 
 def error_columns(message: str) -> dict[str, Any]:
-    return {"verdict": "error", "reasons": [message], "conditions": [], "citations": [], "rules": [], "confidence": ""}
+    return {"verdict": "error", "reasons": [message], "conditions": [], "citations": [], "rules": [], "confidence": "",
+            "data_snapshot": ""}
 
 
-# ---- worker processes: one Checker each, built once
+# ---- worker processes: one Checker each, built once; they live and die with the parent
+#
+# A small pool of our own rather than ProcessPoolExecutor: its manager and feeder threads block for
+# good on a pipe when a worker is killed in the middle of a message, and the interpreter then waits
+# for them at exit (a SIGTERM'd batch hung in about 1 run of 10). Here the parent has no threads:
+# each worker has one pipe, gets one chunk at a time and only while idle (so neither side can block
+# the other), and is stopped with a signal.
 
-_worker: RowChecker | None = None
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(data_dir: Path | None, default_as_of: date) -> None:
-    global _worker
-    _worker = RowChecker(Checker(data_dir), default_as_of)
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel sends SIGKILL to this process when the parent dies, however it dies (even
+    SIGKILL, when nothing can run in the parent). Elsewhere the parent stops its workers itself."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl: nobody will send the signal
+        os._exit(1)
 
 
-def _check_chunk(rows: list[Row]) -> list[dict[str, Any]]:
-    assert _worker is not None
-    return [_worker.check(r) for r in rows]
+def _worker_main(conn: Connection, inherited: list[Connection], data_dir: Path | None, default_as_of: date,
+                 parent: int) -> None:
+    """Ctrl-C reaches the whole process group: only the parent reports it, workers ignore it.
+    SIGTERM and SIGHUP get their default action back (the parent's handler raises): the parent
+    stops its workers with SIGTERM. The parent blocked these signals around the fork; they are
+    set before being unblocked, so none arrives in between."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    for other in inherited:  # the parent's ends of the pipes of the workers forked before this one
+        other.close()
+    failure = ""
+    try:
+        worker = RowChecker(Checker(data_dir), default_as_of)
+    except Exception as exc:  # noqa: BLE001 - reported with the first chunk (the parent reads only what it asked for)
+        failure = f"{type(exc).__name__}: {exc}"
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:
+            return
+        if chunk is None:
+            return
+        if failure:
+            conn.send(("error", failure))
+            continue
+        try:
+            results = [worker.check(r) for r in chunk]
+        except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it as an internal error
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            continue
+        conn.send(("ok", results))
+
+
+class _Workers:
+    """`jobs` forked worker processes, each with one duplex pipe."""
+
+    def __init__(self, jobs: int, data_dir: Path | None, default_as_of: date):
+        context = multiprocessing.get_context("fork")  # a copy of this process: no re-import
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+        self.conns: list[Connection] = []
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            for _ in range(jobs):
+                mine, theirs = context.Pipe(duplex=True)
+                process = context.Process(target=_worker_main, daemon=True, name="scopecheck-worker",
+                                          args=(theirs, list(self.conns), data_dir, default_as_of, os.getpid()))
+                process.start()
+                theirs.close()
+                self.processes.append(process)
+                self.conns.append(mine)
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    def close(self) -> None:
+        """The normal end: every worker is idle; each is told to exit."""
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for process in self.processes:
+            process.join(timeout=5)
+        self.stop()
+
+    def stop(self) -> None:
+        """Interrupted or failed: terminate the workers now, whatever they are doing."""
+        for process in self.processes:
+            with contextlib.suppress(Exception):
+                if process.is_alive():
+                    process.terminate()
+        for process in self.processes:
+            with contextlib.suppress(Exception):
+                process.join(timeout=2)
+                if process.is_alive():
+                    process.kill()
+                    process.join(timeout=1)
+        for conn in self.conns:
+            conn.close()
+
+
+def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[list[Row], list[dict[str, Any]]], None], jobs: int,
+                  data_dir: Path | None, default_as_of: date) -> None:
+    """Chunks go to idle workers in input order; results are written in input order. At most
+    `jobs` chunks are being checked and at most `jobs` wait to be written."""
+    workers = _Workers(jobs, data_dir, default_as_of)
+    try:
+        idle = list(reversed(workers.conns))
+        busy: dict[Connection, int] = {}
+        sent: dict[int, list[Row]] = {}
+        done: dict[int, list[dict[str, Any]]] = {}
+        next_chunk = next_write = 0
+        more = True
+        while True:
+            while idle and more:  # new work first: workers wait while results are written
+                chunk = next(chunks, None)
+                if chunk is None:
+                    more = False
+                    break
+                conn = idle.pop()
+                conn.send(chunk)
+                busy[conn] = next_chunk
+                sent[next_chunk] = chunk
+                next_chunk += 1
+            while next_write in done:
+                emit(sent.pop(next_write), done.pop(next_write))
+                next_write += 1
+            if not busy:
+                break
+            for conn in wait(list(busy)):
+                assert isinstance(conn, Connection)
+                try:
+                    status, payload = conn.recv()
+                except EOFError:
+                    process = workers.processes[workers.conns.index(conn)]
+                    process.join(timeout=1)
+                    raise RuntimeError(f"a worker process died (exit code {process.exitcode})") from None
+                if status != "ok":
+                    raise RuntimeError(f"in a worker process: {payload}")
+                done[busy.pop(conn)] = payload
+                idle.append(conn)
+    except BaseException:
+        workers.stop()
+        raise
+    workers.close()
 
 
 def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
@@ -231,16 +379,7 @@ def run(
         for chunk in _chunks(rows, CHUNK):
             emit(chunk, [local.check(r) for r in chunk])
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(data_dir, default_as_of)) as pool:
-            in_flight: deque[tuple[list[Row], Future[list[dict[str, Any]]]]] = deque()
-            for chunk in _chunks(rows, CHUNK):
-                in_flight.append((chunk, pool.submit(_check_chunk, chunk)))
-                if len(in_flight) >= 2 * jobs:
-                    done_chunk, future = in_flight.popleft()
-                    emit(done_chunk, future.result())
-            while in_flight:
-                done_chunk, future = in_flight.popleft()
-                emit(done_chunk, future.result())
+        _run_parallel(_chunks(rows, CHUNK), emit, jobs, data_dir, default_as_of)
     summary.seconds = time.monotonic() - started
     progress.done()
     return summary
@@ -267,9 +406,12 @@ def _posting_sources(source: Path) -> Iterator[tuple[str, str | None, str | None
                 continue
             name = f"{source}:{number}"
             try:
-                obj = json.loads(line)
+                obj = safejson.loads(line)
             except json.JSONDecodeError as exc:
                 yield name, None, None, f"{name}: not JSON ({exc.msg})"
+                continue
+            except safejson.JsonProblem as exc:
+                yield name, None, None, f"{name}: refused JSON: {exc}"
                 continue
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                 yield name, None, None, f"{name}: expected an object with a 'text' string"

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from . import safejson
 from .data import Library
 from .errors import UserError
 from .resolve import Resolver
@@ -92,11 +93,13 @@ def load_candidate(path: Path) -> CandidateFile:
     except OSError as exc:
         raise UserError(f"{name}: cannot read: {exc.strerror}") from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = safejson.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise UserError(f"{name}: not UTF-8 text (a candidate file is JSON or TOML)") from None
     except json.JSONDecodeError as exc:
         raise UserError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except safejson.JsonProblem as exc:
+        raise UserError(f"{name}: refused JSON: {exc}") from None
     try:
         return CandidateFile.model_validate(data)
     except ValidationError as exc:
@@ -125,7 +128,11 @@ def status_on(lib: Library, resolver: Resolver, candidate: CandidateFile, on: da
             cred = lib.credentials[cid]
             expires, computed = entry.expires, False
             if expires is None and entry.issued and cred.renewal_months:
-                expires, computed = renewal_expiry(entry.issued, cred.renewal_months), True
+                try:
+                    expires, computed = renewal_expiry(entry.issued, cred.renewal_months), True
+                except ValueError:  # past 9999-12-31, the last date there is
+                    raise UserError(f"{source}: {key}[{i}].issued: {entry.issued} is not a plausible issue date (its "
+                                    f"{cred.renewal_months}-month renewal would end after the year 9999)") from None
             detail: dict[str, Any] = {"id": cid, "name": cred.name, "issued": entry.issued, "expires": expires,
                                       "expiry_computed": computed, "counts": True}
             if entry.issued and entry.expires and entry.expires < entry.issued:

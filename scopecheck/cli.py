@@ -7,22 +7,40 @@ conditional or unknown); 2 bad input or usage. `--debug` keeps real tracebacks.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
+import signal
 import sys
+import threading
 from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+import importlib.util
+from typing import TYPE_CHECKING
+
 import click
 
-from . import render
-from .api import Checker
 from .errors import UserError
-from .posting import read_posting_file
-from .schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES, StateFile
+from .terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+
+if TYPE_CHECKING:
+    from .api import Checker
+
+
+def _lazy(name: str) -> Any:
+    """A module loaded on first use: `scopecheck --help` imports neither pydantic nor the engine."""
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+render = sys.modules.get("scopecheck.render") or _lazy("scopecheck.render")
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 FAILING = {"prohibited"}
@@ -49,7 +67,14 @@ def exit_code(verdicts: list[str], strict: bool) -> int:
 def checker(ctx: click.Context) -> Checker:
     obj = ctx.find_root().obj
     if obj.get("checker") is None:
-        obj["checker"] = Checker(obj.get("data_dir"))
+        from .api import Checker
+
+        c = obj["checker"] = Checker(obj.get("data_dir"))
+        if obj.get("decision_log"):
+            from .decision_log import DecisionLog
+
+            c.decision_log = DecisionLog(obj["decision_log"], ctx.command_path.removeprefix(ctx.find_root().info_name or "").strip(),
+                                         names=obj.get("log_names", False))
     return obj["checker"]  # type: ignore[no-any-return]
 
 
@@ -61,9 +86,12 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), de
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SCOPECHECK_DATA_DIR",
               help="Use this copy of the data (with rules/ and states/) instead of the bundled one.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@click.option("--decision-log", type=click.Path(dir_okay=False, path_type=Path), envvar="SCOPECHECK_DECISION_LOG",
+              help="Append one record per decision to this log (SQLite; JSONL when the name ends in .jsonl).")
+@click.option("--log-names", is_flag=True, help="Also log a candidate's name (hire); off by default.")
 @click.version_option(package_name="scopecheck")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, data_dir: Path | None, debug: bool, decision_log: Path | None, log_names: bool) -> None:
     """Check US state scope-of-practice law for medical assistants (MAs).
 
     \b
@@ -78,6 +106,8 @@ def cli(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["data_dir"] = data_dir
     ctx.obj["debug"] = debug
+    ctx.obj["decision_log"] = decision_log
+    ctx.obj["log_names"] = log_names
 
 
 def query_options(f: Any) -> Any:
@@ -149,11 +179,12 @@ def states(ctx: click.Context, fmt: str) -> None:
                        last_verified=state.jurisdiction.last_verified.isoformat())
         rows.append(row)
     if fmt == "json":
-        click.echo(render.to_json(rows))
+        click.echo(render.to_json({"data_snapshot": lib.snapshot, "jurisdictions": rows}))
         return
     for r in rows:
         detail = f"{r['rules']:3d} rules  {r['examples']:3d} examples  verified {r['last_verified']}" if r["encoded"] else "not encoded yet"
         click.echo(f"{r['code']}  {r['name']:<22} {detail}")
+    click.echo(f"data snapshot {lib.snapshot}")
 
 
 @cli.command()
@@ -218,10 +249,12 @@ def watch(ctx: click.Context, states: tuple[str, ...], fmt: str) -> None:
 @query_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "svg"]), default="text", show_default=True,
               help="svg: a tile-grid map of the verdicts (colour and letter).")
+@click.option("--link-base", metavar="URL", help="svg: link each tile to the answer on a scopecheck page at URL, "
+              "e.g. http://127.0.0.1:8000")
 @click.pass_context
 def compare(ctx: click.Context, task: str, state_list: str | None, credentials: tuple[str, ...],
             trainings: tuple[str, ...], supervision: str | None, supervisor: str | None, setting: str | None,
-            as_of: date | None, strict: bool, fmt: str) -> None:
+            as_of: date | None, strict: bool, fmt: str, link_base: str | None) -> None:
     """One task across jurisdictions: one line each with verdict, key point and citation.
 
     \b
@@ -241,7 +274,13 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
     elif fmt == "csv":
         click.echo(render.to_csv(compare_rows(verdicts)), nl=False)
     elif fmt == "svg":
-        click.echo(render.svg_map(verdicts, render.map_title(verdicts, known["credentials"])))
+        from .category import tiles
+        from .links import check_url
+
+        if link_base is not None and not render.safe_url(link_base):
+            raise UserError(f"--link-base: '{link_base}' is not an http(s) URL")
+        link = (lambda v: link_base.rstrip("/") + check_url(v, known)) if link_base else None
+        click.echo(render.svg_map(tiles(c, verdicts, link), render.map_title(verdicts, known["credentials"])))
     else:
         click.echo(compare_text(verdicts))
     ctx.exit(exit_code([v.verdict for v in verdicts], strict))
@@ -251,18 +290,25 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
 @cli.command()
 @click.argument("source", metavar="IN", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
-              show_default=True, help="Where to write (written atomically); '-' is stdout.")
+              show_default=True,
+              help="Where to write; '-' is stdout. A file is written atomically (a temporary file beside it, "
+                   "renamed when complete) and keeps its permissions; through a symlink, the file it points "
+                   "to is replaced and the link kept; a device, FIFO or socket is refused.")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]), help="Default: from IN's extension (stdin: csv).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Output format. Default: the input's.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes. Default: 1 for small inputs, else the core count.")
 @click.option("--as-of", "as_of", type=IsoDate(), help="Date for rows without an as_of column value (default: today).")
 @click.option("--strict", is_flag=True, help="Exit 1 also when a row is conditional, unknown or an error.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="dask: run on a Dask cluster (the dask extra); -o names a folder of part files, in input order.")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (default: a local cluster).")
 @click.option("--postings", "postings_source", type=click.Path(exists=True, path_type=Path),
               help="Check many postings instead: a directory of .txt/.md/.html files, or a JSONL file of "
                    '{"id", "text", "state"} objects. One result line each.')
 @click.pass_context
 def batch(ctx: click.Context, source: Path | None, output: Path, input_format: str | None, fmt: str | None,
-          jobs: int | None, as_of: date | None, strict: bool, postings_source: Path | None) -> None:
+          jobs: int | None, as_of: date | None, strict: bool, engine: str, scheduler: str | None,
+          postings_source: Path | None) -> None:
     """Check every row of a CSV or JSONL file; every input row gets an output row.
 
     \b
@@ -270,15 +316,28 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
     empty = unknown), supervision, supervisor, setting, as_of (optional). Other columns pass
     through untouched. Added: verdict, reasons, conditions, citations, rules, confidence.
     A row that cannot be checked gets verdict 'error' and the reason; no row is ever dropped.
+    JSONL to CSV keeps every input key as a column. A CSV cell starting with = + - @ tab or CR
+    (a spreadsheet formula) gets a leading ' (negative numbers too); JSON is never changed.
+    SIGTERM and Ctrl-C stop cleanly (exit 143, 130): no partial output, no worker left running.
 
     \b
     Examples:
       scopecheck batch roster.csv -o checked.csv
       scopecheck batch duties.jsonl --jobs 2 > checked.jsonl
       cat roster.csv | scopecheck batch - --format jsonl
+      scopecheck batch roster.parquet -o checked/ --engine dask --jobs 2      # pip install '.[dask]'
     """
     from . import batch as batch_mod
-    from .batch_io import CsvWriter, JsonlWriter, atomic_text, csv_rows, jsonl_rows
+    from .batch_io import (
+        MAX_COLUMNS,
+        CsvWriter,
+        JsonlToCsvWriter,
+        JsonlWriter,
+        atomic_text,
+        csv_rows,
+        jsonl_rows,
+        output_target,
+    )
 
     c = checker(ctx)
     if postings_source is not None:
@@ -287,6 +346,15 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
         ctx.exit(batch_postings(c, postings_source, output, fmt or "jsonl", as_of, strict))
     if source is None:
         raise UserError("missing IN (a CSV or JSONL file, or '-' for stdin), or --postings")
+    if engine == "dask":
+        from .cluster import run_dask
+
+        if str(source) == "-" or str(output) == "-":
+            raise UserError("--engine dask reads a CSV or Parquet file and writes a folder: give IN and -o")
+        rows = run_dask(source, output, data_dir=ctx.find_root().obj.get("data_dir"), snapshot=c.lib.snapshot,
+                        as_of=as_of or date.today(), scheduler=scheduler, workers=jobs or 2)
+        click.echo(f"{rows} rows checked on Dask; output in {output}/part-*", err=True)
+        ctx.exit(EXIT_OK)
     in_fmt = input_format or ("jsonl" if source.suffix.lower() in (".jsonl", ".ndjson") else "csv")
     out_fmt = fmt or in_fmt
     name = "stdin" if str(source) == "-" else str(source)
@@ -300,13 +368,20 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
         if in_fmt == "csv":
             header, rows = csv_rows(stream, name)
         else:
-            header, rows = [], jsonl_rows(stream, name)
+            header, rows = [], jsonl_rows(stream, name, max_keys=MAX_COLUMNS if out_fmt == "csv" else None)
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
-        writer = CsvWriter(out, header) if out_fmt == "csv" else JsonlWriter(out)
+        writer: CsvWriter | JsonlToCsvWriter | JsonlWriter
+        if out_fmt == "jsonl":
+            writer = JsonlWriter(out)
+        elif in_fmt == "csv":
+            writer = CsvWriter(out, header)
+        else:
+            writer = JsonlToCsvWriter(out, output_target(output)[0].parent if str(output) != "-" else None)
         progress = batch_mod.Progress(sys.stderr, sys.stderr.isatty())
         summary = batch_mod.run(rows, writer.write, checker=c, data_dir=ctx.find_root().obj.get("data_dir"),
                                 jobs=jobs or batch_mod.default_jobs(size), default_as_of=as_of or date.today(),
                                 progress=progress)
+        writer.close()
     click.echo(summary.line(), err=True)
     failing = {"prohibited", "conditional", "unknown", "error"} if strict else {"prohibited"}
     ctx.exit(EXIT_FINDING if any(summary.verdicts.get(v) for v in failing) else EXIT_OK)
@@ -341,6 +416,8 @@ def posting(ctx: click.Context, files: tuple[Path, ...], state: str | None, as_o
     reader = PostingReader(c.lib, c.resolver)
     reports = []
     for path in files:
+        from .posting import read_posting_file
+
         text = read_posting_file(path)
         reports.append(check_posting(c, reader.read(text, str(path), state), as_of))
     if fmt == "json":
@@ -386,6 +463,8 @@ def hire(ctx: click.Context, state: str, candidate_file: Path, duties: tuple[str
     from .hr import check_hire, hire_tasks
     c = checker(ctx)
     code = c.jurisdiction(state)
+    from .posting import read_posting_file
+
     tasks = hire_tasks(c, code, duties=duties, title=title, source=str(posting_file),
                        posting_text=read_posting_file(posting_file) if posting_file else None)
     status = status_on(c.lib, c.resolver, load_candidate(candidate_file), as_of or date.today(), str(candidate_file))
@@ -402,7 +481,7 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
 
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
-        writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        writer = render.CsvOut(out) if fmt == "csv" else None
         if writer:
             writer.writerow(POSTING_COLUMNS)
         worst = Counter[str]()
@@ -422,13 +501,22 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
 @contextlib.contextmanager
 def std_text(name: str, encoding: str = "utf-8") -> Any:
     """stdin/stdout as text that keeps undecodable bytes (surrogateescape), without closing them."""
+    from .batch_io import DISK_FULL
+
     wrapper = io.TextIOWrapper(getattr(sys, name).buffer, encoding=encoding, errors="surrogateescape", newline="")
     try:
         yield wrapper
-    finally:
         with contextlib.suppress(ValueError):
             wrapper.flush()
-        wrapper.detach()
+    except OSError as exc:
+        if name != "stdout" or exc.errno not in DISK_FULL:
+            raise
+        raise UserError(f"{name}: cannot write: {exc.strerror}") from None
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.flush()
+        with contextlib.suppress(ValueError, OSError):
+            wrapper.detach()
 
 
 @cli.command()
@@ -447,9 +535,25 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         import uvicorn
 
         from .web import create_app
+        from .web_guard import server_options
     except ImportError as exc:
         raise UserError(f"the web server needs the web extra ({exc.name} is missing): pip install '.[web]'") from None
-    uvicorn.run(create_app(checker(ctx)), host=host, port=port, log_level="info")
+    if not is_loopback(host):
+        click.echo(f"warning: serving on {host}, reachable from the network: the page and API have no "
+                   "authentication; put them behind a proxy that authenticates", err=True)
+    uvicorn.run(create_app(checker(ctx)), host=host, port=port, log_level="info", **server_options())
+
+
+def is_loopback(host: str) -> bool:
+    """localhost or a loopback address (127.0.0.0/8, ::1); a name or any other address is the network."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @cli.group()
@@ -537,7 +641,73 @@ def rules_coverage(ctx: click.Context, core_only: bool, as_of: date | None, fmt:
 @rules.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of a state file, for editors that check TOML as you type."""
+    from .schema import StateFile
+
     click.echo(json.dumps(StateFile.model_json_schema(), indent=2))
+
+
+@cli.group("log")
+def log_group() -> None:
+    """Read the decision log back, and replay it against the current data."""
+
+
+def _log_option(f: Any) -> Any:
+    return click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+                        envvar="SCOPECHECK_DECISION_LOG", required=True,
+                        help="The decision log (default: $SCOPECHECK_DECISION_LOG).")(f)
+
+
+@log_group.command("show")
+@_log_option
+@click.option("--since", type=IsoDate(), help="Only decisions on or after this date (UTC).")
+@click.option("--state", help="Only this jurisdiction (code).")
+@click.option("--verdict", type=click.Choice(["allowed", "conditional", "prohibited", "unknown"]))
+@FORMAT
+@click.pass_context
+def log_show(ctx: click.Context, log_path: Path, since: date | None, state: str | None, verdict: str | None,
+             fmt: str) -> None:
+    """List logged decisions, e.g. `scopecheck log show --log decisions.db --since 2026-12-01 --state NY`."""
+    from .decision_log import read_log, select
+
+    code = checker(ctx).jurisdiction(state, field="--state") if state else None
+    records = select(read_log(log_path), since, code, verdict)
+    if fmt == "json":
+        click.echo(render.to_json([r.__dict__ for r in records]))
+        return
+    for r in records:
+        q = r.input
+        click.echo(f"{r.at}  {r.id[:12]}  {r.command:<8} {q['jurisdiction']}  {q['task']:<28} {r.verdict:<11} "
+                   f"{','.join(r.rules) or '-'}  [{r.confidence}] data {r.snapshot}")
+    click.echo(f"{len(records)} decision(s)")
+
+
+@log_group.command("replay")
+@_log_option
+@FORMAT
+@click.pass_context
+def log_replay(ctx: click.Context, log_path: Path, fmt: str) -> None:
+    """Re-evaluate every logged input against the current data and list the decisions whose verdict
+    (or deciding rules) would change: what a data update does to past answers. Exit 1 if any."""
+    from .decision_log import read_log
+
+    c = checker(ctx)
+    changed = []
+    total = 0
+    for r in read_log(log_path):
+        total += 1
+        now = c.evaluate(r.query().model_copy(update={"task_input": ""}))
+        if now.verdict != r.verdict or list(now.rules) != r.rules:
+            changed.append({"id": r.id, "at": r.at, "jurisdiction": r.jurisdiction, "task": r.input["task"],
+                            "was": r.verdict, "was_rules": r.rules, "now": now.verdict, "now_rules": now.rules,
+                            "was_snapshot": r.snapshot, "now_snapshot": now.data_snapshot})
+    if fmt == "json":
+        click.echo(render.to_json(changed))
+    else:
+        for d in changed:
+            click.echo(f"{d['at']}  {d['id'][:12]}  {d['jurisdiction']} {d['task']}: {d['was']} -> {d['now']} "
+                       f"({','.join(d['was_rules']) or '-'} -> {','.join(d['now_rules']) or '-'})")
+        click.echo(f"{len(changed)} of {total} decision(s) would change with the current data ({c.lib.snapshot})")
+    ctx.exit(EXIT_FINDING if changed else EXIT_OK)
 
 
 def _data_dir_anywhere(group: click.Group) -> None:
@@ -560,6 +730,36 @@ def _data_dir_anywhere(group: click.Group) -> None:
 _data_dir_anywhere(cli)
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised where the main thread is, so that every `finally` and context
+    manager runs: the temporary output file is removed and worker processes are stopped."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, _frame: Any) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # once: a second signal must not interrupt the clean-up
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _stop_signals_raise() -> Any:
+    """While a command runs, SIGTERM and SIGHUP raise Terminated (only where they would have killed
+    the process: a signal already ignored, as under nohup, stays ignored)."""
+    installed = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is signal.SIG_DFL:
+                installed[signum] = signal.signal(signum, _raise_terminated)
+    try:
+        yield
+    finally:
+        for signum, previous in installed.items():
+            signal.signal(signum, previous)
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"scopecheck: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
@@ -570,7 +770,11 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        code = cli.main(args=args, prog_name="scopecheck", standalone_mode=False)
+        with _stop_signals_raise():
+            code = cli.main(args=args, prog_name="scopecheck", standalone_mode=False)
+    except Terminated as exc:
+        click.echo(f"scopecheck: terminated ({signal.Signals(exc.signum).name})", err=True)
+        sys.exit(128 + exc.signum)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:

@@ -137,6 +137,26 @@ class Library:
     def baseline(self) -> schema.BaselineFile:
         return self.baseline_file.model
 
+    # ---- the snapshot
+
+    @cached_property
+    def snapshot(self) -> str:
+        """A short stable id of the data as loaded: the package version and a hash of every file under
+        rules/ and states/ (cases included). Same data, same id, in any process; one edited
+        character, a new id. Every verdict carries it (`data_snapshot`)."""
+        import hashlib
+        from importlib.metadata import PackageNotFoundError, version
+
+        digest = hashlib.sha256()
+        for folder in ("rules", "states"):
+            for path in sorted((self.root / folder).rglob("*.toml")):
+                digest.update(path.relative_to(self.root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            release = version("scopecheck")
+        except PackageNotFoundError:
+            release = "0+unknown"
+        return f"{release}-{digest.hexdigest()[:12]}"
+
     # ---- states
 
     def state_path(self, code: str) -> Path:

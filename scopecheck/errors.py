@@ -57,6 +57,18 @@ class AmbiguousTask(UserError):
         super().__init__(f"{field}: '{text}' could mean more than one task; say which: {listed}")
 
 
+class UnknownName(UserError):
+    """Words that name nothing in a catalogue; `candidates` are the close matches (id and name), so a
+    page can offer them by name while the CLI keeps its one line."""
+
+    def __init__(self, message: str, field: str, text: str, what: str, candidates: list[Candidate]):
+        self.field = field
+        self.text = text
+        self.what = what
+        self.candidates = candidates
+        super().__init__(message)
+
+
 class NotAnMATask(UserError):
     """The words name something no medical-assistant task in the catalogue covers (suturing a wound,
     prescribing): said plainly, never answered as a wrong neighbour."""

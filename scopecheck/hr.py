@@ -35,7 +35,7 @@ from .posting import (
     _NURSE_TITLE,
     Posting,
 )
-from .verdict import CONFIDENCE_MEANING, Citation, Verdict
+from .verdict import Citation, Verdict
 
 SEVERITY = {"duty_out_of_scope": "error", "missing_requirement": "warning", "unrecognized_credential": "warning",
             "unsupported_demand": "warning", "protected_title": "warning", "judgment_language": "warning",
@@ -412,7 +412,7 @@ def check_hire(checker: Checker, code: str, status: CandidateStatus, tasks: list
                        "binding": binding,
                        "citations": [Citation.model_dump(c) for c in v.citations], "rules": v.rules,
                        "unlock": v.unlock if v.verdict == "prohibited" else [],
-                       "confidence": v.confidence, "confidence_meaning": CONFIDENCE_MEANING[v.confidence]})
+                       "confidence": v.confidence, "confidence_meaning": v.confidence_meaning})
         if v.verdict in ("allowed", "conditional") and v.confidence == "low":
             warnings.append(f"{v.task_name}: {v.verdict} only on a low-confidence rule ({', '.join(v.rules)}); "
                             "confirm with the state board before relying on it")

@@ -25,10 +25,11 @@ from functools import cached_property
 
 from . import schema
 from .data import Library
-from .errors import AmbiguousTask, Candidate, NotAnMATask, UserError
+from .errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
 
 _ARTICLES = frozenset({"the", "a", "an", "s"})  # never part of a phrase: "remove the cannula" = "remove cannula"
 MAX_WORDS, MAX_CHARS = 60, 400
+_CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3
 _LIST_INTRO = frozenset({"such", "including", "include", "includes", "like", "eg"})
 _CLAUSE = re.compile(r"[;,/\n]|\s[-\u2013\u2014]\s")
@@ -378,6 +379,24 @@ class TaskMatcher:
     # ---- a question
 
     def understand(self, text: str, field: str = "--task") -> Understood:
+        """What the words mean (memoized: a batch asks the same words many times)."""
+        found = self._understood.get(text)
+        if found is None:
+            found = self._understand(text, field)
+            if len(self._understood) >= _CACHE:
+                self._understood.clear()
+            self._understood[text] = found
+        return found
+
+    @cached_property
+    def _understood(self) -> dict[str, Understood]:
+        return {}
+
+    @cached_property
+    def _nearest(self) -> dict[str, list[str]]:
+        return {}
+
+    def _understand(self, text: str, field: str) -> Understood:
         if len(text) > MAX_CHARS:
             raise UserError(f"{field}: unknown task: a task in a few words, please (at most {MAX_CHARS} characters); "
                             f"this has {len(text):,}")
@@ -434,8 +453,20 @@ class TaskMatcher:
     def candidates(self, ids: tuple[str, ...] | list[str]) -> list[Candidate]:
         return [Candidate(i, self.lib.tasks[i].name) for i in ids]
 
-    def no_match(self, text: str, field: str) -> UserError:
+    def no_match(self, text: str, field: str) -> UnknownName:
         """Nothing fits: the nearest tasks, best first (never an answer for one of them)."""
+        best = self._nearest.get(text)
+        if best is None:
+            best = self._nearest_tasks(text)
+            if len(self._nearest) >= _CACHE:
+                self._nearest.clear()
+            self._nearest[text] = best
+        message = f"{field}: unknown task '{text[:80]}'" + (
+            "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best) if best else
+            "; see 'scopecheck tasks'")
+        return UnknownName(message, field, text[:80], "task", self.candidates(best))
+
+    def _nearest_tasks(self, text: str) -> list[str]:
         toks = self.phrase_tokens(text)
         scored: dict[str, float] = {}
         joined = " ".join(toks)
@@ -446,12 +477,7 @@ class TaskMatcher:
                     score += 0.3
                 if score > scored.get(p.task, 0):
                     scored[p.task] = score
-        best = [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55][:4]
-        error = UserError(f"{field}: unknown task '{text[:80]}'" + (
-            "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best) if best else
-            "; see 'scopecheck tasks'"))
-        error.candidates = self.candidates(best)  # type: ignore[attr-defined]
-        return error
+        return [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55][:4]
 
 
 def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:

@@ -377,12 +377,23 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data if self._pre else re.sub(r"\s+", " ", data))
 
 
+# A posting is a page or two (the 12 real ones in tests/data/postings: 1.8 to 2.4 kB). Reading
+# costs time and output in proportion to the text and its longest sentences (250 kB: 0.6-1.4 s of
+# CPU and up to 5.5 MB of JSON; benchmarks/slow_inputs.py), so the text is limited, and the file
+# (HTML is mostly markup) more loosely.
+MAX_POSTING_CHARS = 100_000
+MAX_POSTING_FILE_BYTES = 2_000_000
+
+
 def read_posting_file(path: Path) -> str:
-    """A posting's text; binary or undecodable files are refused with one line."""
+    """A posting's text; binary, undecodable or oversized files are refused with one line."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_POSTING_FILE_BYTES + 1)
     except OSError as exc:
         raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_POSTING_FILE_BYTES:
+        raise UserError(f"{path}: larger than {MAX_POSTING_FILE_BYTES // 1_000_000} MB, not a job posting")
     if b"\x00" in raw[:4096]:
         raise UserError(f"{path}: a binary file, not a posting (text, Markdown or HTML)")
     try:
@@ -976,6 +987,9 @@ class PostingReader:
             text = html_to_text(text)
         if not text.strip():
             raise UserError(f"{source}: empty posting")
+        if len(text) > MAX_POSTING_CHARS:
+            raise UserError(f"{source}: the posting's text is {len(text):,} characters long; "
+                            f"postings over {MAX_POSTING_CHARS:,} characters are refused")
         code: str | None
         if state:
             code, evidence = self.resolver.jurisdiction(state), "--state"

@@ -6,11 +6,15 @@ import csv
 import io
 import json
 import textwrap
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from .data import Library
 from .plan import Plan
 from .verdict import KIND_NAMES, SUPERVISION_MEANING, SUPERVISOR_NAMES, Citation, Verdict
+
+if TYPE_CHECKING:
+    from .category import Tile
 
 HEADLINE = {
     "allowed": "ALLOWED",
@@ -58,7 +62,7 @@ def verdict_text(v: Verdict) -> str:
     verified = f"last verified {v.last_verified}" if v.last_verified else "not verified"
     lines += [
         "",
-        f"Rules: {rules} | confidence: {v.confidence} | {verified} | as of {v.as_of}",
+        f"Rules: {rules} | confidence: {v.confidence} | {verified} | as of {v.as_of} | data {v.data_snapshot}",
         f"Confidence {v.confidence_meaning}.",
         v.disclaimer,
     ]
@@ -71,14 +75,42 @@ def citation_text(c: Citation) -> str:
     return f"{c.cite} [{kind}]" + (f" <{c.url}>" if c.url else "")
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell no spreadsheet will run as a formula (OWASP, CSV injection): text starting with
+    '=', '+', '-', '@', a tab or a carriage return gets a leading single quote, which spreadsheets
+    show as text. A negative number ("-5") is prefixed too, as OWASP's rule says. Every CSV writer
+    of scopecheck passes every cell, header included, through here; JSON is never changed."""
+    text = value if value.__class__ is str else ("" if value is None else str(value))
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+class CsvOut:
+    """The one CSV writer: every cell through csv_cell, so no writer can forget it; and a row with
+    a bare carriage return in a cell is written fully quoted (the csv module quotes only the
+    characters of its line terminator, and an unquoted CR splits the row for every reader)."""
+
+    def __init__(self, stream: IO[str]):
+        self._plain = csv.writer(stream, lineterminator="\n")
+        self._quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, values: Iterable[Any], safe: Sequence[str] = ()) -> None:
+        """Write `values` (neutralised here) followed by `safe`, cells already made by csv_cell."""
+        cells = [csv_cell(v) for v in values]
+        cells.extend(safe)
+        (self._quoted if "\r" in "".join(cells) else self._plain).writerow(cells)
+
+
 def to_csv(rows: list[dict[str, Any]]) -> str:
     """Rows as CSV; lists are joined with ';' (the batch convention)."""
     out = io.StringIO()
     if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
+        writer = CsvOut(out)
+        writer.writerow(rows[0])
         for row in rows:
-            writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
+            writer.writerow(";".join(v) if isinstance(v, list) else v for v in row.values())
     return out.getvalue()
 
 
@@ -253,9 +285,16 @@ TILES = {
     "OK": (4, 6), "LA": (5, 6), "MS": (6, 6), "AL": (7, 6), "GA": (8, 6),
     "HI": (0, 7), "TX": (4, 7), "FL": (9, 7),
 }
-# Colour plus a letter, so the map reads in grey too; white text on these fills passes WCAG AA.
-MAP_COLOURS = {"allowed": "#116329", "conditional": "#7d4e00", "prohibited": "#a40e26", "unknown": "#57606a"}
-MAP_LETTERS = {"allowed": "A", "conditional": "C", "prohibited": "P", "unknown": "?"}
+
+def safe_url(url: str | None) -> str | None:
+    """A link target we may emit: http(s), or a path on this site; anything else (javascript:, data:,
+    a scheme-relative //host) is dropped, whatever the data says."""
+    if not url:
+        return None
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    return url if scheme in ("http", "https") and url[len(scheme):].startswith("://") else None
 
 
 def map_title(verdicts: list[Verdict], credentials: list[str] | tuple[str, ...] | None) -> str:
@@ -264,35 +303,62 @@ def map_title(verdicts: list[Verdict], credentials: list[str] | tuple[str, ...] 
     return f"{task}: " + (f"an MA holding {', '.join(credentials)}" if credentials else "a medical assistant")
 
 
-def svg_map(verdicts: list[Verdict], title: str) -> str:
-    """A tile-grid map of the verdicts, one square per jurisdiction: colour, state code and letter."""
-    from html import escape
+def svg_map(tiles: list[Tile], title: str) -> str:
+    """A tile-grid map, one square per jurisdiction: colour, state code and the category's letter;
+    low confidence hatched with a dashed border and the word 'low'; each tile a link to its answer
+    where one is given; a legend in words. Built as an element tree, so every text and attribute
+    is escaped by the serializer, never by hand."""
+    from xml.etree import ElementTree as ET
+
+    from .category import CATEGORIES, LOW_CONFIDENCE_WORDS
+
+    def el(parent: ET.Element, tag: str, attrs: dict[str, object], text: str | None = None) -> ET.Element:
+        node = ET.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
+        node.text = text
+        return node
+
+    def square(parent: ET.Element, x: float, y: float, side: float, colour: str, low: bool) -> None:
+        box = {"x": x, "y": y, "width": side, "height": side, "rx": 4}
+        el(parent, "rect", {**box, "fill": colour})
+        if low:
+            el(parent, "rect", {**box, "fill": "url(#low-hatch)"})
+            el(parent, "rect", {**box, "fill": "none", "stroke": "#1f2328", "stroke-width": 2,
+                                "stroke-dasharray": "4 3"})
 
     size, gap, top = 52, 4, 40
     width = 12 * (size + gap) + gap
-    height = top + 8 * (size + gap) + 60
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-labelledby="map-title"><title id="map-title">{escape(title)}</title>',
-        f'<text x="{gap}" y="24" font-family="sans-serif" font-size="16" fill="#1f2328">{escape(title)}</text>',
-    ]
-    for v in verdicts:
+    legend_y = top + 8 * (size + gap) + 16
+    height = legend_y + 22 * (len(CATEGORIES) + 1) + 8
+    sans = {"font-family": "sans-serif"}
+    svg = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "viewBox": f"0 0 {width} {height}",
+                             "width": str(width), "height": str(height), "role": "img",
+                             "aria-labelledby": "map-title", "class": "map"})
+    el(svg, "title", {"id": "map-title"}, title)
+    pattern = el(el(svg, "defs", {}), "pattern", {"id": "low-hatch", "width": 6, "height": 6,
+                                                  "patternUnits": "userSpaceOnUse", "patternTransform": "rotate(45)"})
+    el(pattern, "rect", {"width": 2.5, "height": 6, "fill": "#ffffff", "opacity": 0.5})
+    el(svg, "text", {"x": gap, "y": 24, "fill": "#1f2328", "font-size": 16, **sans}, title)
+    for t in tiles:
+        v, cat = t.verdict, t.category
+        low = v.confidence == "low"
         col, row = TILES[v.jurisdiction]
         x, y = gap + col * (size + gap), top + row * (size + gap)
-        fill = MAP_COLOURS[v.verdict]
-        parts.append(
-            f'<g><title>{v.jurisdiction_name}: {v.verdict} ({v.confidence} confidence)</title>'
-            f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="4" fill="{fill}"/>'
-            f'<text x="{x + size / 2}" y="{y + 22}" text-anchor="middle" font-family="sans-serif" font-size="15" '
-            f'font-weight="bold" fill="#ffffff">{v.jurisdiction}</text>'
-            f'<text x="{x + size / 2}" y="{y + 42}" text-anchor="middle" font-family="sans-serif" font-size="13" '
-            f'fill="#ffffff">{MAP_LETTERS[v.verdict]}</text></g>'
-        )
-    legend_y = top + 8 * (size + gap) + 20
-    for i, (name, colour) in enumerate(MAP_COLOURS.items()):
-        x = gap + i * 150
-        parts.append(f'<rect x="{x}" y="{legend_y}" width="18" height="18" fill="{colour}"/>'
-                     f'<text x="{x + 24}" y="{legend_y + 14}" font-family="sans-serif" font-size="13" fill="#1f2328">'
-                     f'{MAP_LETTERS[name]} {name}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
+        href = safe_url(t.href)
+        tile = el(svg, "a", {"href": href}) if href else el(svg, "g", {})
+        tile.set("class", f"tile {cat.id}" + (" low" if low else ""))
+        el(tile, "title", {}, f"{v.jurisdiction_name}: {cat.words} ({v.verdict}, {v.confidence} confidence)")
+        square(tile, x, y, size, cat.colour, low)
+        middle = {"x": x + size / 2, "text-anchor": "middle", "fill": "#ffffff", **sans}
+        el(tile, "text", {**middle, "y": y + 20, "font-size": 15, "font-weight": "bold"}, v.jurisdiction)
+        el(tile, "text", {**middle, "y": y + 37, "font-size": 13, "font-weight": "bold"}, cat.letter)
+        if low:
+            el(tile, "text", {**middle, "y": y + 49, "font-size": 10}, "low")
+    legend = [(c.letter, c.colour, c.words, False) for c in CATEGORIES.values()]
+    legend.append(("", "#8c959f", LOW_CONFIDENCE_WORDS, True))
+    for i, (letter, colour, words, low) in enumerate(legend):
+        y = legend_y + i * 22
+        square(svg, gap, y, 18, colour, low)
+        el(svg, "text", {"x": gap + 9, "y": y + 14, "fill": "#ffffff", "font-size": 12, "font-weight": "bold",
+                         "text-anchor": "middle", **sans}, letter)
+        el(svg, "text", {"x": gap + 26, "y": y + 14, "fill": "#1f2328", "font-size": 13, **sans}, words)
+    return ET.tostring(svg, encoding="unicode")

@@ -31,6 +31,7 @@ def key_point(v: Verdict) -> str:
 class Coverage:
     tasks: list[str]
     cells: dict[str, dict[str, Verdict]] = field(default_factory=dict)
+    data_snapshot: str = ""
     rules_by_confidence: Counter[str] = field(default_factory=Counter)
     rules_by_basis: Counter[str] = field(default_factory=Counter)
     oldest_verified: date | None = None
@@ -52,6 +53,7 @@ class Coverage:
     def to_json(self) -> dict[str, Any]:
         return {
             "as_of": next(iter(next(iter(self.cells.values())).values())).as_of.isoformat() if self.cells else None,
+            "data_snapshot": self.data_snapshot,
             "tasks": self.tasks,
             "jurisdictions": [
                 {
@@ -76,7 +78,7 @@ class Coverage:
 
 def coverage(checker: Checker, codes: list[str], tasks: list[str], as_of: date) -> Coverage:
     """Each jurisdiction x task verdict for a question that states nothing but the task."""
-    report = Coverage(tasks=tasks)
+    report = Coverage(tasks=tasks, data_snapshot=checker.lib.snapshot)
     for code in codes:
         state = checker.lib.state(code)
         report.rules_by_confidence.update(r.confidence for r in state.rules)
@@ -111,7 +113,8 @@ def coverage_text(report: Coverage) -> str:
                 for k, cc in report.confidence_counts().items()),
               "Rules by confidence: " + ", ".join(f"{k} {report.rules_by_confidence.get(k, 0)}" for k in ("high", "medium", "low")),
               "Rules by basis: " + ", ".join(f"{k} {report.rules_by_basis.get(k, 0)}" for k in ("read", "recalled")),
-              f"Oldest last-verified date: {report.oldest_verified}"]
+              f"Oldest last-verified date: {report.oldest_verified}",
+              f"Data snapshot: {report.data_snapshot}"]
     return "\n".join(lines)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from .data import Library
-from .errors import UserError
+from .errors import Candidate, UnknownName, UserError
 from .matcher import TaskMatcher, Understood
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -29,9 +29,13 @@ class Index:
     """Normalized words -> id for one catalogue."""
 
     def __init__(self, what: str, entries: Iterable[tuple[str, Iterable[str]]]):
+        """`entries`: (id, words), the first word being the id's name in the catalogue."""
         self.what = what
         self.words: dict[str, str] = {}
+        self.names: dict[str, str] = {}
         for ident, words in entries:
+            words = tuple(words)
+            self.names[ident] = words[0] if words else ident
             for word in (ident, *words):
                 self.words.setdefault(normalize(word), ident)
         self.by_length = sorted(self.words, key=len, reverse=True)
@@ -47,17 +51,19 @@ class Index:
                 return self.words[phrase]
         return None
 
-    def fail(self, text: str, field: str) -> UserError:
+    def fail(self, text: str, field: str) -> UnknownName:
         close = difflib.get_close_matches(normalize(text), list(self.words), n=4, cutoff=0.6)
         hint = ""
-        if close:
-            first_phrase: dict[str, str] = {}
-            for phrase in close:
-                first_phrase.setdefault(self.words[phrase], phrase)
+        first_phrase: dict[str, str] = {}
+        for phrase in close:
+            first_phrase.setdefault(self.words[phrase], phrase)
+        if first_phrase:
             hint = "; did you mean: " + ", ".join(
                 f"{ident} ({phrase})" if phrase != normalize(ident) else ident for ident, phrase in first_phrase.items()
             )
-        return UserError(f"{field}: unknown {self.what} '{text}'{hint}?" if hint else f"{field}: unknown {self.what} '{text}'")
+        message = f"{field}: unknown {self.what} '{text}'{hint}?" if hint else f"{field}: unknown {self.what} '{text}'"
+        return UnknownName(message, field, text, self.what,
+                           [Candidate(ident, self.names.get(ident, ident)) for ident in first_phrase])
 
 
 class Resolver:

@@ -12,8 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Supervision = Literal["none", "general", "direct", "personal"]
-SupervisorType = Literal["physician", "podiatrist", "pa", "np", "rn", "other"]
+from .terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType  # noqa: F401 (re-exported)
 Confidence = Literal["high", "medium", "low"]
 Basis = Literal["read", "recalled"]
 SourceKind = Literal[
@@ -24,9 +23,6 @@ Risk = Literal["clerical", "routine", "high"]
 Effect = Literal["permit", "forbid", "defer"]
 VerdictName = Literal["allowed", "conditional", "prohibited", "unknown"]
 
-#: Supervision levels from weakest to strongest; a requirement of "direct" is met by "personal".
-SUPERVISION_LEVELS: tuple[Supervision, ...] = ("none", "general", "direct", "personal")
-SUPERVISOR_TYPES: tuple[SupervisorType, ...] = ("physician", "podiatrist", "pa", "np", "rn", "other")
 CONFIDENCE_ORDER: tuple[Confidence, ...] = ("low", "medium", "high")
 
 #: The most a rule may claim from a source of each kind, when that source's own text was read
@@ -285,6 +281,8 @@ class Training(Strict):
     name: Text
     jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     hours: int | None = Field(default=None, gt=0)
+    program: bool = Field(default=True, description="a course or program to complete; false for what any "
+                          "employer can document (the practitioner's record of the MA's training)")
     synonyms: tuple[Text, ...] = ()
 
 

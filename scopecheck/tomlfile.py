@@ -7,6 +7,7 @@ tomllib gives no positions for keys, so `key_lines` scans the text once and maps
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
@@ -83,6 +84,10 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise RuleFileError([Defect(path, f"TOML syntax: {message}", line=line)]) from None
+    except RecursionError:
+        raise RuleFileError([Defect(path, "TOML nested too deeply to read")]) from None
+    except ValueError:  # the int-string limit on a very long integer
+        raise RuleFileError([Defect(path, f"TOML: a number has more than {sys.get_int_max_str_digits():,} digits")]) from None
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:

@@ -106,6 +106,7 @@ class Verdict(BaseModel):
     as_of: date
     guidance: str | None = None
     unlock: list[str] = []
+    data_snapshot: str = ""
     disclaimer: str = DISCLAIMER
 
 
@@ -314,6 +315,7 @@ def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
         last_verified=_last_verified(deciding),
         as_of=query.as_of,
         unlock=unlock,
+        data_snapshot=lib.snapshot,
     )
 
 
@@ -365,4 +367,5 @@ def _unknown(
         last_verified=_last_verified(silent),
         as_of=query.as_of,
         guidance=guidance,
+        data_snapshot=lib.snapshot,
     )

@@ -3,6 +3,8 @@ the file, row, field or key, no traceback. Batch rows that are bad become error 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -10,8 +12,8 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
-from scopecheck.compiler import to_fact
 from scopecheck.api import Checker
+from scopecheck.compiler import to_fact
 
 BIG = "x" * 100_000
 
@@ -116,3 +118,143 @@ def test_an_empty_credential_is_never_read_as_holds_none(tmp_path: Path) -> None
     assert rows[0]["verdict"] == "error" and "empty value" in rows[0]["reasons"][0]
     assert rows[1]["verdict"] == "error" and "empty list" in rows[1]["reasons"][0]
     assert rows[2]["verdict"] == "prohibited"
+
+
+# ---- hostile JSON: a line that breaks the parser (or later the encoder) is one bad row, never the batch
+
+HOSTILE_JSON = {
+    "deep": "[" * 100_000,  # RecursionError in json.loads
+    "long-int": '{"id": ' + "9" * 5000 + ', "state": "CA", "task": "vitals"}',  # ValueError: int-string limit
+    "surrogate": '{"id": 2, "state": "CA", "task": "vitals", "note": "\\ud800"}',  # breaks UTF-8 output later
+    "surrogate-key": '{"id": 2, "state": "CA", "task": "vitals", "\\udfff": 1}',
+    "nested-600": '{"id": 2, "state": "CA", "task": "vitals", "note": ' + "[" * 600 + "]" * 600 + "}",  # pickling
+}
+
+
+def no_internal_error(code: int, out: str, err: str, *needles: str) -> None:
+    one_line_error(code, out, err, *needles)
+    assert "internal error" not in err, err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("kind", HOSTILE_JSON)
+def test_a_hostile_jsonl_line_is_an_error_row_with_its_line(tmp_path: Path, kind: str, fmt: str) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "state": "CA", "task": "vitals"}\n' + HOSTILE_JSON[kind] + "\n"
+                   '{"id": 3, "state": "NY", "task": "flu shot"}\n')
+    out = tmp_path / f"out.{fmt}"
+    code, _, err = run("batch", str(src), "-o", str(out), "--format", fmt)
+    assert code == 1, err  # row 3 is prohibited: the batch ran to the end
+    text = out.read_text(encoding="utf-8")  # strict: the output is valid UTF-8
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in text.splitlines()]
+        reasons = [r["reasons"] for r in rows]
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        reasons = [r["reasons"] for r in rows]
+    assert [r["verdict"] for r in rows] == ["conditional", "error", "prohibited"], reasons
+    assert "line 2" in str(reasons[1]), reasons[1]
+
+
+def test_a_deeply_nested_value_does_not_stop_the_worker_processes(tmp_path: Path) -> None:
+    """600 levels parse, but pickling the row for a worker process raised RecursionError."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "state": "CA", "task": "vitals"}\n' + HOSTILE_JSON["nested-600"] + "\n")
+    _, out, err = run("batch", str(src), "--jobs", "2")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["verdict"] for r in rows] == ["conditional", "error"], err
+    assert "line 2: refused JSON: nested more than 100 levels deep" in rows[1]["reasons"][0]
+
+
+@pytest.mark.parametrize("kind", ["deep", "long-int", "surrogate"])
+def test_a_hostile_line_in_a_postings_file_is_an_unreadable_result(tmp_path: Path, kind: str) -> None:
+    src = tmp_path / "postings.jsonl"
+    good = json.dumps({"id": "a", "text": "Medical Assistant, Albany, NY 12207\nTake vital signs."})
+    hostile = {"deep": "[" * 100_000, "long-int": '{"id": ' + "9" * 5000 + ', "text": "Take vital signs."}',
+               "surrogate": '{"id": "b", "text": "Medical Assistant, Albany, NY\\nTake vital signs \\ud800"}'}[kind]
+    src.write_text(good + "\n" + hostile + "\n" + good + "\n")
+    out = tmp_path / "out.jsonl"
+    _, _, err = run("batch", "--postings", str(src), "-o", str(out))
+    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["worst"] for r in results][1] == "unreadable" and len(results) == 3, err
+    assert f"{src}:2" in results[1]["error"]
+
+
+HOSTILE_CANDIDATES = {
+    "deep.json": '{"name": ' + "[" * 100_000 + "}",
+    "long-int.json": '{"name": "x", "credentials": [{"id": "CMA", "number": ' + "9" * 5000 + "}]}",
+    "surrogate.json": '{"name": "x", "credentials": ["\\ud800"]}',
+    "deep.toml": "name = " + "[" * 100_000 + "\n",
+    "long-int.toml": 'name = "x"\nnumber = ' + "9" * 5000 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_CANDIDATES)
+def test_a_hostile_candidate_file_is_one_line_naming_it(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(HOSTILE_CANDIDATES[name])
+    no_internal_error(*run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals"), name)
+
+
+# ---- slow inputs: limits with one line naming the file
+
+def test_a_50000_column_header_is_refused_at_once_naming_the_file(tmp_path: Path) -> None:
+    """It took 74 s (a quadratic duplicate check), then wrote a 50,000-column file."""
+    import time
+
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["state", "task"] + [f"c{i}" for i in range(50_000)]) + "\n"
+                    + ",".join(["CA", "vitals"] + ["x"] * 50_000) + "\n")
+    started = time.monotonic()
+    no_internal_error(*run("batch", str(path), "-o", str(tmp_path / "out.csv")), "wide.csv", "50,002 columns", "1,000")
+    assert time.monotonic() - started < 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wide.csv"]
+
+
+def test_a_header_of_1000_columns_is_fine_and_duplicates_are_still_named(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(",".join(["state", "task"] + [f"c{i}" for i in range(998)]) + "\nCA,vitals\n")
+    code, out, err = run("batch", str(path))
+    assert code == 0 and len(out.splitlines()[0].split(",")) == 1007, err
+    path.write_text("state,task,a,b,a\nCA,vitals,1,2,3\n")
+    no_internal_error(*run("batch", str(path)), "duplicate column(s) a")
+
+
+def test_jsonl_to_csv_with_more_than_1000_keys_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "many-keys.jsonl"
+    path.write_text(json.dumps({"state": "CA", "task": "vitals"}) + "\n"
+                    + json.dumps({"state": "CA", "task": "vitals", **{f"k{i}": i for i in range(1_000)}}) + "\n")
+    no_internal_error(*run("batch", str(path), "-o", str(tmp_path / "out.csv"), "--format", "csv"),
+                      "many-keys.jsonl", "line 2", "1,000", "--format jsonl")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many-keys.jsonl"]
+    code, out, err = run("batch", str(path), "--format", "jsonl")  # JSONL output has no columns to count
+    assert code == 0 and len(out.splitlines()) == 2, err
+
+
+BIG_POSTING = "Medical Assistant, Albany, NY 12207\n" + "Take vital signs and draw blood. " * 8_000  # 256,000 characters
+
+
+def test_a_posting_over_100000_characters_is_refused_with_one_line(tmp_path: Path) -> None:
+    """A 250 kB posting cost 1.4 s of CPU and answered with 5.5 MB."""
+    path = tmp_path / "huge.txt"
+    path.write_text(BIG_POSTING)
+    no_internal_error(*run("posting", str(path)), "huge.txt", "100,000 characters")
+    page = tmp_path / "page.html"  # a real careers page is mostly markup: its text is what counts
+    page.write_text("<html><head><script>" + "var x = 1;\n" * 30_000 + "</script></head><body><h1>Medical Assistant</h1>"
+                    "<p>Albany, NY 12207</p><ul><li>Take vital signs</li></ul></body></html>")
+    code, out, err = run("posting", str(page))
+    assert code == 0 and "vital" in out, err
+
+
+def test_batch_postings_over_the_limit_are_unreadable_results(tmp_path: Path) -> None:
+    folder = tmp_path / "postings"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Medical Assistant, Albany, NY 12207\nTake vital signs.\n")
+    (folder / "b.txt").write_text(BIG_POSTING)
+    _, out, err = run("batch", "--postings", str(folder))
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["worst"] for r in results][1] == "unreadable" and "100,000 characters" in results[1]["error"], err
+    lines = tmp_path / "postings.jsonl"
+    lines.write_text(json.dumps({"id": "big", "text": BIG_POSTING}) + "\n")
+    _, out, err = run("batch", "--postings", str(lines))
+    assert json.loads(out)["worst"] == "unreadable" and "100,000 characters" in json.loads(out)["error"], err

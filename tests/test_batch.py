@@ -4,16 +4,24 @@ file appears only when complete; parallel output equals serial output."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
+import stat
+import subprocess
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from test_cli import run
 
 from click.testing import CliRunner
 
 from scopecheck import batch as batch_mod
+from scopecheck import batch_io
 from scopecheck.cli import cli
 from scopecheck.api import Checker
 
@@ -79,21 +87,6 @@ def test_interrupted_run_leaves_no_partial_file(tmp_path: Path, monkeypatch: pyt
     assert list(tmp_path.iterdir()) == []
 
 
-def test_parallel_output_equals_serial(tmp_path: Path) -> None:
-    src = tmp_path / "in.csv"
-    with src.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "state", "task", "credentials", "supervision"])
-        tasks = ["flu shot", "draw blood", "vitals", "iv_start", "x-ray", "triage", "botox"]
-        states = ["CA", "NY", "WA", "TX", "FL", "SD", "IL"]
-        for i in range(batch_mod.CHUNK * 2 + 17):
-            w.writerow([i, states[i % 7], tasks[(i // 7) % 7], ["CMA", "none", ""][i % 3], ["direct", "", "general"][i % 3]])
-    serial, parallel = tmp_path / "serial.csv", tmp_path / "parallel.csv"
-    assert run("batch", str(src), "-o", str(serial), "--jobs", "1")[0] in (0, 1)
-    assert run("batch", str(src), "-o", str(parallel), "--jobs", "2")[0] in (0, 1)
-    assert serial.read_bytes() == parallel.read_bytes()
-
-
 def test_identical_questions_are_evaluated_once(monkeypatch: pytest.MonkeyPatch) -> None:
     checker = Checker()
     calls = []
@@ -126,3 +119,345 @@ def test_stdin_to_stdout() -> None:
     result = CliRunner().invoke(cli, ["batch", "-", "--format", "jsonl"], input="state,task\nCA,vitals\nNY,flu shot\n")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["verdict"] for line in lines] == ["conditional", "prohibited"] and result.exit_code == 1
+
+
+# ---- -o: only ever a regular file, replaced atomically, keeping its mode; failures are one line
+
+def one_line(code: int, stderr: str, *needles: str) -> None:
+    assert code == 2, stderr
+    assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr, stderr
+    assert "internal error" not in stderr, stderr
+    for needle in needles:
+        assert needle in stderr, (needle, stderr)
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _socket(path: Path) -> None:
+    import socket
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(path))
+    sock.close()  # the socket file stays
+
+
+def _device(path: Path) -> None:
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a /dev/null of our own
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
+
+
+@pytest.mark.parametrize("make, kind", [(_fifo, "a FIFO"), (_socket, "a socket"), (_device, "a character device")])
+def test_output_onto_a_special_file_is_refused_and_left_alone(tmp_path: Path, make: object, kind: str) -> None:
+    target = tmp_path / "special"
+    make(target)  # type: ignore[operator]
+    before = os.lstat(target)
+    code, _, err = run("batch", str(DATA / "mixed.jsonl"), "-o", str(target))
+    one_line(code, err, str(target), kind)
+    after = os.lstat(target)
+    assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode) and after.st_ino == before.st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["special"]  # no temporary file left
+
+
+def test_output_through_a_symlink_writes_the_file_it_points_to(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real = elsewhere / "real.jsonl"
+    real.write_text("old\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    code, _, err = run("batch", str(DATA / "mixed.jsonl"), "-o", str(link))
+    assert code == 1, err
+    assert link.is_symlink() and os.readlink(link) == str(real), "the link is kept"
+    assert len(real.read_text().splitlines()) == 5, "the output is in the file the link points to"
+    dangling = tmp_path / "dangling.jsonl"
+    dangling.symlink_to(elsewhere / "new.jsonl")
+    run("batch", str(DATA / "mixed.jsonl"), "-o", str(dangling))
+    assert dangling.is_symlink() and len((elsewhere / "new.jsonl").read_text().splitlines()) == 5
+
+
+def test_output_keeps_an_existing_files_mode_and_a_new_one_follows_the_umask(tmp_path: Path) -> None:
+    existing = tmp_path / "existing.jsonl"
+    existing.write_text("OLD CONTENT\n")
+    existing.chmod(0o640)
+    run("batch", str(DATA / "mixed.jsonl"), "-o", str(existing))
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640 and "OLD" not in existing.read_text()
+    umask = os.umask(0o027)
+    try:
+        run("batch", str(DATA / "mixed.jsonl"), "-o", str(tmp_path / "new.jsonl"))
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.jsonl").stat().st_mode) == 0o640
+
+
+def _many_rows(tmp_path: Path, rows: int) -> Path:
+    src = tmp_path / "in.csv"
+    src.write_text("id,state,task\n" + "".join(f"{i},CA,vitals\n" for i in range(rows)))
+    return src
+
+
+@pytest.mark.parametrize("rows", [1, 500])  # the error at the final flush, or in the middle of writing
+def test_disk_full_is_one_line_naming_the_output_and_leaves_nothing(tmp_path: Path, rows: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _many_rows(tmp_path, rows)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    real_fdopen = os.fdopen
+
+    def onto_dev_full(fd: int, *args: object, **kwargs: object) -> object:
+        full = os.open("/dev/full", os.O_WRONLY)  # every write: ENOSPC
+        os.dup2(full, fd)
+        os.close(full)
+        return real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(batch_io.os, "fdopen", onto_dev_full)
+    code, _, err = run("batch", str(src), "-o", str(out_dir / "out.csv"))
+    one_line(code, err, str(out_dir / "out.csv"), "No space left on device")
+    assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("errno_", [errno.EACCES, errno.EROFS])
+def test_an_unwritable_directory_is_one_line_naming_the_output(tmp_path: Path, errno_: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(errno_, os.strerror(errno_), str(tmp_path / ".out.csv.x.partial"))
+
+    monkeypatch.setattr(batch_io.tempfile, "mkstemp", refused)  # as root, chmod cannot make a directory read-only
+    code, _, err = run("batch", str(DATA / "bad-rows.csv"), "-o", str(tmp_path / "out.csv"))
+    one_line(code, err, str(tmp_path / "out.csv"), os.strerror(errno_))
+
+
+def test_a_read_only_existing_output_is_not_replaced(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root may write any file")
+    target = tmp_path / "out.jsonl"
+    target.write_text("keep\n")
+    target.chmod(0o444)
+    code, _, err = run("batch", str(DATA / "mixed.jsonl"), "-o", str(target))
+    one_line(code, err, str(target), "Permission denied")
+    assert target.read_text() == "keep\n"
+
+
+def test_output_to_dev_stdout_is_refused_and_what_the_shell_wrote_stays(tmp_path: Path) -> None:
+    """`{ echo header; scopecheck batch ... -o /dev/stdout; } >> log`: following the link to the log
+    and renaming over it would drop the header."""
+    log = tmp_path / "log.txt"
+    log.write_text("header\n")
+    with log.open("a") as stdout:
+        proc = subprocess.run([sys.executable, "-m", "scopecheck", "batch", str(DATA / "mixed.jsonl"), "-o", "/dev/stdout"],
+                              stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60, check=False)
+    one_line(proc.returncode, proc.stderr, "/dev/stdout", "'-o -'")
+    assert log.read_text() == "header\n"
+
+
+def test_stdout_on_a_full_disk_is_one_line() -> None:
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "scopecheck", "batch", str(DATA / "bad-rows.csv")],
+                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60, check=False)
+    one_line(proc.returncode, proc.stderr, "stdout: cannot write: No space left on device")
+
+
+# ---- JSONL in, CSV out: every input key is a column
+
+def test_jsonl_to_csv_keeps_every_input_key_as_a_column_in_order_of_first_appearance(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    run("batch", str(DATA / "mixed.jsonl"), "-o", str(out), "--format", "csv")
+    text = out.read_text()
+    header = next(csv.reader(io.StringIO(text)))
+    assert header == ["id", "state", "task", "credentials", "trainings", "extra",
+                      "verdict", "reasons", "conditions", "citations", "rules", "confidence", "data_snapshot"], header
+    rows = rows_of(text)
+    assert [r["id"] for r in rows] == ["1", "2", "", "", "5"]
+    assert rows[0]["credentials"] == "CMA" and rows[1]["trainings"] == "none"
+    assert rows[4]["extra"] == '{"kept": true}' and rows[0]["extra"] == ""
+    assert [r["verdict"] for r in rows] == ["prohibited", "prohibited", "error", "error", "conditional"]
+
+
+def test_jsonl_to_csv_output_reads_back_as_the_same_questions(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 7, "state": "NY", "task": "flu shot", "credentials": ["CMA", "RMA"], "ok": true, "n": 1.5}\n'
+                   '{"state": "CA", "task": "vitals", "note": "x", "id": 8}\n')
+    first, again = tmp_path / "first.csv", tmp_path / "again.jsonl"
+    run("batch", str(src), "-o", str(first), "--format", "csv")
+    rows = rows_of(first.read_text())
+    assert list(rows[0])[:6] == ["id", "state", "task", "credentials", "ok", "n"] and list(rows[0])[6] == "note"
+    assert (rows[0]["id"], rows[0]["credentials"], rows[0]["ok"], rows[0]["n"]) == ("7", "CMA;RMA", "true", "1.5")
+    assert (rows[1]["id"], rows[1]["note"], rows[1]["credentials"]) == ("8", "x", "")
+    # its input columns are a valid batch input again, with the same verdicts
+    reread = tmp_path / "reread.csv"
+    with reread.open("w", newline="") as f:
+        w = csv.DictWriter(f, ["id", "state", "task", "credentials"], extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    run("batch", str(reread), "-o", str(again), "--format", "jsonl")
+    assert [json.loads(line)["verdict"] for line in again.read_text().splitlines()] == [r["verdict"] for r in rows]
+
+
+def test_jsonl_stdin_to_csv_stdout_keeps_the_keys() -> None:
+    result = CliRunner().invoke(cli, ["batch", "-", "--input-format", "jsonl", "--format", "csv"],
+                                input='{"id": "a1", "state": "CA", "task": "vitals"}\n')
+    assert rows_of(result.stdout)[0]["id"] == "a1", result.output
+
+
+# ---- CSV records that span lines: a long note is one field; a broken quote is one error row
+
+def _batch_csv(tmp_path: Path, text: str) -> list[dict[str, str]]:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text(text)
+    code, _, err = run("batch", str(src), "-o", str(out))
+    assert code in (0, 1), err
+    return rows_of(out.read_text())
+
+
+def test_a_quoted_field_of_200_lines_is_one_field(tmp_path: Path) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["id", "state", "task", "note"])
+    w.writerow(["1", "CA", "vitals", "\n".join(f"line {i}, with a comma" for i in range(200))])
+    w.writerow(["2", "NY", "flu shot", "short"])
+    rows = _batch_csv(tmp_path, buf.getvalue())
+    assert [(r["id"], r["verdict"]) for r in rows] == [("1", "conditional"), ("2", "prohibited")]
+    assert rows[0]["note"].count("\n") == 199
+
+
+def test_an_unclosed_quote_at_the_end_is_one_error_row_not_one_per_line(tmp_path: Path) -> None:
+    note = "\n".join(f"line {i}, more words" for i in range(200))
+    rows = _batch_csv(tmp_path, f'id,state,task,note\n1,CA,vitals,ok\n2,NY,flu shot,"{note}\n')
+    assert [(r["id"], r["verdict"]) for r in rows] == [("1", "conditional"), ("2", "error")]
+    assert "line 3: broken CSV quoting (unclosed quote)" in rows[1]["reasons"] and "lines 3-202" in rows[1]["reasons"]
+
+
+def test_a_broken_quote_keeps_the_rows_after_it_even_past_a_megabyte(tmp_path: Path) -> None:
+    padding = "x" * 400
+    rest = "".join(f"{i},CA,vitals,{padding}\n" for i in range(3, 3000))  # 1.2 MB: past the runaway guard
+    rows = _batch_csv(tmp_path, f'id,state,task,note\n1,CA,vitals,ok\n2,NY,"flu shot,{padding}\n{rest}')
+    assert len(rows) == 2999 and [r["id"] for r in rows[:3]] == ["1", "2", "3"]
+    assert rows[1]["verdict"] == "error" and "broken CSV quoting" in rows[1]["reasons"]
+    assert {r["verdict"] for r in rows[2:]} == {"conditional"}
+
+
+def test_a_multi_line_record_right_after_a_broken_one_is_kept(tmp_path: Path) -> None:
+    text = 'id,state,task,note\n1,CA,"vitals,ok\n2,NY,flu shot,"two\nlines"\n3,CA,vitals,ok\n'
+    rows = _batch_csv(tmp_path, text)
+    assert [(r["id"], r["verdict"]) for r in rows] == [("1", "error"), ("2", "prohibited"), ("3", "conditional")]
+    assert rows[1]["note"] == "two\nlines"
+
+
+# ---- CSV formula injection (OWASP): a cell that a spreadsheet would run is prefixed with '
+
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-5", "@SUM(A1)", "\tx", "\rx"]
+
+
+def test_batch_csv_output_neutralises_formulas_but_jsonl_keeps_them(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    with src.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "state", "task", "=note"])
+        for i, text in enumerate(FORMULAS):
+            w.writerow([text, "CA", "vitals", f"{i}"])
+    out = tmp_path / "out.csv"
+    run("batch", str(src), "-o", str(out))
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode(), newline="")))
+    assert rows[0][3] == "'=note"
+    assert [r[0] for r in rows[1:]] == ["'" + t for t in FORMULAS]
+    assert rows[1][4] == "conditional", "ordinary cells are untouched"
+    jsonl = tmp_path / "out.jsonl"
+    run("batch", str(src), "-o", str(jsonl), "--format", "jsonl")
+    assert [json.loads(line)["id"] for line in jsonl.read_text().splitlines()] == FORMULAS
+
+
+def test_jsonl_to_csv_and_postings_csv_neutralise_formulas(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": t, "state": "CA", "task": "vitals", "n": -5}) + "\n" for t in FORMULAS))
+    out = tmp_path / "out.csv"
+    run("batch", str(src), "-o", str(out), "--format", "csv")
+    rows = rows_of(out.read_bytes().decode())
+    assert [r["id"] for r in rows] == ["'" + t for t in FORMULAS] and rows[0]["n"] == "'-5"
+    postings = tmp_path / "postings.jsonl"
+    postings.write_text(json.dumps({"id": "=cmd|' /C calc'!A0", "text": "Medical Assistant, Albany, NY\nTake vital signs."}) + "\n")
+    run("batch", "--postings", str(postings), "-o", str(out), "--format", "csv")
+    assert rows_of(out.read_bytes().decode())[0]["source"] == "'=cmd|' /C calc'!A0"
+
+
+def test_every_csv_writer_uses_the_one_neutraliser() -> None:
+    from scopecheck.render import csv_cell, to_csv
+
+    assert [csv_cell(t) for t in FORMULAS] == ["'" + t for t in FORMULAS]
+    assert [csv_cell(v) for v in ("CA", "", None, 5, "a=b", "'=x")] == ["CA", "", "", "5", "a=b", "'=x"]
+    assert to_csv([{"a": "=1+1", "b": ["-x", "y"], "c": None}]) == "a,b,c\n'=1+1,'-x;y,\n"
+    _, out, _ = run("compare", "--task", "vitals", "--states", "CA", "--format", "csv")
+    assert out.startswith("jurisdiction,verdict,")
+
+
+def test_a_bare_carriage_return_in_a_cell_does_not_split_the_output_row(tmp_path: Path) -> None:
+    """The csv module quotes only its line terminator's characters: 'a\\rb' went out unquoted, and
+    every CSV reader saw two rows."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": 1, "state": "CA", "task": "vitals", "note": "a\rb"}) + "\n"
+                   + json.dumps({"id": 2, "state": "CA", "task": "vitals", "note": "plain"}) + "\n")
+    out = tmp_path / "out.csv"
+    run("batch", str(src), "-o", str(out), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode(), newline="")))
+    assert [(r["id"], r["note"]) for r in rows] == [("1", "a\rb"), ("2", "plain")]
+
+
+# ---- --jobs 1 and --jobs 2 write the same bytes, on a varied file
+
+def _varied_rows(count: int, seed: int = 5) -> list[list[str]]:
+    import random
+
+    from scopecheck.data import Library
+
+    rng = random.Random(seed)
+    lib = Library(REPO)
+    states = lib.encoded_states() + ["ZZ", "", "Calif.", "new york", "Texas"]
+    tasks = [t.id for t in lib.tasks.values()] + [s for t in lib.tasks.values() for s in t.synonyms][:60] + [
+        "flu shoot", "", "suture a wound", "shot"]
+    creds = [c.id for c in lib.credentials.values()][:20] + ["none", "", "CMA;RMA", "CMAA", "CMA; MA-C"]
+    settings = [s.id for s in lib.settings.values()] + ["", "moon base"]
+    notes = ["", "ok", "=1+1", "-5", "multi\nline\nnote", "a, comma", 'a "quote"', "caf\u00e9", "tab\there", "cr\rhere"]
+    rows = []
+    for i in range(count):
+        rows.append([str(i), rng.choice(states), rng.choice(tasks), rng.choice(creds),
+                     rng.choice(["", "", "none", "training_injections_10h", "yoga"]),
+                     rng.choice(["", "none", "general", "direct", "personal", "close"]),
+                     rng.choice(["", "physician", "rn", "np", "pa", "boss"]), rng.choice(settings),
+                     rng.choice(["", "", "2019-06-01", "2022-06-01", "2024-02-30", "soon"]), rng.choice(notes)])
+    return rows
+
+
+def test_jobs_1_and_jobs_2_write_the_same_bytes(tmp_path: Path) -> None:
+    header = ["id", "state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of", "note"]
+    rows = _varied_rows(5_000)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    text = buf.getvalue().split("\n")
+    text[1000] = '1000,CT,"immunization,,,,,,,broken quote'  # a broken record, then rows again
+    text[2500] = "2500,TX,vitals,,,,,,,extra,fields,here"
+    csv_src = tmp_path / "in.csv"
+    csv_src.write_bytes("\n".join(text).encode() + b"3000,CA,vitals,,,,,,,latin-1 caf\xe9\n")
+    jsonl_src = tmp_path / "in.jsonl"
+    with jsonl_src.open("w") as f:
+        for i, row in enumerate(rows):
+            record = dict(zip(header, row))
+            if i % 7 == 0:
+                record["credentials"] = record["credentials"].split(";") if record["credentials"] else []
+            if i % 11 == 0:
+                record[f"extra{i % 3}"] = {"n": i}
+            f.write(json.dumps(record) + "\n" if i % 500 else "not json\n")
+    for src, fmt in ((csv_src, "csv"), (csv_src, "jsonl"), (jsonl_src, "csv")):
+        outputs = []
+        for jobs in ("1", "2"):
+            out = tmp_path / f"{src.stem}-{fmt}-{jobs}.out"
+            code, _, err = run("batch", str(src), "-o", str(out), "--format", fmt, "--jobs", jobs)
+            assert code == 1, err
+            outputs.append(out.read_bytes())
+        assert outputs[0] == outputs[1], (src.name, fmt)
+        decoded = outputs[0].decode("utf-8", "surrogateescape")
+        verdicts = Counter(r["verdict"] for r in (rows_of(decoded) if fmt == "csv"
+                                                  else map(json.loads, decoded.rstrip("\n").split("\n"))))
+        assert len(verdicts) == 5 and sum(verdicts.values()) >= 5_000, verdicts  # every kind of verdict, every row

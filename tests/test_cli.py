@@ -104,8 +104,10 @@ def test_show_states_and_tasks() -> None:
     code, out, _ = run("show", "CA")
     assert code == 0 and "CA-inj-01  PERMIT" in out and "16 CCR 1366.1" in out
     code, out, _ = run("states", "--format", "json")
-    rows = json.loads(out)
+    data = json.loads(out)
+    rows = data["jurisdictions"]
     assert code == 0 and len(rows) == 51 and any(r["code"] == "CA" and r["encoded"] for r in rows)
+    assert data["data_snapshot"].startswith("0.1.0-") or "-" in data["data_snapshot"]
     code, out, _ = run("tasks")
     assert code == 0 and "immunization" in out and "flu shot" in out
 

@@ -459,3 +459,8 @@ def test_hire_accepts_specialty_certificates(tmp_path: Path, checker: Checker) -
     path.write_text('{"name": "Jo", "credentials": ["CPT (NHA)", "PBT (ASCP)", "CET", "CPC", "COA"]}')
     status = status_on(checker.lib, checker.resolver, load_candidate(path), date(2026, 11, 26), "phleb.json")
     assert status.credentials == {"CPT_NHA", "PBT_ASCP", "CET_NHA", "CPC_AAPC", "COA_JCAHPO"}
+def test_cli_hire_with_a_9999_issue_date_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"credentials": [{"id": "CMA", "issued": "9999-06-01"}]}))
+    code, out, err = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals")
+    assert code == 2 and "not a plausible issue date" in err and "Traceback" not in err

@@ -71,3 +71,17 @@ def test_a_cold_checker_under_8_threads_gives_the_serial_answers() -> None:
 
 def _as_dict(text: str) -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
+
+
+def test_identical_questions_are_evaluated_once_however_many_rows() -> None:
+    """The verdict memo is bounded (and evicts), but the engine's answers are kept per distinct
+    question: 6,000 distinct questions asked 3 times each through a 1,000-entry memo cost 6,000
+    engine evaluations, not 18,000."""
+    c = Checker(REPO, memo_size=1_000)
+    queries = varied_queries(c, 6_000, seed=9)
+    distinct = {c.normalized_key(q) for q in queries}
+    for _ in range(3):
+        answers = [answer(c, q) for q in queries]
+    assert c.evaluations == len(distinct)
+    fresh = Checker(REPO)
+    assert answers[:500] == [answer(fresh, q) for q in queries[:500]]

@@ -121,8 +121,10 @@ def test_dated_changes_give_different_answers_before_and_after(checker: Checker)
     assert verdict("SD", "injection_intramuscular", "2022-06-01", credentials=["CMA_AAMA"]) == "unknown"  # silent since
     assert verdict("SC", "injection_intramuscular", "2026-01-01", credentials=["none"]) != verdict(
         "SC", "injection_intramuscular", "2026-08-01", credentials=["none"])  # the grace period ended
-    assert verdict("MI", "xray_operation", "2024-03-12", trainings=["none"]) != verdict(
-        "MI", "xray_operation", "2024-03-13", trainings=["none"])
+    # 2026-12-06 law re-read (g2): MI-xray-01 now checks MCL 333.16215(1)'s "qualified by education, training, or
+    # experience" (training_documented), so an MA with no training at all is prohibited on both days; state it as met
+    assert verdict("MI", "xray_operation", "2024-03-12", trainings=["training_documented"]) != verdict(
+        "MI", "xray_operation", "2024-03-13", trainings=["training_documented"])
     assert verdict("IL", "injection_intramuscular", "2026-06-01") in ("conditional", "unknown")
     # Law re-read (2026-12-06): the Illinois Medical Practice Act's scheduled 2027 repeal is a prediction, not
     # encoded (watch IL-MPA-SUNSET-2027), so the same rules answer before and after January 1, 2027.

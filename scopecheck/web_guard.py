@@ -1,0 +1,158 @@
+"""What protects the web server, whatever the route: body size and read-time limits, security
+headers on every response, strict JSON (no NaN, no Infinity, no lone surrogates), and the
+server's own timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY = 256 * 1024
+BODY_TIMEOUT = 15.0  # seconds to wait for each part of a request body (a slow upload is refused)
+
+#: The page runs no script and loads nothing from elsewhere: say so to the browser.
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'none'",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+
+
+def server_options() -> dict[str, Any]:
+    """uvicorn's settings for `scopecheck serve`: idle connections and oversized or slow headers
+    do not hold the server (the body's limits are BodyLimit's)."""
+    return {
+        "timeout_keep_alive": 5,
+        "h11_max_incomplete_event_size": 16 * 1024,
+        "limit_concurrency": 200,
+        "timeout_graceful_shutdown": 10,
+        "server_header": False,
+    }
+
+
+class SecurityHeaders:
+    """Add SECURITY_HEADERS to every HTTP response, errors included."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.decode("latin-1").lower()
+                           not in SECURITY_HEADERS]
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413, whether they declare a length or come
+    chunked, and bodies whose next part takes longer than `timeout` seconds with 408.
+
+    The refusal is sent from here, and the application is then told the client has gone: a
+    framework that turns any error while reading a body into its own 400 never gets to answer."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, timeout: float = BODY_TIMEOUT):
+        self.app, self.limit, self.timeout = app, limit, timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            await _refuse(413, f"request body over {self.limit} bytes", scope, receive, send)
+            return
+        seen, complete, started, refused = 0, False, False, False
+        gone: Message = {"type": "http.disconnect"}
+
+        async def refuse(status: int, error: str) -> Message:
+            nonlocal refused
+            if not started:
+                refused = True
+                await _refuse(status, error, scope, receive, send)
+            return gone
+
+        async def limited() -> Message:
+            nonlocal seen, complete
+            if refused:
+                return gone
+            if complete:  # the body is in: what follows is a wait for disconnect, not an upload
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except TimeoutError:
+                return await refuse(408, f"request body not received within {self.timeout:g} seconds")
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
+                if seen > self.limit:
+                    return await refuse(413, f"request body over {self.limit} bytes")
+            return message
+
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if refused:  # the application's own answer to a body it never got: dropped
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, limited, guarded)
+
+
+async def _refuse(status: int, error: str, scope: Scope, receive: Receive, send: Send) -> None:
+    await JSONResponse({"error": error}, status_code=status, headers={"connection": "close"})(scope, receive, send)
+
+
+def _no_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+
+
+def _find_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_find_surrogate(k) or _find_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_find_surrogate(v) for v in value)
+    return False
+
+
+class StrictJSONRequest(Request):
+    """JSON as RFC 8259 has it: NaN and Infinity are not numbers, a lone surrogate is not text.
+    Both are refused as malformed JSON (422) instead of travelling on to break an answer."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = (await self.body()).decode("utf-8")
+            data = json.loads(body, parse_constant=_no_constant)
+            if _find_surrogate(data):
+                raise json.JSONDecodeError("a lone surrogate (\\ud800-\\udfff) is not text", body, 0)
+            self._json = data
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(StrictJSONRequest(request.scope, request.receive))
+
+        return strict

@@ -1,0 +1,105 @@
+"""Evidence: a data snapshot id on every verdict and a decision log that proves what was checked,
+when, against which data; replay shows what a data update does to past answers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from scopecheck.api import Checker
+from scopecheck.cli import cli
+from scopecheck.decision_log import DecisionLog, read_log
+
+
+def copy_data(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "rules", tmp_path / "data" / "rules")
+    shutil.copytree(REPO / "states", tmp_path / "data" / "states")
+    return tmp_path / "data"
+
+
+def snapshot_in_new_process(data: Path) -> str:
+    code = f"from scopecheck.data import Library; print(Library(__import__('pathlib').Path({str(data)!r})).snapshot)"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_the_snapshot_is_stable_across_processes_and_changes_on_a_one_character_edit(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    first, second = snapshot_in_new_process(data), snapshot_in_new_process(data)
+    assert first == second and first == Checker(data).lib.snapshot
+    ca = data / "states" / "CA.toml"
+    ca.write_text(ca.read_text().replace("California", "Californiа", 1))  # one character
+    assert snapshot_in_new_process(data) != first
+    v = Checker(data).check("CA", "vital_signs")
+    assert v.data_snapshot == snapshot_in_new_process(data)
+
+
+@pytest.mark.parametrize("suffix", [".db", ".jsonl"])
+def test_every_decision_is_logged_with_its_input_and_snapshot(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"log{suffix}"
+    runner = CliRunner()
+    for args in (["check", "--state", "NY", "--task", "flu shot", "--credential", "CMA"],
+                 ["check", "--state", "CA", "--task", "draw blood"]):
+        runner.invoke(cli, ["--data-dir", str(REPO), "--decision-log", str(path), *args])
+    records = list(read_log(path))
+    assert [(r.jurisdiction, r.input["task"], r.verdict) for r in records] == [
+        ("NY", "immunization", "prohibited"), ("CA", "venipuncture", "conditional")]
+    assert all(r.command == "check" and r.snapshot and len(r.id) == 32 for r in records)
+    shown = runner.invoke(cli, ["log", "show", "--log", str(path), "--state", "NY", "--format", "json"])
+    assert [d["verdict"] for d in json.loads(shown.output)] == ["prohibited"]
+
+
+def test_concurrent_writers_lose_no_record(tmp_path: Path) -> None:
+    """16 threads (as the web server's pool) and 2 processes append to one SQLite log at once."""
+    path = tmp_path / "log.db"
+    c = Checker(REPO)
+    c.decision_log = DecisionLog(path, "serve")
+    tasks = ["vital_signs", "venipuncture", "immunization", "ekg"] * 50
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda t: c.check("CA", t), tasks))
+    script = ("import sys; from pathlib import Path; from scopecheck.api import Checker; "
+              "from scopecheck.decision_log import DecisionLog; c = Checker(Path(sys.argv[2])); "
+              "c.decision_log = DecisionLog(Path(sys.argv[1]), 'batch'); [c.check('NY', 'ekg') for _ in range(100)]")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(path), str(REPO)]) for _ in range(2)]
+    assert all(p.wait(timeout=60) == 0 for p in procs)
+    records = list(read_log(path))
+    assert len(records) == len(tasks) + 200 and len({r.id for r in records}) == len(records)
+
+
+def test_a_log_that_cannot_be_written_is_a_warning_never_a_lost_verdict(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--data-dir", str(REPO), "--decision-log", str(tmp_path / "no" / "such" / "x.db"),
+                                      "check", "--state", "CA", "--task", "vitals"])
+    assert result.exit_code == 0 and result.stdout.startswith("CONDITIONAL")
+    assert "decision log" in result.stderr and "the verdict stands" in result.stderr
+
+
+def test_replay_after_a_data_edit_lists_exactly_the_changed_decisions(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    path = tmp_path / "log.jsonl"
+    runner = CliRunner()
+    for state, task in (("NY", "venipuncture"), ("NY", "ekg"), ("CA", "venipuncture")):
+        runner.invoke(cli, ["--data-dir", str(data), "--decision-log", str(path), "check", "--state", state, "--task", task])
+    same = runner.invoke(cli, ["--data-dir", str(data), "log", "replay", "--log", str(path)])
+    assert same.exit_code == 0 and "0 of 3" in same.output
+    ny = data / "states" / "NY.toml"  # the law changes: NY-blood-01 now forbids
+    text = ny.read_text()
+    start = text.index('id = "NY-blood-01"')
+    block_end = text.index("[[rules]]", start) if "[[rules]]" in text[start:] else len(text)
+    block = text[start:block_end]
+    edited = block.replace('effect = "permit"', 'effect = "forbid"')
+    edited = edited[: edited.index("[rules.requires]")] if "[rules.requires]" in edited else edited
+    ny.write_text(text[:start] + edited + text[block_end:])
+    changed = runner.invoke(cli, ["--data-dir", str(data), "log", "replay", "--log", str(path), "--format", "json"])
+    rows = json.loads(changed.output)
+    assert changed.exit_code == 1 and [(r["jurisdiction"], r["task"], r["now"]) for r in rows] == [
+        ("NY", "venipuncture", "prohibited")]
+
+
