@@ -468,6 +468,8 @@ def hire(ctx: click.Context, state: str, candidate_file: Path, duties: tuple[str
     tasks = hire_tasks(c, code, duties=duties, title=title, source=str(posting_file),
                        posting_text=read_posting_file(posting_file) if posting_file else None)
     status = status_on(c.lib, c.resolver, load_candidate(candidate_file), as_of or date.today(), str(candidate_file))
+    if c.decision_log is not None:
+        c.decision_log.subject = status.name  # logged only with --log-names
     report = check_hire(c, code, status, tasks, supervision=supervision, supervisor=supervisor,
                         setting=c.resolver.setting(setting))
     click.echo(render.to_json(report.to_json()) if fmt == "json" else render.hire_text(report))

@@ -74,11 +74,12 @@ class DecisionLog:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._warned = False
+        self.subject: str | None = None  # the candidate a hire is about (one CLI run: one candidate)
 
     def record(self, query: Query, verdict: Verdict, name: str | None = None) -> None:
         rec = Record(uuid.uuid4().hex, datetime.now(timezone.utc).isoformat(timespec="milliseconds"), self.command,
                      query_input(query), verdict.verdict, list(verdict.rules), verdict.confidence,
-                     verdict.data_snapshot, name if self.names else None)
+                     verdict.data_snapshot, (name or self.subject) if self.names else None)
         try:
             self._write_jsonl(rec) if self.jsonl else self._write_sqlite(rec)
         except (OSError, sqlite3.Error) as exc:

@@ -103,3 +103,35 @@ def test_replay_after_a_data_edit_lists_exactly_the_changed_decisions(tmp_path: 
         ("NY", "venipuncture", "prohibited")]
 
 
+
+
+def test_a_hire_logs_the_candidate_name_only_when_asked(tmp_path: Path) -> None:
+    candidate = tmp_path / "jane.toml"
+    candidate.write_text('name = "Jane Roe"\ncredentials = [{ id = "CMA_AAMA", issued = 2024-01-01 }]\n')
+    for flag, expect in (([], None), (["--log-names"], "Jane Roe")):
+        log = tmp_path / f"log{len(flag)}.jsonl"
+        CliRunner().invoke(cli, ["--data-dir", str(REPO), "--decision-log", str(log), *flag, "hire", "--state", "CA",
+                                 "--candidate", str(candidate), "--duty", "vital_signs"])
+        records = list(read_log(log))
+        assert records and all(r.name == expect for r in records), records
+
+
+def test_the_web_server_under_concurrent_load_logs_every_decision(tmp_path: Path) -> None:
+    """`scopecheck serve` with a decision log: 300 questions from 12 threads over loopback, 300 records."""
+    httpx = pytest.importorskip("httpx")
+    pytest.importorskip("fastapi")
+    from test_web import served
+
+    from scopecheck.web import create_app
+
+    c = Checker(REPO)
+    c.decision_log = DecisionLog(tmp_path / "log.db", "serve")
+    tasks = ["vital_signs", "venipuncture", "immunization", "ekg", "spirometry", "ear_lavage"] * 50
+    with served(create_app(c)) as base, ThreadPoolExecutor(max_workers=12) as pool:
+        def ask(task: str) -> int:
+            with httpx.Client(base_url=base, timeout=30) as client:
+                return client.get("/api/check", params={"state": "OH", "task": task}).status_code
+        codes = list(pool.map(ask, tasks))
+    assert codes == [200] * len(tasks)
+    records = list(read_log(tmp_path / "log.db"))
+    assert len(records) == len(tasks) and {r.command for r in records} == {"serve"}
