@@ -95,7 +95,8 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
                     credentials=credential_options(c, form.state, form.credentials),
                     trainings=training_options(c, form.state, form.trainings),
                     none_credentials=form.credentials == frozenset(), none_trainings=form.trainings == frozenset(),
-                    state_name=c.lib.jurisdictions[form.state].name if form.state else None)
+                    state_name=c.lib.jurisdictions[form.state].name if form.state else None,
+                    watch=c.lib.state(result["jurisdiction"]).watch if result else ())
 
     @app.get("/hire", response_class=HTMLResponse, include_in_schema=False)
     def hire(request: Request) -> HTMLResponse:

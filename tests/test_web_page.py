@@ -218,3 +218,9 @@ def test_the_hire_tab_shows_the_unlock_for_an_expired_cma() -> None:
     assert "expired on 2020-02-29" in html and 'id="duty-1">prohibited<' in html
     assert "What would make it lawful" in html and "Certified Medical Assistant (AAMA)" in html
     assert "Confidence" in html and "(regulation" in html
+
+
+def test_the_answer_shows_the_states_pending_law() -> None:
+    page = CLIENT.get("/", params={"state": "NY", "task": "flu shot", "listed": "NY"}).text
+    assert "Pending law in New York" in page and "S.5340" in page
+    assert "Pending law" not in CLIENT.get("/", params={"state": "RI", "task": "flu shot", "listed": "RI"}).text
