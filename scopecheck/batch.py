@@ -55,7 +55,15 @@ def _text(value: Any) -> str | None:
 
 
 INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
-RAW_CACHE_SIZE = 10_000
+RAW_CACHE_SIZE = 200_000  # distinct raw rows remembered (a small tuple and a shared result each)
+QUESTION_CACHE_SIZE = 100_000  # output columns per distinct question
+
+
+def _bounded_put(cache: dict[Any, Any], key: Any, value: Any, size: int) -> None:
+    """Insert, evicting the oldest entry when full (never a full clear: a clear thrashes)."""
+    if len(cache) >= size:
+        del cache[next(iter(cache))]
+    cache[key] = value
 
 
 class RowChecker:
@@ -69,6 +77,7 @@ class RowChecker:
         self.checker = checker
         self.default_as_of = default_as_of
         self._raw: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._by_question: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def query_for(self, values: dict[str, Any]) -> Any:
         r = self.checker.resolver
@@ -111,21 +120,32 @@ class RowChecker:
             hash(key)
         except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
             return self._check(row)
+        if self.checker.decision_log is not None:
+            return self._check(row)  # every row is a logged decision: no shortcut past the Checker
         cached = self._raw.get(key)
         if cached is None:
             cached = self._check(row)
             if cached["verdict"] == "error":
                 return cached  # the message names the line; do not reuse it for another row
-            if len(self._raw) >= RAW_CACHE_SIZE:
-                self._raw.clear()
-            self._raw[key] = cached
+            _bounded_put(self._raw, key, cached, RAW_CACHE_SIZE)
         return cached
 
     def _check(self, row: Row) -> dict[str, Any]:
         try:
-            verdict = self.checker.evaluate(self.query_for(row.values))
+            query = self.query_for(row.values)
         except UserError as exc:
             return error_columns(f"line {row.line}: {exc}")
+        if self.checker.decision_log is None:
+            question = self.checker.normalized_key(query)
+            found = self._by_question.get(question)
+            if found is None:  # many raw rows ask one question: its output columns are made once
+                found = self._columns(self.checker.evaluate(query))
+                _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)
+            return found
+        return self._columns(self.checker.evaluate(query))
+
+    @staticmethod
+    def _columns(verdict: Any) -> dict[str, Any]:
         return {
             "verdict": verdict.verdict,
             "reasons": verdict.reasons,

@@ -269,8 +269,8 @@ class _Formatted:
         entry = self._formatted.get(id(result))
         if entry is None or entry[0] is not result:
             entry = (result, [csv_cell(_cell(result.get(c))) for c in OUTPUT])
-            if len(self._formatted) > 10_000:
-                self._formatted.clear()
+            if len(self._formatted) >= 100_000:  # evict the oldest, never a full clear
+                del self._formatted[next(iter(self._formatted))]
             self._formatted[id(result)] = entry
         return entry[1]
 
