@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -41,10 +42,10 @@ class Checker:
         self.resolver = Resolver(self.lib)
         self.engine = Engine()
         self._plans: dict[str, tuple[Plan, Compiled]] = {}
-        self._memo: dict[tuple[object, ...], Verdict] = {}
+        self._memo: OrderedDict[tuple[object, ...], Verdict] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.RLock()
-        self._hits: dict[tuple[object, ...], tuple[str, ...]] = {}  # the engine's answers: small, kept
+        self._hits: OrderedDict[tuple[object, ...], tuple[str, ...]] = OrderedDict()  # the engine's answers: small, kept
         self.evaluations = 0  # engine evaluations (distinct questions), for benchmarks and tests
         self.decision_log: DecisionLog | None = None  # set by an interface: every asked question is logged
 
@@ -140,12 +141,12 @@ class Checker:
                     if hits is None:  # the engine is asked each distinct question once, at any batch size
                         hits = tuple(sys.intern(h) for h in self.engine.match(compiled.name, to_fact(query, compiled)))
                         if len(self._hits) >= MAX_QUESTIONS:
-                            del self._hits[next(iter(self._hits))]
+                            self._hits.popitem(last=False)
                         self._hits[key] = hits
                         self.evaluations += 1
                     cached = fold(self.lib, plan, query, list(hits))
                     if len(self._memo) >= self._memo_size:
-                        del self._memo[next(iter(self._memo))]  # the oldest: never a full clear
+                        self._memo.popitem(last=False)  # the oldest, O(1): never a full clear
                     self._memo[key] = cached
         asked = query.task_input or query.task
         if cached.task_input != asked or cached.as_of != query.as_of or cached.task_note != query.task_note:

@@ -8,6 +8,8 @@ no more than a few chunks are in flight, so a huge input never piles up in memor
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import contextlib
 import json
 import multiprocessing
@@ -55,14 +57,15 @@ def _text(value: Any) -> str | None:
 
 
 INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
-RAW_CACHE_SIZE = 200_000  # distinct raw rows remembered (a small tuple and a shared result each)
-QUESTION_CACHE_SIZE = 100_000  # output columns per distinct question
+RAW_CACHE_SIZE = 50_000  # distinct raw rows remembered (a small tuple and a shared result each)
+QUESTION_CACHE_SIZE = 20_000  # output columns per distinct question
 
 
-def _bounded_put(cache: dict[Any, Any], key: Any, value: Any, size: int) -> None:
-    """Insert, evicting the oldest entry when full (never a full clear: a clear thrashes)."""
+def _bounded_put(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    """Insert, evicting the oldest entry when full: O(1) (a plain dict's first key is not, once many
+    have been deleted), and never a full clear (a clear thrashes)."""
     if len(cache) >= size:
-        del cache[next(iter(cache))]
+        cache.popitem(last=False)
     cache[key] = value
 
 
@@ -76,8 +79,8 @@ class RowChecker:
     def __init__(self, checker: Checker, default_as_of: date):
         self.checker = checker
         self.default_as_of = default_as_of
-        self._raw: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self._by_question: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._raw: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._by_question: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 
     def query_for(self, values: dict[str, Any]) -> Any:
         r = self.checker.resolver

@@ -7,6 +7,8 @@ row. Bytes that are not UTF-8 are kept (surrogateescape) so passthrough columns 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import contextlib
 import csv
 import errno
@@ -263,14 +265,14 @@ class _Formatted:
     """Output cells of a result. Results repeat (memoized), so they are cached by identity."""
 
     def __init__(self) -> None:
-        self._formatted: dict[int, tuple[dict[str, Any], list[str]]] = {}
+        self._formatted: OrderedDict[int, tuple[dict[str, Any], list[str]]] = OrderedDict()
 
     def cells(self, result: dict[str, Any]) -> list[str]:
         entry = self._formatted.get(id(result))
         if entry is None or entry[0] is not result:
             entry = (result, [csv_cell(_cell(result.get(c))) for c in OUTPUT])
-            if len(self._formatted) >= 100_000:  # evict the oldest, never a full clear
-                del self._formatted[next(iter(self._formatted))]
+            if len(self._formatted) >= 20_000:  # evict the oldest (O(1)), never a full clear
+                self._formatted.popitem(last=False)
             self._formatted[id(result)] = entry
         return entry[1]
 
