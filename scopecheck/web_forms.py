@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import get_args
+from typing import Any, get_args
 
 from .api import Checker
 from .candidate import CandidateFile, CandidateStatus, HeldCredential, status_on
@@ -94,6 +94,18 @@ class Fields:
             return None
 
 
+
+def read_situation(c: Any, f: Any, form: Any) -> None:
+    """Supervision, supervisor and setting: the same three fields on the check and hire forms."""
+    form.supervision = f.choice("supervision", SUPERVISION_CHOICES)
+    form.supervisor = f.choice("supervisor", SUPERVISOR_CHOICES)
+    setting = f.one("setting")
+    if setting:
+        try:
+            form.setting = c.resolver.setting(setting, field="setting")
+        except UserError as exc:
+            f.fail("setting", exc)
+
 def problem(name: str, exc: UserError, relink: Callable[[str], str]) -> Problem:
     """A resolver's error in plain words: names, never ids; close matches as links that re-ask."""
     if isinstance(exc, AmbiguousTask):
@@ -165,14 +177,7 @@ def read_check(c: Checker, path: str, params: list[tuple[str, str]]) -> CheckFor
                 setattr(form, name + "s", resolve(values, field=name))
             except UserError as exc:
                 f.fail(name, exc)
-    form.supervision = f.choice("supervision", SUPERVISION_CHOICES)  # type: ignore[assignment]
-    form.supervisor = f.choice("supervisor", SUPERVISOR_CHOICES)  # type: ignore[assignment]
-    setting = f.one("setting")
-    if setting:
-        try:
-            form.setting = c.resolver.setting(setting, field="setting")
-        except UserError as exc:
-            f.fail("setting", exc)
+    read_situation(c, f, form)
     form.as_of = f.when("as_of")
     if form.state and not form.task_words and not f.errors:
         form.note = "Now say the task" + (", and tick the credentials she holds." if own_credentials(c, form.state)
@@ -295,14 +300,7 @@ def read_hire(c: Checker, path: str, params: list[tuple[str, str]]) -> HireForm:
         f.errors["duties"] = Problem("Give the duties or choose a title, not both.")
     elif not form.duties and not form.title and "duties" not in f.errors:
         f.errors["duties"] = Problem("Say her duties (one per line: flu shots, draw blood) or choose a job title.")
-    form.supervision = f.choice("supervision", SUPERVISION_CHOICES)  # type: ignore[assignment]
-    form.supervisor = f.choice("supervisor", SUPERVISOR_CHOICES)  # type: ignore[assignment]
-    setting = f.one("setting")
-    if setting:
-        try:
-            form.setting = c.resolver.setting(setting, field="setting")
-        except UserError as exc:
-            f.fail("setting", exc)
+    read_situation(c, f, form)
     if not f.errors:
         creds: list[HeldCredential | str] | None = [*held] or (["none"] if holds_none else None)
         candidate = CandidateFile(credentials=creds, trainings=[*trainings] or None)
