@@ -147,3 +147,14 @@ def test_data_dir_is_accepted_after_the_subcommand(tmp_path: Path) -> None:
 @click.pass_context
 def main_wrapper_plain(ctx: click.Context) -> None:
     main(list(ctx.args))
+
+
+def test_watch_lists_pending_law_with_status_date_and_link() -> None:
+    code, out, _ = run("watch", "NY")
+    assert code == 0 and "S.5340" in out and "checked 2026-12-06" in out and "nysenate.gov" in out
+    code, out, _ = run("watch", "--format", "json")
+    items = json.loads(out)
+    assert len(items) >= 20 and all(i["url"] is None or i["url"].startswith("http") for i in items)
+    assert {"IL", "NY", "WA", "OH"} <= {i["jurisdiction"] for i in items}
+    code, out, _ = run("show", "NY")
+    assert "Watchlist (pending law, not in force)" in out

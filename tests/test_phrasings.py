@@ -3,8 +3,9 @@ board FAQs, forum questions and the dossier, each hand-labelled with its accepta
 source of every one is recorded). The bar (issue 13): no phrasing resolved to a task outside its
 acceptable set; at least 90 % of the tuning set understood right; the rest asked back.
 
-The corpus's "validation" split was used for tuning after the first measurement; the held-out
-measure is tests/data/phrasings_holdout.toml (new sources, never tuned on), reported below."""
+The corpus's "validation" split was used for tuning after its first measurement, and so was
+tests/data/phrasings_holdout.toml (511 phrasings from 206 other sources) after its own; the blind
+measure is tests/data/phrasings_holdout2.toml (sources used by neither), reported below."""
 
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
 def test_the_second_split_and_the_holdout_are_reported(checker: Checker) -> None:
     """Figures, not targets: printed for the closing note (pytest -s); held above a floor so a
     regression shows."""
-    for name, split in (("phrasings.toml", "validation"), ("phrasings_holdout.toml", None)):
+    for name, split in (("phrasings.toml", "validation"), ("phrasings_holdout.toml", None),
+                        ("phrasings_holdout2.toml", None)):
         if not (DATA / name).exists():
             continue
         phrasings = [p for p in corpus(name)["phrasings"] if split is None or p["split"] == split]
