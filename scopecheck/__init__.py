@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import RuleFileError, UserError
 
 if TYPE_CHECKING:
-    from .api import Checker, check, default_checker
+    from .api import Checker, check
     from .hr import HireReport, PostingReport
     from .query import Query
     from .verdict import Verdict

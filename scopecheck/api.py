@@ -18,10 +18,10 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .compiler import Compiled, compile_plan, to_fact
 from .data import Library
-from .decision_log import DecisionLog
 from .engine import Engine
 from .errors import UserError
 from .plan import Plan, build_plan
@@ -29,6 +29,9 @@ from .query import Query
 from .resolve import Resolver
 from .schema import Supervision, SupervisorType
 from .verdict import Verdict, fold
+
+if TYPE_CHECKING:
+    from .decision_log import DecisionLog  # sqlite3 and friends load only when a log is asked for
 
 
 #: The engine's answers kept per distinct normalized question: above the ~650,000 questions the

@@ -12,7 +12,6 @@ from collections import OrderedDict
 import contextlib
 import csv
 import errno
-import io
 import os
 import re
 import stat

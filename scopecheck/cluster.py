@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .batch import RowChecker
 from .batch_io import OUTPUT, Row, _cell, _Formatted
 from .errors import UserError
-from .render import CsvOut, csv_cell
+from .render import CsvOut
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,7 +94,6 @@ def run_dask(source: Path, output: Path, *, data_dir: Path | None, snapshot: str
     scheduler at `scheduler`); write `output/part-NNNNN.csv|parquet` in input order; return the rows."""
     try:
         import dask.dataframe as dd
-        import pandas as pd
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise UserError(f"--engine dask needs the dask extra ({exc.name} is missing): pip install '.[dask]'") from None
@@ -131,4 +130,4 @@ def run_dask(source: Path, output: Path, *, data_dir: Path | None, snapshot: str
     return int(done["rows"].sum())
 
 
-__all__ = ["check_frame", "csv_cell", "run_dask", "write_part"]
+__all__ = ["check_frame", "run_dask", "write_part"]

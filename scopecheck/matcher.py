@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from . import schema
@@ -28,12 +29,12 @@ from .data import Library
 from .errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
 
 _ARTICLES = frozenset({"the", "a", "an", "s"})  # never part of a phrase: "remove the cannula" = "remove cannula"
-MAX_WORDS, MAX_CHARS = 60, 400
+MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
 _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
-_NEAR = 3
+_NEAR = 3  # a generic phrase this close to a specific one is that one's object
 _LIST_INTRO = frozenset({"such", "including", "include", "includes", "like", "eg"})
 _CLAUSE = re.compile(r"[;,/\n]|\s[-\u2013\u2014]\s")
-_CONJUNCTIONS = frozenset({"and", "or", "nor", "then", "plus", "also"})  # a generic phrase this close to a specific one is that one's object  # a task question, not a paragraph: longer text is refused with one line
+_CONJUNCTIONS = frozenset({"and", "or", "nor", "then", "plus", "also"})
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -83,7 +84,19 @@ class Understood:
     candidates: tuple[str, ...] = ()
     note: str = ""
     not_ma: str | None = None
-    mentions: tuple[Mention, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """The words of one text as the matcher read them: tokens, phrases found, frames applied."""
+
+    plain: list[str]
+    source: list[int]
+    original: list[str]
+    raw: list[Mention]  # every phrase found
+    framed: list[Mention]  # after frames, before precedence
+    found: list[Mention]  # after precedence, with negation
+    frames: set[str]  # names of the frames present
 
 
 @dataclass(frozen=True)
@@ -129,17 +142,6 @@ class TaskMatcher:
                 if part not in _ARTICLES:
                     plain.append(part)
                     source.append(i)
-        return self._finish(plain, source, original)
-
-    def clauses(self, text: str) -> list[int]:
-        """The list item (comma, semicolon, slash) each original word stands in: "draw blood, give
-        injections" is two items, and a more specific word decides only within its own item."""
-        out: list[int] = []
-        for n, piece in enumerate(_CLAUSE.split(text.casefold())):
-            out += [n] * len(_WORD.findall(piece))
-        return out
-
-    def _finish(self, plain: list[str], source: list[int], original: list[str]) -> tuple[list[str], list[str], list[int], list[str]]:
         stems = [self._stem(w) for w in plain]
         for phrase in self._ignored:
             n = len(phrase)
@@ -148,6 +150,14 @@ class TaskMatcher:
                     for x in range(k, k + n):
                         stems[x] = plain[x] = ""
         return stems, plain, source, original
+
+    def clauses(self, text: str) -> list[int]:
+        """The list item (comma, semicolon, slash) each original word stands in: "draw blood, give
+        injections" is two items, and a more specific word decides only within its own item."""
+        out: list[int] = []
+        for n, piece in enumerate(_CLAUSE.split(text.casefold())):
+            out += [n] * len(_WORD.findall(piece))
+        return out
 
     def phrase_tokens(self, phrase: str) -> tuple[str, ...]:
         return tuple(self._stem(w) for w in self._plain(phrase))
@@ -300,21 +310,42 @@ class TaskMatcher:
         lo, hi = (a, b) if a.start < b.start else (b, a)
         return bool(_CONJUNCTIONS & set(plain[lo.end:hi.start]))
 
+    def _analyse(self, text: str, items: bool) -> _Analysis:
+        """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`."""
+        toks, plain, source, original = self.tokens(text)
+        raw = self._raw_mentions(toks, source, original)
+        framed = self._apply_frames(toks, plain, raw)
+        item_of = self.clauses(text) if items else []
+        groups: dict[int, list[Mention]] = {}
+        for m in framed:
+            groups.setdefault(item_of[source[m.start]] if source and item_of else 0, []).append(m)
+        found = sorted((k for group in groups.values() for k in self._apply_precedence(group, plain, bool(item_of))),
+                       key=lambda m: (m.start, m.end))
+        frames = {f.name for _, _, f in self._frame_hits(toks, plain)}
+        return _Analysis(plain, source, original, raw, framed,
+                         [replace(m, negated=self._negation(plain, m)) for m in found], frames)
+
     def mentions(self, text: str, *, items: bool = False) -> list[Mention]:
         """Every task named in the words (a sentence of a posting, or a question), in order; a
         negated one ("no IV starts", "injections are not part of this role") says so. With `items`
         (a posting's sentence), precedence acts within each list item ("draw blood, give injections"
         names two duties); frames and negation reach across items either way."""
-        toks, plain, source, original = self.tokens(text)
-        raw = self._raw_mentions(toks, source, original)
-        framed = self._apply_frames(toks, plain, raw)
-        item_of = self.clauses(text) if items else []
-        items: dict[int, list[Mention]] = {}
-        for m in framed:
-            items.setdefault(item_of[source[m.start]] if source and item_of else 0, []).append(m)
-        found = sorted((k for group in items.values() for k in self._apply_precedence(group, plain, bool(item_of))),
-                       key=lambda m: (m.start, m.end))
-        return [replace(m, negated=self._negation(plain, m)) for m in found]
+        return self._analyse(text, items).found
+
+    def _not_ma_hits(self, a: _Analysis, tasks: set[str]) -> Iterator[tuple[int, tuple[str, ...], schema.NotMATask]]:
+        """Work no MA task covers, where no task or frame it yields to is named and no longer task
+        phrase around it ("suture removal") makes it an MA task; at most one hit per word."""
+        taken: set[int] = set()
+        for phrase, entry in self._not_ma:
+            at = _find(a.plain, phrase)
+            if at is None or set(entry.yields_to) & tasks or set(entry.yields_to_frames) & a.frames:
+                continue
+            span = set(range(at, at + len(phrase)))
+            if span & taken or any(m.start <= at and at + len(phrase) <= m.end and m.end - m.start > len(phrase)
+                                   for m in a.raw):
+                continue
+            taken |= span
+            yield at, phrase, entry
 
     @cached_property
     def _negation_words(self) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]]:
@@ -357,29 +388,21 @@ class TaskMatcher:
         trigger or '', the position of the first word). Read as `understand` reads a question (a
         task or frame it yields to, or a longer task phrase around it, makes it an MA task), but
         every one is reported, with its negation; questions never call this."""
-        toks, plain, source, original = self.tokens(text)
-        raw = self._raw_mentions(toks, source, original)
-        tasks = {m.task for m in self._apply_frames(toks, plain, raw)}
-        frames = {f.name for _, _, f in self._frame_hits(toks, plain)}
+        a = self._analyse(text, items=False)
         out: list[tuple[str, str, str, int]] = []
-        taken: set[int] = set()
-        for phrase, entry in self._not_ma:
-            at = _find(plain, phrase)
-            if at is None or set(entry.yields_to) & tasks or set(entry.yields_to_frames) & frames:
-                continue
-            span = set(range(at, at + len(phrase)))
-            if span & taken or any(m.start <= at and at + len(phrase) <= m.end and m.end - m.start > len(phrase) for m in raw):
-                continue
-            taken |= span
+        for at, phrase, entry in self._not_ma_hits(a, {m.task for m in a.framed}):
             mention = Mention("", at, at + len(phrase), " ".join(phrase))
-            out.append((entry.what, " ".join(original[source[at]:source[at + len(phrase) - 1] + 1]),
-                        self._negation(plain, mention), source[at]))
+            out.append((entry.what, " ".join(a.original[a.source[at]:a.source[at + len(phrase) - 1] + 1]),
+                        self._negation(a.plain, mention), a.source[at]))
         return out
 
     # ---- a question
 
     def understand(self, text: str, field: str = "--task") -> Understood:
-        """What the words mean (memoized: a batch asks the same words many times)."""
+        """What the words mean (memoized: a batch asks the same words many times). A task id is
+        itself."""
+        if text.strip() in self.lib.tasks:
+            return Understood(text, text.strip())
         found = self._understood.get(text)
         if found is None:
             found = self._understand(text, field)
@@ -403,42 +426,28 @@ class TaskMatcher:
         words = _WORD.findall(text)
         if len(words) > MAX_WORDS:
             raise UserError(f"{field}: unknown task: a task in a few words, please (at most {MAX_WORDS}); this has {len(words)}")
-        found = [m for m in self.mentions(text) if not m.negated]
+        a = self._analyse(text, items=False)
+        found = [m for m in a.found if not m.negated]
         tasks = list(dict.fromkeys(m.task for m in found))
-        toks, plain, source, original = self.tokens(text)
-        raw = self._raw_mentions(toks, source, original)
-        frames = {f.name for _, _, f in self._frame_hits(toks, plain)}
-        for phrase, entry in self._not_ma:
-            at = _find(plain, phrase)
-            if at is None or set(entry.yields_to) & set(tasks) or set(entry.yields_to_frames) & frames:
-                continue
-            covered = any(m.start <= at and at + len(phrase) <= m.end and m.end - m.start > len(phrase) for m in raw)
-            if not covered:  # "suture removal" is an MA task although "suture" alone is not
-                return Understood(text, None, not_ma=entry.what)
+        for _, _, entry in self._not_ma_hits(a, set(tasks)):
+            return Understood(text, None, not_ma=entry.what)
         note = next((x.note for x in found if x.note), "")
         if len(tasks) == 1:
             m = found[0]
             if m.alternatives:
-                return Understood(text, None, (m.task, *m.alternatives), note, mentions=tuple(found))
-            return Understood(text, m.task, note=note, mentions=tuple(found))
+                return Understood(text, None, (m.task, *m.alternatives), note)
+            return Understood(text, m.task, note=note)
         if len(tasks) > 1:
-            alternatives = [a for m in found for a in m.alternatives]
-            return Understood(text, None, tuple(dict.fromkeys(tasks + alternatives)), note, mentions=tuple(found))
+            alternatives = [x for m in found for x in m.alternatives]
+            return Understood(text, None, tuple(dict.fromkeys(tasks + alternatives)), note)
         return Understood(text, None)
 
     def task(self, text: str, field: str = "--task") -> str:
         """Exactly one task id, or a UserError that asks back, says 'not an MA task', or suggests."""
-        exact = self._exact(text)
-        if exact:
-            return exact
         understood = self.understand(text, field)
         if understood.task:
             return understood.task
         raise self.refusal(understood, field)
-
-    def _exact(self, text: str) -> str | None:
-        key = text.strip()
-        return key if key in self.lib.tasks else None
 
     def refusal(self, understood: Understood, field: str) -> UserError:
         text = understood.text

@@ -1,8 +1,8 @@
 """Words to ids: "flu shot" -> immunization, "CMA" -> CMA_AAMA, "Calif." -> CA.
 
-Matching is exact after normalizing case, punctuation and spaces; a task may also be found as the
-longest catalogue phrase inside a longer sentence ("give a flu shot"). Anything else is a
-UserError that names the field and offers close matches.
+Matching is exact after normalizing case, punctuation and spaces (a job title may also be the
+longest catalogue phrase inside a longer line). Task words go to the one task matcher
+(matcher.py). Anything else is a UserError that names the field and offers close matches.
 """
 
 from __future__ import annotations
@@ -75,10 +75,6 @@ class Resolver:
         return Index("state", ((j.code, (j.name, *j.synonyms)) for j in self.lib.jurisdictions.values()))
 
     @cached_property
-    def _tasks(self) -> Index:
-        return Index("task", ((t.id, (t.name, *t.synonyms)) for t in self.lib.tasks.values()))
-
-    @cached_property
     def _credentials(self) -> Index:
         return Index("credential", ((c.id, (c.name, *c.synonyms)) for c in self.lib.credentials.values()))
 
@@ -117,8 +113,6 @@ class Resolver:
 
     def understand_task(self, text: str, field: str = "--task") -> Understood:
         """What the words mean: a task, or candidates to settle; raises when nothing fits."""
-        if text.strip() in self.lib.tasks:
-            return Understood(text, text.strip())
         understood = self.matcher.understand(text, field)
         if understood.task is None and not understood.candidates:
             raise self.matcher.refusal(understood, field)

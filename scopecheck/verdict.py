@@ -187,10 +187,8 @@ def _citation(source: Any) -> Citation:
 
 def _last_verified(rules: list[Effective]) -> date | None:
     """A date only when every deciding rule was read and checked against its source on a date."""
-    dates = [r.rule.last_verified for r in rules if r.rule.basis == "read"]
-    if not rules or len(dates) != len(rules) or None in dates:
-        return None
-    return min(d for d in dates if d is not None)
+    dates = [r.rule.last_verified for r in rules if r.rule.basis == "read" and r.rule.last_verified]
+    return min(dates) if rules and len(dates) == len(rules) else None
 
 
 def _lowest(confidences: list[Confidence]) -> Confidence:

@@ -19,9 +19,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from scopecheck.api import Checker  # noqa: E402
 from scopecheck.category import CATEGORIES, category  # noqa: E402
-from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask  # noqa: E402
 from scopecheck.render import safe_url  # noqa: E402
-from scopecheck.resolve import Resolver  # noqa: E402
 from scopecheck.web import create_app  # noqa: E402
 
 
