@@ -12,7 +12,6 @@ thread-safe and a half-registered ruleset must never answer.
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -20,9 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .compiler import Compiled, compile_plan, to_fact
+from .compiler import Compiled, compile_plan
 from .data import Library
 from .engine import Engine
+from .findings import Finding, Findings
 from .errors import UserError
 from .plan import Plan, build_plan
 from .query import Query
@@ -48,7 +48,8 @@ class Checker:
         self._memo: OrderedDict[tuple[object, ...], Verdict] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.RLock()
-        self._hits: OrderedDict[tuple[object, ...], tuple[str, ...]] = OrderedDict()  # the engine's answers: small, kept
+        # the engine's findings per question: small (shared Finding objects), kept
+        self._found: OrderedDict[tuple[object, ...], tuple[Finding, ...]] = OrderedDict()
         self.evaluations = 0  # engine evaluations (distinct questions), for benchmarks and tests
         self.decision_log: DecisionLog | None = None  # set by an interface: every asked question is logged
 
@@ -140,14 +141,14 @@ class Checker:
             with self._lock:
                 cached = self._memo.get(key)
                 if cached is None:
-                    hits = self._hits.get(key)
-                    if hits is None:  # the engine is asked each distinct question once, at any batch size
-                        hits = tuple(sys.intern(h) for h in self.engine.match(compiled.name, to_fact(query, compiled)))
-                        if len(self._hits) >= MAX_QUESTIONS:
-                            self._hits.popitem(last=False)
-                        self._hits[key] = hits
+                    found = self._found.get(key)
+                    if found is None:  # the engine is asked each distinct question once, at any batch size
+                        found = self.engine.find(compiled, query)
+                        if len(self._found) >= MAX_QUESTIONS:
+                            self._found.popitem(last=False)
+                        self._found[key] = found
                         self.evaluations += 1
-                    cached = fold(self.lib, plan, query, list(hits))
+                    cached = fold(self.lib, plan, query, Findings(found))
                     if len(self._memo) >= self._memo_size:
                         self._memo.popitem(last=False)  # the oldest, O(1): never a full clear
                     self._memo[key] = cached

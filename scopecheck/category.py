@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .api import Checker
-from .compiler import rule_checks
 from .plan import Effective
 from .verdict import Explainer, Verdict
 
@@ -64,7 +63,7 @@ def _path_needs(checker: Checker, explain: Explainer, path: Effective, v: Verdic
     """What one open path still needs: the requirements the verdict lists as conditions."""
     own = [c.removeprefix(f"under {path.id}: ") for c in v.conditions
            if not several or c.startswith(f"under {path.id}: ")]
-    unstated = [check for check, scope in rule_checks(path)
+    unstated = [check for check, scope in path.checks
                 if any(explain.requirement(path, check, scope) in c for c in own)]
     rank = "any_ma"
     if any(c.startswith("training:") and checker.lib.trainings[c.split(":", 1)[1]].program for c in unstated):

@@ -1,18 +1,21 @@
 """Compile a jurisdiction's Plan into a durable_rules ruleset (plain JSON) and a Query into a fact.
 
 Each effective rule becomes one `applies` rule plus, per requirement, three rules that report it
-*met*, *unmet* or *unknown*; the engine's hits are therefore the explanation of the verdict.
+*met*, *unmet* or *unknown*; the engine's hits are therefore the explanation of the verdict, and
+`finding` turns each into the engine-neutral Finding the verdict fold reads.
 The output is pure data (no callables), so it can be golden-tested and diffed; `engine.py` adds
 the actions. durable's limits (research/engine.md) are guarded here with a clear error.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .findings import APPLIES, Finding
 from .plan import Effective, Plan
 from .query import Query
 from .schema import SUPERVISION_LEVELS, Requirements
@@ -35,29 +38,16 @@ def hit_name(rule_id: str, check: str, status: str = "") -> str:
     return f"{rule_id}|{check}|{status}" if status else f"{rule_id}|{check}"
 
 
-def parse_hit(name: str) -> tuple[str, str, str]:
+@functools.lru_cache(maxsize=100_000)
+def finding(name: str) -> Finding:
+    """The engine-neutral finding a hit reports (one shared object per distinct hit)."""
     rule_id, check, *status = name.split("|")
-    return rule_id, check, status[0] if status else ""
+    return Finding(rule_id, check, status[0]) if status else Finding(rule_id, APPLIES)  # type: ignore[arg-type]
 
 
 def field_for(prefix: str, ident: str) -> str:
     """A flat fact field for a set member: durable reads dots as nesting, so ids are sanitized."""
     return prefix + re.sub(r"[^A-Za-z0-9_]", "_", ident)
-
-
-def checks(requires: Requirements) -> list[str]:
-    """The requirement checks of a rule, in the order reasons are given."""
-    out = []
-    if requires.credentials:
-        out.append("credentials")
-    out += [f"training:{t}" for t in requires.trainings]
-    if requires.supervision:
-        out.append("supervision")
-    if requires.supervisors:
-        out.append("supervisor")
-    if requires.settings:
-        out.append("setting")
-    return out
 
 
 def _all(conditions: list[Json]) -> Json:
@@ -126,22 +116,6 @@ def _check_conditions(check: str, requires: Requirements, scope: tuple[str, ...]
     raise ValueError(f"unknown check {check}")
 
 
-_RULE_CHECKS: dict[int, tuple[Effective, list[tuple[str, tuple[str, ...]]]]] = {}
-
-
-def rule_checks(eff: Effective) -> list[tuple[str, tuple[str, ...]]]:
-    """(check, scope) pairs for one effective rule; a forbid's setting scope is its only check."""
-    cached = _RULE_CHECKS.get(id(eff))
-    if cached is not None and cached[0] is eff:
-        return cached[1]
-    if eff.rule.forbid_in_settings:
-        found = [("setting", eff.rule.forbid_in_settings)]
-    else:
-        found = [(c, eff.requires.settings if c == "setting" else ()) for c in checks(eff.requires)]
-    _RULE_CHECKS[id(eff)] = (eff, found)
-    return found
-
-
 @dataclass(frozen=True)
 class Compiled:
     """A ruleset in durable's JSON form, and the fact fields it tests (all others are dropped)."""
@@ -157,7 +131,7 @@ def compile_plan(plan: Plan) -> Compiled:
     for eff in plan.rules:
         applies = _applies(eff)
         definition[hit_name(eff.id, "applies")] = {"all": [{"m": applies}]}
-        for check, scope in rule_checks(eff):
+        for check, scope in eff.checks:
             for status, condition in _check_conditions(check, eff.requires, scope).items():
                 definition[hit_name(eff.id, check, status)] = {"all": [{"m": _all([applies, condition])}]}
     compiled = Compiled(

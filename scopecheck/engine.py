@@ -1,4 +1,4 @@
-"""The only module that knows durable_rules.
+"""The only module that knows durable_rules; it answers in engine-neutral Findings (`find`).
 
 One Host per process, one ruleset per jurisdiction registered on first use. A check asserts one
 fact with a unique id, collects every rule that fired, and retracts the fact in `finally`: never a
@@ -15,7 +15,9 @@ from typing import Any
 import durable_rules_engine as core
 from durable import engine as durable
 
-from .compiler import Compiled
+from .compiler import Compiled, finding, to_fact
+from .findings import Finding
+from .query import Query
 
 
 class EngineError(Exception):
@@ -60,6 +62,10 @@ class Engine:
             self._host = _SyncHost()
         self._host.set_rulesets({compiled.name: definition})
         self._registered.add(compiled.name)
+
+    def find(self, compiled: Compiled, query: Query) -> tuple[Finding, ...]:
+        """What the engine finds for a question, engine-neutral: how the rest of scopecheck asks."""
+        return tuple(finding(hit) for hit in self.match(compiled.name, to_fact(query, compiled)))
 
     def match(self, ruleset: str, fact: dict[str, Any]) -> list[str]:
         """Names of every rule the fact matches, in firing order; empty when none matches.

@@ -53,6 +53,26 @@ class Effective:
     def id(self) -> str:
         return self.rule.id
 
+    @cached_property
+    def checks(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(requirement, scope) pairs, in the order reasons are given; a forbid's setting scope is its
+        only requirement. A requirement is `credentials`, `training:<id>`, `supervision`,
+        `supervisor` or `setting`; the scope is the settings a `setting` requirement names."""
+        if self.rule.forbid_in_settings:
+            return (("setting", self.rule.forbid_in_settings),)
+        req = self.requires
+        out: list[tuple[str, tuple[str, ...]]] = []
+        if req.credentials:
+            out.append(("credentials", ()))
+        out += [(f"training:{t}", ()) for t in req.trainings]
+        if req.supervision:
+            out.append(("supervision", ()))
+        if req.supervisors:
+            out.append(("supervisor", ()))
+        if req.settings:
+            out.append(("setting", req.settings))
+        return tuple(out)
+
     def applies(self, task: str, on: date) -> bool:
         if self.windows is not None:
             return any(
@@ -79,6 +99,20 @@ class Plan:
     def order(self) -> dict[str, int]:
         """Rule id -> position: reasons are always given in file order."""
         return {r.id: i for i, r in enumerate(self.rules)}
+
+    def outline(self) -> str:
+        """The plan as plain text, one block per rule: what it decides, when, and what it requires.
+        Engine-neutral, so a data edit reads as a diff of law (tests/golden/XX.plan.txt)."""
+        lines = [f"# {self.code}: the rules that hold, in file order, and what each requires"]
+        for eff in self.rules:
+            rule = eff.rule
+            lines += ["", f"{eff.id}: {rule.effect} ({eff.origin}, confidence {rule.confidence}, {rule.basis})"]
+            for w in eff.windows or (Window(rule.effective_from, rule.effective_to, rule.tasks),):
+                lines.append(f"  {_span(w.start, w.end)}: {', '.join(w.tasks)}")
+            for check, scope in eff.checks:
+                lines.append(f"  requires {_requirement(eff, check, scope)}")
+            lines.append(f"  sources: {', '.join(s.id for s in eff.sources) or 'none'}")
+        return "\n".join(lines) + "\n"
 
     @property
     def doctrine_id(self) -> str:
@@ -121,6 +155,24 @@ class Relevance:
     supervision: bool
     supervisor: bool
     setting: bool
+
+
+def _span(start: date | None, end: date | None) -> str:
+    if start is None and end is None:
+        return "always"
+    return f"from {start or 'the start'} until {end or 'further notice'}"
+
+
+def _requirement(eff: Effective, check: str, scope: tuple[str, ...]) -> str:
+    req = eff.requires
+    said = {
+        "credentials": lambda: "any credential of " + ", ".join(req.credentials),
+        "supervision": lambda: f"supervision at least {req.supervision}",
+        "supervisor": lambda: "a supervisor who is " + " or ".join(req.supervisors),
+        "setting": lambda: ("not in " if eff.rule.forbid_in_settings else "only in ") + ", ".join(scope),
+    }
+    text = said[check]() if check in said else "training " + check.split(":", 1)[1]
+    return text + (" (from the doctrine: guidance)" if check in eff.inherited else "")
 
 
 def _inherited(requires: schema.Requirements, doctrine: schema.Doctrine) -> frozenset[str]:

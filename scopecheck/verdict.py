@@ -24,14 +24,14 @@ state's silence) and otherwise `low`: it never claims to be sure of what the law
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .compiler import parse_hit, rule_checks
 from .data import Library
+from .findings import Findings
 from .plan import Effective, Plan
 from .query import Query
 from .schema import CONFIDENCE_ORDER, Confidence, VerdictName
@@ -195,124 +195,139 @@ def _lowest(confidences: list[Confidence]) -> Confidence:
     return min(confidences, key=CONFIDENCE_ORDER.index)
 
 
-def fold(lib: Library, plan: Plan, query: Query, hits: list[str]) -> Verdict:
-    """The verdict for one query from the names of the engine rules it matched."""
-    status: dict[str, dict[str, str]] = defaultdict(dict)
-    applied: list[str] = []
-    for name in hits:
-        rule_id, check, result = parse_hit(name)
-        if check == "applies":
-            applied.append(rule_id)
-        else:
-            status[rule_id][check] = result
-    rules = [plan.rule(r) for r in sorted(set(applied), key=plan.order.__getitem__)]
-    explain = Explainer(lib)
+@dataclass
+class _Outcome:
+    """A decision before it is dressed as a Verdict: what was decided, by which rules, and why."""
 
-    def unknowns(eff: Effective) -> list[str]:
-        return [explain.requirement(eff, c, s) for c, s in rule_checks(eff) if status[eff.id].get(c) == "unknown"]
-
-    def unmet(eff: Effective, *, inherited: bool = True) -> list[str]:
-        return [
-            f"Not met: {explain.requirement(eff, c, s)} ({explain.stated(c, query)})."
-            for c, s in rule_checks(eff)
-            if status[eff.id].get(c) == "unmet" and (inherited or c not in eff.inherited)
-        ]
-
-    def short_of_doctrine(eff: Effective) -> list[str]:
-        return [
-            f"confirm with the board: the state's general doctrine expects {explain.requirement(eff, c, s)} "
-            f"({explain.stated(c, query)})"
-            for c, s in rule_checks(eff)
-            if status[eff.id].get(c) == "unmet" and c in eff.inherited
-        ]
-
-    def all_met(eff: Effective) -> bool:
-        return all(status[eff.id].get(c) == "met" for c, _ in rule_checks(eff))
-
-    forbids = [r for r in rules if r.rule.effect == "forbid"]
-    permits = [r for r in rules if r.rule.effect == "permit"]
-    defers = [r for r in rules if r.rule.effect == "defer"]
-    forbid_hit = [f for f in forbids if not f.rule.forbid_in_settings or status[f.id].get("setting") == "met"]
-    forbid_open = [f for f in forbids if f.rule.forbid_in_settings and status[f.id].get("setting") == "unknown"]
-    silent_on_high_risk = not forbid_hit and not permits and not lib.tasks[query.task].delegable
-    if silent_on_high_risk and not any(unmet(d, inherited=False) for d in defers):
-        scoped = [explain.requirement(f, "setting", f.rule.forbid_in_settings) for f in forbid_open]
-        return _unknown(lib, plan, query, silent=defers + forbids, conditions=scoped)
-
-    reasons: list[str] = []
-    conditions: list[str] = []
-    unlock: list[str] = []
+    verdict: VerdictName
     deciding: list[Effective]
-    if forbid_hit:
-        verdict: VerdictName = "prohibited"
-        deciding = forbid_hit
-        reasons = [f.rule.reason for f in forbid_hit]
-    elif permits:
-        met = [p for p in permits if all_met(p)]
-        open_paths = [p for p in permits if not unmet(p)]
-        if met:
-            verdict = "conditional" if forbid_open else "allowed"
-            deciding = met + forbid_open
-            reasons = [p.rule.reason for p in met]
-        elif open_paths:
-            verdict = "conditional"
-            deciding = open_paths + forbid_open
-            reasons = [p.rule.reason for p in open_paths]
-            for p in open_paths:
-                items = unknowns(p)
-                if len(open_paths) > 1:
-                    conditions.append(f"under {p.id}: " + "; ".join(items) if items else f"under {p.id}: nothing more")
-                else:
-                    conditions += items
-        else:
-            verdict = "prohibited"
-            deciding = permits
-            for p in permits:
-                reasons.append(p.rule.reason)
-                reasons += unmet(p)
-                unlock.append(f"{p.id}: " + "; ".join(
-                    explain.remedy(p, c, s) for c, s in rule_checks(p) if status[p.id].get(c) == "unmet"))
-        conditions += [explain.requirement(f, "setting", f.rule.forbid_in_settings) for f in forbid_open]
-    elif defers or forbids:
-        deciding = defers or forbids
-        failing = [m for d in defers for m in unmet(d, inherited=False)]
-        reasons = [d.rule.reason for d in deciding]
-        if failing:
-            verdict = "prohibited"
-            reasons += failing
-            for d in defers:
-                fixes = [explain.remedy(d, c, s) for c, s in rule_checks(d)
-                         if status[d.id].get(c) == "unmet" and c not in d.inherited]
-                if fixes:
-                    unlock.append(f"{d.id}: " + "; ".join(fixes))
-        else:
-            verdict = "conditional"
-            for d in defers:
-                conditions += short_of_doctrine(d) + unknowns(d)
-            conditions += list(plan.state.doctrine.conditions)
+    reasons: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    unlock: list[str] = field(default_factory=list)
+
+
+class _Reading:
+    """One question's findings read against its plan: which rules apply, and what each still needs."""
+
+    def __init__(self, lib: Library, plan: Plan, query: Query, findings: Findings):
+        self.lib, self.plan, self.query, self.found = lib, plan, query, findings
+        self.explain = Explainer(lib)
+        rules = [plan.rule(r) for r in sorted(set(findings.applied), key=plan.order.__getitem__)]
+        self.forbids = [r for r in rules if r.rule.effect == "forbid"]
+        self.permits = [r for r in rules if r.rule.effect == "permit"]
+        self.defers = [r for r in rules if r.rule.effect == "defer"]
+        self.forbid_hit = [f for f in self.forbids if not f.rule.forbid_in_settings or self._scope_is(f, "met")]
+        self.forbid_open = [f for f in self.forbids if f.rule.forbid_in_settings and self._scope_is(f, "unknown")]
+
+    def _scope_is(self, forbid: Effective, status: str) -> bool:
+        return self.found.status(forbid.id, "setting") == status
+
+    def _with(self, eff: Effective, status: str) -> list[tuple[str, tuple[str, ...]]]:
+        return [(c, s) for c, s in eff.checks if self.found.status(eff.id, c) == status]
+
+    def unknowns(self, eff: Effective) -> list[str]:
+        return [self.explain.requirement(eff, c, s) for c, s in self._with(eff, "unknown")]
+
+    def unmet(self, eff: Effective, *, inherited: bool = True) -> list[str]:
+        """Each unmet requirement as a reason; without those a low-confidence doctrine lent, if asked."""
+        return [f"Not met: {self.explain.requirement(eff, c, s)} ({self.explain.stated(c, self.query)})."
+                for c, s in self._with(eff, "unmet") if inherited or c not in eff.inherited]
+
+    def short_of_doctrine(self, eff: Effective) -> list[str]:
+        return [f"confirm with the board: the state's general doctrine expects {self.explain.requirement(eff, c, s)} "
+                f"({self.explain.stated(c, self.query)})" for c, s in self._with(eff, "unmet") if c in eff.inherited]
+
+    def remedies(self, eff: Effective, *, inherited: bool = True) -> list[str]:
+        return [self.explain.remedy(eff, c, s) for c, s in self._with(eff, "unmet") if inherited or c not in eff.inherited]
+
+    def all_met(self, eff: Effective) -> bool:
+        return all(self.found.status(eff.id, c) == "met" for c, _ in eff.checks)
+
+    def scoped_forbids(self) -> list[str]:
+        return [self.explain.requirement(f, "setting", f.rule.forbid_in_settings) for f in self.forbid_open]
+
+
+def fold(lib: Library, plan: Plan, query: Query, findings: Findings) -> Verdict:
+    """The verdict for one query from what the engine found (precedence: the module docstring)."""
+    r = _Reading(lib, plan, query, findings)
+    silent_on_high_risk = not r.forbid_hit and not r.permits and not lib.tasks[query.task].delegable
+    if silent_on_high_risk and not any(r.unmet(d, inherited=False) for d in r.defers):
+        return _unknown(lib, plan, query, silent=r.defers + r.forbids, conditions=r.scoped_forbids())
+    if r.forbid_hit:
+        outcome = _Outcome("prohibited", r.forbid_hit, [f.rule.reason for f in r.forbid_hit])
+    elif r.permits:
+        outcome = _by_permits(r)
+    elif r.defers or r.forbids:
+        outcome = _by_defers(r)
     else:
         return _unknown(lib, plan, query)
+    return _dress(lib, plan, query, outcome)
 
-    citations = list(dict.fromkeys(_citation(s) for r in deciding for s in r.sources))
-    obligations = [] if verdict == "prohibited" else list(dict.fromkeys(o for r in deciding for o in r.rule.obligations))
+
+def _by_permits(r: _Reading) -> _Outcome:
+    """Alternative paths: one fully met allows; else open paths make it conditional; else prohibited."""
+    met = [p for p in r.permits if r.all_met(p)]
+    open_paths = [p for p in r.permits if not r.unmet(p)]
+    if met:
+        outcome = _Outcome("conditional" if r.forbid_open else "allowed", met + r.forbid_open,
+                           [p.rule.reason for p in met])
+    elif open_paths:
+        outcome = _Outcome("conditional", open_paths + r.forbid_open, [p.rule.reason for p in open_paths])
+        for p in open_paths:
+            items = r.unknowns(p)
+            if len(open_paths) == 1:
+                outcome.conditions += items
+            else:
+                outcome.conditions.append(f"under {p.id}: " + ("; ".join(items) if items else "nothing more"))
+    else:
+        outcome = _Outcome("prohibited", r.permits)
+        for p in r.permits:
+            outcome.reasons += [p.rule.reason, *r.unmet(p)]
+            outcome.unlock.append(f"{p.id}: " + "; ".join(r.remedies(p)))
+    outcome.conditions += r.scoped_forbids()
+    return outcome
+
+
+def _by_defers(r: _Reading) -> _Outcome:
+    """The state is silent on a routine task: the doctrine's conditions, or prohibited if a stated
+    fact fails a requirement a defer rule itself states."""
+    deciding = r.defers or r.forbids
+    outcome = _Outcome("conditional", deciding, [d.rule.reason for d in deciding])
+    failing = [m for d in r.defers for m in r.unmet(d, inherited=False)]
+    if failing:
+        outcome.verdict = "prohibited"
+        outcome.reasons += failing
+        outcome.unlock = [f"{d.id}: " + "; ".join(fixes) for d in r.defers if (fixes := r.remedies(d, inherited=False))]
+    else:
+        for d in r.defers:
+            outcome.conditions += r.short_of_doctrine(d) + r.unknowns(d)
+        outcome.conditions += list(r.plan.state.doctrine.conditions)
+    return outcome
+
+
+def _dress(lib: Library, plan: Plan, query: Query, outcome: _Outcome) -> Verdict:
+    """The Verdict of an outcome: its citations, obligations, confidence and dates."""
+    deciding = outcome.deciding
+    confidence = _lowest([r.rule.confidence for r in deciding])
     return Verdict(
         jurisdiction=plan.code,
         jurisdiction_name=plan.state.jurisdiction.name,
         task=query.task,
         task_name=lib.tasks[query.task].name,
         task_input=query.task_input or query.task,
-        verdict=verdict,
-        reasons=reasons,
-        conditions=list(dict.fromkeys(conditions)),
-        obligations=obligations,
-        citations=citations,
+        verdict=outcome.verdict,
+        reasons=outcome.reasons,
+        conditions=list(dict.fromkeys(outcome.conditions)),
+        obligations=[] if outcome.verdict == "prohibited" else list(
+            dict.fromkeys(o for r in deciding for o in r.rule.obligations)),
+        citations=list(dict.fromkeys(_citation(s) for r in deciding for s in r.sources)),
         rules=[r.id for r in deciding],
-        confidence=(confidence := _lowest([r.rule.confidence for r in deciding])),
+        confidence=confidence,
         confidence_meaning=_meaning(confidence, deciding),
         basis=sorted({r.rule.basis for r in deciding}),
         last_verified=_last_verified(deciding),
         as_of=query.as_of,
-        unlock=unlock,
+        unlock=outcome.unlock,
         data_snapshot=lib.snapshot,
     )
 
