@@ -11,15 +11,11 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Generic, TypeVar
-
-from pydantic import BaseModel
 
 from . import schema
-from .errors import Defect, RuleFileError, UserError
-from .tomlfile import key_lines, load_model, locate
-
-M = TypeVar("M", bound=BaseModel)
+from .errors import RuleFileError, UserError
+from .crosscheck import state_defects
+from .tomlfile import Loaded, load
 
 #: The catalogue files in rules/ (anything else there is an error: `rules validate`).
 CATALOGUES = ("baseline.toml", "credentials.toml", "jurisdictions.toml", "settings.toml", "tasks.toml",
@@ -34,30 +30,6 @@ def default_data_dir() -> Path:
     if (packaged / "states").is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class Loaded(Generic[M]):
-    """A validated model with the file it came from, so later checks can name lines."""
-
-    path: Path
-    model: M
-    text: str
-
-    @cached_property
-    def lines(self) -> dict[tuple[str | int, ...], int]:
-        return key_lines(self.text)
-
-    def defect(self, message: str, *loc: str | int) -> Defect:
-        key = ""
-        for part in loc:
-            key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
-        return Defect(self.path, message, key=key, line=locate(self.lines, tuple(loc)))
-
-
-def load(path: Path, model: type[M]) -> Loaded[M]:
-    parsed, text = load_model(path, model)
-    return Loaded(path, parsed, text)
 
 
 @dataclass
@@ -177,8 +149,6 @@ class Library:
             if not path.is_file():
                 raise UserError(f"no rule file for {code} ({path})")
             loaded = load(path, schema.StateFile)
-            from .validate import state_defects  # validate imports data; keep the cycle local
-
             defects = state_defects(self, loaded)
             if defects:
                 raise RuleFileError(defects)

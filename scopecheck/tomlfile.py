@@ -10,7 +10,9 @@ import re
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -131,3 +133,27 @@ def load_model(path: Path, model: type[M]) -> tuple[M, str]:
         return model.model_validate(data), text
     except ValidationError as exc:
         raise RuleFileError(defects_from(path, text, exc)) from None
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """A validated model with the file it came from, so later checks can name lines."""
+
+    path: Path
+    model: M
+    text: str
+
+    @cached_property
+    def lines(self) -> dict[tuple[str | int, ...], int]:
+        return key_lines(self.text)
+
+    def defect(self, message: str, *loc: str | int) -> Defect:
+        key = ""
+        for part in loc:
+            key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+        return Defect(self.path, message, key=key, line=locate(self.lines, tuple(loc)))
+
+
+def load(path: Path, model: type[M]) -> Loaded[M]:
+    parsed, text = load_model(path, model)
+    return Loaded(path, parsed, text)
