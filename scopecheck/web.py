@@ -65,14 +65,25 @@ class HireBody(BaseModel):
 
 
 def create_app(checker: Checker | None = None, *, body_timeout: float = BODY_TIMEOUT) -> FastAPI:
+    """The API and the page over one shared Checker (thread-safe: api.py)."""
     c = checker or Checker()
+    app = _guarded_app(body_timeout)
+    reader = PostingReader(c.lib, c.resolver)
+    _add_check_routes(app, c)
+    _add_hr_routes(app, c, reader)
+    _add_catalogue_routes(app, c)
+    add_pages(app, c, reader)
+    return app
+
+
+def _guarded_app(body_timeout: float) -> FastAPI:
+    """An app with the guards on (web_guard.py) and user errors as 400, an ambiguous task as 422."""
     # No /docs or /redoc: they load script from a CDN, which the page's policy (and promise) forbids.
     app = FastAPI(title="scopecheck", version="0.1.0", docs_url=None, redoc_url=None,
                   description="US state scope-of-practice law for medical assistants, as cited verdicts. " + DISCLAIMER)
     app.router.route_class = StrictJSONRoute
     app.add_middleware(BodyLimit, timeout=body_timeout)
     app.add_middleware(SecurityHeaders)  # outermost: on every response, the limits' refusals too
-    reader = PostingReader(c.lib, c.resolver)
 
     @app.exception_handler(UserError)
     async def user_error(_request: Request, exc: UserError) -> JSONResponse:
@@ -81,10 +92,11 @@ def create_app(checker: Checker | None = None, *, body_timeout: float = BODY_TIM
                                 status_code=422)
         return JSONResponse({"error": str(exc)}, status_code=400)
 
-    @app.get("/healthz", summary="Liveness: the data loads", tags=["health"])
-    def healthz() -> dict[str, Any]:
-        return {"status": "ok", "states": len(c.lib.encoded_states())}
+    return app
 
+
+def _add_check_routes(app: FastAPI, c: Checker) -> None:
+    """/api/check (GET and POST), /api/compare and /api/map.svg: the CLI's check and compare."""
     def verdict_for(body: CheckBody) -> Verdict:
         code = c.jurisdiction(body.state, field="state")
         return c.evaluate(c.query(code, body.task, credentials=body.credentials, trainings=body.trainings,
@@ -104,29 +116,6 @@ def create_app(checker: Checker | None = None, *, body_timeout: float = BODY_TIM
     def post_check(body: CheckBody) -> dict[str, Any]:
         return render.verdict_json(verdict_for(body))
 
-    @app.post("/api/posting", summary="Check a job posting's text (never fetched from a URL)")
-    def post_posting(body: PostingBody) -> dict[str, Any]:
-        report = check_posting(c, reader.read(body.text, "posting", body.state), body.as_of)
-        return report.to_json()
-
-    @app.post("/api/hire", summary="A candidate against duties, a title or a posting")
-    def post_hire(body: HireBody) -> dict[str, Any]:
-        code = c.jurisdiction(body.state, field="state")
-        tasks = hire_tasks(c, code, duties=body.duties, title=body.title, posting_text=body.posting_text,
-                           source="posting_text", names=("duties", "title", "posting_text"))
-        status = status_on(c.lib, c.resolver, body.candidate, body.as_of or date.today(), "candidate")
-        return check_hire(c, code, status, tasks, supervision=body.supervision, supervisor=body.supervisor,
-                          setting=c.resolver.setting(body.setting, field="setting")).to_json()
-
-    @app.get("/api/states", summary="The jurisdictions and whether each is encoded")
-    def get_states() -> list[dict[str, Any]]:
-        encoded = set(c.lib.encoded_states())
-        return [{"code": code, "name": j.name, "encoded": code in encoded} for code, j in sorted(c.lib.jurisdictions.items())]
-
-    @app.get("/api/tasks", summary="Task ids and the plain words each accepts")
-    def get_tasks() -> list[dict[str, Any]]:
-        return [t.model_dump(mode="json") for t in c.lib.tasks.values()]
-
     def compare_verdicts(task: str, credential: list[str] | None, states: str | None) -> list[Verdict]:
         codes = ([c.jurisdiction(s.strip(), field="states") for s in states.split(",") if s.strip()]
                  if states else c.lib.encoded_states())
@@ -144,5 +133,37 @@ def create_app(checker: Checker | None = None, *, body_timeout: float = BODY_TIM
         drawn = tiles(c, verdicts, lambda v: check_url(v, {"credentials": credential}))
         return Response(render.svg_map(drawn, render.map_title(verdicts, credential)), media_type="image/svg+xml")
 
-    add_pages(app, c, reader)
-    return app
+
+def _add_hr_routes(app: FastAPI, c: Checker, reader: PostingReader) -> None:
+    """/api/posting and /api/hire: the CLI's posting and hire commands."""
+
+    @app.post("/api/posting", summary="Check a job posting's text (never fetched from a URL)")
+    def post_posting(body: PostingBody) -> dict[str, Any]:
+        report = check_posting(c, reader.read(body.text, "posting", body.state), body.as_of)
+        return report.to_json()
+
+    @app.post("/api/hire", summary="A candidate against duties, a title or a posting")
+    def post_hire(body: HireBody) -> dict[str, Any]:
+        code = c.jurisdiction(body.state, field="state")
+        tasks = hire_tasks(c, code, duties=body.duties, title=body.title, posting_text=body.posting_text,
+                           source="posting_text", names=("duties", "title", "posting_text"))
+        status = status_on(c.lib, c.resolver, body.candidate, body.as_of or date.today(), "candidate")
+        return check_hire(c, code, status, tasks, supervision=body.supervision, supervisor=body.supervisor,
+                          setting=c.resolver.setting(body.setting, field="setting")).to_json()
+
+
+def _add_catalogue_routes(app: FastAPI, c: Checker) -> None:
+    """/api/states and /api/tasks: what can be asked; /healthz: the data loads."""
+
+    @app.get("/healthz", summary="Liveness: the data loads", tags=["health"])
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "states": len(c.lib.encoded_states())}
+
+    @app.get("/api/states", summary="The jurisdictions and whether each is encoded")
+    def get_states() -> list[dict[str, Any]]:
+        encoded = set(c.lib.encoded_states())
+        return [{"code": code, "name": j.name, "encoded": code in encoded} for code, j in sorted(c.lib.jurisdictions.items())]
+
+    @app.get("/api/tasks", summary="Task ids and the plain words each accepts")
+    def get_tasks() -> list[dict[str, Any]]:
+        return [t.model_dump(mode="json") for t in c.lib.tasks.values()]
