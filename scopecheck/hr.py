@@ -33,6 +33,7 @@ from .posting import (
     _NOT_MA_JUDGMENT,
     _NURSE_ROLE,
     _NURSE_TITLE,
+    Duty,
     Posting,
 )
 from .verdict import Citation, Verdict
@@ -148,173 +149,206 @@ def _names(checker: Checker, ids: frozenset[str] | set[str] | list[str]) -> str:
 
 
 def check_posting(checker: Checker, posting: Posting, as_of: date | None = None) -> PostingReport:
+    """Every finding on a posting, in a fixed order: its duties, who supervises, the credentials it
+    asks for, its title, judgment language, and whether its duties were read at all."""
     code = posting.jurisdiction
     if code is None:
         why = f": {posting.jurisdiction_evidence}" if posting.jurisdiction_evidence else ""
         raise UserError(f"{posting.source}: cannot tell which state the job is in{why}; give --state XX")
     checker.jurisdiction(code, field=posting.source)
-    state = checker.lib.state(code)
-    lib = checker.lib
-    name_of_state = state.jurisdiction.name
-    on = as_of or date.today()
-    scenarios, all_of, any_of = credential_scenarios(checker, posting)
-    findings: list[Finding] = []
-    duties: list[dict[str, Any]] = []
-    judged_sentences: set[str] = set()
-    fed = posting.supervisor
-    by_supervisor: dict[str, list[tuple[str, Verdict]]] = {}
-    autonomous: list[tuple[str, Verdict]] = []
-    onsite: list[str] = []
-    checked: dict[str, Verdict] = {}
-
-    def law(task: str, **facts: Any) -> Verdict:
-        base: dict[str, Any] = {"supervisor": fed, "supervision": posting.supervision}
-        base.update(facts)
-        return checker.evaluate(checker.query(code, task, as_of=on, **base))
-
+    review = _PostingReview(checker, posting, code, as_of or date.today())
     for duty in posting.duties:
+        review.duty(duty)
+    review.supervision()
+    review.credentials()
+    review.title()
+    review.judgment_language()
+    review.coverage()
+    return review.report()
+
+
+class _PostingReview:
+    """One posting checked against one state's law; each step adds its findings."""
+
+    def __init__(self, checker: Checker, posting: Posting, code: str, on: date):
+        self.checker, self.posting, self.code, self.on = checker, posting, code, on
+        self.lib = checker.lib
+        self.state = checker.lib.state(code)
+        self.state_name = self.state.jurisdiction.name
+        self.scenarios, self.all_of, self.any_of = credential_scenarios(checker, posting)
+        self.findings: list[Finding] = []
+        self.duties: list[dict[str, Any]] = []
+        self.judged_sentences: set[str] = set()
+        self.by_supervisor: dict[str, list[tuple[str, Verdict]]] = {}
+        self.autonomous: list[tuple[str, Verdict]] = []
+        self.onsite: list[str] = []
+        self.checked: dict[str, Verdict] = {}
+
+    def law(self, task: str, **facts: Any) -> Verdict:
+        """The verdict on a task for the MA this posting describes, with `facts` changed."""
+        base: dict[str, Any] = {"supervisor": self.posting.supervisor, "supervision": self.posting.supervision}
+        base.update(facts)
+        return self.checker.evaluate(self.checker.query(self.code, task, as_of=self.on, **base))
+
+    def add(self, kind: str, message: str, text: str, v: Verdict | None = None, severity: str | None = None) -> None:
+        self.findings.append(_finding(kind, message, text, v, severity))
+
+    def duty(self, duty: Duty) -> None:
+        """One duty: judgment work, out of scope, unknown, or what the hire would need to do it."""
         entry: dict[str, Any] = {"task": duty.task, "text": duty.text, "matched": duty.matched, "kind": duty.kind,
                                  "verdict": None}
-        duties.append(entry)
+        self.duties.append(entry)
         if duty.kind != "duty":
-            continue
-        v = law(duty.task)
+            return
+        v = self.law(duty.task)
         entry.update(verdict=v.verdict, rules=v.rules, confidence=v.confidence)
-        name = lib.tasks[duty.task].name
-        first = duty.task not in checked
-        checked.setdefault(duty.task, v)
+        name = self.lib.tasks[duty.task].name
+        first = duty.task not in self.checked
+        self.checked.setdefault(duty.task, v)
         if duty.task in JUDGMENT_TASKS:
-            judged_sentences.add(duty.text)
+            self.judged_sentences.add(duty.text)
             severe = v.verdict == "prohibited" and bool(_EXPLICIT_JUDGMENT.search(duty.matched))
-            findings.append(_finding("judgment_language", f"Judgment work in an unlicensed role: '{duty.matched}' "
-                                     f"({name}) is {v.verdict} for an MA in {name_of_state}"
-                                     + (f": {_detail(v)}" if v.verdict == "prohibited" else ""),
-                                     duty.text, v, severity="error" if severe else "warning"))
-            continue
-        if v.verdict == "prohibited":
-            without = law(duty.task, supervisor=None, supervision=None) if fed or posting.supervision else v
+            self.add("judgment_language", f"Judgment work in an unlicensed role: '{duty.matched}' ({name}) is "
+                     f"{v.verdict} for an MA in {self.state_name}" + (f": {_detail(v)}" if v.verdict == "prohibited" else ""),
+                     duty.text, v, severity="error" if severe else "warning")
+        elif v.verdict == "prohibited":
+            fed = self.posting.supervisor
+            without = self.law(duty.task, supervisor=None, supervision=None) if fed or self.posting.supervision else v
             if without.verdict == "prohibited":
-                findings.append(_finding("duty_out_of_scope", f"'{duty.matched}' ({name}) is prohibited for an MA in "
-                                         f"{name_of_state}: {_detail(v)}", duty.text, v))
+                self.add("duty_out_of_scope", f"'{duty.matched}' ({name}) is prohibited for an MA in "
+                         f"{self.state_name}: {_detail(v)}", duty.text, v)
             elif first and fed:
-                by_supervisor.setdefault(fed, []).append((duty.matched, v))
-            continue
-        if v.verdict == "unknown":
-            findings.append(_finding("unknown_duty", f"'{duty.matched}' ({name}): {name_of_state}'s data has "
-                                     "no rule for it; ask the board", duty.text, v))
-            continue
-        if not first:
-            continue
-        for held in scenarios:  # the MA this posting would hire, one way of meeting its demands at a time
+                self.by_supervisor.setdefault(fed, []).append((duty.matched, v))
+        elif v.verdict == "unknown":
+            self.add("unknown_duty", f"'{duty.matched}' ({name}): {self.state_name}'s data has no rule for it; "
+                     "ask the board", duty.text, v)
+        elif first:
+            self.hiring_gaps(duty, name, v)
+
+    def hiring_gaps(self, duty: Duty, name: str, v: Verdict) -> None:
+        """A duty the law allows in some way: does the MA this posting hires, under whom it names, meet it?"""
+        posting = self.posting
+        for held in self.scenarios:  # the MA this posting would hire, one way of meeting its demands at a time
             # on-the-job training the practitioner documents is assumed; a formal course or credential is not
-            hv = law(duty.task, credentials=held, trainings=frozenset({"training_documented"}))
+            hv = self.law(duty.task, credentials=held, trainings=frozenset({"training_documented"}))
             if hv.verdict == "prohibited" and _unmet_credential(hv):
-                who = (f"an MA holding only {_names(checker, held)}" if held else "an MA with no credential or training")
+                who = (f"an MA holding only {_names(self.checker, held)}" if held else "an MA with no credential or training")
                 need = "; ".join(hv.unlock) or _detail(hv)
-                alternatives = " (one of the credentials it accepts)" if len(scenarios) > 1 and held else ""
-                findings.append(_finding("missing_requirement", f"'{duty.matched}' ({name}) needs what the posting "
-                                         f"does not require: {who}{alternatives} may not do it in {name_of_state}; "
-                                         f"needed: {need}", duty.text, hv))
+                alternatives = " (one of the credentials it accepts)" if len(self.scenarios) > 1 and held else ""
+                self.add("missing_requirement", f"'{duty.matched}' ({name}) needs what the posting does not require: "
+                         f"{who}{alternatives} may not do it in {self.state_name}; needed: {need}", duty.text, hv)
                 break
         for who in posting.supervisors:  # every practitioner the posting names, checked as the delegator
-            if who in _PRACTITIONERS and who != fed:
-                sv = law(duty.task, supervisor=who)
+            if who in _PRACTITIONERS and who != posting.supervisor:
+                sv = self.law(duty.task, supervisor=who)
                 if sv.verdict == "prohibited":
-                    by_supervisor.setdefault(who, []).append((duty.matched, sv))
-        if v.verdict == "conditional" and posting.supervision is None and lib.tasks[duty.task].risk == "high" and any(
+                    self.by_supervisor.setdefault(who, []).append((duty.matched, sv))
+        if v.verdict == "conditional" and posting.supervision is None and self.lib.tasks[duty.task].risk == "high" and any(
                 re.search(r"supervision at least (direct|personal)", c) for c in v.conditions if not c.startswith("under ")):
-            onsite.append(duty.matched)
+            self.onsite.append(duty.matched)
         if posting.autonomous:
-            av = law(duty.task, supervision=posting.autonomy or "none")
+            av = self.law(duty.task, supervision=posting.autonomy or "none")
             if av.verdict == "prohibited":
-                autonomous.append((duty.matched, av))
+                self.autonomous.append((duty.matched, av))
 
-    for who, hits in by_supervisor.items():
-        words = ", ".join(f"'{m}'" for m, _ in hits[:6])
-        findings.append(_finding(
-            "supervision", f"The posting puts the MA under {_SUPERVISOR_NAMES.get(who, who)}; in {name_of_state} "
-            f"{words} may not then be delegated: {_detail(hits[0][1])}", posting.supervisor_texts.get(who, ""), hits[0][1]))
-    if autonomous:
-        words = ", ".join(f"'{m}'" for m, _ in autonomous[:6])
-        findings.append(_finding(
-            "supervision", f"The posting has the MA work autonomously; in {name_of_state} {words} need a supervising "
-            f"practitioner: {_detail(autonomous[0][1])}", posting.autonomous, autonomous[0][1]))
-    if onsite:
-        findings.append(_finding(
-            "supervision", f"In {name_of_state} {', '.join(repr(w) for w in onsite[:6])} need the delegating practitioner "
-            "on the premises (direct supervision); the posting does not say so",
-            posting.supervision_text or next(d.text for d in posting.duties if d.matched == onsite[0]),
-            severity="info"))
-    for what, words, sentence in posting.not_ma:
-        findings.append(_finding("not_an_ma_task", f"'{words}' is {what}: no medical-assistant task covers it, "
-                                 "so an MA may not be given it", sentence))
-    if posting.supervisors and not any(w in _PRACTITIONERS or w == "provider" for w in posting.supervisors):
-        who = " or ".join(_SUPERVISOR_NAMES.get(s, s) for s in state.doctrine.supervisors) or "a licensed practitioner"
-        findings.append(_finding(
-            "supervision", f"The posting names only {_SUPERVISOR_NAMES['manager']} as the MA's supervisor; in "
-            f"{name_of_state} clinical tasks are delegated by {who}, whom the posting does not name",
-            posting.supervisor_texts.get("manager", ""), severity="info"))
+    def supervision(self) -> None:
+        """Who the posting puts over the MA, autonomy, on-site supervision, and tasks no MA may do."""
+        posting, where = self.posting, self.state_name
+        for who, hits in self.by_supervisor.items():
+            words = ", ".join(f"'{m}'" for m, _ in hits[:6])
+            self.add("supervision", f"The posting puts the MA under {_SUPERVISOR_NAMES.get(who, who)}; in {where} "
+                     f"{words} may not then be delegated: {_detail(hits[0][1])}", posting.supervisor_texts.get(who, ""),
+                     hits[0][1])
+        if self.autonomous:
+            words = ", ".join(f"'{m}'" for m, _ in self.autonomous[:6])
+            self.add("supervision", f"The posting has the MA work autonomously; in {where} {words} need a supervising "
+                     f"practitioner: {_detail(self.autonomous[0][1])}", posting.autonomous, self.autonomous[0][1])
+        if self.onsite:
+            self.add("supervision", f"In {where} {', '.join(repr(w) for w in self.onsite[:6])} need the delegating "
+                     "practitioner on the premises (direct supervision); the posting does not say so",
+                     posting.supervision_text or next(d.text for d in posting.duties if d.matched == self.onsite[0]),
+                     severity="info")
+        for what, words, sentence in posting.not_ma:
+            self.add("not_an_ma_task", f"'{words}' is {what}: no medical-assistant task covers it, "
+                     "so an MA may not be given it", sentence)
+        if posting.supervisors and not any(w in _PRACTITIONERS or w == "provider" for w in posting.supervisors):
+            who = " or ".join(_SUPERVISOR_NAMES.get(s, s) for s in self.state.doctrine.supervisors) or "a licensed practitioner"
+            self.add("supervision", f"The posting names only {_SUPERVISOR_NAMES['manager']} as the MA's supervisor; in "
+                     f"{where} clinical tasks are delegated by {who}, whom the posting does not name",
+                     posting.supervisor_texts.get("manager", ""), severity="info")
 
-    clinical = [d for d in posting.duties if d.kind == "duty" and lib.tasks[d.task].risk != "clerical"]
-    own = _own_credential(checker, code, on)
-    if own and clinical and not all(held & set(own) for held in scenarios):
-        names = _names(checker, own)
-        findings.append(_finding(
-            "state_credential", f"{name_of_state} requires a medical assistant doing clinical work to hold one of its "
-            f"own credentials ({names}); the posting does not require one", clinical[0].text,
-            checked.get(clinical[0].task)))
+    def credentials(self) -> None:
+        """The state's own credential, credentials of other states, and MA licences that do not exist."""
+        lib, code, where = self.lib, self.code, self.state_name
+        clinical = [d for d in self.posting.duties if d.kind == "duty" and lib.tasks[d.task].risk != "clerical"]
+        own = _own_credential(self.checker, code, self.on)
+        if own and clinical and not all(held & set(own) for held in self.scenarios):
+            self.add("state_credential", f"{where} requires a medical assistant doing clinical work to hold one of its "
+                     f"own credentials ({_names(self.checker, own)}); the posting does not require one", clinical[0].text,
+                     self.checked.get(clinical[0].task))
+        for demand in self.posting.demands:
+            for cid in demand.credentials:
+                cred = lib.credentials[cid]
+                if cred.jurisdiction and cred.jurisdiction != code:
+                    self.add("unrecognized_credential", f"{cred.name} is a {cred.jurisdiction} credential; "
+                             f"{where} does not issue or recognize it", demand.text)
+            if demand.licensed_ma and not any(c.jurisdiction == code and "medical assistant" in c.name.lower()
+                                              for c in lib.credentials.values()):
+                self.add("unsupported_demand", f"No license for medical assistants exists in {where}: "
+                         f"{self.state.jurisdiction.registration}", demand.text)
 
-    for demand in posting.demands:
-        for cid in demand.credentials:
-            cred = lib.credentials[cid]
-            if cred.jurisdiction and cred.jurisdiction != code:
-                findings.append(_finding("unrecognized_credential", f"{cred.name} is a {cred.jurisdiction} credential; "
-                                         f"{name_of_state} does not issue or recognize it", demand.text))
-        if demand.licensed_ma and not any(c.jurisdiction == code and "medical assistant" in c.name.lower()
-                                          for c in lib.credentials.values()):
-            findings.append(_finding("unsupported_demand", f"No license for medical assistants exists in "
-                                     f"{name_of_state}: {state.jurisdiction.registration}", demand.text))
+    def title(self) -> None:
+        """A protected 'nurse' title, or a role open to MAs and nurses alike."""
+        posting = self.posting
+        title_line = posting.title or ""
+        bare_title = _LICENSED_NURSE.sub(" ", title_line)
+        nurse_title = bool(_NURSE_TITLE.search(bare_title)) and not re.search(r"nurse practitioner", title_line, re.I)
+        nurse_role = next((s for s in posting.sentences if _NURSE_ROLE.search(s)), None)
+        if nurse_title or nurse_role:
+            self.add("protected_title", "The title 'nurse' is protected by state nursing law; an unlicensed medical "
+                     "assistant may not be called a nurse (statute not encoded here)",
+                     title_line if nurse_title else nurse_role or "")
+        elif posting.other_roles:
+            self.add("mixed_role", f"The posting hires an MA or a licensed nurse ({', '.join(posting.other_roles)}); "
+                     "its duties are checked as an MA's, and a nurse does them under the nursing licence", title_line)
 
-    title_line = posting.title or ""
-    bare_title = _LICENSED_NURSE.sub(" ", title_line)
-    nurse_title = bool(_NURSE_TITLE.search(bare_title)) and not re.search(r"nurse practitioner", title_line, re.I)
-    nurse_role = next((s for s in posting.sentences if _NURSE_ROLE.search(s)), None)
-    if nurse_title or nurse_role:
-        findings.append(_finding("protected_title", "The title 'nurse' is protected by state nursing law; an "
-                                 "unlicensed medical assistant may not be called a nurse (statute not encoded here)",
-                                 title_line if nurse_title else nurse_role or ""))
-    elif posting.other_roles:
-        findings.append(_finding("mixed_role", f"The posting hires an MA or a licensed nurse ({', '.join(posting.other_roles)}); "
-                                 "its duties are checked as an MA's, and a nurse does them under the nursing licence",
-                                 title_line))
+    def judgment_language(self) -> None:
+        """Clinical judgment asked of the MA in words no duty matched ("assess", "triage calls")."""
+        posting = self.posting
+        for part in posting.parts:
+            s = part.text
+            if part.section not in ("duties", "neutral", "requirements") or s in self.judged_sentences:
+                continue
+            m = _JUDGMENT.search(s)
+            if not m or _NEGATION.search(s[max(0, m.start() - 40): m.start()]) or _NOT_MA_JUDGMENT.search(s):
+                continue
+            words = m.group(1)
+            task = ("interpret_results" if re.match(r"(diagnos|make|interpret)", words, re.I) else
+                    "telephone_triage" if re.search(r"telephone|phone", words, re.I) else "triage")
+            v = self.checker.evaluate(self.checker.query(self.code, task, as_of=self.on))
+            self.add("judgment_language", f"'{words}' describes clinical judgment; in "
+                     f"{self.state_name} {self.lib.tasks[task].name.lower()} by an MA is {v.verdict}", s, v)
+            self.judged_sentences.add(s)
 
-    for part in posting.parts:
-        s = part.text
-        if part.section not in ("duties", "neutral", "requirements") or s in judged_sentences:
-            continue
-        m = _JUDGMENT.search(s)
-        if not m or _NEGATION.search(s[max(0, m.start() - 40): m.start()]) or _NOT_MA_JUDGMENT.search(s):
-            continue
-        words = m.group(1)
-        task = ("interpret_results" if re.match(r"(diagnos|make|interpret)", words, re.I) else
-                "telephone_triage" if re.search(r"telephone|phone", words, re.I) else "triage")
-        v = checker.evaluate(checker.query(code, task, as_of=on))
-        findings.append(_finding("judgment_language", f"'{words}' describes clinical judgment; in "
-                                 f"{name_of_state} {lib.tasks[task].name.lower()} by an MA is {v.verdict}", s, v))
-        judged_sentences.add(s)
 
-    read = [d for d in posting.duties if d.kind == "duty"]
-    if posting.language != "en" and len(read) < 3:
-        findings.append(_finding("not_understood", "The posting is not in English; only "
-                                 f"{len(read)} duties were recognized: review its duties by hand", posting.text[:160]))
-    elif not read and not posting.not_ma:
-        findings.append(_finding("no_duties", "No duties were recognized in the posting: it may name them in words "
-                                 "the catalogue does not know, or list none", posting.text[:160]))
-    demands = [{"text": d.text, "credentials": d.credentials, "required": d.required, "any_of": d.any_of,
-                "or_none": d.or_none} for d in posting.demands]
-    return PostingReport(posting.source, code, name_of_state, posting.jurisdiction_evidence, posting.title,
-                         all_of, duties, findings, any_of, demands, posting.supervisors, bool(posting.autonomous),
-                         posting.language)
+    def coverage(self) -> None:
+        """Say so when too little of the posting was read to trust silence."""
+        posting = self.posting
+        read = [d for d in posting.duties if d.kind == "duty"]
+        if posting.language != "en" and len(read) < 3:
+            self.add("not_understood", "The posting is not in English; only "
+                     f"{len(read)} duties were recognized: review its duties by hand", posting.text[:160])
+        elif not read and not posting.not_ma:
+            self.add("no_duties", "No duties were recognized in the posting: it may name them in words "
+                     "the catalogue does not know, or list none", posting.text[:160])
+
+    def report(self) -> PostingReport:
+        posting = self.posting
+        demands = [{"text": d.text, "credentials": d.credentials, "required": d.required, "any_of": d.any_of,
+                    "or_none": d.or_none} for d in posting.demands]
+        return PostingReport(posting.source, self.code, self.state_name, posting.jurisdiction_evidence, posting.title,
+                             self.all_of, self.duties, self.findings, self.any_of, demands, posting.supervisors,
+                             bool(posting.autonomous), posting.language)
 
 
 def _detail(v: Verdict) -> str:
