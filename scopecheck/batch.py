@@ -28,7 +28,7 @@ from typing import IO, Any
 from .render import citation_text
 from . import safejson
 from .api import Checker
-from .batch_io import Row
+from .batch_io import Formatted, Formatter, Row, Sink
 from .posting import read_posting_file
 from .errors import UserError
 from .schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
@@ -193,7 +193,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker_main(conn: Connection, inherited: list[Connection], data_dir: Path | None, default_as_of: date,
-                 parent: int) -> None:
+                 formatter: Formatter, parent: int) -> None:
     """Ctrl-C reaches the whole process group: only the parent reports it, workers ignore it.
     SIGTERM and SIGHUP get their default action back (the parent's handler raises): the parent
     stops its workers with SIGTERM. The parent blocked these signals around the fork; they are
@@ -221,17 +221,17 @@ def _worker_main(conn: Connection, inherited: list[Connection], data_dir: Path |
             conn.send(("error", failure))
             continue
         try:
-            results = [worker.check(r) for r in chunk]
+            formatted = _check_chunk(worker, formatter, chunk)
         except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it as an internal error
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
             continue
-        conn.send(("ok", results))
+        conn.send(("ok", formatted))
 
 
 class _Workers:
     """`jobs` forked worker processes, each with one duplex pipe."""
 
-    def __init__(self, jobs: int, data_dir: Path | None, default_as_of: date):
+    def __init__(self, jobs: int, data_dir: Path | None, default_as_of: date, formatter: Formatter):
         context = multiprocessing.get_context("fork")  # a copy of this process: no re-import
         self.processes: list[multiprocessing.process.BaseProcess] = []
         self.conns: list[Connection] = []
@@ -240,7 +240,8 @@ class _Workers:
             for _ in range(jobs):
                 mine, theirs = context.Pipe(duplex=True)
                 process = context.Process(target=_worker_main, daemon=True, name="scopecheck-worker",
-                                          args=(theirs, list(self.conns), data_dir, default_as_of, os.getpid()))
+                                          args=(theirs, list(self.conns), data_dir, default_as_of, formatter,
+                                                os.getpid()))
                 process.start()
                 theirs.close()
                 self.processes.append(process)
@@ -276,16 +277,23 @@ class _Workers:
             conn.close()
 
 
-def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[list[Row], list[dict[str, Any]]], None], jobs: int,
-                  data_dir: Path | None, default_as_of: date) -> None:
-    """Chunks go to idle workers in input order; results are written in input order. At most
-    `jobs` chunks are being checked and at most `jobs` wait to be written."""
-    workers = _Workers(jobs, data_dir, default_as_of)
+def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Formatted:
+    """Check a chunk and format its output: what a worker does, and the parent with --jobs 1."""
+    before = rows.checker.evaluations
+    formatted = formatter.chunk(chunk, [rows.check(r) for r in chunk])
+    formatted.evaluations = rows.checker.evaluations - before
+    return formatted
+
+
+def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[Formatted], None], jobs: int,
+                  data_dir: Path | None, default_as_of: date, formatter: Formatter) -> None:
+    """Chunks go to idle workers in input order; their output text is written in input order. At
+    most `jobs` chunks are being checked and at most `jobs` wait to be written."""
+    workers = _Workers(jobs, data_dir, default_as_of, formatter)
     try:
         idle = list(reversed(workers.conns))
         busy: dict[Connection, int] = {}
-        sent: dict[int, list[Row]] = {}
-        done: dict[int, list[dict[str, Any]]] = {}
+        done: dict[int, Formatted] = {}
         next_chunk = next_write = 0
         more = True
         while True:
@@ -297,10 +305,9 @@ def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[list[Row], list[d
                 conn = idle.pop()
                 conn.send(chunk)
                 busy[conn] = next_chunk
-                sent[next_chunk] = chunk
                 next_chunk += 1
             while next_write in done:
-                emit(sent.pop(next_write), done.pop(next_write))
+                emit(done.pop(next_write))
                 next_write += 1
             if not busy:
                 break
@@ -337,12 +344,14 @@ def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 class Summary:
     rows: int = 0
     verdicts: Counter[str] = field(default_factory=Counter)
+    evaluations: int = 0  # engine evaluations, summed over the processes
     seconds: float = 0.0
 
     def line(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else 0.0
         counts = ", ".join(f"{k} {self.verdicts.get(k, 0)}" for k in ("allowed", "conditional", "prohibited", "unknown", "error"))
-        return f"{self.rows} rows: {counts}; {self.seconds:.2f} s, {rate:,.0f} rows/s"
+        return (f"{self.rows} rows: {counts}; {self.evaluations} questions evaluated; "
+                f"{self.seconds:.2f} s, {rate:,.0f} rows/s")
 
 
 class Progress:
@@ -378,7 +387,8 @@ def default_jobs(input_size: int | None) -> int:
 
 def run(
     rows: Iterator[Row],
-    write: Callable[[dict[str, Any], dict[str, Any]], None],
+    formatter: Formatter,
+    sink: Sink,
     *,
     checker: Checker,
     data_dir: Path | None,
@@ -386,27 +396,27 @@ def run(
     default_as_of: date,
     progress: Progress,
 ) -> Summary:
-    """Check every row and write it, in input order, with its output columns added."""
+    """Check every row and write it, in input order, with its output columns added: the process
+    that checks a chunk also formats it (`formatter`); `sink` writes the text in order."""
     summary = Summary()
     started = time.monotonic()
 
-    def emit(chunk: list[Row], results: list[dict[str, Any]]) -> None:
-        for row, result in zip(chunk, results):
-            write(row.values, result)
-            summary.verdicts[result["verdict"]] += 1
-        summary.rows += len(chunk)
+    def emit(formatted: Formatted) -> None:
+        sink.write(formatted)
+        summary.verdicts.update(formatted.verdicts)
+        summary.evaluations += formatted.evaluations
+        summary.rows += formatted.rows
         progress.update(summary.rows)
 
     if jobs <= 1:
         local = RowChecker(checker, default_as_of)
         for chunk in _chunks(rows, CHUNK):
-            emit(chunk, [local.check(r) for r in chunk])
+            emit(_check_chunk(local, formatter, chunk))
     else:
-        _run_parallel(_chunks(rows, CHUNK), emit, jobs, data_dir, default_as_of)
+        _run_parallel(_chunks(rows, CHUNK), emit, jobs, data_dir, default_as_of, formatter)
     summary.seconds = time.monotonic() - started
     progress.done()
     return summary
-
 
 
 # ---- many postings
