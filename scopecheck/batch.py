@@ -30,6 +30,7 @@ from . import safejson
 from .api import Checker
 from .batch_io import Formatted, Formatter, Row, Sink
 from .posting import read_posting_file
+from .query import Query
 from .errors import UserError
 from .schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
@@ -59,6 +60,17 @@ def _text(value: Any) -> str | None:
 INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
 RAW_CACHE_SIZE = 50_000  # distinct raw rows remembered (a small tuple and a shared result each)
 QUESTION_CACHE_SIZE = 20_000  # output columns per distinct question
+CELL_CACHE_SIZE = 20_000  # resolved words per distinct (column, cell value)
+_MISSING = object()
+
+
+class _Refused:
+    """A cell value that did not resolve: the UserError's message, raised again on each use."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
 
 
 def _bounded_put(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
@@ -81,8 +93,28 @@ class RowChecker:
         self.default_as_of = default_as_of
         self._raw: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._by_question: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._cells: OrderedDict[tuple[str, Any], Any] = OrderedDict()  # (column, cell) -> resolved, or _Refused
+
+    def _cell(self, name: str, raw: Any, resolve: Callable[[Any], Any]) -> Any:
+        """`resolve(raw)`, remembered per distinct cell value (a roster repeats a few hundred
+        words); a UserError is remembered as its message and raised again."""
+        try:
+            found = self._cells.get((name, raw), _MISSING)
+        except TypeError:  # a JSON list in a cell: not cacheable
+            return resolve(raw)
+        if found is _MISSING:
+            try:
+                found = resolve(raw)
+            except UserError as exc:
+                found = _Refused(str(exc))
+            _bounded_put(self._cells, (name, raw), found, CELL_CACHE_SIZE)
+        if found.__class__ is _Refused:
+            raise UserError(found.message)
+        return found
 
     def query_for(self, values: dict[str, Any]) -> Any:
+        """The row's Query. The checks run in a fixed order, so a row with several problems always
+        names the same one; words are resolved once per distinct cell value."""
         r = self.checker.resolver
         state, task = _text(values.get("state")), _text(values.get("task"))
         if state is None:
@@ -100,18 +132,22 @@ class RowChecker:
             as_of = date.fromisoformat(raw_date) if raw_date else self.default_as_of
         except ValueError:
             raise UserError(f"as_of: '{raw_date}' is not a date (YYYY-MM-DD)") from None
-        from .query import Query
 
-        code = self.checker.jurisdiction(state, field="state")
+        code = self._cell("state", state, lambda v: self.checker.jurisdiction(v, field="state"))
         facts: dict[str, Any] = dict(
-            credentials=r.credentials(_split(values.get("credentials")), field="credentials"),
-            trainings=r.trainings(_split(values.get("trainings")), field="trainings"),
+            credentials=self._cell("credentials", values.get("credentials"),
+                                   lambda v: r.credentials(_split(v), field="credentials")),
+            trainings=self._cell("trainings", values.get("trainings"), lambda v: r.trainings(_split(v), field="trainings")),
             supervision=supervision.lower() if supervision else None,
             supervisor=supervisor.lower() if supervisor else None,
-            setting=r.setting(_text(values.get("setting")), field="setting"),
+            setting=self._cell("setting", values.get("setting"), lambda v: r.setting(_text(v), field="setting")),
             as_of=as_of,
         )
-        task_id, note = self.checker.settle_task(code, task, facts, field="task")  # the one matcher, as `check`
+        understood = self._cell("task", task, lambda v: r.understand_task(v, "task"))
+        if understood.task:  # what Checker.settle_task does first, without asking the matcher again
+            task_id, note = understood.task, understood.note
+        else:  # words that fit several tasks: settled with the facts (the one matcher, as `check`)
+            task_id, note = self.checker.settle_task(code, task, facts, field="task")
         return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)
 
     def check(self, row: Row) -> dict[str, Any]:
@@ -119,7 +155,7 @@ class RowChecker:
             return error_columns(f"line {row.line}: {row.error}")
         values = row.values
         try:
-            key = tuple(values.get(k) for k in INPUT_KEYS)
+            key = tuple([values.get(k) for k in INPUT_KEYS])
             hash(key)
         except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
             return self._check(row)
@@ -142,8 +178,8 @@ class RowChecker:
             question = self.checker.normalized_key(query)
             found = self._by_question.get(question)
             if found is None:  # many raw rows ask one question: its output columns are made once
-                found = self._columns(self.checker.evaluate(query))
-                _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)
+                found = self._columns(self.checker.answer(query, question))  # no per-row copy: batch
+                _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)  # writes no asker's words
             return found
         return self._columns(self.checker.evaluate(query))
 
