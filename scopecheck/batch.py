@@ -1,9 +1,11 @@
 """`scopecheck batch`: check many rows, streaming, memoized, optionally in several processes.
 
 Rows are read, checked and written in chunks, so memory does not grow with the input. Identical
-normalized questions are evaluated once (Checker's memo). With --jobs N, each worker process builds
-its own Checker (a durable_rules Host cannot be pickled); chunks come back in input order, and
-no more than a few chunks are in flight, so a huge input never piles up in memory.
+normalized questions are evaluated once (Checker's memo). With --jobs N, the parent compiles every
+jurisdiction, then forks N workers that inherit its Checker (a durable_rules Host cannot be
+pickled; a fork copies it); each worker checks and formats whole chunks, whose text comes back and
+is written in input order, and no more than a few chunks are in flight, so a huge input never
+piles up in memory.
 """
 
 from __future__ import annotations
@@ -228,7 +230,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker_main(conn: Connection, inherited: list[Connection], data_dir: Path | None, default_as_of: date,
+def _worker_main(conn: Connection, inherited: list[Connection], checker: Checker, default_as_of: date,
                  formatter: Formatter, parent: int) -> None:
     """Ctrl-C reaches the whole process group: only the parent reports it, workers ignore it.
     SIGTERM and SIGHUP get their default action back (the parent's handler raises): the parent
@@ -243,7 +245,8 @@ def _worker_main(conn: Connection, inherited: list[Connection], data_dir: Path |
         other.close()
     failure = ""
     try:
-        worker = RowChecker(Checker(data_dir), default_as_of)
+        checker.decision_log = None  # this process's copy: the parent's log is the parent's (as before)
+        worker = RowChecker(checker, default_as_of)
     except Exception as exc:  # noqa: BLE001 - reported with the first chunk (the parent reads only what it asked for)
         failure = f"{type(exc).__name__}: {exc}"
     while True:
@@ -264,10 +267,22 @@ def _worker_main(conn: Connection, inherited: list[Connection], data_dir: Path |
         conn.send(("ok", formatted))
 
 
-class _Workers:
-    """`jobs` forked worker processes, each with one duplex pipe."""
+def _warm(checker: Checker) -> None:
+    """Load and compile every encoded jurisdiction in the parent before forking: each worker then
+    starts with them (no load or compile per worker, and the pages stay shared until written).
+    A jurisdiction that fails here is left to fail where a row asks for it, as it would have."""
+    for code in checker.lib.encoded_states():
+        with contextlib.suppress(Exception):
+            checker.plan(code)
 
-    def __init__(self, jobs: int, data_dir: Path | None, default_as_of: date, formatter: Formatter):
+
+class _Workers:
+    """`jobs` forked worker processes, each with one duplex pipe, each inheriting a copy of the
+    parent's Checker (its compiled rulesets included: the engine's state is copied by the fork, not
+    pickled)."""
+
+    def __init__(self, jobs: int, checker: Checker, default_as_of: date, formatter: Formatter):
+        _warm(checker)
         context = multiprocessing.get_context("fork")  # a copy of this process: no re-import
         self.processes: list[multiprocessing.process.BaseProcess] = []
         self.conns: list[Connection] = []
@@ -276,7 +291,7 @@ class _Workers:
             for _ in range(jobs):
                 mine, theirs = context.Pipe(duplex=True)
                 process = context.Process(target=_worker_main, daemon=True, name="scopecheck-worker",
-                                          args=(theirs, list(self.conns), data_dir, default_as_of, formatter,
+                                          args=(theirs, list(self.conns), checker, default_as_of, formatter,
                                                 os.getpid()))
                 process.start()
                 theirs.close()
@@ -322,10 +337,10 @@ def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Fo
 
 
 def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[Formatted], None], jobs: int,
-                  data_dir: Path | None, default_as_of: date, formatter: Formatter) -> None:
+                  checker: Checker, default_as_of: date, formatter: Formatter) -> None:
     """Chunks go to idle workers in input order; their output text is written in input order. At
     most `jobs` chunks are being checked and at most `jobs` wait to be written."""
-    workers = _Workers(jobs, data_dir, default_as_of, formatter)
+    workers = _Workers(jobs, checker, default_as_of, formatter)
     try:
         idle = list(reversed(workers.conns))
         busy: dict[Connection, int] = {}
@@ -427,7 +442,6 @@ def run(
     sink: Sink,
     *,
     checker: Checker,
-    data_dir: Path | None,
     jobs: int,
     default_as_of: date,
     progress: Progress,
@@ -449,7 +463,7 @@ def run(
         for chunk in _chunks(rows, CHUNK):
             emit(_check_chunk(local, formatter, chunk))
     else:
-        _run_parallel(_chunks(rows, CHUNK), emit, jobs, data_dir, default_as_of, formatter)
+        _run_parallel(_chunks(rows, CHUNK), emit, jobs, checker, default_as_of, formatter)
     summary.seconds = time.monotonic() - started
     progress.done()
     return summary

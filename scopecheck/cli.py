@@ -399,7 +399,7 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
         formatter = Formatter(layout, header, columns)
         sink = Sink(out, formatter, output_target(output)[0].parent if str(output) != "-" else None, side)
         progress = batch_mod.Progress(sys.stderr, sys.stderr.isatty())
-        summary = batch_mod.run(rows, formatter, sink, checker=c, data_dir=ctx.find_root().obj.get("data_dir"),
+        summary = batch_mod.run(rows, formatter, sink, checker=c,
                                 jobs=jobs or batch_mod.default_jobs(size), default_as_of=as_of or date.today(),
                                 progress=progress)
         sink.close()
