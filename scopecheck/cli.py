@@ -334,6 +334,7 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
     the same question on the same data gets the same id in every run, for any --jobs); rows then
     carry that verdict_id. An error row's verdict is its own line there.
 
+    \b
     Examples:
       scopecheck batch roster.csv -o checked.csv
       scopecheck batch duties.jsonl --jobs 2 > checked.jsonl
