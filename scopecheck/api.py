@@ -134,7 +134,18 @@ class Checker:
 
     def evaluate(self, query: Query) -> Verdict:
         """The verdict for a query; identical normalized queries are evaluated once."""
-        key = self.normalized_key(query)
+        cached = self.answer(query, self.normalized_key(query))
+        asked = query.task_input or query.task
+        if cached.task_input != asked or cached.as_of != query.as_of or cached.task_note != query.task_note:
+            cached = cached.model_copy(update={"task_input": asked, "as_of": query.as_of, "task_note": query.task_note})
+        if self.decision_log is not None and query.task_input:  # asked by someone, not a candidate being settled
+            self.decision_log.record(query, cached)
+        return cached
+
+    def answer(self, query: Query, key: tuple[object, ...]) -> Verdict:
+        """The memoized verdict of the question `key` (normalized_key(query)), as first folded: its
+        task_input, as_of and task_note may be an earlier asker's, and nothing is logged. For batch,
+        which writes none of those and has the key already; everyone else calls evaluate()."""
         cached = self._memo.get(key)
         if cached is None:
             plan, compiled = self.plan(query.jurisdiction)
@@ -152,11 +163,6 @@ class Checker:
                     if len(self._memo) >= self._memo_size:
                         self._memo.popitem(last=False)  # the oldest, O(1): never a full clear
                     self._memo[key] = cached
-        asked = query.task_input or query.task
-        if cached.task_input != asked or cached.as_of != query.as_of or cached.task_note != query.task_note:
-            cached = cached.model_copy(update={"task_input": asked, "as_of": query.as_of, "task_note": query.task_note})
-        if self.decision_log is not None and query.task_input:  # asked by someone, not a candidate being settled
-            self.decision_log.record(query, cached)
         return cached
 
     def check(self, state: str, task: str, **kwargs: object) -> Verdict:

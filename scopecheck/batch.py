@@ -1,9 +1,11 @@
 """`scopecheck batch`: check many rows, streaming, memoized, optionally in several processes.
 
 Rows are read, checked and written in chunks, so memory does not grow with the input. Identical
-normalized questions are evaluated once (Checker's memo). With --jobs N, each worker process builds
-its own Checker (a durable_rules Host cannot be pickled); chunks come back in input order, and
-no more than a few chunks are in flight, so a huge input never piles up in memory.
+normalized questions are evaluated once (Checker's memo). With --jobs N, the parent compiles every
+jurisdiction, then forks N workers that inherit its Checker (a durable_rules Host cannot be
+pickled; a fork copies it); each worker checks and formats whole chunks, whose text comes back and
+is written in input order, and no more than a few chunks are in flight, so a huge input never
+piles up in memory.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from typing import IO, Any
 from .render import citation_text
 from . import safejson
 from .api import Checker
-from .batch_io import Row
+from .batch_io import Formatted, Formatter, Row, Sink
 from .posting import read_posting_file
+from .query import Query
 from .errors import UserError
 from .schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
@@ -59,6 +62,17 @@ def _text(value: Any) -> str | None:
 INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
 RAW_CACHE_SIZE = 50_000  # distinct raw rows remembered (a small tuple and a shared result each)
 QUESTION_CACHE_SIZE = 20_000  # output columns per distinct question
+CELL_CACHE_SIZE = 20_000  # resolved words per distinct (column, cell value)
+_MISSING = object()
+
+
+class _Refused:
+    """A cell value that did not resolve: the UserError's message, raised again on each use."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
 
 
 def _bounded_put(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
@@ -81,8 +95,28 @@ class RowChecker:
         self.default_as_of = default_as_of
         self._raw: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._by_question: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._cells: OrderedDict[tuple[str, Any], Any] = OrderedDict()  # (column, cell) -> resolved, or _Refused
+
+    def _cell(self, name: str, raw: Any, resolve: Callable[[Any], Any]) -> Any:
+        """`resolve(raw)`, remembered per distinct cell value (a roster repeats a few hundred
+        words); a UserError is remembered as its message and raised again."""
+        try:
+            found = self._cells.get((name, raw), _MISSING)
+        except TypeError:  # a JSON list in a cell: not cacheable
+            return resolve(raw)
+        if found is _MISSING:
+            try:
+                found = resolve(raw)
+            except UserError as exc:
+                found = _Refused(str(exc))
+            _bounded_put(self._cells, (name, raw), found, CELL_CACHE_SIZE)
+        if found.__class__ is _Refused:
+            raise UserError(found.message)
+        return found
 
     def query_for(self, values: dict[str, Any]) -> Any:
+        """The row's Query. The checks run in a fixed order, so a row with several problems always
+        names the same one; words are resolved once per distinct cell value."""
         r = self.checker.resolver
         state, task = _text(values.get("state")), _text(values.get("task"))
         if state is None:
@@ -100,18 +134,22 @@ class RowChecker:
             as_of = date.fromisoformat(raw_date) if raw_date else self.default_as_of
         except ValueError:
             raise UserError(f"as_of: '{raw_date}' is not a date (YYYY-MM-DD)") from None
-        from .query import Query
 
-        code = self.checker.jurisdiction(state, field="state")
+        code = self._cell("state", state, lambda v: self.checker.jurisdiction(v, field="state"))
         facts: dict[str, Any] = dict(
-            credentials=r.credentials(_split(values.get("credentials")), field="credentials"),
-            trainings=r.trainings(_split(values.get("trainings")), field="trainings"),
+            credentials=self._cell("credentials", values.get("credentials"),
+                                   lambda v: r.credentials(_split(v), field="credentials")),
+            trainings=self._cell("trainings", values.get("trainings"), lambda v: r.trainings(_split(v), field="trainings")),
             supervision=supervision.lower() if supervision else None,
             supervisor=supervisor.lower() if supervisor else None,
-            setting=r.setting(_text(values.get("setting")), field="setting"),
+            setting=self._cell("setting", values.get("setting"), lambda v: r.setting(_text(v), field="setting")),
             as_of=as_of,
         )
-        task_id, note = self.checker.settle_task(code, task, facts, field="task")  # the one matcher, as `check`
+        understood = self._cell("task", task, lambda v: r.understand_task(v, "task"))
+        if understood.task:  # what Checker.settle_task does first, without asking the matcher again
+            task_id, note = understood.task, understood.note
+        else:  # words that fit several tasks: settled with the facts (the one matcher, as `check`)
+            task_id, note = self.checker.settle_task(code, task, facts, field="task")
         return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)
 
     def check(self, row: Row) -> dict[str, Any]:
@@ -119,7 +157,7 @@ class RowChecker:
             return error_columns(f"line {row.line}: {row.error}")
         values = row.values
         try:
-            key = tuple(values.get(k) for k in INPUT_KEYS)
+            key = tuple([values.get(k) for k in INPUT_KEYS])
             hash(key)
         except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
             return self._check(row)
@@ -142,8 +180,8 @@ class RowChecker:
             question = self.checker.normalized_key(query)
             found = self._by_question.get(question)
             if found is None:  # many raw rows ask one question: its output columns are made once
-                found = self._columns(self.checker.evaluate(query))
-                _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)
+                found = self._columns(self.checker.answer(query, question))  # no per-row copy: batch
+                _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)  # writes no asker's words
             return found
         return self._columns(self.checker.evaluate(query))
 
@@ -192,8 +230,8 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker_main(conn: Connection, inherited: list[Connection], data_dir: Path | None, default_as_of: date,
-                 parent: int) -> None:
+def _worker_main(conn: Connection, inherited: list[Connection], checker: Checker, default_as_of: date,
+                 formatter: Formatter, parent: int) -> None:
     """Ctrl-C reaches the whole process group: only the parent reports it, workers ignore it.
     SIGTERM and SIGHUP get their default action back (the parent's handler raises): the parent
     stops its workers with SIGTERM. The parent blocked these signals around the fork; they are
@@ -207,7 +245,8 @@ def _worker_main(conn: Connection, inherited: list[Connection], data_dir: Path |
         other.close()
     failure = ""
     try:
-        worker = RowChecker(Checker(data_dir), default_as_of)
+        checker.decision_log = None  # this process's copy: the parent's log is the parent's (as before)
+        worker = RowChecker(checker, default_as_of)
     except Exception as exc:  # noqa: BLE001 - reported with the first chunk (the parent reads only what it asked for)
         failure = f"{type(exc).__name__}: {exc}"
     while True:
@@ -221,17 +260,29 @@ def _worker_main(conn: Connection, inherited: list[Connection], data_dir: Path |
             conn.send(("error", failure))
             continue
         try:
-            results = [worker.check(r) for r in chunk]
+            formatted = _check_chunk(worker, formatter, chunk)
         except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it as an internal error
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
             continue
-        conn.send(("ok", results))
+        conn.send(("ok", formatted))
+
+
+def _warm(checker: Checker) -> None:
+    """Load and compile every encoded jurisdiction in the parent before forking: each worker then
+    starts with them (no load or compile per worker, and the pages stay shared until written).
+    A jurisdiction that fails here is left to fail where a row asks for it, as it would have."""
+    for code in checker.lib.encoded_states():
+        with contextlib.suppress(Exception):
+            checker.plan(code)
 
 
 class _Workers:
-    """`jobs` forked worker processes, each with one duplex pipe."""
+    """`jobs` forked worker processes, each with one duplex pipe, each inheriting a copy of the
+    parent's Checker (its compiled rulesets included: the engine's state is copied by the fork, not
+    pickled)."""
 
-    def __init__(self, jobs: int, data_dir: Path | None, default_as_of: date):
+    def __init__(self, jobs: int, checker: Checker, default_as_of: date, formatter: Formatter):
+        _warm(checker)
         context = multiprocessing.get_context("fork")  # a copy of this process: no re-import
         self.processes: list[multiprocessing.process.BaseProcess] = []
         self.conns: list[Connection] = []
@@ -240,7 +291,8 @@ class _Workers:
             for _ in range(jobs):
                 mine, theirs = context.Pipe(duplex=True)
                 process = context.Process(target=_worker_main, daemon=True, name="scopecheck-worker",
-                                          args=(theirs, list(self.conns), data_dir, default_as_of, os.getpid()))
+                                          args=(theirs, list(self.conns), checker, default_as_of, formatter,
+                                                os.getpid()))
                 process.start()
                 theirs.close()
                 self.processes.append(process)
@@ -276,16 +328,23 @@ class _Workers:
             conn.close()
 
 
-def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[list[Row], list[dict[str, Any]]], None], jobs: int,
-                  data_dir: Path | None, default_as_of: date) -> None:
-    """Chunks go to idle workers in input order; results are written in input order. At most
-    `jobs` chunks are being checked and at most `jobs` wait to be written."""
-    workers = _Workers(jobs, data_dir, default_as_of)
+def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Formatted:
+    """Check a chunk and format its output: what a worker does, and the parent with --jobs 1."""
+    before = rows.checker.evaluations
+    formatted = formatter.chunk(chunk, [rows.check(r) for r in chunk])
+    formatted.evaluations = rows.checker.evaluations - before
+    return formatted
+
+
+def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[Formatted], None], jobs: int,
+                  checker: Checker, default_as_of: date, formatter: Formatter) -> None:
+    """Chunks go to idle workers in input order; their output text is written in input order. At
+    most `jobs` chunks are being checked and at most `jobs` wait to be written."""
+    workers = _Workers(jobs, checker, default_as_of, formatter)
     try:
         idle = list(reversed(workers.conns))
         busy: dict[Connection, int] = {}
-        sent: dict[int, list[Row]] = {}
-        done: dict[int, list[dict[str, Any]]] = {}
+        done: dict[int, Formatted] = {}
         next_chunk = next_write = 0
         more = True
         while True:
@@ -297,10 +356,9 @@ def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[list[Row], list[d
                 conn = idle.pop()
                 conn.send(chunk)
                 busy[conn] = next_chunk
-                sent[next_chunk] = chunk
                 next_chunk += 1
             while next_write in done:
-                emit(sent.pop(next_write), done.pop(next_write))
+                emit(done.pop(next_write))
                 next_write += 1
             if not busy:
                 break
@@ -337,12 +395,14 @@ def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 class Summary:
     rows: int = 0
     verdicts: Counter[str] = field(default_factory=Counter)
+    evaluations: int = 0  # engine evaluations, summed over the processes
     seconds: float = 0.0
 
     def line(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else 0.0
         counts = ", ".join(f"{k} {self.verdicts.get(k, 0)}" for k in ("allowed", "conditional", "prohibited", "unknown", "error"))
-        return f"{self.rows} rows: {counts}; {self.seconds:.2f} s, {rate:,.0f} rows/s"
+        return (f"{self.rows} rows: {counts}; {self.evaluations} questions evaluated; "
+                f"{self.seconds:.2f} s, {rate:,.0f} rows/s")
 
 
 class Progress:
@@ -378,35 +438,35 @@ def default_jobs(input_size: int | None) -> int:
 
 def run(
     rows: Iterator[Row],
-    write: Callable[[dict[str, Any], dict[str, Any]], None],
+    formatter: Formatter,
+    sink: Sink,
     *,
     checker: Checker,
-    data_dir: Path | None,
     jobs: int,
     default_as_of: date,
     progress: Progress,
 ) -> Summary:
-    """Check every row and write it, in input order, with its output columns added."""
+    """Check every row and write it, in input order, with its output columns added: the process
+    that checks a chunk also formats it (`formatter`); `sink` writes the text in order."""
     summary = Summary()
     started = time.monotonic()
 
-    def emit(chunk: list[Row], results: list[dict[str, Any]]) -> None:
-        for row, result in zip(chunk, results):
-            write(row.values, result)
-            summary.verdicts[result["verdict"]] += 1
-        summary.rows += len(chunk)
+    def emit(formatted: Formatted) -> None:
+        sink.write(formatted)
+        summary.verdicts.update(formatted.verdicts)
+        summary.evaluations += formatted.evaluations
+        summary.rows += formatted.rows
         progress.update(summary.rows)
 
     if jobs <= 1:
         local = RowChecker(checker, default_as_of)
         for chunk in _chunks(rows, CHUNK):
-            emit(chunk, [local.check(r) for r in chunk])
+            emit(_check_chunk(local, formatter, chunk))
     else:
-        _run_parallel(_chunks(rows, CHUNK), emit, jobs, data_dir, default_as_of)
+        _run_parallel(_chunks(rows, CHUNK), emit, jobs, checker, default_as_of, formatter)
     summary.seconds = time.monotonic() - started
     progress.done()
     return summary
-
 
 
 # ---- many postings

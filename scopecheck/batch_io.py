@@ -12,6 +12,8 @@ from collections import OrderedDict
 import contextlib
 import csv
 import errno
+import hashlib
+import io
 import os
 import re
 import stat
@@ -19,7 +21,7 @@ import tempfile
 import json
 from collections import Counter, deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -276,20 +278,174 @@ class _Formatted:
         return entry[1]
 
 
-class CsvWriter:
-    """Input columns first, untouched, then the output columns."""
+VERDICT_ID = "verdict_id"
+COLUMN_NAMES = (*OUTPUT, VERDICT_ID)  # what --columns may name
+_FORMATTED_CACHE = 20_000  # distinct results whose output cells are remembered (by identity)
 
-    def __init__(self, stream: IO[str], columns: list[str]):
-        self.inputs = columns
-        self.writer = CsvOut(stream)
-        self.writer.writerow([*columns, *OUTPUT])
-        self._output = _Formatted()
 
-    def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
-        self.writer.writerow([_cell(values.get(c)) for c in self.inputs], self._output.cells(result))
+def output_columns(text: str | None, verdicts: bool) -> tuple[str, ...]:
+    """The output columns: --columns (names, in the order given; default OUTPUT), then verdict_id
+    at the end with --verdicts unless it is named. A bad name is a UserError naming --columns."""
+    allowed = f"allowed: {', '.join(COLUMN_NAMES)}"
+    if text is None:
+        names = list(OUTPUT)
+    else:
+        names = [n.strip() for n in text.split(",")]
+        bad = [n for n in names if n not in COLUMN_NAMES]
+        if bad:
+            raise UserError(f"--columns: unknown name(s) {', '.join(repr(n) for n in bad)}; {allowed}")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise UserError(f"--columns: {', '.join(repr(n) for n in twice)} named twice; {allowed}")
+    if VERDICT_ID in names and not verdicts:
+        raise UserError("--columns: verdict_id needs --verdicts FILE (the file the ids point into)")
+    if verdicts and VERDICT_ID not in names:
+        names.append(VERDICT_ID)
+    return tuple(names)
+
+
+def verdict_id(result: dict[str, Any]) -> str:
+    """A content hash of the full output columns (the data snapshot included): the same question on
+    the same data gets the same id in every run, whatever the --jobs; identical answers share it."""
+    blob = json.dumps([result.get(c) for c in OUTPUT], ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def verdict_line(ident: str, result: dict[str, Any]) -> str:
+    """One line of the --verdicts file: the id, then the full verdict (reasons, citations...)."""
+    return json.dumps({VERDICT_ID: ident, **{c: result.get(c) for c in OUTPUT}}, ensure_ascii=False, default=str) + "\n"
+
+
+@dataclass
+class Formatted:
+    """One chunk's output, made by the process that checked it; the parent only writes it, in order."""
+
+    rows: int
+    text: str  # the rows' output (CSV or JSONL; for JSONL in, CSV out: spool lines)
+    verdicts: dict[str, int]  # verdict -> rows, for the summary
+    keys: tuple[str, ...] = ()  # JSONL in, CSV out: the input keys, in the order they appear in the chunk
+    lines: list[tuple[str, str, bool]] = field(default_factory=list)  # --verdicts: (id, line, remember)
+    evaluations: int = 0  # engine evaluations made while checking the chunk (set by the caller)
+
+
+class Formatter:
+    """Output text of checked rows: one piece of code for --jobs 1 (in the parent) and for every
+    worker (each formats its own chunks). Layouts: "csv" (CSV in and out: input columns untouched,
+    then the output columns), "jsonl" (JSONL out: the input object plus the output columns), and
+    "jsonl-csv" (JSONL in, CSV out: the header needs every key, so rows are spool lines that
+    Sink.close() lays out). Every CSV cell goes through CsvOut (formula escaping)."""
+
+    def __init__(self, layout: str, header: list[str], columns: tuple[str, ...] = OUTPUT):
+        self.layout = layout
+        self.header = header
+        self.columns = columns
+        self._names = frozenset(columns)
+        self.with_ids = VERDICT_ID in self._names
+        self._made: OrderedDict[int, tuple[dict[str, Any], Any, str]] = OrderedDict()
+        self._sent: set[str] = set()  # verdict ids this process has already handed out
+
+    def _make(self, result: dict[str, Any]) -> tuple[Any, str]:
+        ident = verdict_id(result) if self.with_ids else ""
+        values = {c: (ident if c == VERDICT_ID else result.get(c)) for c in self.columns}
+        if self.layout == "jsonl":
+            return json.dumps(values, ensure_ascii=False, default=str)[1:-1], ident  # '"verdict": ..., ...'
+        return [csv_cell(_cell(v)) for v in values.values()], ident
+
+    def output(self, result: dict[str, Any]) -> tuple[Any, str]:
+        """The output part of a row (CSV cells, or a JSON fragment) and its verdict id. Results
+        repeat (memoized), so this is made once per distinct result (cached by identity); error
+        results are one per row and never cached."""
+        if result["verdict"] == "error":
+            return self._make(result)
+        entry = self._made.get(id(result))
+        if entry is None or entry[0] is not result:
+            made, ident = self._make(result)
+            entry = (result, made, ident)
+            if len(self._made) >= _FORMATTED_CACHE:  # evict the oldest (O(1)), never a full clear
+                self._made.popitem(last=False)
+            self._made[id(result)] = entry
+        return entry[1], entry[2]
+
+    def chunk(self, rows: list[Row], results: list[dict[str, Any]]) -> Formatted:
+        buf = io.StringIO()
+        writer = CsvOut(buf) if self.layout == "csv" else None
+        header, names, layout = self.header, self._names, self.layout
+        keys: dict[str, None] = {}
+        lines: list[tuple[str, str, bool]] = []
+        for row, result in zip(rows, results):
+            out, ident = self.output(result)
+            if ident and ident not in self._sent:
+                error = result["verdict"] == "error"  # one per row (its line is in it): never remembered
+                if not error:
+                    self._sent.add(ident)
+                lines.append((ident, verdict_line(ident, result), not error))
+            values = row.values
+            if writer is not None:
+                writer.writerow([_cell(values.get(c)) for c in header], out)
+            elif layout == "jsonl":
+                if not values:
+                    buf.write("{" + out + "}\n")
+                elif names.isdisjoint(values):
+                    buf.write(json.dumps(values, ensure_ascii=False, default=str)[:-1] + ", " + out + "}\n")
+                else:  # an input key named like an output column: the output column replaces its value
+                    outputs = json.loads("{" + out + "}")
+                    buf.write(json.dumps({**values, **outputs}, ensure_ascii=False, default=str) + "\n")
+            else:
+                inputs = {}
+                for key, value in values.items():
+                    if key not in names:
+                        keys[key] = None
+                        inputs[key] = _input_cell(value)
+                buf.write(json.dumps([inputs, out], ensure_ascii=False) + "\n")
+        counts = Counter(r["verdict"] for r in results)
+        return Formatted(len(rows), buf.getvalue(), dict(counts), tuple(keys), lines)
+
+
+class Sink:
+    """The parent's side of the output: the header, then each chunk's text in input order, and the
+    --verdicts file (each verdict once, in the order of its first row). JSONL in, CSV out: chunks
+    go to an anonymous temporary file (in `spool_dir`, beside the output) and are copied out by
+    close(), each row padded to the full header of every key seen."""
+
+    def __init__(self, stream: IO[str], formatter: Formatter, spool_dir: Path | None = None,
+                 verdicts: IO[str] | None = None):
+        self.stream = stream
+        self.layout = formatter.layout
+        self.columns = formatter.columns
+        self.verdicts = verdicts
+        self._written: set[str] = set()
+        self.keys: dict[str, None] = {}
+        self.spool: IO[str] | None = None
+        if self.layout == "csv":
+            CsvOut(stream).writerow([*formatter.header, *self.columns])
+        elif self.layout == "jsonl-csv":
+            self.spool = tempfile.TemporaryFile(  # noqa: SIM115 - open until close()
+                mode="w+", encoding="utf-8", errors="surrogateescape", newline="", dir=spool_dir)
+
+    def write(self, chunk: Formatted) -> None:
+        if self.spool is not None:
+            self.keys.update(dict.fromkeys(chunk.keys))
+            self.spool.write(chunk.text)
+        else:
+            self.stream.write(chunk.text)
+        if self.verdicts is not None:
+            for ident, line, remember in chunk.lines:
+                if ident not in self._written:
+                    self.verdicts.write(line)
+                    if remember:
+                        self._written.add(ident)
 
     def close(self) -> None:
-        pass
+        if self.spool is None:
+            return
+        writer = CsvOut(self.stream)
+        writer.writerow([*self.keys, *self.columns])
+        keys = list(self.keys)
+        self.spool.seek(0)
+        for line in self.spool:
+            inputs, outputs = json.loads(line)
+            writer.writerow([inputs.get(k, "") for k in keys], outputs)
+        self.spool.close()
 
 
 def _input_cell(value: Any) -> str:
@@ -302,50 +458,6 @@ def _input_cell(value: Any) -> str:
     if isinstance(value, list) and value and all(isinstance(v, str) and ";" not in v for v in value):
         return ";".join(value)
     return json.dumps(value, ensure_ascii=False)
-
-
-class JsonlToCsvWriter:
-    """JSONL rows as CSV: one column per input key, in the order the keys first appear (the first
-    record's keys, then each later new key at the end), then the output columns. A CSV header comes
-    first but the keys are known only at the end, so rows go to an anonymous temporary file (in
-    `spool_dir`, beside the output) and are copied out, padded to the full header, by close().
-    A key named like an output column is not repeated: the output column holds the result, as in
-    JSONL output."""
-
-    def __init__(self, stream: IO[str], spool_dir: Path | None):
-        self.stream = stream
-        self.columns: dict[str, None] = {}
-        self.spool: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - open until close()
-            mode="w+", encoding="utf-8", errors="surrogateescape", newline="", dir=spool_dir)
-        self._output = _Formatted()
-
-    def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
-        for key in values:
-            if key not in self.columns and key not in OUTPUT:
-                self.columns[key] = None
-        inputs = [_input_cell(values.get(c)) for c in self.columns]
-        self.spool.write(json.dumps([inputs, self._output.cells(result)], ensure_ascii=False) + "\n")
-
-    def close(self) -> None:
-        writer = CsvOut(self.stream)
-        writer.writerow([*self.columns, *OUTPUT])
-        width = len(self.columns)
-        self.spool.seek(0)
-        for line in self.spool:
-            inputs, outputs = json.loads(line)
-            writer.writerow(inputs + [""] * (width - len(inputs)), outputs)
-        self.spool.close()
-
-
-class JsonlWriter:
-    def __init__(self, stream: IO[str]):
-        self.stream = stream
-
-    def write(self, values: dict[str, Any], result: dict[str, Any]) -> None:
-        self.stream.write(json.dumps({**values, **result}, ensure_ascii=False, default=str) + "\n")
-
-    def close(self) -> None:
-        pass
 
 
 _KINDS = {stat.S_IFDIR: "a directory", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",

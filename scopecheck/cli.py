@@ -302,13 +302,19 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="dask: run on a Dask cluster (the dask extra); -o names a folder of part files, in input order.")
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (default: a local cluster).")
+@click.option("--columns", "columns_text", metavar="NAMES",
+              help="Output columns to add, comma-separated, in this order (default: all of "
+                   "verdict,reasons,conditions,citations,rules,confidence,data_snapshot; verdict_id with --verdicts).")
+@click.option("--verdicts", "verdicts_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write each distinct verdict once to this JSONL file (verdict_id, verdict, reasons, "
+                   "conditions, citations, ...); rows then carry a verdict_id column pointing into it.")
 @click.option("--postings", "postings_source", type=click.Path(exists=True, path_type=Path),
               help="Check many postings instead: a directory of .txt/.md/.html files, or a JSONL file of "
                    '{"id", "text", "state"} objects. One result line each.')
 @click.pass_context
 def batch(ctx: click.Context, source: Path | None, output: Path, input_format: str | None, fmt: str | None,
           jobs: int | None, as_of: date | None, strict: bool, engine: str, scheduler: str | None,
-          postings_source: Path | None) -> None:
+          columns_text: str | None, verdicts_file: Path | None, postings_source: Path | None) -> None:
     """Check every row of a CSV or JSONL file; every input row gets an output row.
 
     \b
@@ -321,25 +327,39 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
     SIGTERM and Ctrl-C stop cleanly (exit 143, 130): no partial output, no worker left running.
 
     \b
+    \b
+    Compact rows: --columns picks the output columns (any of verdict, reasons, conditions,
+    citations, rules, confidence, data_snapshot, verdict_id; in the order given). --verdicts FILE
+    writes each distinct verdict once, in full, as a JSON line keyed by verdict_id (a content hash:
+    the same question on the same data gets the same id in every run, for any --jobs); rows then
+    carry that verdict_id. An error row's verdict is its own line there.
+
+    \b
     Examples:
       scopecheck batch roster.csv -o checked.csv
       scopecheck batch duties.jsonl --jobs 2 > checked.jsonl
+      scopecheck batch roster.csv -o checked.csv --columns verdict,rules,confidence --verdicts verdicts.jsonl
       cat roster.csv | scopecheck batch - --format jsonl
       scopecheck batch roster.parquet -o checked/ --engine dask --jobs 2      # pip install '.[dask]'
     """
     from . import batch as batch_mod
     from .batch_io import (
         MAX_COLUMNS,
-        CsvWriter,
-        JsonlToCsvWriter,
-        JsonlWriter,
+        VERDICT_ID,
+        Formatter,
+        Sink,
         atomic_text,
         csv_rows,
         jsonl_rows,
+        output_columns,
         output_target,
     )
 
+    columns = output_columns(columns_text, verdicts_file is not None)  # a bad name: exit 2 before any work
     c = checker(ctx)
+    if postings_source is not None or engine == "dask":
+        if columns_text is not None or verdicts_file is not None:
+            raise UserError("--columns and --verdicts apply to rows checked here, not to --postings or --engine dask")
     if postings_source is not None:
         if source is not None:
             raise UserError("give either IN or --postings, not both")
@@ -369,19 +389,21 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
             header, rows = csv_rows(stream, name)
         else:
             header, rows = [], jsonl_rows(stream, name, max_keys=MAX_COLUMNS if out_fmt == "csv" else None)
+        if verdicts_file is not None and VERDICT_ID in header:
+            raise UserError(f"{name}: input already has output column(s) {VERDICT_ID}; rename it")
+        if verdicts_file is not None and str(output) != "-" and \
+                output_target(output)[0] == output_target(verdicts_file)[0]:
+            raise UserError(f"--verdicts: {verdicts_file} is also the output (-o); give another file")
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
-        writer: CsvWriter | JsonlToCsvWriter | JsonlWriter
-        if out_fmt == "jsonl":
-            writer = JsonlWriter(out)
-        elif in_fmt == "csv":
-            writer = CsvWriter(out, header)
-        else:
-            writer = JsonlToCsvWriter(out, output_target(output)[0].parent if str(output) != "-" else None)
+        side = stack.enter_context(atomic_text(verdicts_file)) if verdicts_file is not None else None
+        layout = "jsonl" if out_fmt == "jsonl" else "csv" if in_fmt == "csv" else "jsonl-csv"
+        formatter = Formatter(layout, header, columns)
+        sink = Sink(out, formatter, output_target(output)[0].parent if str(output) != "-" else None, side)
         progress = batch_mod.Progress(sys.stderr, sys.stderr.isatty())
-        summary = batch_mod.run(rows, writer.write, checker=c, data_dir=ctx.find_root().obj.get("data_dir"),
+        summary = batch_mod.run(rows, formatter, sink, checker=c,
                                 jobs=jobs or batch_mod.default_jobs(size), default_as_of=as_of or date.today(),
                                 progress=progress)
-        writer.close()
+        sink.close()
     click.echo(summary.line(), err=True)
     failing = {"prohibited", "conditional", "unknown", "error"} if strict else {"prohibited"}
     ctx.exit(EXIT_FINDING if any(summary.verdicts.get(v) for v in failing) else EXIT_OK)
