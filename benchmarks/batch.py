@@ -186,8 +186,8 @@ def distinct_questions(path: Path) -> int:
     """Distinct normalized questions of a file (what the engine must evaluate at least once)."""
     from datetime import date
 
-    from scopecheck.api import Checker
-    from scopecheck.batch import INPUT_KEYS, RowChecker
+    from scopecheck.decide.checker import Checker
+    from scopecheck.batch.runner import INPUT_KEYS, RowChecker
     from scopecheck.errors import UserError
 
     rows = RowChecker(Checker(), date.today())
@@ -223,7 +223,7 @@ def main() -> None:
     memory_rows = [int(n) for n in args.memory_rows.split(",") if n.strip()]
 
     sys.path.insert(0, str(REPO))
-    from scopecheck.data import Library
+    from scopecheck.law.library import Library
 
     lib = Library()
     task_ids = sorted(lib.tasks)

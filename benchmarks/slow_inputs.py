@@ -77,7 +77,7 @@ def write_inputs(tmp: Path) -> dict[str, Path]:
                     + ",".join(["CA", "vitals"] + ["x"] * 50_000) + "\n")
 
     sys.path.insert(0, str(REPO))
-    from scopecheck.data import Library
+    from scopecheck.law.library import Library
 
     lib = Library(REPO)
     contested = {t for r in lib.state("CA").rules if r.effect != "permit" for t in r.tasks}

@@ -20,9 +20,9 @@ def main(source: str, target: str) -> None:
     from pyspark.sql import SparkSession, functions
     from pyspark.sql.types import StringType, StructField, StructType
 
-    from scopecheck.api import Checker
-    from scopecheck.batch_io import OUTPUT
-    from scopecheck.cluster import ROW_ID, check_frame
+    from scopecheck.decide.checker import Checker
+    from scopecheck.batch.rows import OUTPUT
+    from scopecheck.batch.cluster import ROW_ID, check_frame
 
     spark = SparkSession.builder.appName("scopecheck-batch").getOrCreate()
     data_dir = os.environ.get("SCOPECHECK_DATA_DIR", "")

@@ -1,5 +1,7 @@
 """scopecheck: US state scope-of-practice law for medical assistants, as cited verdicts.
 
+The public API (the package's facade; ARCHITECTURE.md shows the layers behind it):
+
     from scopecheck import check, check_posting, check_hire
     verdict = check("CA", "flu shot", supervision="direct")
     verdict.verdict, verdict.conditions, verdict.citations
@@ -12,15 +14,16 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .errors import RuleFileError, UserError
+from scopecheck.errors import RuleFileError, UserError
 
 if TYPE_CHECKING:
-    from .api import Checker, check
-    from .hr import HireReport, PostingReport
-    from .query import Query
-    from .verdict import Verdict
+    from scopecheck.decide.checker import Checker, check
+    from scopecheck.hr.checks import HireReport, PostingReport
+    from scopecheck.decide.query import Query
+    from scopecheck.decide.verdict import Verdict
 
-_LAZY = {"Checker": "api", "check": "api", "default_checker": "api", "Query": "query", "Verdict": "verdict"}
+_LAZY = {"Checker": "decide.checker", "check": "decide.checker", "default_checker": "decide.checker",
+         "Query": "decide.query", "Verdict": "decide.verdict"}
 
 
 def __getattr__(name: str) -> Any:
@@ -36,10 +39,10 @@ __all__ = ["Checker", "Query", "RuleFileError", "UserError", "Verdict", "check",
 
 def check_posting(text: str, state: str | None = None, *, as_of: date | None = None) -> PostingReport:
     """Read a posting's text (plain, Markdown or HTML) and judge each duty; see `scopecheck posting`."""
-    from .hr import check_posting as judge
-    from .posting import PostingReader
+    from scopecheck.hr.checks import check_posting as judge
+    from scopecheck.hr.posting import PostingReader
 
-    from .api import default_checker
+    from scopecheck.decide.checker import default_checker
 
     c = default_checker()
     return judge(c, PostingReader(c.lib, c.resolver).read(text, "posting", state), as_of)
@@ -48,11 +51,11 @@ def check_posting(text: str, state: str | None = None, *, as_of: date | None = N
 def check_hire(state: str, candidate: dict[str, Any], duties: list[str], *, as_of: date | None = None,
                supervision: Any = None, supervisor: Any = None, setting: str | None = None) -> HireReport:
     """A candidate (the candidate-file structure as a dict) against duties; see `scopecheck hire`."""
-    from .candidate import CandidateFile, status_on
-    from .hr import check_hire as judge
-    from .hr import hire_tasks
+    from scopecheck.hr.candidate import CandidateFile, status_on
+    from scopecheck.hr.checks import check_hire as judge
+    from scopecheck.hr.checks import hire_tasks
 
-    from .api import default_checker
+    from scopecheck.decide.checker import default_checker
 
     c = default_checker()
     code = c.jurisdiction(state)

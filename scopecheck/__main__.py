@@ -1,3 +1,3 @@
-from .cli import main
+from scopecheck.interfaces.cli import main
 
 main()

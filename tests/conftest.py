@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scopecheck.api import Checker
-from scopecheck.data import Library
+from scopecheck.decide.checker import Checker
+from scopecheck.law.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 

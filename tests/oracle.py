@@ -7,9 +7,9 @@ per requirement, met / unmet / unknown. Engine and oracle must report the same h
 
 from __future__ import annotations
 
-from scopecheck import schema
-from scopecheck.data import Library
-from scopecheck.query import Query
+from scopecheck.law import schema
+from scopecheck.law.library import Library
+from scopecheck.decide.query import Query
 
 LEVELS = ["none", "general", "direct", "personal"]
 

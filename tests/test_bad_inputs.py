@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
-from scopecheck.api import Checker
-from scopecheck.compiler import to_fact
+from scopecheck.decide.checker import Checker
+from scopecheck.decide.compiler import to_fact
 
 BIG = "x" * 100_000
 

@@ -20,10 +20,10 @@ from test_cli import run
 
 from click.testing import CliRunner
 
-from scopecheck import batch as batch_mod
-from scopecheck import batch_io
-from scopecheck.cli import cli
-from scopecheck.api import Checker
+from scopecheck.batch import runner as batch_mod
+from scopecheck.batch import rows as batch_io
+from scopecheck.interfaces.cli import cli
+from scopecheck.decide.checker import Checker
 
 DATA = Path(__file__).parent / "data" / "batch"
 
@@ -382,7 +382,8 @@ def test_jsonl_to_csv_and_postings_csv_neutralise_formulas(tmp_path: Path) -> No
 
 
 def test_every_csv_writer_uses_the_one_neutraliser() -> None:
-    from scopecheck.render import csv_cell, to_csv
+    from scopecheck.csvsafe import csv_cell
+    from scopecheck.interfaces.render import to_csv
 
     assert [csv_cell(t) for t in FORMULAS] == ["'" + t for t in FORMULAS]
     assert [csv_cell(v) for v in ("CA", "", None, 5, "a=b", "'=x")] == ["CA", "", "", "5", "a=b", "'=x"]
@@ -408,7 +409,7 @@ def test_a_bare_carriage_return_in_a_cell_does_not_split_the_output_row(tmp_path
 def _varied_rows(count: int, seed: int = 5) -> list[list[str]]:
     import random
 
-    from scopecheck.data import Library
+    from scopecheck.law.library import Library
 
     rng = random.Random(seed)
     lib = Library(REPO)

@@ -12,8 +12,8 @@ import pytest
 from test_batch import DATA, _varied_rows
 from test_cli import run
 
-from scopecheck import batch_io
-from scopecheck.batch_io import COLUMN_NAMES, OUTPUT
+from scopecheck.batch import rows as batch_io
+from scopecheck.batch.rows import COLUMN_NAMES, OUTPUT
 
 def rows_of(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))

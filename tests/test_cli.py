@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from scopecheck.cli import main
+from scopecheck.interfaces.cli import main
 
 JSON_KEYS = {"jurisdiction", "task", "task_input", "verdict", "reasons", "conditions", "citations",
              "rules", "confidence", "confidence_meaning", "basis", "last_verified", "disclaimer"}

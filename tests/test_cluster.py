@@ -13,7 +13,7 @@ from conftest import REPO
 
 pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
 
-from scopecheck.cli import cli  # noqa: E402
+from scopecheck.interfaces.cli import cli  # noqa: E402
 
 STATES = ["CA", "NY", "WA", "TX", "FL", "SC", "PA", "ZZ"]
 TASKS = ["flu shot", "draw blood", "vital_signs", "injection_intramuscular", "x-ray", "flu shoot", "botox",

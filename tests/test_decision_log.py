@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from scopecheck.api import Checker
-from scopecheck.cli import cli
-from scopecheck.decision_log import DecisionLog, read_log
+from scopecheck.decide.checker import Checker
+from scopecheck.interfaces.cli import cli
+from scopecheck.interfaces.decision_log import DecisionLog, read_log
 
 
 def copy_data(tmp_path: Path) -> Path:
@@ -27,7 +27,7 @@ def copy_data(tmp_path: Path) -> Path:
 
 
 def snapshot_in_new_process(data: Path) -> str:
-    code = f"from scopecheck.data import Library; print(Library(__import__('pathlib').Path({str(data)!r})).snapshot)"
+    code = f"from scopecheck.law.library import Library; print(Library(__import__('pathlib').Path({str(data)!r})).snapshot)"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
@@ -65,8 +65,8 @@ def test_concurrent_writers_lose_no_record(tmp_path: Path) -> None:
     tasks = ["vital_signs", "venipuncture", "immunization", "ekg"] * 50
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(lambda t: c.check("CA", t), tasks))
-    script = ("import sys; from pathlib import Path; from scopecheck.api import Checker; "
-              "from scopecheck.decision_log import DecisionLog; c = Checker(Path(sys.argv[2])); "
+    script = ("import sys; from pathlib import Path; from scopecheck.decide.checker import Checker; "
+              "from scopecheck.interfaces.decision_log import DecisionLog; c = Checker(Path(sys.argv[2])); "
               "c.decision_log = DecisionLog(Path(sys.argv[1]), 'batch'); [c.check('NY', 'ekg') for _ in range(100)]")
     procs = [subprocess.Popen([sys.executable, "-c", script, str(path), str(REPO)]) for _ in range(2)]
     assert all(p.wait(timeout=60) == 0 for p in procs)
@@ -122,7 +122,7 @@ def test_the_web_server_under_concurrent_load_logs_every_decision(tmp_path: Path
     pytest.importorskip("fastapi")
     from test_web import served
 
-    from scopecheck.web import create_app
+    from scopecheck.interfaces.web.app import create_app
 
     c = Checker(REPO)
     c.decision_log = DecisionLog(tmp_path / "log.db", "serve")

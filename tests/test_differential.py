@@ -11,11 +11,11 @@ import pytest
 from conftest import REPO
 from oracle import oracle_hits
 
-from scopecheck.api import Checker
-from scopecheck.compiler import to_fact
-from scopecheck.data import Library
-from scopecheck.query import Query
-from scopecheck.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+from scopecheck.decide.checker import Checker
+from scopecheck.decide.compiler import to_fact
+from scopecheck.law.library import Library
+from scopecheck.decide.query import Query
+from scopecheck.law.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
 QUERIES_PER_STATE = 150
 

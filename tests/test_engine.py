@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from scopecheck.api import Checker
-from scopecheck.compiler import MAX_VALUES_PER_FIELD, CompileError, Compiled, compile_plan, guard_limits, to_fact
-from scopecheck.engine import Engine
-from scopecheck.query import Query
+from scopecheck.decide.checker import Checker
+from scopecheck.decide.compiler import MAX_VALUES_PER_FIELD, CompileError, Compiled, compile_plan, guard_limits, to_fact
+from scopecheck.decide.engine import Engine
+from scopecheck.decide.query import Query
 
 
 def test_repeated_checks_always_report_the_same_hits(checker: Checker) -> None:

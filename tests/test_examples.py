@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from oracle import oracle_hits
 
-from scopecheck.api import Checker
-from scopecheck.compiler import to_fact
-from scopecheck.examples import example_query, run_example
+from scopecheck.decide.checker import Checker
+from scopecheck.decide.compiler import to_fact
+from scopecheck.decide.examples import example_query, run_example
 
 
 def test_state_example(checker: Checker, state_example: tuple[str, str]) -> None:

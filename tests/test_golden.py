@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from scopecheck.api import Checker
-from scopecheck.data import Library
+from scopecheck.decide.checker import Checker
+from scopecheck.law.library import Library
 
 GOLDEN = Path(__file__).parent / "golden"
 

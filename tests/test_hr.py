@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
-from scopecheck.api import Checker
-from scopecheck.candidate import load_candidate, renewal_expiry, status_on
-from scopecheck.hr import check_posting
-from scopecheck.posting import PostingReader
+from scopecheck.decide.checker import Checker
+from scopecheck.hr.candidate import load_candidate, renewal_expiry, status_on
+from scopecheck.hr.checks import check_posting
+from scopecheck.hr.posting import PostingReader
 
 DATA = Path(__file__).parent / "data"
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
-from scopecheck.api import Checker
-from scopecheck.data import Library
-from scopecheck.examples import run_example
+from scopecheck.decide.checker import Checker
+from scopecheck.law.library import Library
+from scopecheck.decide.examples import run_example
 
 LIB = Library(REPO)
 CASES = [(code, case) for code in LIB.case_codes() for case in (LIB.cases(code).model.cases)]  # type: ignore[union-attr]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
-from scopecheck.data import Library
+from scopecheck.law.library import Library
 
 LIB = Library(REPO)
 FOUNDATION = {"CA", "NY", "WA", "NJ", "CT", "FL"}

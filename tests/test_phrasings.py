@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from scopecheck.api import Checker
+from scopecheck.decide.checker import Checker
 from scopecheck.errors import AmbiguousTask, NotAnMATask, UserError
 
 DATA = Path(__file__).parent / "data"

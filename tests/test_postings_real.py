@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from scopecheck.api import Checker
+from scopecheck.decide.checker import Checker
 from scopecheck.errors import UserError
-from scopecheck.hr import check_posting
-from scopecheck.posting import PostingReader
+from scopecheck.hr.checks import check_posting
+from scopecheck.hr.posting import PostingReader
 
 POSTINGS = Path(__file__).parent / "data" / "postings"
 TRUTH = sorted(POSTINGS.glob("*.toml"))

@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import oracle_hits
 
-from scopecheck.api import Checker
-from scopecheck.batch_io import csv_rows, jsonl_rows
-from scopecheck.compiler import to_fact
-from scopecheck.data import Library
+from scopecheck.decide.checker import Checker
+from scopecheck.batch.rows import csv_rows, jsonl_rows
+from scopecheck.decide.compiler import to_fact
+from scopecheck.law.library import Library
 from scopecheck.errors import UserError
-from scopecheck.posting import PostingReader
-from scopecheck.query import Query
-from scopecheck.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+from scopecheck.hr.posting import PostingReader
+from scopecheck.decide.query import Query
+from scopecheck.law.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 from conftest import REPO
 
 LIB = Library(REPO)

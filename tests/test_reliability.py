@@ -12,8 +12,8 @@ from typing import Any
 
 from conftest import REPO
 
-from scopecheck.api import Checker
-from scopecheck.query import Query
+from scopecheck.decide.checker import Checker
+from scopecheck.decide.query import Query
 
 SUPERVISION = [None, "none", "general", "direct", "personal"]
 SUPERVISORS = [None, "physician", "pa", "np", "rn", "other"]

@@ -9,8 +9,8 @@ from datetime import date
 
 from test_cli import run
 
-from scopecheck.api import Checker
-from scopecheck.reports import coverage
+from scopecheck.decide.checker import Checker
+from scopecheck.interfaces.reports import coverage
 
 
 def test_every_task_answers_with_a_citation_and_unknown_only_where_high_risk_silence(checker: Checker) -> None:

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from scopecheck.cli import cli
-from scopecheck.data import Library
-from scopecheck.validate import all_defects
+from scopecheck.interfaces.cli import cli
+from scopecheck.law.library import Library
+from scopecheck.decide.compiler import rule_set_defects
 
 BROKEN = sorted((Path(__file__).parent / "broken").glob("*.toml"))
 
@@ -41,7 +41,7 @@ def test_broken_file_is_reported_with_line_and_message(tmp_path: Path, broken: P
 
 
 def test_a_broken_file_stops_a_check_with_one_line(tmp_path: Path) -> None:
-    from scopecheck.cli import main
+    from scopecheck.interfaces.cli import main
 
     data = data_dir_with(tmp_path, Path(__file__).parent / "broken" / "unknown_key.toml")
     with pytest.raises(SystemExit) as exit_info:
@@ -50,7 +50,7 @@ def test_a_broken_file_stops_a_check_with_one_line(tmp_path: Path) -> None:
 
 
 def test_the_bundled_data_has_no_defect() -> None:
-    defects = all_defects(Library(REPO))
+    defects = rule_set_defects(Library(REPO))
     assert defects == [], "\n".join(map(str, defects))
 
 

@@ -23,8 +23,8 @@ from test_cli import run  # noqa: E402
 
 from conftest import REPO  # noqa: E402
 
-from scopecheck.api import Checker  # noqa: E402
-from scopecheck.web import MAX_BODY, create_app  # noqa: E402
+from scopecheck.decide.checker import Checker  # noqa: E402
+from scopecheck.interfaces.web.app import MAX_BODY, create_app  # noqa: E402
 
 APP = create_app(Checker())
 CLIENT = TestClient(APP)

@@ -20,7 +20,7 @@ playwright = pytest.importorskip("playwright.sync_api", reason="playwright is no
 from test_web import served  # noqa: E402
 from test_web_page import matcher_checker  # noqa: E402
 
-from scopecheck.web import create_app  # noqa: E402
+from scopecheck.interfaces.web.app import create_app  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

@@ -22,9 +22,9 @@ from test_web import served  # noqa: E402
 
 from conftest import REPO  # noqa: E402
 
-from scopecheck.api import Checker  # noqa: E402
-from scopecheck.web import MAX_BODY, create_app  # noqa: E402
-from scopecheck.web_guard import SECURITY_HEADERS  # noqa: E402
+from scopecheck.decide.checker import Checker  # noqa: E402
+from scopecheck.interfaces.web.app import MAX_BODY, create_app  # noqa: E402
+from scopecheck.interfaces.web.guard import SECURITY_HEADERS  # noqa: E402
 
 CLIENT = TestClient(create_app(Checker()), raise_server_exceptions=False)
 

@@ -17,10 +17,10 @@ pytest.importorskip("httpx", reason="the test client needs httpx: pip install '.
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from scopecheck.api import Checker  # noqa: E402
-from scopecheck.category import CATEGORIES, category  # noqa: E402
-from scopecheck.render import safe_url  # noqa: E402
-from scopecheck.web import create_app  # noqa: E402
+from scopecheck.decide.checker import Checker  # noqa: E402
+from scopecheck.interfaces.category import CATEGORIES, category  # noqa: E402
+from scopecheck.interfaces.render import safe_url  # noqa: E402
+from scopecheck.interfaces.web.app import create_app  # noqa: E402
 
 
 def matcher_checker() -> Checker:

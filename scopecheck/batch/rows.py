@@ -1,0 +1,555 @@
+"""Streaming readers and writers for batch rows: CSV and JSONL, never losing a row.
+
+Every physical record of the input yields exactly one Row, even when it is broken (bad quoting,
+invalid UTF-8, not a JSON object): such a row carries an `error` and is written out as an error
+row. Bytes that are not UTF-8 are kept (surrogateescape) so passthrough columns round-trip.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import contextlib
+import csv
+import errno
+import hashlib
+import io
+import os
+import re
+import stat
+import tempfile
+import json
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from scopecheck import safejson
+from scopecheck.errors import UserError
+from scopecheck.csvsafe import CsvOut, csv_cell
+
+REQUIRED = ("state", "task")
+OPTIONAL = ("id", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
+OUTPUT = ("verdict", "reasons", "conditions", "citations", "rules", "confidence", "data_snapshot")
+MAX_RECORD_CHARS = 1_000_000  # a quoted field may span any number of lines; past 1 MB its quote is broken
+MAX_FIELD = 100_000
+MAX_COLUMNS = 1_000  # columns of a CSV input, or different keys of JSONL rows written as CSV
+
+
+@dataclass
+class Row:
+    number: int  # 1-based record number (the header is not counted)
+    line: int  # 1-based line where the record starts
+    values: dict[str, Any]
+    error: str = ""
+
+
+# Bytes that were not UTF-8, kept by the surrogateescape error handler.
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _has_surrogates(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
+def _parse_line(text: str) -> list[str]:
+    return next(csv.reader([text], strict=True), [])
+
+
+def csv_rows(stream: IO[str], name: str) -> tuple[list[str], Iterator[Row]]:
+    """The header and a lazy iterator of rows. A missing required column is a UserError."""
+    first = stream.readline()
+    if not first.strip():
+        raise UserError(f"{name}: empty input (expected a CSV header with columns: state, task)")
+    try:
+        header = [h.strip() for h in _parse_line(first.rstrip("\r\n"))]
+    except csv.Error as exc:
+        raise UserError(f"{name}: line 1: unreadable CSV header ({exc})") from None
+    if len(header) > MAX_COLUMNS:
+        raise UserError(f"{name}: line 1: the header has {len(header):,} columns; at most {MAX_COLUMNS:,} are read")
+    if _has_surrogates(first):
+        raise UserError(f"{name}: line 1: the header is not valid UTF-8")
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise UserError(
+            f"{name}: missing required column(s) {', '.join(missing)}; found: {', '.join(header) or 'none'}; "
+            f"wanted: {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
+        )
+    clash = [c for c in OUTPUT if c in header]
+    if clash:
+        raise UserError(f"{name}: input already has output column(s) {', '.join(clash)}; rename them")
+    dup = sorted(h for h, n in Counter(header).items() if n > 1)
+    if dup:
+        raise UserError(f"{name}: duplicate column(s) {', '.join(dup)}")
+    return header, _csv_records(stream, header)
+
+
+class _Runaway(Exception):
+    """A record has run on past MAX_RECORD_CHARS: its quote is taken as never closed."""
+
+
+class _Lines:
+    """The input's physical lines, numbered, with push-back and look-ahead; it records the lines of
+    the record the csv reader is reading, so a broken record can be re-read line by line."""
+
+    def __init__(self, stream: IO[str]):
+        self._numbered = enumerate(stream, start=2)
+        self.pushed_back: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self._size = 0
+
+    def start_record(self) -> None:
+        self.taken = []
+        self._size = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        item = self.pushed_back.popleft() if self.pushed_back else next(self._numbered)
+        self.taken.append(item)
+        self._size += len(item[1])
+        if self._size > MAX_RECORD_CHARS:
+            raise _Runaway
+        return item[1]
+
+    def peek(self, index: int = 0) -> tuple[int, str] | None:
+        """The line `index` lines ahead, without taking it."""
+        while len(self.pushed_back) <= index:
+            item = next(self._numbered, None)
+            if item is None:
+                return None
+            self.pushed_back.append(item)
+        return self.pushed_back[index]
+
+    def drop(self) -> int:
+        """Take the next line out of the input (it belongs to a broken record); its number."""
+        return self.pushed_back.popleft()[0]
+
+
+def _starts_record(lines: _Lines, width: int) -> bool:
+    """Do the lines ahead begin a well-formed record of exactly `width` fields (possibly spanning
+    lines)? Looks ahead without taking anything."""
+    size = 0
+
+    def ahead() -> Iterator[str]:
+        nonlocal size
+        index = 0
+        while (item := lines.peek(index)) is not None:
+            size += len(item[1])
+            if size > MAX_RECORD_CHARS:
+                raise _Runaway
+            index += 1
+            yield item[1]
+
+    try:
+        values = next(csv.reader(ahead(), strict=True))
+    except (csv.Error, _Runaway, StopIteration):
+        return False
+    return len(values) == width
+
+
+def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
+    """The fast path is the C csv reader over the lines. A broken record (a bad quote, or one left
+    open to the end or for more than MAX_RECORD_CHARS) becomes one error row for its first line; the
+    lines after it are read again from the first one that begins a record of the header's width, and
+    the lines before that (the rest of the broken field) belong to the error row, never rows of
+    their own."""
+    lines = _Lines(stream)
+    reader = csv.reader(lines, strict=True)
+    number = 0
+    width = len(header)
+    while True:
+        lines.start_record()
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, _Runaway) as exc:
+            if not lines.taken:
+                return
+            first_no, first = lines.taken[0]
+            lines.pushed_back.extendleft(reversed(lines.taken[1:]))
+            last_no = first_no
+            while lines.peek() is not None and not _starts_record(lines, width):
+                last_no = lines.drop()
+            reader = csv.reader(lines, strict=True)
+            number += 1
+            if isinstance(exc, _Runaway) and len(lines.taken) == 1:
+                why = f"a line of more than {MAX_RECORD_CHARS:,} characters"
+            elif isinstance(exc, _Runaway) or "end of data" in str(exc):
+                why = "unclosed quote"
+            else:
+                why = str(exc)
+            span = f"; lines {first_no}-{last_no} are taken as part of it" if last_no > first_no else ""
+            yield Row(number, first_no, _lenient(first, header),
+                      f"broken CSV quoting ({why}){span}: {first.rstrip()[:80]!r}")
+            continue
+        if not values:
+            continue  # a blank line
+        number += 1
+        line_no = lines.taken[0][0] if lines.taken else 0
+        if len(values) == width:
+            row = Row(number, line_no, dict(zip(header, values)))
+        else:
+            row = Row(number, line_no, dict(zip(header, values + [""] * (width - len(values)))))
+            if len(values) > width:
+                row.error = f"{len(values)} fields but the header has {width}"
+        text = "".join(t for _, t in lines.taken)
+        if not row.error and _has_surrogates(text):
+            bad = next((h for h, v in row.values.items() if _has_surrogates(v)), "?")
+            row.error = f"field '{bad}' is not valid UTF-8"
+        elif not row.error and len(text) > MAX_FIELD:
+            if any(len(v) > MAX_FIELD for v in values):
+                row.error = f"a field is longer than {MAX_FIELD:,} characters"
+        yield row
+
+
+def _lenient(text: str, header: list[str]) -> dict[str, Any]:
+    """Best-effort fields of a broken line, so its passthrough columns (an id) are not lost."""
+    try:
+        values = next(csv.reader([text.rstrip("\r\n")]), [])
+    except csv.Error:
+        values = text.rstrip("\r\n").replace("\x00", "").split(",")
+    return {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
+
+
+def jsonl_rows(stream: IO[str], name: str, max_keys: int | None = None) -> Iterator[Row]:
+    """One Row per non-blank line. With `max_keys` (CSV output: a column per key), more different
+    keys than that across the rows is a UserError naming the line."""
+    number = 0
+    seen_any = False
+    keys: set[str] = set()
+    for line_no, physical in enumerate(stream, 1):
+        if not physical.strip():
+            continue
+        seen_any = True
+        number += 1
+        if _has_surrogates(physical):
+            yield Row(number, line_no, {}, "the line is not valid UTF-8")
+            continue
+        try:
+            value = safejson.loads(physical)
+        except json.JSONDecodeError as exc:
+            yield Row(number, line_no, {}, f"not JSON ({exc.msg} at column {exc.colno}): {physical.strip()[:80]!r}")
+            continue
+        except safejson.JsonProblem as exc:
+            yield Row(number, line_no, {}, f"refused JSON: {exc}")
+            continue
+        if not isinstance(value, dict):
+            yield Row(number, line_no, {}, f"expected a JSON object, got {type(value).__name__}")
+            continue
+        if max_keys is not None:
+            keys.update(value)
+            if len(keys) > max_keys:
+                raise UserError(f"{name}: line {line_no}: the rows have more than {max_keys:,} different keys, "
+                                "one CSV column each; write JSONL instead (--format jsonl)")
+        yield Row(number, line_no, value)
+    if not seen_any:
+        raise UserError(f"{name}: empty input (expected one JSON object per line)")
+
+
+def _cell(value: Any) -> str:
+    if value.__class__ is str:
+        return value  # type: ignore[no-any-return]
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " | ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class _Formatted:
+    """Output cells of a result. Results repeat (memoized), so they are cached by identity."""
+
+    def __init__(self) -> None:
+        self._formatted: OrderedDict[int, tuple[dict[str, Any], list[str]]] = OrderedDict()
+
+    def cells(self, result: dict[str, Any]) -> list[str]:
+        entry = self._formatted.get(id(result))
+        if entry is None or entry[0] is not result:
+            entry = (result, [csv_cell(_cell(result.get(c))) for c in OUTPUT])
+            if len(self._formatted) >= 20_000:  # evict the oldest (O(1)), never a full clear
+                self._formatted.popitem(last=False)
+            self._formatted[id(result)] = entry
+        return entry[1]
+
+
+VERDICT_ID = "verdict_id"
+COLUMN_NAMES = (*OUTPUT, VERDICT_ID)  # what --columns may name
+_FORMATTED_CACHE = 20_000  # distinct results whose output cells are remembered (by identity)
+
+
+def output_columns(text: str | None, verdicts: bool) -> tuple[str, ...]:
+    """The output columns: --columns (names, in the order given; default OUTPUT), then verdict_id
+    at the end with --verdicts unless it is named. A bad name is a UserError naming --columns."""
+    allowed = f"allowed: {', '.join(COLUMN_NAMES)}"
+    if text is None:
+        names = list(OUTPUT)
+    else:
+        names = [n.strip() for n in text.split(",")]
+        bad = [n for n in names if n not in COLUMN_NAMES]
+        if bad:
+            raise UserError(f"--columns: unknown name(s) {', '.join(repr(n) for n in bad)}; {allowed}")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise UserError(f"--columns: {', '.join(repr(n) for n in twice)} named twice; {allowed}")
+    if VERDICT_ID in names and not verdicts:
+        raise UserError("--columns: verdict_id needs --verdicts FILE (the file the ids point into)")
+    if verdicts and VERDICT_ID not in names:
+        names.append(VERDICT_ID)
+    return tuple(names)
+
+
+def verdict_id(result: dict[str, Any]) -> str:
+    """A content hash of the full output columns (the data snapshot included): the same question on
+    the same data gets the same id in every run, whatever the --jobs; identical answers share it."""
+    blob = json.dumps([result.get(c) for c in OUTPUT], ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def verdict_line(ident: str, result: dict[str, Any]) -> str:
+    """One line of the --verdicts file: the id, then the full verdict (reasons, citations...)."""
+    return json.dumps({VERDICT_ID: ident, **{c: result.get(c) for c in OUTPUT}}, ensure_ascii=False, default=str) + "\n"
+
+
+@dataclass
+class Formatted:
+    """One chunk's output, made by the process that checked it; the parent only writes it, in order."""
+
+    rows: int
+    text: str  # the rows' output (CSV or JSONL; for JSONL in, CSV out: spool lines)
+    verdicts: dict[str, int]  # verdict -> rows, for the summary
+    keys: tuple[str, ...] = ()  # JSONL in, CSV out: the input keys, in the order they appear in the chunk
+    lines: list[tuple[str, str, bool]] = field(default_factory=list)  # --verdicts: (id, line, remember)
+    evaluations: int = 0  # engine evaluations made while checking the chunk (set by the caller)
+
+
+class Formatter:
+    """Output text of checked rows: one piece of code for --jobs 1 (in the parent) and for every
+    worker (each formats its own chunks). Layouts: "csv" (CSV in and out: input columns untouched,
+    then the output columns), "jsonl" (JSONL out: the input object plus the output columns), and
+    "jsonl-csv" (JSONL in, CSV out: the header needs every key, so rows are spool lines that
+    Sink.close() lays out). Every CSV cell goes through CsvOut (formula escaping)."""
+
+    def __init__(self, layout: str, header: list[str], columns: tuple[str, ...] = OUTPUT):
+        self.layout = layout
+        self.header = header
+        self.columns = columns
+        self._names = frozenset(columns)
+        self.with_ids = VERDICT_ID in self._names
+        self._made: OrderedDict[int, tuple[dict[str, Any], Any, str]] = OrderedDict()
+        self._sent: set[str] = set()  # verdict ids this process has already handed out
+
+    def _make(self, result: dict[str, Any]) -> tuple[Any, str]:
+        ident = verdict_id(result) if self.with_ids else ""
+        values = {c: (ident if c == VERDICT_ID else result.get(c)) for c in self.columns}
+        if self.layout == "jsonl":
+            return json.dumps(values, ensure_ascii=False, default=str)[1:-1], ident  # '"verdict": ..., ...'
+        return [csv_cell(_cell(v)) for v in values.values()], ident
+
+    def output(self, result: dict[str, Any]) -> tuple[Any, str]:
+        """The output part of a row (CSV cells, or a JSON fragment) and its verdict id. Results
+        repeat (memoized), so this is made once per distinct result (cached by identity); error
+        results are one per row and never cached."""
+        if result["verdict"] == "error":
+            return self._make(result)
+        entry = self._made.get(id(result))
+        if entry is None or entry[0] is not result:
+            made, ident = self._make(result)
+            entry = (result, made, ident)
+            if len(self._made) >= _FORMATTED_CACHE:  # evict the oldest (O(1)), never a full clear
+                self._made.popitem(last=False)
+            self._made[id(result)] = entry
+        return entry[1], entry[2]
+
+    def chunk(self, rows: list[Row], results: list[dict[str, Any]]) -> Formatted:
+        buf = io.StringIO()
+        writer = CsvOut(buf) if self.layout == "csv" else None
+        header, names, layout = self.header, self._names, self.layout
+        keys: dict[str, None] = {}
+        lines: list[tuple[str, str, bool]] = []
+        for row, result in zip(rows, results):
+            out, ident = self.output(result)
+            if ident and ident not in self._sent:
+                error = result["verdict"] == "error"  # one per row (its line is in it): never remembered
+                if not error:
+                    self._sent.add(ident)
+                lines.append((ident, verdict_line(ident, result), not error))
+            values = row.values
+            if writer is not None:
+                writer.writerow([_cell(values.get(c)) for c in header], out)
+            elif layout == "jsonl":
+                if not values:
+                    buf.write("{" + out + "}\n")
+                elif names.isdisjoint(values):
+                    buf.write(json.dumps(values, ensure_ascii=False, default=str)[:-1] + ", " + out + "}\n")
+                else:  # an input key named like an output column: the output column replaces its value
+                    outputs = json.loads("{" + out + "}")
+                    buf.write(json.dumps({**values, **outputs}, ensure_ascii=False, default=str) + "\n")
+            else:
+                inputs = {}
+                for key, value in values.items():
+                    if key not in names:
+                        keys[key] = None
+                        inputs[key] = _input_cell(value)
+                buf.write(json.dumps([inputs, out], ensure_ascii=False) + "\n")
+        counts = Counter(r["verdict"] for r in results)
+        return Formatted(len(rows), buf.getvalue(), dict(counts), tuple(keys), lines)
+
+
+class Sink:
+    """The parent's side of the output: the header, then each chunk's text in input order, and the
+    --verdicts file (each verdict once, in the order of its first row). JSONL in, CSV out: chunks
+    go to an anonymous temporary file (in `spool_dir`, beside the output) and are copied out by
+    close(), each row padded to the full header of every key seen."""
+
+    def __init__(self, stream: IO[str], formatter: Formatter, spool_dir: Path | None = None,
+                 verdicts: IO[str] | None = None):
+        self.stream = stream
+        self.layout = formatter.layout
+        self.columns = formatter.columns
+        self.verdicts = verdicts
+        self._written: set[str] = set()
+        self.keys: dict[str, None] = {}
+        self.spool: IO[str] | None = None
+        if self.layout == "csv":
+            CsvOut(stream).writerow([*formatter.header, *self.columns])
+        elif self.layout == "jsonl-csv":
+            self.spool = tempfile.TemporaryFile(  # noqa: SIM115 - open until close()
+                mode="w+", encoding="utf-8", errors="surrogateescape", newline="", dir=spool_dir)
+
+    def write(self, chunk: Formatted) -> None:
+        if self.spool is not None:
+            self.keys.update(dict.fromkeys(chunk.keys))
+            self.spool.write(chunk.text)
+        else:
+            self.stream.write(chunk.text)
+        if self.verdicts is not None:
+            for ident, line, remember in chunk.lines:
+                if ident not in self._written:
+                    self.verdicts.write(line)
+                    if remember:
+                        self._written.add(ident)
+
+    def close(self) -> None:
+        if self.spool is None:
+            return
+        writer = CsvOut(self.stream)
+        writer.writerow([*self.keys, *self.columns])
+        keys = list(self.keys)
+        self.spool.seek(0)
+        for line in self.spool:
+            inputs, outputs = json.loads(line)
+            writer.writerow([inputs.get(k, "") for k in keys], outputs)
+        self.spool.close()
+
+
+def _input_cell(value: Any) -> str:
+    """A JSON value as a CSV cell that batch reads back as the same value: a list of words joined
+    with ';' (the CSV convention), true/false/numbers as JSON writes them, anything else as JSON."""
+    if value.__class__ is str:
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, list) and value and all(isinstance(v, str) and ";" not in v for v in value):
+        return ";".join(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def output_target(path: Path) -> tuple[Path, os.stat_result | None]:
+    """Where `-o PATH` writes, and what is there now. A symlink is followed on purpose: the file it
+    points to is replaced and the link kept (the output lands where the link leads, on that file
+    system). Anything there that is not a regular file (device, FIFO, socket, directory) is refused:
+    replacing /dev/null with a file, or a FIFO a reader waits on, destroys something."""
+    target = Path(os.path.realpath(path))
+    if _through_proc(path) or str(target).startswith("/proc/"):
+        # /dev/stdout, /dev/fd/N: replacing what the descriptor names would drop what the shell
+        # wrote there before (`{ echo header; scopecheck batch ... -o /dev/stdout; } >> log`)
+        raise UserError(f"{path}: a file descriptor, not a file scopecheck can replace; for stdout use '-o -'")
+    try:
+        existing: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:  # a symlink loop, an unreadable directory on the way
+        raise UserError(f"{path}: cannot write: {exc.strerror}") from None
+    if existing is not None:
+        if not stat.S_ISREG(existing.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(existing.st_mode), "not a regular file")
+            raise UserError(f"{path}: {kind}, not a regular file; refusing to replace it (stdout is '-o -')")
+        if not os.access(target, os.W_OK):
+            raise UserError(f"{path}: cannot write: {os.strerror(errno.EACCES)}")
+    if not target.parent.is_dir():
+        raise UserError(f"{path}: the directory {target.parent} does not exist")
+    return target, existing
+
+
+def _through_proc(path: Path) -> bool:
+    """Does `path`, or a symlink on the way from it, lead into /proc or /dev/fd (a descriptor)?"""
+    current = os.path.abspath(path)
+    for _ in range(40):
+        if current.startswith(("/proc/", "/dev/fd/")):
+            return True
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return False
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_text(path: Path) -> Iterator[IO[str]]:
+    """Write to a temporary file beside the target and rename it into place only when complete
+    (flushed and synced), so an interrupted run never leaves a partial file under the final name.
+    The new file keeps the mode of the one it replaces (a new one gets 0666 less the umask).
+    Disk full and unwritable directories are UserErrors naming `path`; the temporary file goes."""
+    target, existing = output_target(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write in {target.parent}: {exc.strerror}") from None
+    stream: IO[str] | None = None
+    in_body = False
+    try:
+        if existing is not None:
+            os.fchmod(fd, stat.S_IMODE(existing.st_mode))
+            if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+                with contextlib.suppress(OSError):  # only root may give a file away; the group may fail too
+                    os.fchown(fd, existing.st_uid, existing.st_gid)
+        else:
+            os.fchmod(fd, 0o666 & ~_umask())
+        stream = os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="")
+        in_body = True
+        yield stream
+        in_body = False
+        stream.flush()
+        os.fsync(stream.fileno())
+        stream.close()
+        os.replace(tmp, target)
+    except BaseException as exc:
+        if stream is not None:
+            with contextlib.suppress(Exception):
+                stream.close()  # closes the file even when the final flush fails again
+        else:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and (not in_body or exc.errno in DISK_FULL):
+            raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise

@@ -1,0 +1,521 @@
+"""`scopecheck batch`: check many rows, streaming, memoized, optionally in several processes.
+
+Rows are read, checked and written in chunks, so memory does not grow with the input. Identical
+normalized questions are evaluated once (Checker's memo). With --jobs N, the parent compiles every
+jurisdiction, then forks N workers that inherit its Checker (a durable_rules Host cannot be
+pickled; a fork copies it); each worker checks and formats whole chunks, whose text comes back and
+is written in input order, and no more than a few chunks are in flight, so a huge input never
+piles up in memory.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import contextlib
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection, wait
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from scopecheck.decide.verdict import citation_text
+from scopecheck import safejson
+from scopecheck.decide.checker import Checker
+from scopecheck.batch.rows import Formatted, Formatter, Row, Sink
+from scopecheck.hr.posting import read_posting_file
+from scopecheck.decide.query import Query
+from scopecheck.errors import UserError
+from scopecheck.law.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+
+CHUNK = 2_000
+PARALLEL_MIN_BYTES = 8_000_000  # below this, starting processes costs more than it saves
+
+
+def _split(value: Any) -> list[str] | None:
+    """A `;`-separated cell or a JSON list; empty means unknown (None)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    text = str(value).strip()
+    if not text:
+        return None
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
+RAW_CACHE_SIZE = 50_000  # distinct raw rows remembered (a small tuple and a shared result each)
+QUESTION_CACHE_SIZE = 20_000  # output columns per distinct question
+CELL_CACHE_SIZE = 20_000  # resolved words per distinct (column, cell value)
+_MISSING = object()
+
+
+class _Refused:
+    """A cell value that did not resolve: the UserError's message, raised again on each use."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _bounded_put(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    """Insert, evicting the oldest entry when full: O(1) (a plain dict's first key is not, once many
+    have been deleted), and never a full clear (a clear thrashes)."""
+    if len(cache) >= size:
+        cache.popitem(last=False)
+    cache[key] = value
+
+
+class RowChecker:
+    """Turns one input row into output columns; every failure becomes an `error` row.
+
+    Rows repeat in real rosters, so results are cached by the row's raw input values (bounded);
+    behind that, the Checker memoizes by normalized question.
+    """
+
+    def __init__(self, checker: Checker, default_as_of: date):
+        self.checker = checker
+        self.default_as_of = default_as_of
+        self._raw: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._by_question: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._cells: OrderedDict[tuple[str, Any], Any] = OrderedDict()  # (column, cell) -> resolved, or _Refused
+
+    def _cell(self, name: str, raw: Any, resolve: Callable[[Any], Any]) -> Any:
+        """`resolve(raw)`, remembered per distinct cell value (a roster repeats a few hundred
+        words); a UserError is remembered as its message and raised again."""
+        try:
+            found = self._cells.get((name, raw), _MISSING)
+        except TypeError:  # a JSON list in a cell: not cacheable
+            return resolve(raw)
+        if found is _MISSING:
+            try:
+                found = resolve(raw)
+            except UserError as exc:
+                found = _Refused(str(exc))
+            _bounded_put(self._cells, (name, raw), found, CELL_CACHE_SIZE)
+        if found.__class__ is _Refused:
+            raise UserError(found.message)
+        return found
+
+    def query_for(self, values: dict[str, Any]) -> Any:
+        """The row's Query. The checks run in a fixed order, so a row with several problems always
+        names the same one; words are resolved once per distinct cell value."""
+        r = self.checker.resolver
+        state, task = _text(values.get("state")), _text(values.get("task"))
+        if state is None:
+            raise UserError("state: empty")
+        if task is None:
+            raise UserError("task: empty")
+        supervision = _text(values.get("supervision"))
+        if supervision is not None and supervision.lower() not in SUPERVISION_LEVELS:
+            raise UserError(f"supervision: '{supervision}' is not one of {', '.join(SUPERVISION_LEVELS)}")
+        supervisor = _text(values.get("supervisor"))
+        if supervisor is not None and supervisor.lower() not in SUPERVISOR_TYPES:
+            raise UserError(f"supervisor: '{supervisor}' is not one of {', '.join(SUPERVISOR_TYPES)}")
+        raw_date = _text(values.get("as_of"))
+        try:
+            as_of = date.fromisoformat(raw_date) if raw_date else self.default_as_of
+        except ValueError:
+            raise UserError(f"as_of: '{raw_date}' is not a date (YYYY-MM-DD)") from None
+
+        code = self._cell("state", state, lambda v: self.checker.jurisdiction(v, field="state"))
+        facts: dict[str, Any] = dict(
+            credentials=self._cell("credentials", values.get("credentials"),
+                                   lambda v: r.credentials(_split(v), field="credentials")),
+            trainings=self._cell("trainings", values.get("trainings"), lambda v: r.trainings(_split(v), field="trainings")),
+            supervision=supervision.lower() if supervision else None,
+            supervisor=supervisor.lower() if supervisor else None,
+            setting=self._cell("setting", values.get("setting"), lambda v: r.setting(_text(v), field="setting")),
+            as_of=as_of,
+        )
+        understood = self._cell("task", task, lambda v: r.understand_task(v, "task"))
+        if understood.task:  # what Checker.settle_task does first, without asking the matcher again
+            task_id, note = understood.task, understood.note
+        else:  # words that fit several tasks: settled with the facts (the one matcher, as `check`)
+            task_id, note = self.checker.settle_task(code, task, facts, field="task")
+        return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)
+
+    def check(self, row: Row) -> dict[str, Any]:
+        if row.error:
+            return error_columns(f"line {row.line}: {row.error}")
+        values = row.values
+        try:
+            key = tuple([values.get(k) for k in INPUT_KEYS])
+            hash(key)
+        except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
+            return self._check(row)
+        if self.checker.decision_log is not None:
+            return self._check(row)  # every row is a logged decision: no shortcut past the Checker
+        cached = self._raw.get(key)
+        if cached is None:
+            cached = self._check(row)
+            if cached["verdict"] == "error":
+                return cached  # the message names the line; do not reuse it for another row
+            _bounded_put(self._raw, key, cached, RAW_CACHE_SIZE)
+        return cached
+
+    def _check(self, row: Row) -> dict[str, Any]:
+        try:
+            query = self.query_for(row.values)
+        except UserError as exc:
+            return error_columns(f"line {row.line}: {exc}")
+        if self.checker.decision_log is None:
+            question = self.checker.normalized_key(query)
+            found = self._by_question.get(question)
+            if found is None:  # many raw rows ask one question: its output columns are made once
+                found = self._columns(self.checker.answer(query, question))  # no per-row copy: batch
+                _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)  # writes no asker's words
+            return found
+        return self._columns(self.checker.evaluate(query))
+
+    @staticmethod
+    def _columns(verdict: Any) -> dict[str, Any]:
+        return {
+            "verdict": verdict.verdict,
+            "reasons": verdict.reasons,
+            "conditions": verdict.conditions,
+            "citations": [citation_text(c) for c in verdict.citations],
+            "rules": verdict.rules,
+            "confidence": verdict.confidence,
+            "data_snapshot": verdict.data_snapshot,
+        }
+
+
+def error_columns(message: str) -> dict[str, Any]:
+    return {"verdict": "error", "reasons": [message], "conditions": [], "citations": [], "rules": [], "confidence": "",
+            "data_snapshot": ""}
+
+
+# ---- worker processes: one Checker each, built once; they live and die with the parent
+#
+# A small pool of our own rather than ProcessPoolExecutor: its manager and feeder threads block for
+# good on a pipe when a worker is killed in the middle of a message, and the interpreter then waits
+# for them at exit (a SIGTERM'd batch hung in about 1 run of 10). Here the parent has no threads:
+# each worker has one pipe, gets one chunk at a time and only while idle (so neither side can block
+# the other), and is stopped with a signal.
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel sends SIGKILL to this process when the parent dies, however it dies (even
+    SIGKILL, when nothing can run in the parent). Elsewhere the parent stops its workers itself."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl: nobody will send the signal
+        os._exit(1)
+
+
+def _worker_main(conn: Connection, inherited: list[Connection], checker: Checker, default_as_of: date,
+                 formatter: Formatter, parent: int) -> None:
+    """Ctrl-C reaches the whole process group: only the parent reports it, workers ignore it.
+    SIGTERM and SIGHUP get their default action back (the parent's handler raises): the parent
+    stops its workers with SIGTERM. The parent blocked these signals around the fork; they are
+    set before being unblocked, so none arrives in between."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    for other in inherited:  # the parent's ends of the pipes of the workers forked before this one
+        other.close()
+    failure = ""
+    try:
+        checker.decision_log = None  # this process's copy: the parent's log is the parent's (as before)
+        worker = RowChecker(checker, default_as_of)
+    except Exception as exc:  # noqa: BLE001 - reported with the first chunk (the parent reads only what it asked for)
+        failure = f"{type(exc).__name__}: {exc}"
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:
+            return
+        if chunk is None:
+            return
+        if failure:
+            conn.send(("error", failure))
+            continue
+        try:
+            formatted = _check_chunk(worker, formatter, chunk)
+        except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it as an internal error
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            continue
+        conn.send(("ok", formatted))
+
+
+def _warm(checker: Checker) -> None:
+    """Load and compile every encoded jurisdiction in the parent before forking: each worker then
+    starts with them (no load or compile per worker, and the pages stay shared until written).
+    A jurisdiction that fails here is left to fail where a row asks for it, as it would have."""
+    for code in checker.lib.encoded_states():
+        with contextlib.suppress(Exception):
+            checker.plan(code)
+
+
+class _Workers:
+    """`jobs` forked worker processes, each with one duplex pipe, each inheriting a copy of the
+    parent's Checker (its compiled rulesets included: the engine's state is copied by the fork, not
+    pickled)."""
+
+    def __init__(self, jobs: int, checker: Checker, default_as_of: date, formatter: Formatter):
+        _warm(checker)
+        context = multiprocessing.get_context("fork")  # a copy of this process: no re-import
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+        self.conns: list[Connection] = []
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            for _ in range(jobs):
+                mine, theirs = context.Pipe(duplex=True)
+                process = context.Process(target=_worker_main, daemon=True, name="scopecheck-worker",
+                                          args=(theirs, list(self.conns), checker, default_as_of, formatter,
+                                                os.getpid()))
+                process.start()
+                theirs.close()
+                self.processes.append(process)
+                self.conns.append(mine)
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    def close(self) -> None:
+        """The normal end: every worker is idle; each is told to exit."""
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for process in self.processes:
+            process.join(timeout=5)
+        self.stop()
+
+    def stop(self) -> None:
+        """Interrupted or failed: terminate the workers now, whatever they are doing."""
+        for process in self.processes:
+            with contextlib.suppress(Exception):
+                if process.is_alive():
+                    process.terminate()
+        for process in self.processes:
+            with contextlib.suppress(Exception):
+                process.join(timeout=2)
+                if process.is_alive():
+                    process.kill()
+                    process.join(timeout=1)
+        for conn in self.conns:
+            conn.close()
+
+
+def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Formatted:
+    """Check a chunk and format its output: what a worker does, and the parent with --jobs 1."""
+    before = rows.checker.evaluations
+    formatted = formatter.chunk(chunk, [rows.check(r) for r in chunk])
+    formatted.evaluations = rows.checker.evaluations - before
+    return formatted
+
+
+def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[Formatted], None], jobs: int,
+                  checker: Checker, default_as_of: date, formatter: Formatter) -> None:
+    """Chunks go to idle workers in input order; their output text is written in input order. At
+    most `jobs` chunks are being checked and at most `jobs` wait to be written."""
+    workers = _Workers(jobs, checker, default_as_of, formatter)
+    try:
+        idle = list(reversed(workers.conns))
+        busy: dict[Connection, int] = {}
+        done: dict[int, Formatted] = {}
+        next_chunk = next_write = 0
+        more = True
+        while True:
+            while idle and more:  # new work first: workers wait while results are written
+                chunk = next(chunks, None)
+                if chunk is None:
+                    more = False
+                    break
+                conn = idle.pop()
+                conn.send(chunk)
+                busy[conn] = next_chunk
+                next_chunk += 1
+            while next_write in done:
+                emit(done.pop(next_write))
+                next_write += 1
+            if not busy:
+                break
+            for conn in wait(list(busy)):
+                assert isinstance(conn, Connection)
+                try:
+                    status, payload = conn.recv()
+                except EOFError:
+                    process = workers.processes[workers.conns.index(conn)]
+                    process.join(timeout=1)
+                    raise RuntimeError(f"a worker process died (exit code {process.exitcode})") from None
+                if status != "ok":
+                    raise RuntimeError(f"in a worker process: {payload}")
+                done[busy.pop(conn)] = payload
+                idle.append(conn)
+    except BaseException:
+        workers.stop()
+        raise
+    workers.close()
+
+
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+    evaluations: int = 0  # engine evaluations, summed over the processes
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        rate = self.rows / self.seconds if self.seconds > 0 else 0.0
+        counts = ", ".join(f"{k} {self.verdicts.get(k, 0)}" for k in ("allowed", "conditional", "prohibited", "unknown", "error"))
+        return (f"{self.rows} rows: {counts}; {self.evaluations} questions evaluated; "
+                f"{self.seconds:.2f} s, {rate:,.0f} rows/s")
+
+
+class Progress:
+    """A one-line progress display on a terminal; silent on a pipe or a file."""
+
+    def __init__(self, stream: IO[str], enabled: bool):
+        self.stream = stream
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def update(self, rows: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last >= 0.25:
+            self.last = now
+            rate = rows / max(now - self.start, 1e-9)
+            self.stream.write(f"\r{rows:,} rows checked ({rate:,.0f} rows/s)")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def default_jobs(input_size: int | None) -> int:
+    if input_size is None or input_size < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
+def run(
+    rows: Iterator[Row],
+    formatter: Formatter,
+    sink: Sink,
+    *,
+    checker: Checker,
+    jobs: int,
+    default_as_of: date,
+    progress: Progress,
+) -> Summary:
+    """Check every row and write it, in input order, with its output columns added: the process
+    that checks a chunk also formats it (`formatter`); `sink` writes the text in order."""
+    summary = Summary()
+    started = time.monotonic()
+
+    def emit(formatted: Formatted) -> None:
+        sink.write(formatted)
+        summary.verdicts.update(formatted.verdicts)
+        summary.evaluations += formatted.evaluations
+        summary.rows += formatted.rows
+        progress.update(summary.rows)
+
+    if jobs <= 1:
+        local = RowChecker(checker, default_as_of)
+        for chunk in _chunks(rows, CHUNK):
+            emit(_check_chunk(local, formatter, chunk))
+    else:
+        _run_parallel(_chunks(rows, CHUNK), emit, jobs, checker, default_as_of, formatter)
+    summary.seconds = time.monotonic() - started
+    progress.done()
+    return summary
+
+
+# ---- many postings
+
+POSTING_COLUMNS = ["source", "jurisdiction", "title", "duties", "findings", "worst", "error"]
+
+
+def _posting_sources(source: Path) -> Iterator[tuple[str, str | None, str | None, str]]:
+    """(name, state, text, error) for each posting in a directory or a JSONL file."""
+    if source.is_dir():
+        for path in sorted(p for p in source.iterdir() if p.suffix.lower() in (".txt", ".md", ".html", ".htm")):
+            try:
+                yield str(path), None, read_posting_file(path), ""
+            except UserError as exc:
+                yield str(path), None, None, str(exc)
+        return
+    with open(source, encoding="utf-8-sig", errors="replace") as stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            name = f"{source}:{number}"
+            try:
+                obj = safejson.loads(line)
+            except json.JSONDecodeError as exc:
+                yield name, None, None, f"{name}: not JSON ({exc.msg})"
+                continue
+            except safejson.JsonProblem as exc:
+                yield name, None, None, f"{name}: refused JSON: {exc}"
+                continue
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                yield name, None, None, f"{name}: expected an object with a 'text' string"
+                continue
+            state = obj.get("state")
+            yield str(obj.get("id", name)), state if isinstance(state, str) else None, obj["text"], ""
+
+
+def check_postings(checker: Checker, source: Path, as_of: date | None) -> Iterator[dict[str, Any]]:
+    """One result per posting, in order; one that cannot be read or placed is an `unreadable`
+    result with the reason, never dropped."""
+    from scopecheck.hr.checks import check_posting
+    from scopecheck.hr.posting import PostingReader
+
+    reader = PostingReader(checker.lib, checker.resolver)
+    for name, state, text, error in _posting_sources(source):
+        if text is not None:
+            try:
+                report = check_posting(checker, reader.read(text, name, state), as_of)
+                yield {**report.to_json(), "worst": report.worst}
+                continue
+            except UserError as exc:
+                error = str(exc)
+        yield {"source": name, "error": error, "worst": "unreadable"}

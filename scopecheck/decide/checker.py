@@ -1,0 +1,207 @@
+"""The Python API the CLI itself uses: resolve words, build a Query, evaluate, fold a Verdict.
+
+    >>> from scopecheck import check
+    >>> check("NY", "flu shot", credentials=["CMA"]).verdict
+    'prohibited'
+
+A Checker loads and compiles only the jurisdictions it is asked about, and evaluates identical
+normalized queries once. It is safe to share between threads (the web server does): one lock
+guards loading, registration, matching and the memo, because durable_rules' engine state is not
+thread-safe and a half-registered ruleset must never answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from scopecheck.decide.compiler import Compiled, compile_plan
+from scopecheck.law.library import Library
+from scopecheck.decide.engine import Engine
+from scopecheck.decide.findings import Finding, Findings
+from scopecheck.errors import UserError
+from scopecheck.decide.plan import Plan, build_plan
+from scopecheck.decide.query import Query
+from scopecheck.decide.resolve import Resolver
+from scopecheck.law.schema import Supervision, SupervisorType
+from scopecheck.decide.verdict import Verdict, fold
+
+
+
+class DecisionRecorder(Protocol):
+    """Where every asked question and its verdict are recorded (interfaces/decision_log.py)."""
+
+    def record(self, query: Query, verdict: Verdict, name: str | None = None) -> None: ...
+
+
+#: The engine's answers kept per distinct normalized question: above the ~650,000 questions the
+#: catalogue can ask across all jurisdictions, so in practice every question is evaluated once.
+MAX_QUESTIONS = 1_000_000
+
+
+class Checker:
+    def __init__(self, data_dir: Path | None = None, *, memo_size: int = 10_000):
+        self.lib = Library(data_dir) if data_dir else Library()
+        self.resolver = Resolver(self.lib)
+        self.engine = Engine()
+        self._plans: dict[str, tuple[Plan, Compiled]] = {}
+        self._memo: OrderedDict[tuple[object, ...], Verdict] = OrderedDict()
+        self._memo_size = memo_size
+        self._lock = threading.RLock()
+        # the engine's findings per question: small (shared Finding objects), kept
+        self._found: OrderedDict[tuple[object, ...], tuple[Finding, ...]] = OrderedDict()
+        self.evaluations = 0  # engine evaluations (distinct questions), for benchmarks and tests
+        self.decision_log: DecisionRecorder | None = None  # set by an interface: every asked question is logged
+
+    def plan(self, code: str) -> tuple[Plan, Compiled]:
+        """Build, compile and register a jurisdiction on first use (once, whatever the threads)."""
+        found = self._plans.get(code)
+        if found is not None:
+            return found
+        with self._lock:
+            if code not in self._plans:
+                plan = build_plan(self.lib, code)
+                compiled = compile_plan(plan)
+                self.engine.register(compiled)
+                self._plans[code] = (plan, compiled)
+            return self._plans[code]
+
+    def jurisdiction(self, text: str, field: str = "--state") -> str:
+        """A jurisdiction with a rule file, from its code or name; a UserError naming `field` if not."""
+        code = self.resolver.jurisdiction(text, field=field)
+        if code not in self.lib.encoded_states():
+            raise UserError(f"{field}: {code} is not encoded yet (see 'scopecheck states')")
+        return code
+
+    def query(
+        self,
+        state: str,
+        task: str,
+        *,
+        credentials: Iterable[str] | None = None,
+        trainings: Iterable[str] | None = None,
+        supervision: Supervision | None = None,
+        supervisor: SupervisorType | None = None,
+        setting: str | None = None,
+        as_of: date | None = None,
+    ) -> Query:
+        """Resolve plain words into a Query; raises UserError naming the field that is wrong.
+
+        Credentials and trainings given as a frozenset are ids already resolved (a candidate's
+        valid credentials): an empty frozenset means "holds none". Words go through the resolver,
+        where an empty value is an error, never "none"."""
+        r = self.resolver
+        code = self.jurisdiction(state)
+        facts = dict(
+            credentials=credentials if isinstance(credentials, frozenset) else r.credentials(credentials),
+            trainings=trainings if isinstance(trainings, frozenset) else r.trainings(trainings),
+            supervision=supervision, supervisor=supervisor, setting=r.setting(setting), as_of=as_of or date.today())
+        task_id, note = self.settle_task(code, task, facts, field="--task")
+        return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)  # type: ignore[arg-type]
+
+    def settle_task(self, code: str, words: str, facts: dict[str, object], field: str) -> tuple[str, str]:
+        """One task for the words. When they fit several tasks, ask back (AmbiguousTask) unless every
+        candidate gets the same answer here, the same verdict on the same rules and conditions: then
+        that answer is given, and the note says which tasks the words fit."""
+        understood = self.resolver.understand_task(words, field)
+        if understood.task:
+            return understood.task, understood.note
+        answers = {}
+        for candidate in understood.candidates:
+            v = self.evaluate(Query(jurisdiction=code, task=candidate, **facts))  # type: ignore[arg-type]
+            answers[candidate] = (v.verdict, tuple(v.rules), tuple(v.conditions))
+        if len(set(answers.values())) == 1:
+            first = understood.candidates[0]
+            names = ", ".join(self.lib.tasks[c].name.lower() for c in understood.candidates)
+            return first, f"the words fit several tasks ({names}); each gets this same answer here"
+        raise self.resolver.matcher.refusal(understood, field)
+
+    def normalized_key(self, query: Query) -> tuple[object, ...]:
+        """Questions with equal keys get equal verdicts: the same jurisdiction, task and stretch of
+        dates, and the same values of the facts that any rule on the task tests."""
+        plan, _ = self.plan(query.jurisdiction)
+        rel = plan.relevance(query.task)
+        return (
+            query.jurisdiction,
+            query.task,
+            plan.window(query.as_of),
+            None if query.credentials is None else query.credentials & rel.credentials,
+            None if query.trainings is None else query.trainings & rel.trainings,
+            query.supervision if rel.supervision else None,
+            query.supervisor if rel.supervisor else None,
+            query.setting if rel.setting else None,
+        )
+
+    def evaluate(self, query: Query) -> Verdict:
+        """The verdict for a query; identical normalized queries are evaluated once."""
+        cached = self.answer(query, self.normalized_key(query))
+        asked = query.task_input or query.task
+        if cached.task_input != asked or cached.as_of != query.as_of or cached.task_note != query.task_note:
+            cached = cached.model_copy(update={"task_input": asked, "as_of": query.as_of, "task_note": query.task_note})
+        if self.decision_log is not None and query.task_input:  # asked by someone, not a candidate being settled
+            self.decision_log.record(query, cached)
+        return cached
+
+    def answer(self, query: Query, key: tuple[object, ...]) -> Verdict:
+        """The memoized verdict of the question `key` (normalized_key(query)), as first folded: its
+        task_input, as_of and task_note may be an earlier asker's, and nothing is logged. For batch,
+        which writes none of those and has the key already; everyone else calls evaluate()."""
+        cached = self._memo.get(key)
+        if cached is None:
+            plan, compiled = self.plan(query.jurisdiction)
+            with self._lock:
+                cached = self._memo.get(key)
+                if cached is None:
+                    found = self._found.get(key)
+                    if found is None:  # the engine is asked each distinct question once, at any batch size
+                        found = self.engine.find(compiled, query)
+                        if len(self._found) >= MAX_QUESTIONS:
+                            self._found.popitem(last=False)
+                        self._found[key] = found
+                        self.evaluations += 1
+                    cached = fold(self.lib, plan, query, Findings(found))
+                    if len(self._memo) >= self._memo_size:
+                        self._memo.popitem(last=False)  # the oldest, O(1): never a full clear
+                    self._memo[key] = cached
+        return cached
+
+    def check(self, state: str, task: str, **kwargs: object) -> Verdict:
+        return self.evaluate(self.query(state, task, **kwargs))  # type: ignore[arg-type]
+
+
+_default: Checker | None = None
+
+
+def default_checker() -> Checker:
+    global _default
+    if _default is None:
+        _default = Checker()
+    return _default
+
+
+def check(
+    state: str,
+    task: str,
+    *,
+    credentials: Iterable[str] | None = None,
+    trainings: Iterable[str] | None = None,
+    supervision: Supervision | None = None,
+    supervisor: SupervisorType | None = None,
+    setting: str | None = None,
+    as_of: date | None = None,
+) -> Verdict:
+    """One cited verdict: may an MA do `task` in `state`? Words or ids are both accepted."""
+    return default_checker().check(
+        state,
+        task,
+        credentials=credentials,
+        trainings=trainings,
+        supervision=supervision,
+        supervisor=supervisor,
+        setting=setting,
+        as_of=as_of,
+    )

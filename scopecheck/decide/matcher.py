@@ -1,0 +1,505 @@
+"""Words to a task, understood as a whole: the one matcher behind every entry point.
+
+`check`, batch rows, the page, the API and the posting reader's duties all ask this module, so a
+phrase means the same everywhere. The steps, each driven by data (rules/tasks.toml and
+rules/vocabulary.toml), never by code:
+
+1. normalise: case, punctuation, common misspellings and abbreviations ("subq" -> subcutaneous,
+   "BP" -> blood pressure), then a light stem of every word on both sides ("injections" = "injection");
+2. mentions: every catalogue phrase found, the longest winning where two overlap;
+3. frames: words that change the act ("read" a TB test is interpretation, "teach" a patient to use
+   an inhaler is education, "assist" with an ultrasound is assisting);
+4. precedence: a word that names the task more specifically wins over a generic one in the same
+   phrase (Botox over "injection"; a controlled substance over its route, the stricter task);
+5. the answer: one task; or several that fit (the caller asks back unless every one gets the same
+   verdict); or something no MA task covers (suturing, prescribing), said plainly; or nothing, with
+   the nearest tasks as suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from scopecheck.law import schema
+from scopecheck.law.library import Library
+from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
+
+_ARTICLES = frozenset({"the", "a", "an", "s"})  # never part of a phrase: "remove the cannula" = "remove cannula"
+MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
+_CACHE = 20_000  # distinct task words remembered (a batch repeats them)
+_NEAR = 3  # a generic phrase this close to a specific one is that one's object
+_LIST_INTRO = frozenset({"such", "including", "include", "includes", "like", "eg"})
+_CLAUSE = re.compile(r"[;,/\n]|\s[-\u2013\u2014]\s")
+_CONJUNCTIONS = frozenset({"and", "or", "nor", "then", "plus", "also"})
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def stem(word: str) -> str:
+    """A light, deterministic stem ("draws" = "drawing" = "draw"); the same on both sides of a match."""
+    w = word
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "ches", "shes", "xes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One task found in the words: its span (word positions), the words, and how it was read."""
+
+    task: str
+    start: int
+    end: int
+    words: str
+    alternatives: tuple[str, ...] = ()  # a generic phrase ("injections") fits these too
+    note: str = ""  # why a frame or a more specific word changed the reading
+    negated: str = ""  # the negation trigger ("no", "excluding") that denies it, if any
+    framed: str = ""  # the frame that reached it (e.g. "assist"), whether or not it changed the task
+    vague: bool = False  # a generic phrase too vague to be a posting's duty ("medications")
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a question's words mean: a task, or candidates to ask back, or not an MA task."""
+
+    text: str
+    task: str | None
+    candidates: tuple[str, ...] = ()
+    note: str = ""
+    not_ma: str | None = None
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """The words of one text as the matcher read them: tokens, phrases found, frames applied."""
+
+    plain: list[str]
+    source: list[int]
+    original: list[str]
+    raw: list[Mention]  # every phrase found
+    framed: list[Mention]  # after frames, before precedence
+    found: list[Mention]  # after precedence, with negation
+    frames: set[str]  # names of the frames present
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    tokens: tuple[str, ...]
+    task: str
+    alternatives: tuple[str, ...] = ()
+    vague: bool = False
+
+
+class TaskMatcher:
+    def __init__(self, lib: Library):
+        self.lib = lib
+        self.vocab = lib.vocabulary
+
+    # ---- normalisation
+
+    @cached_property
+    def _spelling(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for entry in self.vocab.spellings:
+            for variant in entry.variants:
+                out[variant.casefold()] = tuple(entry.word.casefold().split())
+        for entry in self.vocab.abbreviations:
+            out[entry.short.casefold()] = tuple(entry.means.casefold().split())
+        return out
+
+    @cached_property
+    def _keep(self) -> frozenset[str]:
+        return frozenset(w.casefold() for w in self.vocab.unstemmed)
+
+    def _stem(self, word: str) -> str:
+        return word if word in self._keep else stem(word)
+
+    def tokens(self, text: str) -> tuple[list[str], list[str], list[int], list[str]]:
+        """(stemmed words, the same unstemmed, the original word each came from, the original words).
+        Ignored phrases ("practice of medicine") become blanks that match nothing."""
+        original = _WORD.findall(text.casefold())
+        plain: list[str] = []
+        source: list[int] = []
+        for i, word in enumerate(original):
+            for part in self._spelling.get(word, (word,)):
+                if part not in _ARTICLES:
+                    plain.append(part)
+                    source.append(i)
+        stems = [self._stem(w) for w in plain]
+        for phrase in self._ignored:
+            n = len(phrase)
+            for k in range(len(stems) - n + 1):
+                if tuple(stems[k:k + n]) == phrase:
+                    for x in range(k, k + n):
+                        stems[x] = plain[x] = ""
+        return stems, plain, source, original
+
+    def clauses(self, text: str) -> list[int]:
+        """The list item (comma, semicolon, slash) each original word stands in: "draw blood, give
+        injections" is two items, and a more specific word decides only within its own item."""
+        out: list[int] = []
+        for n, piece in enumerate(_CLAUSE.split(text.casefold())):
+            out += [n] * len(_WORD.findall(piece))
+        return out
+
+    def phrase_tokens(self, phrase: str) -> tuple[str, ...]:
+        return tuple(self._stem(w) for w in self._plain(phrase))
+
+    def _plain(self, phrase: str) -> tuple[str, ...]:
+        return tuple(p for w in _WORD.findall(phrase.casefold()) for p in self._spelling.get(w, (w,)) if p not in _ARTICLES)
+
+    @cached_property
+    def _ignored(self) -> list[tuple[str, ...]]:
+        return [tuple(self._stem(w) for w in self._plain(p)) for p in self.vocab.ignore]
+
+    # ---- the phrase index
+
+    @cached_property
+    def _phrases(self) -> dict[str, list[_Phrase]]:
+        """First word -> phrases starting with it, longest first."""
+        found: dict[tuple[str, ...], _Phrase] = {}
+        for task in self.lib.tasks.values():
+            for words in (task.name, *task.synonyms):
+                toks = self.phrase_tokens(words)
+                if toks:
+                    found.setdefault(toks, _Phrase(toks, task.id))
+        for cue in self.vocab.cues:
+            for words in cue.words:
+                toks = self.phrase_tokens(words)
+                if toks:
+                    found[toks] = _Phrase(toks, cue.task)
+        for generic in self.vocab.generic:
+            for words in generic.words:
+                toks = self.phrase_tokens(words)
+                if toks:
+                    found[toks] = _Phrase(toks, generic.tasks[0], tuple(generic.tasks[1:]), not generic.posting_duty)
+        index: dict[str, list[_Phrase]] = {}
+        for phrase in found.values():
+            index.setdefault(phrase.tokens[0], []).append(phrase)
+        for phrases in index.values():
+            phrases.sort(key=lambda p: -len(p.tokens))
+        return index
+
+    @cached_property
+    def _not_ma(self) -> list[tuple[tuple[str, ...], schema.NotMATask]]:
+        return sorted(((self._plain(w), e) for e in self.vocab.not_ma_tasks for w in e.words), key=lambda p: -len(p[0]))
+
+    @cached_property
+    def _frames(self) -> list[tuple[tuple[str, ...], schema.Frame]]:
+        return sorted(((self._plain(w) if f.as_written else self.phrase_tokens(w), f) for f in self.vocab.frames
+                       for w in f.words), key=lambda p: -len(p[0]))
+
+    @cached_property
+    def _weaker(self) -> dict[str, set[str]]:
+        """task -> the tasks it wins over when both are named in the same words."""
+        out: dict[str, set[str]] = {}
+        for rule in self.vocab.precedence:
+            out.setdefault(rule.stronger, set()).update(rule.weaker)
+        return out
+
+    # ---- mentions
+
+    def _raw_mentions(self, toks: list[str], source: list[int], original: list[str]) -> list[Mention]:
+        """Every phrase found; one inside a longer one is dropped, overlapping ones are both kept
+        (precedence decides between them)."""
+        found: list[Mention] = []
+        for i, tok in enumerate(toks):
+            for p in self._phrases.get(tok, ()):
+                if tuple(toks[i:i + len(p.tokens)]) == p.tokens:
+                    end = i + len(p.tokens)
+                    words = " ".join(original[source[i]:source[end - 1] + 1])
+                    found.append(Mention(p.task, i, end, words, p.alternatives, vague=p.vague))
+                    break  # the longest phrase starting here
+        return [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
+                                            and (o.end - o.start) > (m.end - m.start) for o in found)]
+
+    def _frame_hits(self, toks: list[str], plain: list[str]) -> list[tuple[int, int, schema.Frame]]:
+        hits: list[tuple[int, int, schema.Frame]] = []
+        taken: set[int] = set()
+        for phrase, frame in self._frames:
+            n = len(phrase)
+            words = plain if frame.as_written else toks
+            for i in range(len(words) - n + 1):
+                if tuple(words[i:i + n]) == phrase and not taken & set(range(i, i + n)):
+                    hits.append((i, i + n, frame))
+                    taken |= set(range(i, i + n))
+        return hits
+
+    @staticmethod
+    def _reaches(start: int, end: int, frame: schema.Frame, m: Mention, plain: list[str] | None = None) -> bool:
+        """Whether a frame word reaches a mention: within its gap, or across a list it introduces
+        ("assists with procedures such as colposcopy and pelvic examination")."""
+        if start <= m.start and m.end <= end:
+            return True
+        listed = plain is not None and end <= m.start and bool(_LIST_INTRO & set(plain[end:m.start]))
+        before = end <= m.start and (m.start - end <= frame.gap or listed)
+        after = m.end <= start and start - m.end <= frame.gap
+        return (before and frame.position != "after") or (after and frame.position != "before")
+
+    def _apply_frames(self, toks: list[str], plain: list[str], mentions: list[Mention]) -> list[Mention]:
+        """A frame word near a mention changes the act it names ("read" + TB test = interpretation);
+        a frame that names a task by itself ("approve refills") adds it where no mention is near."""
+        hits = self._frame_hits(toks, plain)
+        changed = []
+        for m in mentions:
+            reaching = [(frame.priority, -min(abs(m.start - e), abs(s - m.end)), s, e, frame)
+                        for s, e, frame in hits if self._reaches(s, e, frame, m, plain) and _frame_target(frame, m)]
+            if reaching:
+                _, _, start, end, frame = max(reaching, key=lambda r: (r[0], r[1]))
+                becomes = _frame_target(frame, m)
+                if becomes and becomes != m.task:
+                    m = Mention(becomes, min(m.start, start), max(m.end, end), m.words, (),
+                                f"'{' '.join(toks[start:end])}' makes it: {self.lib.tasks[becomes].name.lower()}",
+                                framed=frame.name)
+            else:
+                near = [f for s, e, f in hits if f.name == "assist" and self._reaches(s, e, f, m, plain)]
+                if near:  # "assists the provider with IV starts": the task stays, but it is assisting
+                    m = replace(m, framed="assist")
+            changed.append(m)
+        for start, end, frame in hits:
+            if frame.alone and not any(self._reaches(start, end, frame, m) for m in mentions):
+                changed.append(Mention(frame.alone, start, end, " ".join(toks[start:end])))
+        return sorted(changed, key=lambda m: (m.start, m.end))
+
+    def _apply_precedence(self, mentions: list[Mention], plain: list[str], joined_apart: bool = False) -> list[Mention]:
+        """A more specific task wins over the generic one named in the same words (the stricter
+        decides: a controlled substance over its route, Botox over "injection"), and says so.
+        With `joined_apart` (a posting's list item), two tasks joined by a conjunction are two duties
+        ("capillary and venipuncture techniques", "take vitals and enter in EHR"): neither beats the other."""
+        named = list(dict.fromkeys([m.task for m in mentions] + [a for m in mentions for a in m.alternatives]))
+        specific = [m for m in mentions if not m.alternatives]
+        mentions = [m for m in mentions if not m.alternatives or not any(  # "dispense sample drugs": not "drugs"
+            s.start - m.end <= _NEAR and m.start - s.end <= _NEAR and not self._joined(s, m, plain) for s in specific)]
+        tasks = [m.task for m in mentions]
+        beaten = {weak for strong in tasks for weak in self._weaker.get(strong, ()) if weak != strong}
+        survivors = [m for m in mentions if m.task not in beaten or (joined_apart and not any(
+            m.task in self._weaker.get(s.task, ()) and not self._joined(s, m, plain) for s in mentions if s is not m))]
+        if joined_apart:  # a task kept beside the stronger one was not decided over
+            named = [t for t in named if t not in {m.task for m in survivors}]
+        kept = []
+        for m in survivors:
+            note = m.note
+            won_over = [t for t in named if t in self._weaker.get(m.task, set())]
+            if won_over and not note:
+                note = (f"'{m.words}' names {self.lib.tasks[m.task].name.lower()}; it decides over "
+                        f"{self.lib.tasks[won_over[0]].name.lower()}, which the same words also name, as the more "
+                        "specific task")
+            kept.append(replace(m, alternatives=tuple(a for a in m.alternatives if a not in beaten), note=note))
+        return kept
+
+    @staticmethod
+    def _joined(a: Mention, b: Mention, plain: list[str]) -> bool:
+        """Two phrases joined by a conjunction ("draw blood and give injections") are two tasks."""
+        lo, hi = (a, b) if a.start < b.start else (b, a)
+        return bool(_CONJUNCTIONS & set(plain[lo.end:hi.start]))
+
+    def _analyse(self, text: str, items: bool) -> _Analysis:
+        """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`."""
+        toks, plain, source, original = self.tokens(text)
+        raw = self._raw_mentions(toks, source, original)
+        framed = self._apply_frames(toks, plain, raw)
+        item_of = self.clauses(text) if items else []
+        groups: dict[int, list[Mention]] = {}
+        for m in framed:
+            groups.setdefault(item_of[source[m.start]] if source and item_of else 0, []).append(m)
+        found = sorted((k for group in groups.values() for k in self._apply_precedence(group, plain, bool(item_of))),
+                       key=lambda m: (m.start, m.end))
+        frames = {f.name for _, _, f in self._frame_hits(toks, plain)}
+        return _Analysis(plain, source, original, raw, framed,
+                         [replace(m, negated=self._negation(plain, m)) for m in found], frames)
+
+    def mentions(self, text: str, *, items: bool = False) -> list[Mention]:
+        """Every task named in the words (a sentence of a posting, or a question), in order; a
+        negated one ("no IV starts", "injections are not part of this role") says so. With `items`
+        (a posting's sentence), precedence acts within each list item ("draw blood, give injections"
+        names two duties); frames and negation reach across items either way."""
+        return self._analyse(text, items).found
+
+    def _not_ma_hits(self, a: _Analysis, tasks: set[str]) -> Iterator[tuple[int, tuple[str, ...], schema.NotMATask]]:
+        """Work no MA task covers, where no task or frame it yields to is named and no longer task
+        phrase around it ("suture removal") makes it an MA task; at most one hit per word."""
+        taken: set[int] = set()
+        for phrase, entry in self._not_ma:
+            at = _find(a.plain, phrase)
+            if at is None or set(entry.yields_to) & tasks or set(entry.yields_to_frames) & a.frames:
+                continue
+            span = set(range(at, at + len(phrase)))
+            if span & taken or any(m.start <= at and at + len(phrase) <= m.end and m.end - m.start > len(phrase)
+                                   for m in a.raw):
+                continue
+            taken |= span
+            yield at, phrase, entry
+
+    @cached_property
+    def _negation_words(self) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]]:
+        neg = self.vocab.negation
+        if neg is None:
+            return [], [], [], []
+        def words(items: tuple[str, ...]) -> list[tuple[str, ...]]:
+            return sorted((tuple(_WORD.findall(w.casefold())) for w in items), key=lambda p: -len(p))
+        return words(neg.before), words(neg.after), words(neg.pseudo), words(neg.terminators)
+
+    def _negation(self, plain: list[str], m: Mention) -> str:
+        """The trigger that negates the mention within its scope, or ''."""
+        neg = self.vocab.negation
+        if neg is None:
+            return ""
+        before, after, pseudo, ends = self._negation_words
+        blocked: set[int] = set()
+        for p in pseudo:
+            for i in range(len(plain) - len(p) + 1):
+                if tuple(plain[i:i + len(p)]) == p:
+                    blocked |= set(range(i, i + len(p)))
+        start = max(0, m.start - neg.scope)
+        for i in range(m.start - 1, start - 1, -1):  # walk back from the mention to the nearest terminator
+            if any(tuple(plain[i:i + len(t)]) == t for t in ends):
+                break
+            for trigger in before:
+                if i not in blocked and tuple(plain[i:i + len(trigger)]) == trigger and i + len(trigger) <= m.start:
+                    return " ".join(trigger)
+        stop = min(len(plain), m.end + neg.scope)
+        for i in range(m.end, stop):
+            if any(tuple(plain[i:i + len(t)]) == t for t in ends):
+                break
+            for trigger in after:
+                if i not in blocked and tuple(plain[i:i + len(trigger)]) == trigger:
+                    return " ".join(trigger)
+        return ""
+
+    def not_ma_mentions(self, text: str) -> list[tuple[str, str, str, int]]:
+        """Work no MA task covers, named in a posting's sentence: (what, the words, the negation
+        trigger or '', the position of the first word). Read as `understand` reads a question (a
+        task or frame it yields to, or a longer task phrase around it, makes it an MA task), but
+        every one is reported, with its negation; questions never call this."""
+        a = self._analyse(text, items=False)
+        out: list[tuple[str, str, str, int]] = []
+        for at, phrase, entry in self._not_ma_hits(a, {m.task for m in a.framed}):
+            mention = Mention("", at, at + len(phrase), " ".join(phrase))
+            out.append((entry.what, " ".join(a.original[a.source[at]:a.source[at + len(phrase) - 1] + 1]),
+                        self._negation(a.plain, mention), a.source[at]))
+        return out
+
+    # ---- a question
+
+    def understand(self, text: str, field: str = "--task") -> Understood:
+        """What the words mean (memoized: a batch asks the same words many times). A task id is
+        itself."""
+        if text.strip() in self.lib.tasks:
+            return Understood(text, text.strip())
+        found = self._understood.get(text)
+        if found is None:
+            found = self._understand(text, field)
+            if len(self._understood) >= _CACHE:
+                self._understood.clear()
+            self._understood[text] = found
+        return found
+
+    @cached_property
+    def _understood(self) -> dict[str, Understood]:
+        return {}
+
+    @cached_property
+    def _nearest(self) -> dict[str, list[str]]:
+        return {}
+
+    def _understand(self, text: str, field: str) -> Understood:
+        if len(text) > MAX_CHARS:
+            raise UserError(f"{field}: unknown task: a task in a few words, please (at most {MAX_CHARS} characters); "
+                            f"this has {len(text):,}")
+        words = _WORD.findall(text)
+        if len(words) > MAX_WORDS:
+            raise UserError(f"{field}: unknown task: a task in a few words, please (at most {MAX_WORDS}); this has {len(words)}")
+        a = self._analyse(text, items=False)
+        found = [m for m in a.found if not m.negated]
+        tasks = list(dict.fromkeys(m.task for m in found))
+        for _, _, entry in self._not_ma_hits(a, set(tasks)):
+            return Understood(text, None, not_ma=entry.what)
+        note = next((x.note for x in found if x.note), "")
+        if len(tasks) == 1:
+            m = found[0]
+            if m.alternatives:
+                return Understood(text, None, (m.task, *m.alternatives), note)
+            return Understood(text, m.task, note=note)
+        if len(tasks) > 1:
+            alternatives = [x for m in found for x in m.alternatives]
+            return Understood(text, None, tuple(dict.fromkeys(tasks + alternatives)), note)
+        return Understood(text, None)
+
+    def task(self, text: str, field: str = "--task") -> str:
+        """Exactly one task id, or a UserError that asks back, says 'not an MA task', or suggests."""
+        understood = self.understand(text, field)
+        if understood.task:
+            return understood.task
+        raise self.refusal(understood, field)
+
+    def refusal(self, understood: Understood, field: str) -> UserError:
+        text = understood.text
+        if understood.not_ma:
+            return NotAnMATask(field, text, understood.not_ma)
+        if understood.candidates:
+            return AmbiguousTask(field, text, self.candidates(understood.candidates))
+        if not _WORD.search(text):
+            return UserError(f"{field}: '{text}' has no words to read as a task")
+        return self.no_match(text, field)
+
+    def candidates(self, ids: tuple[str, ...] | list[str]) -> list[Candidate]:
+        return [Candidate(i, self.lib.tasks[i].name) for i in ids]
+
+    def no_match(self, text: str, field: str) -> UnknownName:
+        """Nothing fits: the nearest tasks, best first (never an answer for one of them)."""
+        best = self._nearest.get(text)
+        if best is None:
+            best = self._nearest_tasks(text)
+            if len(self._nearest) >= _CACHE:
+                self._nearest.clear()
+            self._nearest[text] = best
+        message = f"{field}: unknown task '{text[:80]}'" + (
+            "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best) if best else
+            "; see 'scopecheck tasks'")
+        return UnknownName(message, field, text[:80], "task", self.candidates(best))
+
+    def _nearest_tasks(self, text: str) -> list[str]:
+        toks = self.phrase_tokens(text)
+        scored: dict[str, float] = {}
+        joined = " ".join(toks)
+        for phrases in self._phrases.values():
+            for p in phrases:
+                score = difflib.SequenceMatcher(None, joined, " ".join(p.tokens)).ratio()
+                if set(p.tokens) & set(toks):
+                    score += 0.3
+                if score > scored.get(p.task, 0):
+                    scored[p.task] = score
+        return [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55][:4]
+
+
+def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:
+    n = len(phrase)
+    return next((i for i in range(len(toks) - n + 1) if tuple(toks[i:i + n]) == phrase), None)
+
+
+def _frame_target(frame: schema.Frame, m: Mention) -> str | None:
+    """What a frame makes of a mention (its task, or a generic mention's alternatives), or None."""
+    mapping = {x.task: x.becomes for x in frame.map}
+    for task in (m.task, *m.alternatives):
+        if task in mapping:
+            return mapping[task]
+    if frame.default and (not frame.applies_to or set(frame.applies_to) & {m.task, *m.alternatives}):
+        return frame.default
+    return None

@@ -1,0 +1,149 @@
+"""Words to ids: "flu shot" -> immunization, "CMA" -> CMA_AAMA, "Calif." -> CA.
+
+Matching is exact after normalizing case, punctuation and spaces (a job title may also be the
+longest catalogue phrase inside a longer line). Task words go to the one task matcher
+(matcher.py). Anything else is a UserError that names the field and offers close matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from functools import cached_property
+
+from scopecheck.law.library import Library
+from scopecheck.law.terms import normalize
+from scopecheck.errors import Candidate, UnknownName, UserError
+from scopecheck.decide.matcher import TaskMatcher, Understood
+
+
+class Index:
+    """Normalized words -> id for one catalogue."""
+
+    def __init__(self, what: str, entries: Iterable[tuple[str, Iterable[str]]]):
+        """`entries`: (id, words), the first word being the id's name in the catalogue."""
+        self.what = what
+        self.words: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        for ident, words in entries:
+            words = tuple(words)
+            self.names[ident] = words[0] if words else ident
+            for word in (ident, *words):
+                self.words.setdefault(normalize(word), ident)
+        self.by_length = sorted(self.words, key=len, reverse=True)
+
+    def exact(self, text: str) -> str | None:
+        return self.words.get(normalize(text))
+
+    def contained(self, text: str) -> str | None:
+        """The id of the longest catalogue phrase found as whole words in `text`."""
+        padded = f" {normalize(text)} "
+        for phrase in self.by_length:
+            if f" {phrase} " in padded:
+                return self.words[phrase]
+        return None
+
+    def fail(self, text: str, field: str) -> UnknownName:
+        close = difflib.get_close_matches(normalize(text), list(self.words), n=4, cutoff=0.6)
+        hint = ""
+        first_phrase: dict[str, str] = {}
+        for phrase in close:
+            first_phrase.setdefault(self.words[phrase], phrase)
+        if first_phrase:
+            hint = "; did you mean: " + ", ".join(
+                f"{ident} ({phrase})" if phrase != normalize(ident) else ident for ident, phrase in first_phrase.items()
+            )
+        message = f"{field}: unknown {self.what} '{text}'{hint}?" if hint else f"{field}: unknown {self.what} '{text}'"
+        return UnknownName(message, field, text, self.what,
+                           [Candidate(ident, self.names.get(ident, ident)) for ident in first_phrase])
+
+
+class Resolver:
+    def __init__(self, lib: Library):
+        self.lib = lib
+
+    @cached_property
+    def _jurisdictions(self) -> Index:
+        return Index("state", ((j.code, (j.name, *j.synonyms)) for j in self.lib.jurisdictions.values()))
+
+    @cached_property
+    def _credentials(self) -> Index:
+        return Index("credential", ((c.id, (c.name, *c.synonyms)) for c in self.lib.credentials.values()))
+
+    @cached_property
+    def _trainings(self) -> Index:
+        return Index("training", ((t.id, (t.name, *t.synonyms)) for t in self.lib.trainings.values()))
+
+    @cached_property
+    def _settings(self) -> Index:
+        return Index("setting", ((s.id, (s.name, *s.synonyms)) for s in self.lib.settings.values()))
+
+    @cached_property
+    def _titles(self) -> Index:
+        return Index("job title", ((t.id, (t.name, *t.synonyms)) for t in self.lib.titles.values()))
+
+    def title(self, text: str, field: str = "--title") -> str:
+        found = self._titles.exact(text) or self._titles.contained(text)
+        if found is None:
+            raise self._titles.fail(text, field)
+        return found
+
+    def jurisdiction(self, text: str, field: str = "--state") -> str:
+        code = self._jurisdictions.exact(text)
+        if code is None:
+            raise self._jurisdictions.fail(text, field)
+        return code
+
+    @cached_property
+    def matcher(self) -> TaskMatcher:
+        return TaskMatcher(self.lib)
+
+    def task(self, text: str, field: str = "--task") -> str:
+        """Exactly one task for the words, or a UserError that asks back, says the words are not an
+        MA task, or suggests the nearest tasks (matcher.py)."""
+        return self.matcher.task(text, field)
+
+    def understand_task(self, text: str, field: str = "--task") -> Understood:
+        """What the words mean: a task, or candidates to settle; raises when nothing fits."""
+        understood = self.matcher.understand(text, field)
+        if understood.task is None and not understood.candidates:
+            raise self.matcher.refusal(understood, field)
+        return understood
+
+    def credentials(self, words: Iterable[str] | None, field: str = "--credential") -> frozenset[str] | None:
+        return self._set(words, self._credentials, field)
+
+    def trainings(self, words: Iterable[str] | None, field: str = "--training") -> frozenset[str] | None:
+        return self._set(words, self._trainings, field)
+
+    def setting(self, text: str | None, field: str = "--setting") -> str | None:
+        if text is None or not text.strip():
+            return None
+        found = self._settings.exact(text)
+        if found is None:
+            raise self._settings.fail(text, field)
+        return found
+
+    @staticmethod
+    def _set(words: Iterable[str] | None, index: Index, field: str) -> frozenset[str] | None:
+        """None stays unknown; 'none' (alone) is the empty set; otherwise every word must resolve.
+
+        An empty value is never read as "holds none" (that is the word `none`): it is an error."""
+        if words is None:
+            return None
+        items = list(words)
+        if not items:
+            raise UserError(f"{field}: an empty list; leave it out when it is not known, or say 'none'")
+        if any(not w.strip() for w in items):
+            raise UserError(f"{field}: an empty value; leave it out when it is not known, or say 'none'")
+        if [normalize(w) for w in items] == ["none"]:
+            return frozenset()
+        out = set()
+        for word in items:
+            if normalize(word) == "none":
+                raise UserError(f"{field}: 'none' cannot be combined with other values")
+            found = index.exact(word)
+            if found is None:
+                raise index.fail(word, field)
+            out.add(found)
+        return frozenset(out)

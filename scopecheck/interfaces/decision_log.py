@@ -1,0 +1,153 @@
+"""The decision log: proof of what was checked, when, against which version of the law.
+
+One record per decision: an id, the UTC time, the command, the normalized input (the Query, which
+holds nothing personal: a candidate's name is never part of it), the verdict, the rule ids, the
+confidence and the data snapshot. SQLite (standard library, WAL mode, safe for concurrent web
+workers and batch processes) is the default; a path ending in `.jsonl` gets one JSON object per
+line, appended under an exclusive lock. A log that cannot be written is a one-line warning on
+stderr, never a lost verdict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from scopecheck.errors import UserError
+from scopecheck.decide.query import Query
+from scopecheck.decide.verdict import Verdict
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS decisions (
+  id TEXT PRIMARY KEY, at TEXT NOT NULL, command TEXT NOT NULL, jurisdiction TEXT NOT NULL, task TEXT NOT NULL,
+  input TEXT NOT NULL, verdict TEXT NOT NULL, rules TEXT NOT NULL, confidence TEXT NOT NULL, snapshot TEXT NOT NULL,
+  name TEXT)"""
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    at: str
+    command: str
+    input: dict[str, Any]
+    verdict: str
+    rules: list[str]
+    confidence: str
+    snapshot: str
+    name: str | None = None
+
+    @property
+    def jurisdiction(self) -> str:
+        return str(self.input["jurisdiction"])
+
+    def query(self) -> Query:
+        return Query.model_validate(self.input)
+
+
+def query_input(query: Query) -> dict[str, Any]:
+    """The normalized input, as JSON: ids only, sets sorted, so a record replays exactly."""
+    data = query.model_dump(mode="json")
+    for key in ("credentials", "trainings"):
+        if data[key] is not None:
+            data[key] = sorted(data[key])
+    return data
+
+
+class DecisionLog:
+    """Appends decisions to SQLite or JSONL; `warn` (default: stderr) hears about failures."""
+
+    def __init__(self, path: Path, command: str = "", *, names: bool = False):
+        self.path = Path(path)
+        self.command = command
+        self.names = names
+        self.jsonl = self.path.suffix.lower() == ".jsonl"
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._warned = False
+        self.subject: str | None = None  # the candidate a hire is about (one CLI run: one candidate)
+
+    def record(self, query: Query, verdict: Verdict, name: str | None = None) -> None:
+        rec = Record(uuid.uuid4().hex, datetime.now(timezone.utc).isoformat(timespec="milliseconds"), self.command,
+                     query_input(query), verdict.verdict, list(verdict.rules), verdict.confidence,
+                     verdict.data_snapshot, (name or self.subject) if self.names else None)
+        try:
+            self._write_jsonl(rec) if self.jsonl else self._write_sqlite(rec)
+        except (OSError, sqlite3.Error) as exc:
+            self._warn(f"scopecheck: warning: decision log {self.path}: not written ({exc}); the verdict stands")
+
+    def _warn(self, message: str) -> None:
+        if not self._warned:
+            self._warned = True
+            print(message, file=sys.stderr)
+
+    def _write_jsonl(self, rec: Record) -> None:
+        line = json.dumps(rec.__dict__, ensure_ascii=False) + "\n"
+        with self._lock, open(self.path, "a", encoding="utf-8") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)  # other processes (batch workers, web workers) append too
+            f.write(line)
+            f.flush()
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute(_SCHEMA)
+            self._local.conn = conn
+        return conn
+
+    def _write_sqlite(self, rec: Record) -> None:
+        self._connection().execute(
+            "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (rec.id, rec.at, rec.command, rec.input["jurisdiction"], rec.input["task"], json.dumps(rec.input),
+             rec.verdict, json.dumps(rec.rules), rec.confidence, rec.snapshot, rec.name))
+
+
+def read_log(path: Path) -> Iterator[Record]:
+    """Every record of a log, oldest first; a missing or unreadable log is a UserError."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no decision log here")
+    if path.suffix.lower() == ".jsonl":
+        with path.open(encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield Record(**json.loads(line))
+                except (ValueError, TypeError) as exc:
+                    raise UserError(f"{path}: line {n}: not a decision record ({exc})") from None
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            rows = conn.execute("SELECT id, at, command, input, verdict, rules, confidence, snapshot, name "
+                                "FROM decisions ORDER BY at, rowid").fetchall()
+    except sqlite3.Error as exc:
+        raise UserError(f"{path}: not a decision log ({exc})") from None
+    for r in rows:
+        yield Record(r[0], r[1], r[2], json.loads(r[3]), r[4], json.loads(r[5]), r[6], r[7], r[8])
+
+
+def select(records: Iterator[Record], since: date | None, state: str | None, verdict: str | None) -> list[Record]:
+    return [r for r in records
+            if (since is None or r.at[:10] >= since.isoformat())
+            and (state is None or r.jurisdiction == state)
+            and (verdict is None or r.verdict == verdict)]
+
+
+def from_environment(command: str) -> DecisionLog | None:
+    """`SCOPECHECK_DECISION_LOG` names the log for `serve` (and any command without --decision-log)."""
+    path = os.environ.get("SCOPECHECK_DECISION_LOG")
+    return DecisionLog(Path(path), command) if path else None

@@ -1,0 +1,430 @@
+"""The rule-file schema: the single definition of a valid `states/XX.toml` and `rules/*.toml`.
+
+Every model forbids unknown keys (a typo such as `supervison` is an error, not a silently ignored
+field) and is frozen (loaded law is never mutated). Checks that need more than one file (is this
+task id in the catalogue?) live in `crosscheck.py` and `validate.py`; checks inside one file live here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType  # noqa: F401 (re-exported)
+Confidence = Literal["high", "medium", "low"]
+Basis = Literal["read", "recalled"]
+SourceKind = Literal[
+    "statute", "regulation", "board_guidance", "ag_opinion", "court", "bill",
+    "secondary", "advocacy", "news", "forum", "unofficial_copy",
+]
+Risk = Literal["clerical", "routine", "high"]
+Effect = Literal["permit", "forbid", "defer"]
+VerdictName = Literal["allowed", "conditional", "prohibited", "unknown"]
+
+CONFIDENCE_ORDER: tuple[Confidence, ...] = ("low", "medium", "high")
+
+#: The most a rule may claim from a source of each kind, when that source's own text was read
+#: (DESIGN.md "Confidence comes from the sources"). An unread source supports at most `low`.
+CONFIDENCE_CAP: dict[str, Confidence] = {
+    "statute": "high", "regulation": "high", "board_guidance": "high", "ag_opinion": "high", "court": "high",
+    "bill": "medium", "secondary": "medium", "advocacy": "medium", "news": "medium",
+    "forum": "low", "unofficial_copy": "low",
+}
+
+
+def source_cap(kind: str, read: bool) -> Confidence:
+    """The highest confidence one source can carry: its kind's cap if read, else `low`."""
+    return CONFIDENCE_CAP[kind] if read else "low"
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    """Base of every rule-file model: unknown keys are errors, loaded data is immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+# --------------------------------------------------------------------------- state and baseline files
+
+
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+
+
+class Source(Strict):
+    """A statute, rule, opinion or board page that rules cite by `id`.
+
+    `kind` says what the text relied on is (a statute read on a forum is `unofficial_copy`);
+    `official` that the URL is the legislature's, the official publisher's or the board's own.
+    """
+
+    id: Id
+    cite: Text
+    url: HttpUrl | None = None
+    kind: SourceKind
+    official: bool = False
+    read: bool = Field(description="true when the source text itself was read, false when recalled")
+
+    @property
+    def cap(self) -> Confidence:
+        return source_cap(self.kind, self.read)
+
+
+class Requirements(Strict):
+    """What must hold for a permitting rule to allow the task. Empty means nothing beyond the rule."""
+
+    credentials: tuple[Id, ...] = Field(default=(), description="any one of these credentials")
+    trainings: tuple[Id, ...] = Field(default=(), description="every one of these trainings")
+    supervision: Supervision | None = Field(default=None, description="at least this level")
+    supervisors: tuple[SupervisorType, ...] = Field(default=(), description="any of these types")
+    settings: tuple[Id, ...] = Field(default=(), description="only in one of these settings")
+
+    def is_empty(self) -> bool:
+        return not (
+            self.credentials or self.trainings or self.supervision or self.supervisors or self.settings
+        )
+
+
+class Rule(Strict):
+    """One provision of law about one or more tasks.
+
+    effect: `permit` allows the task when its requirements are met; `forbid` prohibits it (only in
+    `forbid_in_settings` when that is given); `defer` records that the state was searched and is
+    silent, so its delegation doctrine decides (never better than `conditional`).
+    """
+
+    id: Id
+    tasks: tuple[Id, ...] = Field(min_length=1)
+    effect: Effect
+    reason: Text
+    sources: tuple[Id, ...] = Field(min_length=1)
+    confidence: Confidence
+    basis: Basis = Field(description="read: encoded from the sources' text; recalled: from memory, unverified")
+    requires: Requirements = Requirements()
+    forbid_in_settings: tuple[Id, ...] = ()
+    effective_from: date | None = None
+    effective_to: date | None = Field(default=None, description="first day the rule no longer holds")
+    obligations: tuple[Text, ...] = Field(
+        default=(), description="duties the query cannot state (orders, charting); shown, not checked"
+    )
+    verification: str = ""
+    last_verified: date | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Rule:
+        if self.effective_from and self.effective_to and self.effective_from >= self.effective_to:
+            raise ValueError(
+                f"effective_from {self.effective_from} must be before effective_to {self.effective_to}"
+            )
+        if self.effect == "forbid" and not self.requires.is_empty():
+            raise ValueError("a forbid rule has no 'requires'; scope it with 'forbid_in_settings'")
+        if self.effect != "forbid" and self.forbid_in_settings:
+            raise ValueError("'forbid_in_settings' belongs only to a forbid rule")
+        if len(set(self.tasks)) != len(self.tasks):
+            raise ValueError("a task is listed twice in 'tasks'")
+        return self
+
+    def in_effect(self, on: date) -> bool:
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on < self.effective_to
+        )
+
+
+class Doctrine(Strict):
+    """The state's general delegation doctrine: what decides a task its law does not name."""
+
+    text: Text
+    default_supervision: Supervision
+    supervisors: tuple[SupervisorType, ...] = ()
+    conditions: tuple[Text, ...] = Field(min_length=1)
+    sources: tuple[Id, ...] = Field(min_length=1)
+    confidence: Confidence
+    basis: Basis
+
+
+class Example(Strict):
+    """A query and the verdict the data must give; run by the test suite like `opa test`."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    task: Text
+    credentials: tuple[str, ...] | None = None
+    trainings: tuple[str, ...] | None = None
+    supervision: Supervision | None = None
+    supervisor: SupervisorType | None = None
+    setting: Id | None = None
+    as_of: date | None = None
+    expect: VerdictName
+    expect_rules: tuple[Id, ...] | None = Field(
+        default=None, description="when given, exactly the rule ids the verdict must name"
+    )
+    note: str = ""
+
+
+class LawCase(Example):
+    """A case from a primary source: a question, the verdict the official text gives, and the quoted
+    sentence it rests on. Kept beside the rules (`states/cases/XX.toml`) and run like the examples."""
+
+    quote: Text = Field(description="the deciding sentence of the source, verbatim")
+    url: HttpUrl
+    cite: Text
+    kind: SourceKind
+    official: bool
+
+
+class CaseFile(Strict):
+    """`states/cases/XX.toml`: one jurisdiction's cases from primary sources."""
+
+    cases: tuple[LawCase, ...] = Field(min_length=1)
+
+
+class Watch(Strict):
+    """Pending law that would change MA scope: a bill or proposed rule, with its status as checked."""
+
+    id: Id
+    title: Text
+    status: Text
+    checked: date
+    url: HttpUrl | None = None
+    note: str = ""
+
+
+class Jurisdiction(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    last_verified: date
+    ma_defined_in_law: bool
+    registration: Text = Field(description="what the state requires to work as an MA")
+    credentials: tuple[Id, ...] = Field(default=(), description="state credentials it recognizes")
+    title_protection: str = ""
+    continuing_education: str = ""
+    notes: str = ""
+
+
+class StateFile(Strict):
+    """`states/XX.toml`: one jurisdiction's law for medical assistants.
+
+    References (source ids, catalogue ids, rule-id prefixes) are checked in `crosscheck.py`, which
+    can name the line of each one.
+    """
+
+    jurisdiction: Jurisdiction
+    doctrine: Doctrine
+    sources: tuple[Source, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...] = ()
+    examples: tuple[Example, ...] = ()
+    watch: tuple[Watch, ...] = Field(default=(), description="bills and proposed rules to watch")
+
+
+class BaselineFile(Strict):
+    """`rules/baseline.toml`: rules that hold in every state unless its file addresses the task."""
+
+    sources: tuple[Source, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- catalogues
+
+
+class Task(Strict):
+    id: Id
+    name: Text
+    group: Text
+    core: bool = False
+    risk: Risk = Field(
+        description="clerical: not a medical act, allowed unless a rule says otherwise; routine: where a "
+        "state is silent its delegation doctrine decides (conditional); high: silence is not permission "
+        "(unknown) and only a rule that names the task decides it"
+    )
+    synonyms: tuple[Text, ...] = ()
+
+    @property
+    def delegable(self) -> bool:
+        """Whether a state's general delegation doctrine may decide the task where its law is silent."""
+        return self.risk != "high"
+
+
+class Satisfier(Strict):
+    """A state status that is defined as national certification plus other facts: any one of
+    `credentials`, together with every one of `trainings` (the remaining parts, e.g. an accredited
+    program), counts as holding the status. `cite`/`url`/`kind` name the law that defines it."""
+
+    credentials: tuple[Id, ...] = Field(min_length=1)
+    trainings: tuple[Id, ...] = ()
+    reason: Text
+    cite: Text
+    url: HttpUrl | None = None
+    kind: SourceKind
+    official: bool = False
+    read: bool
+
+
+class Credential(Strict):
+    id: Id
+    name: Text
+    kind: Literal["certification", "registration", "license", "permit"]
+    jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    body: str = ""
+    renewal_months: int | None = Field(default=None, gt=0)
+    ncca_accredited: bool | None = None
+    synonyms: tuple[Text, ...] = ()
+    note: str = ""
+    satisfied_by: tuple[Satisfier, ...] = Field(
+        default=(), description="national credentials (with other facts) that amount to this state status"
+    )
+
+
+class Training(Strict):
+    id: Id
+    name: Text
+    jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    hours: int | None = Field(default=None, gt=0)
+    program: bool = Field(default=True, description="a course or program to complete; false for what any "
+                          "employer can document (the practitioner's record of the MA's training)")
+    synonyms: tuple[Text, ...] = ()
+
+
+class Setting(Strict):
+    id: Id
+    name: Text
+    synonyms: tuple[Text, ...] = ()
+
+
+class JurisdictionName(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    synonyms: tuple[Text, ...] = ()
+
+
+class Title(Strict):
+    id: Id
+    name: Text
+    category: Literal["general", "specialized", "advanced", "emerging"]
+    level: Literal["entry", "mid", "senior"] | None = None
+    duties: tuple[Id, ...] = ()
+    credentials: tuple[Id, ...] = Field(default=(), description="credentials the title implies")
+    synonyms: tuple[Text, ...] = ()
+    note: str = ""
+
+
+class TitleCatalogue(Strict):
+    titles: tuple[Title, ...] = Field(min_length=1)
+
+
+class TaskCatalogue(Strict):
+    tasks: tuple[Task, ...] = Field(min_length=1)
+
+
+class CredentialCatalogue(Strict):
+    credentials: tuple[Credential, ...] = Field(min_length=1)
+
+
+class TrainingCatalogue(Strict):
+    trainings: tuple[Training, ...] = Field(min_length=1)
+
+
+class SettingCatalogue(Strict):
+    settings: tuple[Setting, ...] = Field(min_length=1)
+
+
+class JurisdictionCatalogue(Strict):
+    jurisdictions: tuple[JurisdictionName, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- vocabulary (rules/vocabulary.toml)
+
+
+class Spelling(Strict):
+    """Misspellings and variants of one word, corrected before matching."""
+
+    word: Text
+    variants: tuple[Text, ...] = Field(min_length=1)
+
+
+class Abbreviation(Strict):
+    short: Text
+    means: Text
+
+
+class Cue(Strict):
+    """Words that name a task more specifically than the catalogue's phrases (a brand, a drug)."""
+
+    task: Id
+    words: tuple[Text, ...] = Field(min_length=1)
+    note: str = ""
+
+
+class Generic(Strict):
+    """A phrase that fits several tasks ("injections": no route). The first is the usual reading;
+    a question is asked back unless every one of them gets the same verdict."""
+
+    words: tuple[Text, ...] = Field(min_length=1)
+    tasks: tuple[Id, ...] = Field(min_length=2)
+    posting_duty: bool = Field(default=True, description="in a posting, counts as a duty of the first task "
+                               "('give injections' yes; 'medications' alone is too vague to name one)")
+
+
+class FrameMap(Strict):
+    task: Id
+    becomes: Id
+
+
+class Frame(Strict):
+    """Words that change the act a mention names: "read" a TB test is interpretation."""
+
+    name: Id
+    words: tuple[Text, ...] = Field(min_length=1)
+    position: Literal["before", "after", "either"] = Field(
+        default="before", description="where the frame words stand relative to the task words")
+    gap: int = Field(default=4, ge=0, le=12, description="at most this many words between them")
+    priority: int = Field(default=1, description="where two frames reach one mention, the higher wins")
+    as_written: bool = Field(default=False, description="match the words as written, not stemmed ('authorize' "
+                             "is a frame word, 'authorized' is not)")
+    applies_to: tuple[Id, ...] = Field(default=(), description="tasks `default` applies to (empty: all)")
+    default: Id | None = None
+    map: tuple[FrameMap, ...] = ()
+    alone: Id | None = Field(default=None, description="the task the frame words name with no task near them")
+
+
+class Precedence(Strict):
+    """Named together, `stronger` decides over each of `weaker` (it is the more specific or stricter)."""
+
+    stronger: Id
+    weaker: tuple[Id, ...] = Field(min_length=1)
+    reason: Text
+
+
+class NotMATask(Strict):
+    """Work no medical-assistant task covers: answered as such, never as a neighbouring task.
+    Matched on the words as written (not stemmed: "prescribed medications" is not "prescribe")."""
+
+    what: Text
+    words: tuple[Text, ...] = Field(min_length=1)
+    yields_to: tuple[Id, ...] = Field(default=(), description="tasks that, named too, make it that task")
+    yields_to_frames: tuple[Id, ...] = Field(default=(), description="frames ('assist') that make it an MA task")
+
+
+class Negation(Strict):
+    """NegEx (Chapman et al. 2001) on the words as written: a trigger before (or after) a task negates
+    it within its scope; a pseudo-trigger ("not only") negates nothing; a terminator ends the scope."""
+
+    before: tuple[Text, ...] = Field(min_length=1)
+    after: tuple[Text, ...] = ()
+    pseudo: tuple[Text, ...] = ()
+    terminators: tuple[Text, ...] = ()
+    scope: int = Field(default=6, ge=1, le=12, description="words a trigger reaches")
+
+
+class Vocabulary(Strict):
+    spellings: tuple[Spelling, ...] = ()
+    abbreviations: tuple[Abbreviation, ...] = ()
+    unstemmed: tuple[Text, ...] = ()
+    ignore: tuple[Text, ...] = Field(default=(), description="phrases that never name a task ('practice of medicine')")
+    cues: tuple[Cue, ...] = ()
+    generic: tuple[Generic, ...] = ()
+    frames: tuple[Frame, ...] = ()
+    precedence: tuple[Precedence, ...] = ()
+    not_ma_tasks: tuple[NotMATask, ...] = ()
+    negation: Negation | None = None

@@ -1,0 +1,24 @@
+"""The fixed words of a question, without pydantic: the CLI offers them as choices at start-up, and
+`scopecheck --help` should not pay for the schema to list them. Also how words are compared
+(`normalize`): the resolver matches with it and `rules validate` finds collisions with it."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Literal
+
+Supervision = Literal["none", "general", "direct", "personal"]
+SupervisorType = Literal["physician", "podiatrist", "pa", "np", "rn", "other"]
+
+#: Supervision levels from weakest to strongest; a requirement of "direct" is met by "personal".
+SUPERVISION_LEVELS: tuple[Supervision, ...] = ("none", "general", "direct", "personal")
+SUPERVISOR_TYPES: tuple[SupervisorType, ...] = ("physician", "podiatrist", "pa", "np", "rn", "other")
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+@functools.lru_cache(maxsize=8192)
+def normalize(text: str) -> str:
+    """Case, punctuation and spacing removed: "Flu-Shot " and "flu shot" are the same words."""
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())

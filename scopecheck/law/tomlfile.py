@@ -1,0 +1,159 @@
+"""Read a TOML data file into a schema model, reporting every defect with file, key and line.
+
+tomllib gives no positions for keys, so `key_lines` scans the text once and maps each key path
+(as pydantic reports it: `("rules", 3, "requires", "supervison")`) to the line that defines it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from scopecheck.errors import Defect, RuleFileError
+
+M = TypeVar("M", bound=BaseModel)
+
+_KEY = re.compile(r'^\s*((?:[A-Za-z0-9_-]+|"[^"]*")(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"))*)\s*=')
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+
+
+def _split_key(key: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip('"') for part in key.split("."))
+
+
+def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """Map each key path in a TOML text to its 1-based line number (tables and keys)."""
+    lines: dict[tuple[str | int, ...], int] = {}
+    counters: dict[tuple[str, ...], int] = {}
+    current: tuple[str | int, ...] = ()
+    in_multiline = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        if raw.count('"""') % 2 == 1 or raw.count("'''") % 2 == 1:
+            was = in_multiline
+            in_multiline = not in_multiline
+            if was:
+                continue
+        elif in_multiline:
+            continue
+        header = _HEADER.match(raw)
+        if header and not _KEY.match(raw):
+            names = _split_key(header.group(2))
+            if header.group(1) == "[[":
+                counters[names] = counters.get(names, -1) + 1
+            path: list[str | int] = []
+            for i, name in enumerate(names):
+                path.append(name)
+                if names[: i + 1] in counters:
+                    path.append(counters[names[: i + 1]])
+            current = tuple(path)
+            lines.setdefault(current, number)
+            continue
+        key = _KEY.match(raw)
+        if key:
+            lines.setdefault(current + _split_key(key.group(1)), number)
+    return lines
+
+
+def locate(lines: dict[tuple[str | int, ...], int], loc: tuple[str | int, ...]) -> int | None:
+    """The line of the longest prefix of `loc` that the file defines."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file; a syntax error or unreadable file becomes a located defect."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleFileError([Defect(path, "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise RuleFileError([Defect(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    except OSError as exc:
+        raise RuleFileError([Defect(path, f"cannot read: {exc.strerror}")]) from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise RuleFileError([Defect(path, f"TOML syntax: {message}", line=line)]) from None
+    except RecursionError:
+        raise RuleFileError([Defect(path, "TOML nested too deeply to read")]) from None
+    except ValueError:  # the int-string limit on a very long integer
+        raise RuleFileError([Defect(path, f"TOML: a number has more than {sys.get_int_max_str_digits():,} digits")]) from None
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_WRONG_BRANCH = {"model_type", "dict_type", "string_type", "model_attributes_type", "list_type"}
+
+
+def relevant_errors(error: ValidationError) -> list[Any]:
+    """Pydantic reports every branch of a union; a type mismatch on a branch the value was never
+    meant for ("should be a valid dictionary" for a string) is noise when another error remains."""
+    items = error.errors()
+    kept = [i for i in items if i["type"] not in _WRONG_BRANCH]
+    return kept or items
+
+
+def defects_from(path: Path, text: str, error: ValidationError) -> list[Defect]:
+    """Turn a pydantic ValidationError into one located defect per problem."""
+    lines = key_lines(text)
+    defects = []
+    for item in relevant_errors(error):
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = f"unknown key '{loc[-1]}'" if loc else "unknown key"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        defects.append(Defect(path, message, key=_dotted(loc), line=locate(lines, loc)))
+    return defects
+
+
+def load_model(path: Path, model: type[M]) -> tuple[M, str]:
+    """Read and validate one data file (and return its text, to locate later defects);
+    raise RuleFileError naming every defect."""
+    data, text = read_toml(path)
+    try:
+        return model.model_validate(data), text
+    except ValidationError as exc:
+        raise RuleFileError(defects_from(path, text, exc)) from None
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """A validated model with the file it came from, so later checks can name lines."""
+
+    path: Path
+    model: M
+    text: str
+
+    @cached_property
+    def lines(self) -> dict[tuple[str | int, ...], int]:
+        return key_lines(self.text)
+
+    def defect(self, message: str, *loc: str | int) -> Defect:
+        key = ""
+        for part in loc:
+            key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+        return Defect(self.path, message, key=key, line=locate(self.lines, tuple(loc)))
+
+
+def load(path: Path, model: type[M]) -> Loaded[M]:
+    parsed, text = load_model(path, model)
+    return Loaded(path, parsed, text)

@@ -1,0 +1,169 @@
+"""Checks that reach across a file or across files: references, ids, overlaps, dates.
+
+The schema (schema.py) decides the shape of one file; this module decides whether the files agree
+with each other. Every defect names its file, key and line. A rule set that fails here is never
+used to answer a question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+import re
+
+from scopecheck.law import schema
+from scopecheck.law.crosscheck import rule_defects
+from scopecheck.law.library import CATALOGUES, Library
+from scopecheck.errors import Defect, RuleFileError
+from scopecheck.law.tomlfile import Loaded
+from scopecheck.law.terms import normalize
+
+
+STATE_FILE = re.compile(r"[A-Z]{2}\.toml")
+
+
+def _word_defects(loaded: Loaded[schema.Strict], key: str, entries: Iterable[schema.Strict], id_field: str) -> list[Defect]:
+    """Ids unique; no id, name or synonym that reads (after the resolver's own normalisation) as
+    another entry's: the resolver would silently answer for the first one."""
+    out: list[Defect] = []
+    ids: set[str] = set()
+    words: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        eid: str = getattr(entry, id_field)
+        if eid in ids:
+            out.append(loaded.defect(f"duplicate {id_field} '{eid}'", key, i, id_field))
+        ids.add(eid)
+        named = [(id_field, eid, ()), ("name", getattr(entry, "name"), ())]
+        named += [("synonyms", w, (j,)) for j, w in enumerate(getattr(entry, "synonyms"))]
+        for field, word, index in named:
+            other = words.setdefault(normalize(word), eid)
+            if other != eid:
+                what = "synonym" if field == "synonyms" else field
+                out.append(loaded.defect(f"{what} '{word}' of '{eid}' already names '{other}'", key, i, field, *index))
+    return out
+
+
+def catalogue_defects(lib: Library) -> list[Defect]:
+    """Ids unique within each catalogue; no plain-words synonym pointing at two different ids."""
+    out: list[Defect] = []
+    catalogues: list[tuple[Loaded[schema.Strict], str, Iterable[schema.Strict], str]] = [
+        (lib.tasks_file, "tasks", lib.tasks_file.model.tasks, "id"),  # type: ignore[list-item]
+        (lib.credentials_file, "credentials", lib.credentials_file.model.credentials, "id"),  # type: ignore[list-item]
+        (lib.trainings_file, "trainings", lib.trainings_file.model.trainings, "id"),  # type: ignore[list-item]
+        (lib.settings_file, "settings", lib.settings_file.model.settings, "id"),  # type: ignore[list-item]
+        (lib.titles_file, "titles", lib.titles_file.model.titles, "id"),  # type: ignore[list-item]
+        (lib.jurisdictions_file, "jurisdictions", lib.jurisdictions_file.model.jurisdictions, "code"),  # type: ignore[list-item]
+    ]
+    for loaded, key, entries, id_field in catalogues:
+        out += _word_defects(loaded, key, entries, id_field)
+    for i, cred in enumerate(lib.credentials_file.model.credentials):
+        if cred.id in lib.trainings:
+            out.append(lib.credentials_file.defect(f"'{cred.id}' is both a credential and a training", "credentials", i, "id"))
+        for k, sat in enumerate(cred.satisfied_by):
+            for j, other in enumerate(sat.credentials):
+                if other not in lib.credentials or other == cred.id:
+                    out.append(lib.credentials_file.defect(
+                        f"'{cred.id}' is satisfied by unknown credential '{other}'", "credentials", i, "satisfied_by", k, "credentials", j))
+            for j, tr in enumerate(sat.trainings):
+                if tr not in lib.trainings:
+                    out.append(lib.credentials_file.defect(
+                        f"unknown training id '{tr}'", "credentials", i, "satisfied_by", k, "trainings", j))
+    titles = lib.titles_file
+    for i, title in enumerate(titles.model.titles):
+        for j, task in enumerate(title.duties):
+            if task not in lib.tasks:
+                out.append(titles.defect(f"unknown task id '{task}'", "titles", i, "duties", j))
+        for j, cred in enumerate(title.credentials):
+            if cred not in lib.credentials:
+                out.append(titles.defect(f"unknown credential id '{cred}'", "titles", i, "credentials", j))
+    baseline = lib.baseline_file
+    out += rule_defects(lib, baseline, "BASE-")
+    out += vocabulary_defects(lib)
+    return out
+
+
+def vocabulary_defects(lib: Library) -> list[Defect]:
+    """Every task id the vocabulary names exists; no phrase is claimed by two cue or generic entries."""
+    loaded = lib.vocabulary_file
+    vocab = loaded.model
+    out: list[Defect] = []
+
+    def check(task: str | None, *loc: str | int) -> None:
+        if task is not None and task not in lib.tasks:
+            out.append(loaded.defect(f"unknown task id '{task}'", *loc))
+
+    claimed: dict[str, str] = {}
+    for i, cue in enumerate(vocab.cues):
+        check(cue.task, "cues", i, "task")
+        for j, word in enumerate(cue.words):
+            other = claimed.setdefault(normalize(word), cue.task)
+            if other != cue.task:
+                out.append(loaded.defect(f"'{word}' names '{cue.task}' here and '{other}' in another cue", "cues", i, "words", j))
+    for i, generic in enumerate(vocab.generic):
+        for j, task in enumerate(generic.tasks):
+            check(task, "generic", i, "tasks", j)
+    for i, frame in enumerate(vocab.frames):
+        check(frame.default, "frames", i, "default")
+        check(frame.alone, "frames", i, "alone")
+        for j, task in enumerate(frame.applies_to):
+            check(task, "frames", i, "applies_to", j)
+        for j, pair in enumerate(frame.map):
+            check(pair.task, "frames", i, "map", j, "task")
+            check(pair.becomes, "frames", i, "map", j, "becomes")
+    for i, rule in enumerate(vocab.precedence):
+        check(rule.stronger, "precedence", i, "stronger")
+        for j, task in enumerate(rule.weaker):
+            check(task, "precedence", i, "weaker", j)
+    for i, entry in enumerate(vocab.not_ma_tasks):
+        for j, task in enumerate(entry.yields_to):
+            check(task, "not_ma_tasks", i, "yields_to", j)
+    return out
+
+
+def stray_files(lib: Library) -> list[Defect]:
+    """Files in the data directory that nothing reads (`CA.TOML`, `notes.toml` in rules/): named,
+    never skipped in silence, since a rule file that is not read is a wrong answer."""
+    out = []
+    for path in sorted((lib.root / "rules").iterdir()):
+        if path.name not in CATALOGUES and not path.name.startswith("."):
+            out.append(Defect(path, f"unrecognised file in rules/ (expected one of: {', '.join(CATALOGUES)})"))
+    for folder, what in ((lib.root / "states", "a state file"), (lib.root / "states" / "cases", "a cases file")):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or (path.is_dir() and path.name == "cases" and folder.name == "states"):
+                continue
+            if not (path.is_file() and STATE_FILE.fullmatch(path.name)):
+                out.append(Defect(path, f"unrecognised file: {what} is named like CA.toml (two capital letters)"))
+            elif folder.name == "cases" and path.stem not in lib.encoded_states():
+                out.append(Defect(path, f"cases for {path.stem}, which has no state file"))
+    return out
+
+
+def case_defects(lib: Library, code: str) -> list[Defect]:
+    try:
+        lib.cases(code)
+    except RuleFileError as exc:
+        return exc.defects
+    return []
+
+
+def all_defects(lib: Library, codes: Iterable[str] | None = None,
+                per_state: Callable[[Library, str], list[Defect]] | None = None) -> list[Defect]:
+    """Every defect in the catalogues, the data directory and the named (default: all) state files;
+    `per_state` adds a check from a layer above (the deciding layer compiles each state: `rule_set_defects`)."""
+    out: list[Defect] = []
+    try:
+        out += catalogue_defects(lib)
+    except RuleFileError as exc:
+        return exc.defects
+    out += stray_files(lib)
+    for code in codes if codes is not None else lib.encoded_states():
+        try:
+            lib.state_file(code)
+        except RuleFileError as exc:
+            out += exc.defects
+            continue
+        if per_state is not None:
+            out += per_state(lib, code)
+        out += case_defects(lib, code)
+    return out
