@@ -17,6 +17,7 @@ counted the same way for each.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import pickle
@@ -34,17 +35,78 @@ REPO = Path(__file__).resolve().parent.parent
 
 # Weights only (2020 census, millions, rounded): where MA rosters come from. Not law data.
 POPULATION = {
-    "CA": 39.5, "TX": 29.1, "FL": 21.5, "NY": 20.2, "PA": 13.0, "IL": 12.8, "OH": 11.8, "GA": 10.7,
-    "NC": 10.4, "MI": 10.1, "NJ": 9.3, "VA": 8.6, "WA": 7.7, "AZ": 7.2, "MA": 7.0, "TN": 6.9, "IN": 6.8,
-    "MD": 6.2, "MO": 6.2, "WI": 5.9, "CO": 5.8, "MN": 5.7, "SC": 5.1, "AL": 5.0, "LA": 4.7, "KY": 4.5,
-    "OR": 4.2, "OK": 4.0, "CT": 3.6, "UT": 3.3, "IA": 3.2, "NV": 3.1, "AR": 3.0, "MS": 3.0, "KS": 2.9,
-    "NM": 2.1, "NE": 2.0, "ID": 1.8, "WV": 1.8, "HI": 1.5, "NH": 1.4, "ME": 1.4, "RI": 1.1, "MT": 1.1,
-    "DE": 1.0, "SD": 0.9, "ND": 0.8, "AK": 0.7, "DC": 0.7, "VT": 0.6, "WY": 0.6,
+    "CA": 39.5,
+    "TX": 29.1,
+    "FL": 21.5,
+    "NY": 20.2,
+    "PA": 13.0,
+    "IL": 12.8,
+    "OH": 11.8,
+    "GA": 10.7,
+    "NC": 10.4,
+    "MI": 10.1,
+    "NJ": 9.3,
+    "VA": 8.6,
+    "WA": 7.7,
+    "AZ": 7.2,
+    "MA": 7.0,
+    "TN": 6.9,
+    "IN": 6.8,
+    "MD": 6.2,
+    "MO": 6.2,
+    "WI": 5.9,
+    "CO": 5.8,
+    "MN": 5.7,
+    "SC": 5.1,
+    "AL": 5.0,
+    "LA": 4.7,
+    "KY": 4.5,
+    "OR": 4.2,
+    "OK": 4.0,
+    "CT": 3.6,
+    "UT": 3.3,
+    "IA": 3.2,
+    "NV": 3.1,
+    "AR": 3.0,
+    "MS": 3.0,
+    "KS": 2.9,
+    "NM": 2.1,
+    "NE": 2.0,
+    "ID": 1.8,
+    "WV": 1.8,
+    "HI": 1.5,
+    "NH": 1.4,
+    "ME": 1.4,
+    "RI": 1.1,
+    "MT": 1.1,
+    "DE": 1.0,
+    "SD": 0.9,
+    "ND": 0.8,
+    "AK": 0.7,
+    "DC": 0.7,
+    "VT": 0.6,
+    "WY": 0.6,
 }
-COMMON_TASKS = ["vital_signs", "flu shot", "venipuncture", "injection_intramuscular", "ekg",
-                "waived_lab_tests", "capillary_puncture", "medication_oral", "injection_subcutaneous",
-                "patient_history", "specimen_collection", "cpoe_order_entry", "telephone_triage",
-                "xray_operation", "iv_start", "medication_inhaled", "injection_intradermal", "triage"]
+COMMON_TASKS = [
+    "vital_signs",
+    "flu shot",
+    "venipuncture",
+    "injection_intramuscular",
+    "ekg",
+    "waived_lab_tests",
+    "capillary_puncture",
+    "medication_oral",
+    "injection_subcutaneous",
+    "patient_history",
+    "specimen_collection",
+    "cpoe_order_entry",
+    "telephone_triage",
+    "xray_operation",
+    "iv_start",
+    "medication_inhaled",
+    "injection_intradermal",
+    "triage",
+]
 CREDENTIAL_MIX = ["CMA_AAMA", "RMA_AMT", "CCMA_NHA", "none", "", "CMA_AAMA;RMA_AMT", "NCMA_NCCT"]
 SUPERVISION_MIX = ["direct", "direct", "general", "", "personal"]
 SUPERVISOR_MIX = ["physician", "physician", "np", "pa", "", "rn"]
@@ -55,8 +117,16 @@ def write_realistic(path: Path, rows: int, seed: int = 7, employees: int = 5000)
     duties skewed toward the common tasks, so rows repeat as they do in real rosters."""
     rng = random.Random(seed)
     states, weights = zip(*POPULATION.items())
-    staff = [(f"emp{n}", rng.choices(states, weights)[0], rng.choice(CREDENTIAL_MIX), rng.choice(SUPERVISION_MIX),
-              rng.choice(SUPERVISOR_MIX)) for n in range(employees)]
+    staff = [
+        (
+            f"emp{n}",
+            rng.choices(states, weights)[0],
+            rng.choice(CREDENTIAL_MIX),
+            rng.choice(SUPERVISION_MIX),
+            rng.choice(SUPERVISOR_MIX),
+        )
+        for n in range(employees)
+    ]
     task_weights = [1 / (i + 1) for i in range(len(COMMON_TASKS))]
     with path.open("w", newline="") as f:
         w = csv.writer(f)
@@ -87,8 +157,17 @@ def write_distinct(path: Path, rows: int, task_ids: list[str], settings: list[st
             for r in radix:
                 digits.append(n % r)
                 n //= r
-            w.writerow([i, states[digits[0]], task_ids[digits[1]], creds[digits[2]], sups[digits[3]],
-                        supervisors[digits[4]], place[digits[5]]])
+            w.writerow(
+                [
+                    i,
+                    states[digits[0]],
+                    task_ids[digits[1]],
+                    creds[digits[2]],
+                    sups[digits[3]],
+                    supervisors[digits[4]],
+                    place[digits[5]],
+                ]
+            )
 
 
 PASSTHROUGH = """
@@ -186,8 +265,8 @@ def distinct_questions(path: Path) -> int:
     """Distinct normalized questions of a file (what the engine must evaluate at least once)."""
     from datetime import date
 
-    from scopecheck.decide.checker import Checker
     from scopecheck.batch.runner import INPUT_KEYS, RowChecker
+    from scopecheck.decide.checker import Checker
     from scopecheck.errors import UserError
 
     rows = RowChecker(Checker(), date.today())
@@ -198,10 +277,8 @@ def distinct_questions(path: Path) -> int:
             if key in raw:
                 continue
             raw.add(key)
-            try:
+            with contextlib.suppress(UserError):
                 questions.add(rows.checker.normalized_key(rows.query_for(values)))
-            except UserError:
-                pass
     return len(questions)
 
 
@@ -216,8 +293,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=300_000, help="realistic rows (target: <= 2.0x passthrough)")
     ap.add_argument("--distinct-rows", type=int, default=100_000, help="all-distinct rows (target: >= 50,000 rows/s)")
-    ap.add_argument("--memory-rows", default="1000000",
-                    help="rows for the peak-memory runs, comma-separated (target: <= 200 MB), e.g. 1000000,3000000,10000000")
+    ap.add_argument(
+        "--memory-rows",
+        default="1000000",
+        help="rows for the peak-memory runs, comma-separated (target: <= 200 MB), e.g. 1000000,3000000,10000000",
+    )
     ap.add_argument("--cold-runs", type=int, default=7)
     args = ap.parse_args()
     memory_rows = [int(n) for n in args.memory_rows.split(",") if n.strip()]
@@ -241,37 +321,53 @@ def main() -> None:
             passthrough_table(out, 8, table)
             pt_wall, _, _, _ = timed([sys.executable, "-c", PASSTHROUGH, str(real), str(pt_out), str(table)])
             same = "same bytes" if pt_out.read_bytes() == out.read_bytes() else "BYTES DIFFER"
-            print(f"{label:<10} {args.rows:>9,} rows  passthrough {pt_wall:6.2f} s ({same}, {out.stat().st_size / 1e6:.0f} MB)   "
-                  f"batch {b_wall:6.2f} s ({args.rows / b_wall:,.0f} rows/s)   ratio {b_wall / pt_wall:.2f}x "
-                  f"(target <= 2.0x)   peak {b_rss:.0f} MB")
+            print(
+                f"{label:<10} {args.rows:>9,} rows  passthrough {pt_wall:6.2f} s ({same}, {out.stat().st_size / 1e6:.0f} MB)   "
+                f"batch {b_wall:6.2f} s ({args.rows / b_wall:,.0f} rows/s)   ratio {b_wall / pt_wall:.2f}x "
+                f"(target <= 2.0x)   peak {b_rss:.0f} MB"
+            )
             if label == "realistic":
-                print(f"{'':<10} engine evaluations {evaluated(err):,} for {distinct_questions(real):,} distinct questions "
-                      f"(target: equal)")
+                print(
+                    f"{'':<10} engine evaluations {evaluated(err):,} for {distinct_questions(real):,} distinct questions "
+                    f"(target: equal)"
+                )
 
         d1_wall, d1_rss, _, err1 = timed(batch_cmd(distinct, out, "--jobs", "1"))
         d2_wall, _, d2_pss, err2 = timed(batch_cmd(distinct, out, "--jobs", "2"), sample=True)
         r1, r2 = args.distinct_rows / d1_wall, args.distinct_rows / d2_wall
-        print(f"distinct   {args.distinct_rows:>9,} rows  --jobs 1 {d1_wall:6.2f} s ({r1:,.0f} rows/s, target >= 50,000)   "
-              f"--jobs 2 {d2_wall:6.2f} s ({r2:,.0f} rows/s)   speed-up {r2 / r1:.2f}x (target >= 1.8x)   "
-              f"peak {d1_rss:.0f} MB (--jobs 2: {d2_pss:.0f} MB PSS, all processes)")
-        print(f"{'':<10} engine evaluations {evaluated(err1):,} (--jobs 2: {evaluated(err2):,}, one memo per process) "
-              f"for {distinct_questions(distinct):,} distinct questions")
+        print(
+            f"distinct   {args.distinct_rows:>9,} rows  --jobs 1 {d1_wall:6.2f} s ({r1:,.0f} rows/s, target >= 50,000)   "
+            f"--jobs 2 {d2_wall:6.2f} s ({r2:,.0f} rows/s)   speed-up {r2 / r1:.2f}x (target >= 1.8x)   "
+            f"peak {d1_rss:.0f} MB (--jobs 2: {d2_pss:.0f} MB PSS, all processes)"
+        )
+        print(
+            f"{'':<10} engine evaluations {evaluated(err1):,} (--jobs 2: {evaluated(err2):,}, one memo per process) "
+            f"for {distinct_questions(distinct):,} distinct questions"
+        )
 
         for rows in memory_rows:
             write_realistic(big, rows, seed=3)
             m_wall, m_rss, m_pss, err = timed(batch_cmd(big, out), sample=True)
             jobs = "default --jobs"
-            print(f"memory     {rows:>9,} rows  {m_wall:6.2f} s ({rows / m_wall:,.0f} rows/s, {jobs})   "
-                  f"peak {m_pss:.0f} MB PSS all processes, largest process RSS {m_rss:.0f} MB (target <= 200 MB)   "
-                  f"evaluations {evaluated(err):,}")
+            print(
+                f"memory     {rows:>9,} rows  {m_wall:6.2f} s ({rows / m_wall:,.0f} rows/s, {jobs})   "
+                f"peak {m_pss:.0f} MB PSS all processes, largest process RSS {m_rss:.0f} MB (target <= 200 MB)   "
+                f"evaluations {evaluated(err):,}"
+            )
 
-    floor = [timed([sys.executable, "-c", "import click, pydantic, durable.engine, tomllib"])[0]
-             for _ in range(args.cold_runs)]
-    cold = [timed([sys.executable, "-m", "scopecheck", "check", "--state", "CA", "--task", "flu shot"])[0]
-            for _ in range(args.cold_runs)]
+    floor = [
+        timed([sys.executable, "-c", "import click, pydantic, durable.engine, tomllib"])[0]
+        for _ in range(args.cold_runs)
+    ]
+    cold = [
+        timed([sys.executable, "-m", "scopecheck", "check", "--state", "CA", "--task", "flu shot"])[0]
+        for _ in range(args.cold_runs)
+    ]
     f, c = statistics.median(floor), statistics.median(cold)
-    print(f"cold check  median of {args.cold_runs}: import floor {f * 1000:.0f} ms   scopecheck check {c * 1000:.0f} ms   "
-          f"ratio {c / f:.2f}x (target <= 1.5x)")
+    print(
+        f"cold check  median of {args.cold_runs}: import floor {f * 1000:.0f} ms   scopecheck check {c * 1000:.0f} ms   "
+        f"ratio {c / f:.2f}x (target <= 1.5x)"
+    )
 
 
 if __name__ == "__main__":

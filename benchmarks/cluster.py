@@ -25,8 +25,16 @@ def roster(path: Path, n: int) -> None:
         w = csv.writer(f)
         w.writerow(["id", "state", "task", "credentials", "supervision", "as_of"])
         for i in range(n):
-            w.writerow([i, rng.choice(STATES), rng.choice(TASKS), rng.choice(["", "CMA", "none", "MA-C"]),
-                        rng.choice(["", "direct", "general"]), rng.choice(["", "2024-01-01", "2026-06-01"])])
+            w.writerow(
+                [
+                    i,
+                    rng.choice(STATES),
+                    rng.choice(TASKS),
+                    rng.choice(["", "CMA", "none", "MA-C"]),
+                    rng.choice(["", "direct", "general"]),
+                    rng.choice(["", "2024-01-01", "2026-06-01"]),
+                ]
+            )
 
 
 def timed(args: list[str]) -> float:
@@ -46,16 +54,30 @@ def main() -> None:
         roster(src, n)
         local1 = timed(["batch", str(src), "-o", str(Path(tmp) / "l1.csv"), "--jobs", "1", "--as-of", "2026-12-06"])
         local2 = timed(["batch", str(src), "-o", str(Path(tmp) / "l2.csv"), "--jobs", "2", "--as-of", "2026-12-06"])
-        dask2 = timed(["batch", str(src), "-o", str(Path(tmp) / "parts"), "--engine", "dask", "--jobs", "2",
-                       "--as-of", "2026-12-06"])
+        dask2 = timed(
+            [
+                "batch",
+                str(src),
+                "-o",
+                str(Path(tmp) / "parts"),
+                "--engine",
+                "dask",
+                "--jobs",
+                "2",
+                "--as-of",
+                "2026-12-06",
+            ]
+        )
     print(f"{n:,} rows (realistic mix, 2 cores)")
     for name, seconds in (("local --jobs 1", local1), ("local --jobs 2", local2), ("dask, 2 workers", dask2)):
         print(f"  {name:<16} {seconds:7.2f} s  {n / seconds:>10,.0f} rows/s")
     per_core = n / local1
-    print(f"paper estimate, 1,000,000,000 rows at {per_core:,.0f} rows/s per core: "
-          f"{1e9 / per_core / 3600:,.1f} core-hours; on 64 cores about {1e9 / per_core / 64 / 60:,.0f} minutes "
-          "(distinct questions are a few hundred thousand at most, so a global distinct-question plan "
-          "evaluates those once and joins them back: the cost is then reading and writing the rows)")
+    print(
+        f"paper estimate, 1,000,000,000 rows at {per_core:,.0f} rows/s per core: "
+        f"{1e9 / per_core / 3600:,.1f} core-hours; on 64 cores about {1e9 / per_core / 64 / 60:,.0f} minutes "
+        "(distinct questions are a few hundred thousand at most, so a global distinct-question plan "
+        "evaluates those once and joins them back: the cost is then reading and writing the rows)"
+    )
 
 
 if __name__ == "__main__":

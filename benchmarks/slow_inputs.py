@@ -48,24 +48,29 @@ def measure(code_dir: Path, args: list[str], cwd: Path, out_file: Path | None = 
     env = {**os.environ, "PYTHONPATH": str(code_dir)}
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "scopecheck", *args], cwd=cwd, env=env, stdout=stdout,
-                                stderr=stderr)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scopecheck", *args], cwd=cwd, env=env, stdout=stdout, stderr=stderr
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
-        size = stdout.seek(0, os.SEEK_END) + (out_file.stat().st_size if out_file is not None and out_file.exists() else 0)
+        size = stdout.seek(0, os.SEEK_END) + (
+            out_file.stat().st_size if out_file is not None and out_file.exists() else 0
+        )
         stderr.seek(0)
         lines = stderr.read().decode(errors="replace").strip().splitlines()
         if not lines:
             stdout.seek(0)
             lines = stdout.read(200).decode(errors="replace").strip().splitlines()[:1]
-    return Result(wall, usage.ru_utime + usage.ru_stime, size, os.waitstatus_to_exitcode(status),
-                  lines[0] if lines else "")
+    return Result(
+        wall, usage.ru_utime + usage.ru_stime, size, os.waitstatus_to_exitcode(status), lines[0] if lines else ""
+    )
 
 
 def checkout(rev: str, into: Path) -> Path:
     """The files of `rev` (code and data) in `into`."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", rev], check=True,
-                             capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", rev], check=True, capture_output=True
+    ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into
@@ -73,8 +78,12 @@ def checkout(rev: str, into: Path) -> Path:
 
 def write_inputs(tmp: Path) -> dict[str, Path]:
     wide = tmp / "wide.csv"
-    wide.write_text(",".join(["state", "task"] + [f"c{i}" for i in range(50_000)]) + "\n"
-                    + ",".join(["CA", "vitals"] + ["x"] * 50_000) + "\n")
+    wide.write_text(
+        ",".join(["state", "task"] + [f"c{i}" for i in range(50_000)])
+        + "\n"
+        + ",".join(["CA", "vitals"] + ["x"] * 50_000)
+        + "\n"
+    )
 
     sys.path.insert(0, str(REPO))
     from scopecheck.law.library import Library
@@ -91,9 +100,11 @@ def write_inputs(tmp: Path) -> dict[str, Path]:
         extra = []
         for i in range(rules - ca.read_text().count("[[rules]]")):
             year = 1900 + i // len(tasks)  # one-year rules, so none overlaps another on its task
-            extra.append(f'[[rules]]\nid = "CA-bench-{i:05d}"\ntasks = ["{tasks[i % len(tasks)]}"]\neffect = "permit"\n'
-                         f'reason = "Benchmark rule {i}."\nsources = ["ca-ccr-1366"]\nconfidence = "low"\n'
-                         f'basis = "read"\neffective_from = {year}-01-01\neffective_to = {year + 1}-01-01\n')
+            extra.append(
+                f'[[rules]]\nid = "CA-bench-{i:05d}"\ntasks = ["{tasks[i % len(tasks)]}"]\neffect = "permit"\n'
+                f'reason = "Benchmark rule {i}."\nsources = ["ca-ccr-1366"]\nconfidence = "low"\n'
+                f'basis = "read"\neffective_from = {year}-01-01\neffective_to = {year + 1}-01-01\n'
+            )
         ca.write_text(ca.read_text() + "\n" + "\n".join(extra))
 
     real = sorted((REPO / "tests" / "data" / "postings").glob("*.txt"))
@@ -103,9 +114,17 @@ def write_inputs(tmp: Path) -> dict[str, Path]:
     at_limit = tmp / "posting-100k.txt"
     at_limit.write_text((text * (100_000 // len(text) + 1))[:100_000])
     runon = tmp / "posting-250k-runon.txt"  # one sentence: each duty found quotes all of it
-    duties = "takes vital signs, draws blood, gives flu shots, performs EKGs, triages patients and assists the provider "
+    duties = (
+        "takes vital signs, draws blood, gives flu shots, performs EKGs, triages patients and assists the provider "
+    )
     runon.write_text(("Medical Assistant, Albany, NY 12207\n" + duties * (250_000 // len(duties) + 1))[:250_000])
-    return {"wide": wide, **{f"data-{n}": d for n, d in data.items()}, "posting": posting, "at_limit": at_limit, "runon": runon}
+    return {
+        "wide": wide,
+        **{f"data-{n}": d for n, d in data.items()},
+        "posting": posting,
+        "at_limit": at_limit,
+        "runon": runon,
+    }
 
 
 def cases(inputs: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], Path | None]]:
@@ -121,8 +140,10 @@ def cases(inputs: dict[str, Path], tmp: Path) -> list[tuple[str, list[str], Path
 
 
 def show(name: str, label: str, r: Result) -> None:
-    print(f"{name:<14} {label:<7} {r.wall:7.2f} s wall {r.cpu:7.2f} s CPU {r.output / 1e6:8.2f} MB out  "
-          f"exit {r.code}  {r.message[:110]}")
+    print(
+        f"{name:<14} {label:<7} {r.wall:7.2f} s wall {r.cpu:7.2f} s CPU {r.output / 1e6:8.2f} MB out  "
+        f"exit {r.code}  {r.message[:110]}"
+    )
 
 
 def main() -> None:

@@ -20,9 +20,9 @@ def main(source: str, target: str) -> None:
     from pyspark.sql import SparkSession, functions
     from pyspark.sql.types import StringType, StructField, StructType
 
-    from scopecheck.decide.checker import Checker
-    from scopecheck.batch.rows import OUTPUT
     from scopecheck.batch.cluster import ROW_ID, check_frame
+    from scopecheck.batch.rows import OUTPUT
+    from scopecheck.decide.checker import Checker
 
     spark = SparkSession.builder.appName("scopecheck-batch").getOrCreate()
     data_dir = os.environ.get("SCOPECHECK_DATA_DIR", "")
@@ -34,7 +34,7 @@ def main(source: str, target: str) -> None:
     frame = frame.withColumn(ROW_ID, functions.monotonically_increasing_id() + 1)
     schema = StructType([*frame.schema.fields, *(StructField(c, StringType()) for c in OUTPUT)])
 
-    def check(frames: Iterator["pandas.DataFrame"]) -> Iterator["pandas.DataFrame"]:  # noqa: F821
+    def check(frames: Iterator[pandas.DataFrame]) -> Iterator[pandas.DataFrame]:  # noqa: F821
         for pdf in frames:
             yield check_frame(pdf.fillna(""), data_dir, snapshot, as_of)
 

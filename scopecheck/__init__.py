@@ -18,12 +18,17 @@ from scopecheck.errors import RuleFileError, UserError
 
 if TYPE_CHECKING:
     from scopecheck.decide.checker import Checker, check
-    from scopecheck.hr.checks import HireReport, PostingReport
     from scopecheck.decide.query import Query
     from scopecheck.decide.verdict import Verdict
+    from scopecheck.hr.checks import HireReport, PostingReport
 
-_LAZY = {"Checker": "decide.checker", "check": "decide.checker", "default_checker": "decide.checker",
-         "Query": "decide.query", "Verdict": "decide.verdict"}
+_LAZY = {
+    "Checker": "decide.checker",
+    "check": "decide.checker",
+    "default_checker": "decide.checker",
+    "Query": "decide.query",
+    "Verdict": "decide.verdict",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -34,32 +39,40 @@ def __getattr__(name: str) -> Any:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'scopecheck' has no attribute {name!r}")
 
+
 __all__ = ["Checker", "Query", "RuleFileError", "UserError", "Verdict", "check", "check_hire", "check_posting"]
 
 
 def check_posting(text: str, state: str | None = None, *, as_of: date | None = None) -> PostingReport:
     """Read a posting's text (plain, Markdown or HTML) and judge each duty; see `scopecheck posting`."""
+    from scopecheck.decide.checker import default_checker
     from scopecheck.hr.checks import check_posting as judge
     from scopecheck.hr.posting import PostingReader
-
-    from scopecheck.decide.checker import default_checker
 
     c = default_checker()
     return judge(c, PostingReader(c.lib, c.resolver).read(text, "posting", state), as_of)
 
 
-def check_hire(state: str, candidate: dict[str, Any], duties: list[str], *, as_of: date | None = None,
-               supervision: Any = None, supervisor: Any = None, setting: str | None = None) -> HireReport:
+def check_hire(
+    state: str,
+    candidate: dict[str, Any],
+    duties: list[str],
+    *,
+    as_of: date | None = None,
+    supervision: Any = None,
+    supervisor: Any = None,
+    setting: str | None = None,
+) -> HireReport:
     """A candidate (the candidate-file structure as a dict) against duties; see `scopecheck hire`."""
+    from scopecheck.decide.checker import default_checker
     from scopecheck.hr.candidate import CandidateFile, status_on
     from scopecheck.hr.checks import check_hire as judge
     from scopecheck.hr.checks import hire_tasks
-
-    from scopecheck.decide.checker import default_checker
 
     c = default_checker()
     code = c.jurisdiction(state)
     status = status_on(c.lib, c.resolver, CandidateFile.model_validate(candidate), as_of or date.today(), "candidate")
     tasks = hire_tasks(c, code, duties=duties, names=("duties", "title", "posting_text"))
-    return judge(c, code, status, tasks, supervision=supervision, supervisor=supervisor,
-                 setting=c.resolver.setting(setting))
+    return judge(
+        c, code, status, tasks, supervision=supervision, supervisor=supervisor, setting=c.resolver.setting(setting)
+    )

@@ -77,5 +77,7 @@ class NotAnMATask(UserError):
         self.field = field
         self.text = text
         self.what = what
-        super().__init__(f"{field}: '{text}' is {what}: not a medical-assistant task in the catalogue, so scopecheck "
-                         "cannot answer it (see 'scopecheck tasks')")
+        super().__init__(
+            f"{field}: '{text}' is {what}: not a medical-assistant task in the catalogue, so scopecheck "
+            "cannot answer it (see 'scopecheck tasks')"
+        )

@@ -7,9 +7,9 @@ per requirement, met / unmet / unknown. Engine and oracle must report the same h
 
 from __future__ import annotations
 
+from scopecheck.decide.query import Query
 from scopecheck.law import schema
 from scopecheck.law.library import Library
-from scopecheck.decide.query import Query
 
 LEVELS = ["none", "general", "direct", "personal"]
 
@@ -23,10 +23,7 @@ def _status_in(value: str | None, allowed: tuple[str, ...]) -> str:
 def _requirement_hits(rule_id: str, req: schema.Requirements, q: Query) -> set[str]:
     hits = set()
     if req.credentials:
-        if q.credentials is None:
-            s = "unknown"
-        else:
-            s = "met" if set(req.credentials) & q.credentials else "unmet"
+        s = "unknown" if q.credentials is None else "met" if set(req.credentials) & q.credentials else "unmet"
         hits.add(f"{rule_id}|credentials|{s}")
     for t in req.trainings:
         s = "unknown" if q.trainings is None else ("met" if t in q.trainings else "unmet")
@@ -67,9 +64,12 @@ def oracle_hits(lib: Library, q: Query) -> set[str]:
             for cred in rule.requires.credentials:  # a state status that national credentials amount to
                 for n, sat in enumerate(lib.credentials[cred].satisfied_by):
                     path = rule.model_copy(update={"id": f"{rule.id}.national" + (f"-{n + 1}" if n else "")})
-                    req = rule.requires.model_copy(update={
-                        "credentials": sat.credentials,
-                        "trainings": tuple(dict.fromkeys(rule.requires.trainings + sat.trainings))})
+                    req = rule.requires.model_copy(
+                        update={
+                            "credentials": sat.credentials,
+                            "trainings": tuple(dict.fromkeys(rule.requires.trainings + sat.trainings)),
+                        }
+                    )
                     applying.append((path, req))
     decided_by_state = any(q.task in r.tasks and r.effect != "defer" for r in state.rules)
     if not decided_by_state:

@@ -40,7 +40,10 @@ def one_line_error(code: int, out: str, err: str, *needles: str) -> None:
         (["check", "--state", "CA", "--task", "flu shot", "--training", " "], ["--training", "empty value"]),
         (["compare", "--task", "vitals", "--states", "CA,ZZ"], ["--states", "unknown state 'ZZ'"]),
         (["hire", "--state", "CA", "--candidate", "/nonexistent.json", "--duty", "vitals"], ["/nonexistent.json"]),
-        (["hire", "--state", "CA", "--candidate", "/nonexistent.json"], ["exactly one of --duty, --title or --posting"]),
+        (
+            ["hire", "--state", "CA", "--candidate", "/nonexistent.json"],
+            ["exactly one of --duty, --title or --posting"],
+        ),
         (["posting", "/nonexistent.txt"], ["/nonexistent.txt", "cannot read"]),
         (["batch", "/nonexistent.csv"], ["/nonexistent.csv", "cannot read"]),
         (["batch"], ["missing IN"]),
@@ -59,7 +62,11 @@ def test_bad_arguments(args: list[str], needles: list[str]) -> None:
     [
         ("random.csv", os.urandom(3000).replace(b"\n", b""), ["random.csv"]),
         ("noheader.csv", b"\n\n", ["empty input"]),
-        ("latin1-header.csv", "st\xe4te,task\nCA,vitals\n".encode("latin-1"), ["line 1: the header is not valid UTF-8"]),
+        (
+            "latin1-header.csv",
+            "st\xe4te,task\nCA,vitals\n".encode("latin-1"),
+            ["line 1: the header is not valid UTF-8"],
+        ),
         ("empty.jsonl", b"", ["empty input"]),
     ],
 )
@@ -71,11 +78,16 @@ def test_unusable_batch_files(tmp_path: Path, name: str, content: bytes, needles
 
 def test_bad_values_in_rows_are_error_rows_not_failures(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
-    rows = [{"state": "CA", "task": BIG}, {"state": "CA", "task": "vitals", "as_of": "2024-02-30"},
-            {"state": "CA", "task": "vitals", "supervision": "close"}, {"state": "CA", "task": "vitals", "credentials": ["CMAA"]},
-            {"state": None, "task": "vitals"}, {"state": "CA", "task": "vitals", "sid": "0"}]
+    rows = [
+        {"state": "CA", "task": BIG},
+        {"state": "CA", "task": "vitals", "as_of": "2024-02-30"},
+        {"state": "CA", "task": "vitals", "supervision": "close"},
+        {"state": "CA", "task": "vitals", "credentials": ["CMAA"]},
+        {"state": None, "task": "vitals"},
+        {"state": "CA", "task": "vitals", "sid": "0"},
+    ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    code, out, err = run("batch", str(path))
+    _code, out, _err = run("batch", str(path))
     results = [json.loads(line) for line in out.splitlines()]
     assert len(results) == len(rows)
     assert [r["verdict"] for r in results] == ["error"] * 5 + ["conditional"]
@@ -92,14 +104,19 @@ def test_no_user_value_reaches_the_engine_as_a_session_id(checker: Checker) -> N
     query = checker.query("CA", "vitals", credentials=["CMA"])
     _, compiled = checker.plan("CA")
     fact = to_fact(query, compiled)
-    assert "sid" not in fact and set(fact) <= {"task", "as_of", "creds_known", "trains_known", "sup", "supervisor",
-                                               "setting"} | compiled.cred_flags | compiled.train_flags
+    assert (
+        "sid" not in fact
+        and set(fact)
+        <= {"task", "as_of", "creds_known", "trains_known", "sup", "supervisor", "setting"}
+        | compiled.cred_flags
+        | compiled.train_flags
+    )
 
 
 def test_invalid_utf8_posting_and_candidate(tmp_path: Path) -> None:
     posting = tmp_path / "job.txt"
     posting.write_bytes("Medical Assistant, Tampa, FL\nDraw blood \xe9\n".encode("latin-1"))
-    code, out, err = run("posting", str(posting))
+    code, out, _err = run("posting", str(posting))
     assert code == 0 and "venipuncture" in out  # decoded as cp1252, read as usual
     candidate = tmp_path / "c.json"
     candidate.write_bytes(b'{"name": "\xff"}')
@@ -109,9 +126,11 @@ def test_invalid_utf8_posting_and_candidate(tmp_path: Path) -> None:
 def test_an_empty_credential_is_never_read_as_holds_none(tmp_path: Path) -> None:
     """`credentials: [""]` used to be a confident PROHIBITED (the empty set); now an error row."""
     src = tmp_path / "in.jsonl"
-    src.write_text('{"id": 1, "state": "NY", "task": "flu shot", "credentials": [""]}\n'
-                   '{"id": 2, "state": "NY", "task": "flu shot", "credentials": []}\n'
-                   '{"id": 3, "state": "NY", "task": "flu shot", "credentials": "none"}\n')
+    src.write_text(
+        '{"id": 1, "state": "NY", "task": "flu shot", "credentials": [""]}\n'
+        '{"id": 2, "state": "NY", "task": "flu shot", "credentials": []}\n'
+        '{"id": 3, "state": "NY", "task": "flu shot", "credentials": "none"}\n'
+    )
     out = tmp_path / "out.jsonl"
     run("batch", str(src), "-o", str(out))
     rows = [json.loads(line) for line in out.read_text().splitlines()]
@@ -140,8 +159,10 @@ def no_internal_error(code: int, out: str, err: str, *needles: str) -> None:
 @pytest.mark.parametrize("kind", HOSTILE_JSON)
 def test_a_hostile_jsonl_line_is_an_error_row_with_its_line(tmp_path: Path, kind: str, fmt: str) -> None:
     src = tmp_path / "in.jsonl"
-    src.write_text('{"id": 1, "state": "CA", "task": "vitals"}\n' + HOSTILE_JSON[kind] + "\n"
-                   '{"id": 3, "state": "NY", "task": "flu shot"}\n')
+    src.write_text(
+        '{"id": 1, "state": "CA", "task": "vitals"}\n' + HOSTILE_JSON[kind] + "\n"
+        '{"id": 3, "state": "NY", "task": "flu shot"}\n'
+    )
     out = tmp_path / f"out.{fmt}"
     code, _, err = run("batch", str(src), "-o", str(out), "--format", fmt)
     assert code == 1, err  # row 3 is prohibited: the batch ran to the end
@@ -170,8 +191,11 @@ def test_a_deeply_nested_value_does_not_stop_the_worker_processes(tmp_path: Path
 def test_a_hostile_line_in_a_postings_file_is_an_unreadable_result(tmp_path: Path, kind: str) -> None:
     src = tmp_path / "postings.jsonl"
     good = json.dumps({"id": "a", "text": "Medical Assistant, Albany, NY 12207\nTake vital signs."})
-    hostile = {"deep": "[" * 100_000, "long-int": '{"id": ' + "9" * 5000 + ', "text": "Take vital signs."}',
-               "surrogate": '{"id": "b", "text": "Medical Assistant, Albany, NY\\nTake vital signs \\ud800"}'}[kind]
+    hostile = {
+        "deep": "[" * 100_000,
+        "long-int": '{"id": ' + "9" * 5000 + ', "text": "Take vital signs."}',
+        "surrogate": '{"id": "b", "text": "Medical Assistant, Albany, NY\\nTake vital signs \\ud800"}',
+    }[kind]
     src.write_text(good + "\n" + hostile + "\n" + good + "\n")
     out = tmp_path / "out.jsonl"
     _, _, err = run("batch", "--postings", str(src), "-o", str(out))
@@ -198,13 +222,18 @@ def test_a_hostile_candidate_file_is_one_line_naming_it(tmp_path: Path, name: st
 
 # ---- slow inputs: limits with one line naming the file
 
+
 def test_a_50000_column_header_is_refused_at_once_naming_the_file(tmp_path: Path) -> None:
     """It took 74 s (a quadratic duplicate check), then wrote a 50,000-column file."""
     import time
 
     path = tmp_path / "wide.csv"
-    path.write_text(",".join(["state", "task"] + [f"c{i}" for i in range(50_000)]) + "\n"
-                    + ",".join(["CA", "vitals"] + ["x"] * 50_000) + "\n")
+    path.write_text(
+        ",".join(["state", "task"] + [f"c{i}" for i in range(50_000)])
+        + "\n"
+        + ",".join(["CA", "vitals"] + ["x"] * 50_000)
+        + "\n"
+    )
     started = time.monotonic()
     no_internal_error(*run("batch", str(path), "-o", str(tmp_path / "out.csv")), "wide.csv", "50,002 columns", "1,000")
     assert time.monotonic() - started < 5
@@ -222,16 +251,27 @@ def test_a_header_of_1000_columns_is_fine_and_duplicates_are_still_named(tmp_pat
 
 def test_jsonl_to_csv_with_more_than_1000_keys_is_one_line_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "many-keys.jsonl"
-    path.write_text(json.dumps({"state": "CA", "task": "vitals"}) + "\n"
-                    + json.dumps({"state": "CA", "task": "vitals", **{f"k{i}": i for i in range(1_000)}}) + "\n")
-    no_internal_error(*run("batch", str(path), "-o", str(tmp_path / "out.csv"), "--format", "csv"),
-                      "many-keys.jsonl", "line 2", "1,000", "--format jsonl")
+    path.write_text(
+        json.dumps({"state": "CA", "task": "vitals"})
+        + "\n"
+        + json.dumps({"state": "CA", "task": "vitals", **{f"k{i}": i for i in range(1_000)}})
+        + "\n"
+    )
+    no_internal_error(
+        *run("batch", str(path), "-o", str(tmp_path / "out.csv"), "--format", "csv"),
+        "many-keys.jsonl",
+        "line 2",
+        "1,000",
+        "--format jsonl",
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many-keys.jsonl"]
     code, out, err = run("batch", str(path), "--format", "jsonl")  # JSONL output has no columns to count
     assert code == 0 and len(out.splitlines()) == 2, err
 
 
-BIG_POSTING = "Medical Assistant, Albany, NY 12207\n" + "Take vital signs and draw blood. " * 8_000  # 256,000 characters
+BIG_POSTING = (
+    "Medical Assistant, Albany, NY 12207\n" + "Take vital signs and draw blood. " * 8_000
+)  # 256,000 characters
 
 
 def test_a_posting_over_100000_characters_is_refused_with_one_line(tmp_path: Path) -> None:
@@ -240,8 +280,10 @@ def test_a_posting_over_100000_characters_is_refused_with_one_line(tmp_path: Pat
     path.write_text(BIG_POSTING)
     no_internal_error(*run("posting", str(path)), "huge.txt", "100,000 characters")
     page = tmp_path / "page.html"  # a real careers page is mostly markup: its text is what counts
-    page.write_text("<html><head><script>" + "var x = 1;\n" * 30_000 + "</script></head><body><h1>Medical Assistant</h1>"
-                    "<p>Albany, NY 12207</p><ul><li>Take vital signs</li></ul></body></html>")
+    page.write_text(
+        "<html><head><script>" + "var x = 1;\n" * 30_000 + "</script></head><body><h1>Medical Assistant</h1>"
+        "<p>Albany, NY 12207</p><ul><li>Take vital signs</li></ul></body></html>"
+    )
     code, out, err = run("posting", str(page))
     assert code == 0 and "vital" in out, err
 

@@ -15,15 +15,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import REPO
 from test_cli import run
 
-from click.testing import CliRunner
-
-from scopecheck.batch import runner as batch_mod
 from scopecheck.batch import rows as batch_io
-from scopecheck.interfaces.cli import cli
+from scopecheck.batch import runner as batch_mod
 from scopecheck.decide.checker import Checker
+from scopecheck.interfaces.cli import cli
 
 DATA = Path(__file__).parent / "data" / "batch"
 
@@ -34,14 +33,19 @@ def rows_of(text: str) -> list[dict[str, str]]:
 
 def test_bad_row_kinds_keep_every_row_in_order(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    code, stdout, stderr = run("batch", str(DATA / "bad-rows.csv"), "-o", str(out))
+    code, _stdout, stderr = run("batch", str(DATA / "bad-rows.csv"), "-o", str(out))
     assert code == 1  # SD 2020 is prohibited
     rows = rows_of(out.read_text(encoding="utf-8", errors="surrogateescape"))
     assert [r["id"] for r in rows] == [str(i) for i in range(1, 10)]
     verdict = {r["id"]: r["verdict"] for r in rows}
     assert verdict["1"] == "allowed" or verdict["1"] == "conditional"
-    for bad, words in {"2": "unknown state 'ZZ'", "3": "unknown task 'flu shoot'", "4": "not a date",
-                       "5": "broken CSV quoting", "7": "not valid UTF-8"}.items():
+    for bad, words in {
+        "2": "unknown state 'ZZ'",
+        "3": "unknown task 'flu shoot'",
+        "4": "not a date",
+        "5": "broken CSV quoting",
+        "7": "not valid UTF-8",
+    }.items():
         assert verdict[bad] == "error", bad
         assert words in next(r for r in rows if r["id"] == bad)["reasons"], bad
     assert verdict["6"] in ("allowed", "conditional")
@@ -51,7 +55,7 @@ def test_bad_row_kinds_keep_every_row_in_order(tmp_path: Path) -> None:
 
 
 def test_jsonl_in_and_out_keeps_extra_keys_and_bad_lines() -> None:
-    code, stdout, _ = run("batch", str(DATA / "mixed.jsonl"))
+    _code, stdout, _ = run("batch", str(DATA / "mixed.jsonl"))
     lines = [json.loads(line) for line in stdout.splitlines()]
     assert len(lines) == 5
     assert lines[0]["verdict"] == "prohibited" and lines[1]["verdict"] == "prohibited"
@@ -63,7 +67,7 @@ def test_jsonl_in_and_out_keeps_extra_keys_and_bad_lines() -> None:
 def test_missing_required_column_is_exit_2_naming_found_and_wanted(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text("id,jurisdiction,duty\n1,CA,vitals\n")
-    code, out, err = run("batch", str(path))
+    code, _out, err = run("batch", str(path))
     assert code == 2 and "missing required column(s) state, task" in err and "found: id, jurisdiction, duty" in err
 
 
@@ -71,7 +75,7 @@ def test_missing_required_column_is_exit_2_naming_found_and_wanted(tmp_path: Pat
 def test_unusable_inputs(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "in.csv"
     path.write_text(content)
-    code, out, err = run("batch", str(path))
+    code, _out, err = run("batch", str(path))
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
@@ -82,7 +86,7 @@ def test_interrupted_run_leaves_no_partial_file(tmp_path: Path, monkeypatch: pyt
         raise KeyboardInterrupt
 
     monkeypatch.setattr(batch_mod, "run", interrupted)
-    code, stdout, stderr = run("batch", str(DATA / "bad-rows.csv"), "-o", str(out))
+    code, _stdout, stderr = run("batch", str(DATA / "bad-rows.csv"), "-o", str(out))
     assert code == 130 and stderr.strip() == "scopecheck: interrupted"
     assert list(tmp_path.iterdir()) == []
 
@@ -99,15 +103,17 @@ def test_identical_questions_are_evaluated_once(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_progress_is_silent_on_a_pipe() -> None:
-    code, stdout, stderr = run("batch", str(DATA / "mixed.jsonl"))
+    _code, _stdout, stderr = run("batch", str(DATA / "mixed.jsonl"))
     assert "\r" not in stderr and stderr.count("\n") == 1
 
 
 def test_postings_batch_gives_one_result_per_posting(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Medical Assistant, Albany, NY 12207\nGive flu shots.\n")
-    (tmp_path / "b.html").write_text("<h1>Medical Assistant</h1><p>Boise, ID 83702</p><ul><li>Take vital signs</li></ul>")
+    (tmp_path / "b.html").write_text(
+        "<h1>Medical Assistant</h1><p>Boise, ID 83702</p><ul><li>Take vital signs</li></ul>"
+    )
     (tmp_path / "c.txt").write_text("")
-    code, out, err = run("batch", "--postings", str(tmp_path))
+    code, out, _err = run("batch", "--postings", str(tmp_path))
     results = [json.loads(line) for line in out.splitlines()]
     assert [Path(r["source"]).name for r in results] == ["a.txt", "b.html", "c.txt"]
     assert results[0]["worst"] == "error" and results[1]["jurisdiction"] == "ID"
@@ -123,6 +129,7 @@ def test_stdin_to_stdout() -> None:
 
 # ---- -o: only ever a regular file, replaced atomically, keeping its mode; failures are one line
 
+
 def one_line(code: int, stderr: str, *needles: str) -> None:
     assert code == 2, stderr
     assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr, stderr
@@ -137,6 +144,7 @@ def _fifo(path: Path) -> None:
 
 def _socket(path: Path) -> None:
     import socket
+
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(path))
     sock.close()  # the socket file stays
@@ -199,8 +207,9 @@ def _many_rows(tmp_path: Path, rows: int) -> Path:
 
 
 @pytest.mark.parametrize("rows", [1, 500])  # the error at the final flush, or in the middle of writing
-def test_disk_full_is_one_line_naming_the_output_and_leaves_nothing(tmp_path: Path, rows: int,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_is_one_line_naming_the_output_and_leaves_nothing(
+    tmp_path: Path, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = _many_rows(tmp_path, rows)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -219,8 +228,9 @@ def test_disk_full_is_one_line_naming_the_output_and_leaves_nothing(tmp_path: Pa
 
 
 @pytest.mark.parametrize("errno_", [errno.EACCES, errno.EROFS])
-def test_an_unwritable_directory_is_one_line_naming_the_output(tmp_path: Path, errno_: int,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_directory_is_one_line_naming_the_output(
+    tmp_path: Path, errno_: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def refused(*args: object, **kwargs: object) -> None:
         raise OSError(errno_, os.strerror(errno_), str(tmp_path / ".out.csv.x.partial"))
 
@@ -246,28 +256,56 @@ def test_output_to_dev_stdout_is_refused_and_what_the_shell_wrote_stays(tmp_path
     log = tmp_path / "log.txt"
     log.write_text("header\n")
     with log.open("a") as stdout:
-        proc = subprocess.run([sys.executable, "-m", "scopecheck", "batch", str(DATA / "mixed.jsonl"), "-o", "/dev/stdout"],
-                              stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "scopecheck", "batch", str(DATA / "mixed.jsonl"), "-o", "/dev/stdout"],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+            check=False,
+        )
     one_line(proc.returncode, proc.stderr, "/dev/stdout", "'-o -'")
     assert log.read_text() == "header\n"
 
 
 def test_stdout_on_a_full_disk_is_one_line() -> None:
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([sys.executable, "-m", "scopecheck", "batch", str(DATA / "bad-rows.csv")],
-                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "scopecheck", "batch", str(DATA / "bad-rows.csv")],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+            check=False,
+        )
     one_line(proc.returncode, proc.stderr, "stdout: cannot write: No space left on device")
 
 
 # ---- JSONL in, CSV out: every input key is a column
+
 
 def test_jsonl_to_csv_keeps_every_input_key_as_a_column_in_order_of_first_appearance(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     run("batch", str(DATA / "mixed.jsonl"), "-o", str(out), "--format", "csv")
     text = out.read_text()
     header = next(csv.reader(io.StringIO(text)))
-    assert header == ["id", "state", "task", "credentials", "trainings", "extra",
-                      "verdict", "reasons", "conditions", "citations", "rules", "confidence", "data_snapshot"], header
+    assert header == [
+        "id",
+        "state",
+        "task",
+        "credentials",
+        "trainings",
+        "extra",
+        "verdict",
+        "reasons",
+        "conditions",
+        "citations",
+        "rules",
+        "confidence",
+        "data_snapshot",
+    ], header
     rows = rows_of(text)
     assert [r["id"] for r in rows] == ["1", "2", "", "", "5"]
     assert rows[0]["credentials"] == "CMA" and rows[1]["trainings"] == "none"
@@ -277,8 +315,10 @@ def test_jsonl_to_csv_keeps_every_input_key_as_a_column_in_order_of_first_appear
 
 def test_jsonl_to_csv_output_reads_back_as_the_same_questions(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
-    src.write_text('{"id": 7, "state": "NY", "task": "flu shot", "credentials": ["CMA", "RMA"], "ok": true, "n": 1.5}\n'
-                   '{"state": "CA", "task": "vitals", "note": "x", "id": 8}\n')
+    src.write_text(
+        '{"id": 7, "state": "NY", "task": "flu shot", "credentials": ["CMA", "RMA"], "ok": true, "n": 1.5}\n'
+        '{"state": "CA", "task": "vitals", "note": "x", "id": 8}\n'
+    )
     first, again = tmp_path / "first.csv", tmp_path / "again.jsonl"
     run("batch", str(src), "-o", str(first), "--format", "csv")
     rows = rows_of(first.read_text())
@@ -296,12 +336,16 @@ def test_jsonl_to_csv_output_reads_back_as_the_same_questions(tmp_path: Path) ->
 
 
 def test_jsonl_stdin_to_csv_stdout_keeps_the_keys() -> None:
-    result = CliRunner().invoke(cli, ["batch", "-", "--input-format", "jsonl", "--format", "csv"],
-                                input='{"id": "a1", "state": "CA", "task": "vitals"}\n')
+    result = CliRunner().invoke(
+        cli,
+        ["batch", "-", "--input-format", "jsonl", "--format", "csv"],
+        input='{"id": "a1", "state": "CA", "task": "vitals"}\n',
+    )
     assert rows_of(result.stdout)[0]["id"] == "a1", result.output
 
 
 # ---- CSV records that span lines: a long note is one field; a broken quote is one error row
+
 
 def _batch_csv(tmp_path: Path, text: str) -> list[dict[str, str]]:
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
@@ -376,7 +420,9 @@ def test_jsonl_to_csv_and_postings_csv_neutralise_formulas(tmp_path: Path) -> No
     rows = rows_of(out.read_bytes().decode())
     assert [r["id"] for r in rows] == ["'" + t for t in FORMULAS] and rows[0]["n"] == "'-5"
     postings = tmp_path / "postings.jsonl"
-    postings.write_text(json.dumps({"id": "=cmd|' /C calc'!A0", "text": "Medical Assistant, Albany, NY\nTake vital signs."}) + "\n")
+    postings.write_text(
+        json.dumps({"id": "=cmd|' /C calc'!A0", "text": "Medical Assistant, Albany, NY\nTake vital signs."}) + "\n"
+    )
     run("batch", "--postings", str(postings), "-o", str(out), "--format", "csv")
     assert rows_of(out.read_bytes().decode())[0]["source"] == "'=cmd|' /C calc'!A0"
 
@@ -396,8 +442,12 @@ def test_a_bare_carriage_return_in_a_cell_does_not_split_the_output_row(tmp_path
     """The csv module quotes only its line terminator's characters: 'a\\rb' went out unquoted, and
     every CSV reader saw two rows."""
     src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"id": 1, "state": "CA", "task": "vitals", "note": "a\rb"}) + "\n"
-                   + json.dumps({"id": 2, "state": "CA", "task": "vitals", "note": "plain"}) + "\n")
+    src.write_text(
+        json.dumps({"id": 1, "state": "CA", "task": "vitals", "note": "a\rb"})
+        + "\n"
+        + json.dumps({"id": 2, "state": "CA", "task": "vitals", "note": "plain"})
+        + "\n"
+    )
     out = tmp_path / "out.csv"
     run("batch", str(src), "-o", str(out), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode(), newline="")))
@@ -406,6 +456,7 @@ def test_a_bare_carriage_return_in_a_cell_does_not_split_the_output_row(tmp_path
 
 # ---- --jobs 1 and --jobs 2 write the same bytes, on a varied file
 
+
 def _varied_rows(count: int, seed: int = 5) -> list[list[str]]:
     import random
 
@@ -413,24 +464,47 @@ def _varied_rows(count: int, seed: int = 5) -> list[list[str]]:
 
     rng = random.Random(seed)
     lib = Library(REPO)
-    states = lib.encoded_states() + ["ZZ", "", "Calif.", "new york", "Texas"]
-    tasks = [t.id for t in lib.tasks.values()] + [s for t in lib.tasks.values() for s in t.synonyms][:60] + [
-        "flu shoot", "", "suture a wound", "shot"]
-    creds = [c.id for c in lib.credentials.values()][:20] + ["none", "", "CMA;RMA", "CMAA", "CMA; MA-C"]
+    states = [*lib.encoded_states(), "ZZ", "", "Calif.", "new york", "Texas"]
+    tasks = (
+        [t.id for t in lib.tasks.values()]
+        + [s for t in lib.tasks.values() for s in t.synonyms][:60]
+        + ["flu shoot", "", "suture a wound", "shot"]
+    )
+    creds = [*[c.id for c in lib.credentials.values()][:20], "none", "", "CMA;RMA", "CMAA", "CMA; MA-C"]
     settings = [s.id for s in lib.settings.values()] + ["", "moon base"]
     notes = ["", "ok", "=1+1", "-5", "multi\nline\nnote", "a, comma", 'a "quote"', "caf\u00e9", "tab\there", "cr\rhere"]
     rows = []
     for i in range(count):
-        rows.append([str(i), rng.choice(states), rng.choice(tasks), rng.choice(creds),
-                     rng.choice(["", "", "none", "training_injections_10h", "yoga"]),
-                     rng.choice(["", "none", "general", "direct", "personal", "close"]),
-                     rng.choice(["", "physician", "rn", "np", "pa", "boss"]), rng.choice(settings),
-                     rng.choice(["", "", "2019-06-01", "2022-06-01", "2024-02-30", "soon"]), rng.choice(notes)])
+        rows.append(
+            [
+                str(i),
+                rng.choice(states),
+                rng.choice(tasks),
+                rng.choice(creds),
+                rng.choice(["", "", "none", "training_injections_10h", "yoga"]),
+                rng.choice(["", "none", "general", "direct", "personal", "close"]),
+                rng.choice(["", "physician", "rn", "np", "pa", "boss"]),
+                rng.choice(settings),
+                rng.choice(["", "", "2019-06-01", "2022-06-01", "2024-02-30", "soon"]),
+                rng.choice(notes),
+            ]
+        )
     return rows
 
 
 def test_jobs_1_and_jobs_2_write_the_same_bytes(tmp_path: Path) -> None:
-    header = ["id", "state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of", "note"]
+    header = [
+        "id",
+        "state",
+        "task",
+        "credentials",
+        "trainings",
+        "supervision",
+        "supervisor",
+        "setting",
+        "as_of",
+        "note",
+    ]
     rows = _varied_rows(5_000)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -459,6 +533,8 @@ def test_jobs_1_and_jobs_2_write_the_same_bytes(tmp_path: Path) -> None:
             outputs.append(out.read_bytes())
         assert outputs[0] == outputs[1], (src.name, fmt)
         decoded = outputs[0].decode("utf-8", "surrogateescape")
-        verdicts = Counter(r["verdict"] for r in (rows_of(decoded) if fmt == "csv"
-                                                  else map(json.loads, decoded.rstrip("\n").split("\n"))))
+        verdicts = Counter(
+            r["verdict"]
+            for r in (rows_of(decoded) if fmt == "csv" else map(json.loads, decoded.rstrip("\n").split("\n")))
+        )
         assert len(verdicts) == 5 and sum(verdicts.values()) >= 5_000, verdicts  # every kind of verdict, every row

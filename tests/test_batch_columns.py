@@ -15,6 +15,7 @@ from test_cli import run
 from scopecheck.batch import rows as batch_io
 from scopecheck.batch.rows import COLUMN_NAMES, OUTPUT
 
+
 def rows_of(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
@@ -44,7 +45,7 @@ def test_default_columns_are_unchanged(tmp_path: Path) -> None:
     code, _, err = run("batch", str(DATA / "bad-rows.csv"), "-o", str(out))
     assert code == 1, err
     header = out.read_text(encoding="utf-8", errors="surrogateescape").split("\n", 1)[0].split(",")
-    assert header[-len(OUTPUT):] == list(OUTPUT) and "verdict_id" not in header
+    assert header[-len(OUTPUT) :] == list(OUTPUT) and "verdict_id" not in header
 
 
 def test_columns_pick_output_columns_in_the_order_given(tmp_path: Path) -> None:
@@ -70,12 +71,19 @@ def test_columns_in_jsonl_output(tmp_path: Path) -> None:
         assert "verdict" in record and not set(OUTPUT[1:]) & set(record)
 
 
-@pytest.mark.parametrize("names, words", [
-    ("verdict,bogus", "'bogus'"), ("", "''"), ("verdict,,rules", "''"), ("verdict,verdict", "named twice"),
-    ("Verdict", "'Verdict'"),
-])
-def test_bad_column_names_are_exit_2_naming_columns_and_the_allowed_names(tmp_path: Path, names: str,
-                                                                         words: str) -> None:
+@pytest.mark.parametrize(
+    "names, words",
+    [
+        ("verdict,bogus", "'bogus'"),
+        ("", "''"),
+        ("verdict,,rules", "''"),
+        ("verdict,verdict", "named twice"),
+        ("Verdict", "'Verdict'"),
+    ],
+)
+def test_bad_column_names_are_exit_2_naming_columns_and_the_allowed_names(
+    tmp_path: Path, names: str, words: str
+) -> None:
     out = tmp_path / "out.csv"
     code, _, err = run("batch", str(DATA / "bad-rows.csv"), "-o", str(out), "--columns", names)
     assert code == 2 and len(err.strip().splitlines()) == 1, err
@@ -130,8 +138,20 @@ def test_jobs_1_and_2_write_the_same_bytes_with_columns_and_verdicts(tmp_path: P
         outputs = []
         for jobs in ("1", "2"):
             out, side = tmp_path / f"{src.stem}-{jobs}.{fmt}", tmp_path / f"{src.stem}-{jobs}.verdicts"
-            code, _, err = run("batch", str(src), "-o", str(out), "--format", fmt, "--jobs", jobs,
-                               "--columns", "verdict_id,verdict,rules,confidence", "--verdicts", str(side))
+            code, _, err = run(
+                "batch",
+                str(src),
+                "-o",
+                str(out),
+                "--format",
+                fmt,
+                "--jobs",
+                jobs,
+                "--columns",
+                "verdict_id,verdict,rules,confidence",
+                "--verdicts",
+                str(side),
+            )
             assert code == 1, err
             outputs.append((out.read_bytes(), side.read_bytes()))
         assert outputs[0] == outputs[1], src.name

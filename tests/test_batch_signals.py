@@ -4,6 +4,7 @@ traceback from a worker. Linux only: the workers are found through /proc."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -25,18 +26,21 @@ def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     states = ["CA", "NY", "WA", "TX", "FL", "SD", "IL", "NJ", "PA", "OH", "AZ"]
     tasks = ["flu shot", "draw blood", "vitals", "iv_start", "x-ray", "ekg", "venipuncture", "injection_intramuscular"]
     creds = ["CMA", "none", "", "RMA", "CCMA"]
-    path.write_text("id,state,task,credentials,supervision\n" + "".join(
-        f"{i},{states[i % 11]},{tasks[i % 8]},{creds[i % 5]},{('direct', '', 'general')[i % 3]}\n" for i in range(ROWS)))
+    path.write_text(
+        "id,state,task,credentials,supervision\n"
+        + "".join(
+            f"{i},{states[i % 11]},{tasks[i % 8]},{creds[i % 5]},{('direct', '', 'general')[i % 3]}\n"
+            for i in range(ROWS)
+        )
+    )
     return path
 
 
 def children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 
@@ -49,9 +53,14 @@ def alive(pid: int) -> bool:
 
 
 def start(big_csv: Path, out: Path) -> tuple[subprocess.Popen[str], list[int]]:
-    proc = subprocess.Popen([sys.executable, "-m", "scopecheck", "batch", str(big_csv), "-o", str(out), "--jobs", "2"],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)  # its own process group, like a job in a shell
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scopecheck", "batch", str(big_csv), "-o", str(out), "--jobs", "2"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )  # its own process group, like a job in a shell
     deadline = time.monotonic() + 60
     while len(workers := children(proc.pid)) < 2:
         assert proc.poll() is None, proc.communicate()[1]
@@ -101,8 +110,13 @@ def test_ctrl_c_is_one_line_without_a_worker_traceback(big_csv: Path, tmp_path: 
 
 
 def test_sigterm_of_a_serial_run_removes_the_temporary_file(big_csv: Path, tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "scopecheck", "batch", str(big_csv), "-o", str(tmp_path / "out.csv"),
-                             "--jobs", "1"], cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scopecheck", "batch", str(big_csv), "-o", str(tmp_path / "out.csv"), "--jobs", "1"],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while not any(p.stat().st_size for p in tmp_path.glob(".out.csv.*.partial")):  # writing has begun
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]

@@ -15,10 +15,34 @@ from conftest import REPO
 
 from scopecheck.interfaces.cli import main
 
-JSON_KEYS = {"jurisdiction", "task", "task_input", "verdict", "reasons", "conditions", "citations",
-             "rules", "confidence", "confidence_meaning", "basis", "last_verified", "disclaimer"}
-SOURCE_KINDS = {"statute", "regulation", "board_guidance", "ag_opinion", "court", "bill", "secondary",
-                "advocacy", "news", "forum", "unofficial_copy"}
+JSON_KEYS = {
+    "jurisdiction",
+    "task",
+    "task_input",
+    "verdict",
+    "reasons",
+    "conditions",
+    "citations",
+    "rules",
+    "confidence",
+    "confidence_meaning",
+    "basis",
+    "last_verified",
+    "disclaimer",
+}
+SOURCE_KINDS = {
+    "statute",
+    "regulation",
+    "board_guidance",
+    "ag_opinion",
+    "court",
+    "bill",
+    "secondary",
+    "advocacy",
+    "news",
+    "forum",
+    "unofficial_copy",
+}
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -59,9 +83,9 @@ def test_ca_im_injection_under_general_supervision_is_prohibited() -> None:
 
 
 def test_json_contract_keys_and_types() -> None:
-    code, out, _ = run("check", "--state", "California", "--task", "draw blood", "--format", "json")
+    _code, out, _ = run("check", "--state", "California", "--task", "draw blood", "--format", "json")
     data = json.loads(out)
-    assert JSON_KEYS <= set(data)
+    assert set(data) >= JSON_KEYS
     assert all(set(c) == {"cite", "url", "kind", "official"} for c in data["citations"])
     assert all(c["kind"] in SOURCE_KINDS for c in data["citations"])
     assert data["confidence"] in ("high", "medium", "low")
@@ -74,10 +98,16 @@ def test_json_contract_keys_and_types() -> None:
     [
         (["check", "--state", "ZZ", "--task", "vital_signs"], "--state: unknown state 'ZZ'"),
         (["check", "--state", "CA", "--task", "flu shoot"], "nearest: immunization"),
-        (["check", "--state", "CA", "--task", "vitals", "--credential", "CMAA"], "--credential: unknown credential 'CMAA'"),
+        (
+            ["check", "--state", "CA", "--task", "vitals", "--credential", "CMAA"],
+            "--credential: unknown credential 'CMAA'",
+        ),
         (["check", "--state", "CA", "--task", "vitals", "--supervision", "close"], "'close' is not one of"),
         (["check", "--state", "CA", "--task", "vitals", "--as-of", "2024-13-01"], "is not a date"),
-        (["check", "--state", "CA", "--task", "vitals", "--credential", "none", "--credential", "CMA"], "'none' cannot be combined"),
+        (
+            ["check", "--state", "CA", "--task", "vitals", "--credential", "none", "--credential", "CMA"],
+            "'none' cannot be combined",
+        ),
         (["check", "--task", "vitals"], "Missing option '--state'"),
         (["show", "Atlantis"], "STATE: unknown state 'Atlantis'"),
     ],
@@ -122,12 +152,22 @@ def test_real_process_from_another_directory(tmp_path: object) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run(
         [sys.executable, "-m", "scopecheck", "check", "--state", "CA", "--task", "botox", "--format", "json"],
-        capture_output=True, text=True, cwd=str(tmp_path), env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        env=env,
+        timeout=60,
     )
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "prohibited"
-    bad = subprocess.run([sys.executable, "-m", "scopecheck", "check", "--state", "ZZ", "--task", "vital_signs"],
-                         capture_output=True, text=True, cwd=str(tmp_path), env=env, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "scopecheck", "check", "--state", "ZZ", "--task", "vital_signs"],
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        env=env,
+        timeout=60,
+    )
     assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
 
 

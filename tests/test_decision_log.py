@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 import sys
-
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -46,12 +45,16 @@ def test_the_snapshot_is_stable_across_processes_and_changes_on_a_one_character_
 def test_every_decision_is_logged_with_its_input_and_snapshot(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"log{suffix}"
     runner = CliRunner()
-    for args in (["check", "--state", "NY", "--task", "flu shot", "--credential", "CMA"],
-                 ["check", "--state", "CA", "--task", "draw blood"]):
+    for args in (
+        ["check", "--state", "NY", "--task", "flu shot", "--credential", "CMA"],
+        ["check", "--state", "CA", "--task", "draw blood"],
+    ):
         runner.invoke(cli, ["--data-dir", str(REPO), "--decision-log", str(path), *args])
     records = list(read_log(path))
     assert [(r.jurisdiction, r.input["task"], r.verdict) for r in records] == [
-        ("NY", "immunization", "prohibited"), ("CA", "venipuncture", "conditional")]
+        ("NY", "immunization", "prohibited"),
+        ("CA", "venipuncture", "conditional"),
+    ]
     assert all(r.command == "check" and r.snapshot and len(r.id) == 32 for r in records)
     shown = runner.invoke(cli, ["log", "show", "--log", str(path), "--state", "NY", "--format", "json"])
     assert [d["verdict"] for d in json.loads(shown.output)] == ["prohibited"]
@@ -65,9 +68,11 @@ def test_concurrent_writers_lose_no_record(tmp_path: Path) -> None:
     tasks = ["vital_signs", "venipuncture", "immunization", "ekg"] * 50
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(lambda t: c.check("CA", t), tasks))
-    script = ("import sys; from pathlib import Path; from scopecheck.decide.checker import Checker; "
-              "from scopecheck.interfaces.decision_log import DecisionLog; c = Checker(Path(sys.argv[2])); "
-              "c.decision_log = DecisionLog(Path(sys.argv[1]), 'batch'); [c.check('NY', 'ekg') for _ in range(100)]")
+    script = (
+        "import sys; from pathlib import Path; from scopecheck.decide.checker import Checker; "
+        "from scopecheck.interfaces.decision_log import DecisionLog; c = Checker(Path(sys.argv[2])); "
+        "c.decision_log = DecisionLog(Path(sys.argv[1]), 'batch'); [c.check('NY', 'ekg') for _ in range(100)]"
+    )
     procs = [subprocess.Popen([sys.executable, "-c", script, str(path), str(REPO)]) for _ in range(2)]
     assert all(p.wait(timeout=60) == 0 for p in procs)
     records = list(read_log(path))
@@ -75,8 +80,20 @@ def test_concurrent_writers_lose_no_record(tmp_path: Path) -> None:
 
 
 def test_a_log_that_cannot_be_written_is_a_warning_never_a_lost_verdict(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--data-dir", str(REPO), "--decision-log", str(tmp_path / "no" / "such" / "x.db"),
-                                      "check", "--state", "CA", "--task", "vitals"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--data-dir",
+            str(REPO),
+            "--decision-log",
+            str(tmp_path / "no" / "such" / "x.db"),
+            "check",
+            "--state",
+            "CA",
+            "--task",
+            "vitals",
+        ],
+    )
     assert result.exit_code == 0 and result.stdout.startswith("CONDITIONAL")
     assert "decision log" in result.stderr and "the verdict stands" in result.stderr
 
@@ -86,7 +103,9 @@ def test_replay_after_a_data_edit_lists_exactly_the_changed_decisions(tmp_path: 
     path = tmp_path / "log.jsonl"
     runner = CliRunner()
     for state, task in (("NY", "venipuncture"), ("NY", "ekg"), ("CA", "venipuncture")):
-        runner.invoke(cli, ["--data-dir", str(data), "--decision-log", str(path), "check", "--state", state, "--task", task])
+        runner.invoke(
+            cli, ["--data-dir", str(data), "--decision-log", str(path), "check", "--state", state, "--task", task]
+        )
     same = runner.invoke(cli, ["--data-dir", str(data), "log", "replay", "--log", str(path)])
     assert same.exit_code == 0 and "0 of 3" in same.output
     ny = data / "states" / "NY.toml"  # the law changes: NY-blood-01 now forbids
@@ -100,9 +119,8 @@ def test_replay_after_a_data_edit_lists_exactly_the_changed_decisions(tmp_path: 
     changed = runner.invoke(cli, ["--data-dir", str(data), "log", "replay", "--log", str(path), "--format", "json"])
     rows = json.loads(changed.output)
     assert changed.exit_code == 1 and [(r["jurisdiction"], r["task"], r["now"]) for r in rows] == [
-        ("NY", "venipuncture", "prohibited")]
-
-
+        ("NY", "venipuncture", "prohibited")
+    ]
 
 
 def test_a_hire_logs_the_candidate_name_only_when_asked(tmp_path: Path) -> None:
@@ -110,8 +128,23 @@ def test_a_hire_logs_the_candidate_name_only_when_asked(tmp_path: Path) -> None:
     candidate.write_text('name = "Jane Roe"\ncredentials = [{ id = "CMA_AAMA", issued = 2024-01-01 }]\n')
     for flag, expect in (([], None), (["--log-names"], "Jane Roe")):
         log = tmp_path / f"log{len(flag)}.jsonl"
-        CliRunner().invoke(cli, ["--data-dir", str(REPO), "--decision-log", str(log), *flag, "hire", "--state", "CA",
-                                 "--candidate", str(candidate), "--duty", "vital_signs"])
+        CliRunner().invoke(
+            cli,
+            [
+                "--data-dir",
+                str(REPO),
+                "--decision-log",
+                str(log),
+                *flag,
+                "hire",
+                "--state",
+                "CA",
+                "--candidate",
+                str(candidate),
+                "--duty",
+                "vital_signs",
+            ],
+        )
         records = list(read_log(log))
         assert records and all(r.name == expect for r in records), records
 
@@ -128,9 +161,11 @@ def test_the_web_server_under_concurrent_load_logs_every_decision(tmp_path: Path
     c.decision_log = DecisionLog(tmp_path / "log.db", "serve")
     tasks = ["vital_signs", "venipuncture", "immunization", "ekg", "spirometry", "ear_lavage"] * 50
     with served(create_app(c)) as base, ThreadPoolExecutor(max_workers=12) as pool:
+
         def ask(task: str) -> int:
             with httpx.Client(base_url=base, timeout=30) as client:
                 return client.get("/api/check", params={"state": "OH", "task": task}).status_code
+
         codes = list(pool.map(ask, tasks))
     assert codes == [200] * len(tasks)
     records = list(read_log(tmp_path / "log.db"))

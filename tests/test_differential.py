@@ -13,8 +13,8 @@ from oracle import oracle_hits
 
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.compiler import to_fact
-from scopecheck.law.library import Library
 from scopecheck.decide.query import Query
+from scopecheck.law.library import Library
 from scopecheck.law.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
 QUERIES_PER_STATE = 150

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from scopecheck.decide.checker import Checker
-from scopecheck.decide.compiler import MAX_VALUES_PER_FIELD, CompileError, Compiled, compile_plan, guard_limits, to_fact
+from scopecheck.decide.compiler import MAX_VALUES_PER_FIELD, Compiled, CompileError, compile_plan, guard_limits, to_fact
 from scopecheck.decide.engine import Engine
 from scopecheck.decide.query import Query
 
@@ -52,7 +52,7 @@ def test_every_state_compiles_within_the_limits(checker: Checker) -> None:
 
 def test_a_fresh_engine_registers_lazily(checker: Checker) -> None:
     engine = Engine()
-    plan, compiled = checker.plan("WA")
+    _plan, compiled = checker.plan("WA")
     engine.register(compiled)
     engine.register(compiled)  # idempotent
     assert engine.match("WA", to_fact(Query(jurisdiction="WA", task="vital_signs", as_of=date(2026, 1, 1)), compiled))
@@ -64,8 +64,18 @@ def test_a_long_run_holds_no_growing_state(checker: Checker) -> None:
 
     _, compiled = checker.plan("CA")
     tasks = sorted(checker.lib.tasks)
-    facts = [to_fact(Query(jurisdiction="CA", task=tasks[i % len(tasks)], as_of=date(2000 + i % 30, 1, 1),
-                           supervision=("none", "general", "direct", None)[i % 4]), compiled) for i in range(1000)]
+    facts = [
+        to_fact(
+            Query(
+                jurisdiction="CA",
+                task=tasks[i % len(tasks)],
+                as_of=date(2000 + i % 30, 1, 1),
+                supervision=("none", "general", "direct", None)[i % 4],
+            ),
+            compiled,
+        )
+        for i in range(1000)
+    ]
 
     def thousand() -> float:
         started = time.perf_counter()

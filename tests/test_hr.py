@@ -27,8 +27,19 @@ def test_cma_renewal_is_60_months_from_the_end_of_the_month() -> None:
 
 
 def test_expired_cma_does_not_count_and_unlock_names_the_fix() -> None:
-    code, out, _ = run("hire", "--state", "NJ", "--candidate", str(DATA / "candidates" / "expired-cma.toml"),
-                       "--duty", "injection_intramuscular", "--format", "json", "--as-of", "2026-11-26")
+    code, out, _ = run(
+        "hire",
+        "--state",
+        "NJ",
+        "--candidate",
+        str(DATA / "candidates" / "expired-cma.toml"),
+        "--duty",
+        "injection_intramuscular",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-26",
+    )
     data = json.loads(out)
     assert code == 1
     assert data["candidate"]["credentials_counted"] == []
@@ -61,14 +72,18 @@ def test_current_credentials_count_and_near_expiry_is_warned(checker: Checker) -
 def test_bad_candidate_files_are_one_line_errors(tmp_path: Path, content: str, suffix: str, message: str) -> None:
     path = tmp_path / f"candidate{suffix}"
     path.write_text(content)
-    code, out, err = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals")
+    code, _out, err = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals")
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 def test_ny_posting_with_injections_lists_the_duty_as_prohibited_citing_new_york(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Medical Assistant, Rochester, NY 14620\n"
-                                                  "Administer injections as ordered by the physician.\n"
-                                                  "CMA required."))
+    report = check_posting(
+        checker,
+        read(
+            checker,
+            "Medical Assistant, Rochester, NY 14620\nAdminister injections as ordered by the physician.\nCMA required.",
+        ),
+    )
     duty = next(d for d in report.duties if d["task"] == "injection_intramuscular")
     assert duty["verdict"] == "prohibited"
     finding = next(f for f in report.findings if f.kind == "duty_out_of_scope")
@@ -77,47 +92,60 @@ def test_ny_posting_with_injections_lists_the_duty_as_prohibited_citing_new_york
 
 
 def test_telephone_triage_is_flagged_as_judgment_work(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Medical Assistant in Denver, CO\nPerform telephone triage for the clinic."))
+    report = check_posting(
+        checker, read(checker, "Medical Assistant in Denver, CO\nPerform telephone triage for the clinic.")
+    )
     assert [f.kind for f in report.findings if "triage" in f.text.lower()] == ["judgment_language"]
 
 
 def test_iowa_xray_work_names_the_permit(checker: Checker) -> None:
     report = check_posting(checker, read(checker, "Medical Assistant - Cedar Rapids, Iowa\nX-ray work as needed."))
     finding = next(f for f in report.findings if "x ray" in f.message.lower() or "x-ray" in f.message.lower())
-    assert finding.kind == "missing_requirement" and "Iowa radiologic or limited radiologic technologist permit" in finding.message
+    assert (
+        finding.kind == "missing_requirement"
+        and "Iowa radiologic or limited radiologic technologist permit" in finding.message
+    )
 
 
 def test_negated_and_assisting_duties_are_not_the_mas(checker: Checker) -> None:
-    posting = read(checker, "Medical Assistant, Austin, TX\nNo injections.\nAssists the provider with IV starts.\n"
-                            "Take vital signs.")
+    posting = read(
+        checker,
+        "Medical Assistant, Austin, TX\nNo injections.\nAssists the provider with IV starts.\nTake vital signs.",
+    )
     kinds = {d.task: d.kind for d in posting.duties}
     assert kinds == {"injection_intramuscular": "negated", "iv_start": "assisting", "vital_signs": "duty"}
 
 
 def test_licensed_ma_demand_and_nurse_title_are_findings(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Office Nurse / Medical Assistant\nTampa, FL\n"
-                                                  "Licensed Medical Assistant required."))
+    report = check_posting(
+        checker, read(checker, "Office Nurse / Medical Assistant\nTampa, FL\nLicensed Medical Assistant required.")
+    )
     kinds = {f.kind for f in report.findings}
     assert {"unsupported_demand", "protected_title"} <= kinds
 
 
 def test_html_posting_is_stripped_and_nothing_is_fetched(checker: Checker) -> None:
-    html = ('<html><head><script src="https://example.invalid/x.js"></script><style>p{}</style></head><body>'
-            '<h1>Medical Assistant</h1><p>Seattle, WA 98101</p><ul><li>Draw blood</li><li>Give vaccines</li></ul>'
-            '<img src="https://example.invalid/pixel.png"></body></html>')
+    html = (
+        '<html><head><script src="https://example.invalid/x.js"></script><style>p{}</style></head><body>'
+        "<h1>Medical Assistant</h1><p>Seattle, WA 98101</p><ul><li>Draw blood</li><li>Give vaccines</li></ul>"
+        '<img src="https://example.invalid/pixel.png"></body></html>'
+    )
     posting = read(checker, html)
     assert posting.jurisdiction == "WA" and {d.task for d in posting.duties} == {"venipuncture", "immunization"}
 
 
 @pytest.mark.parametrize(
     "text, message",
-    [("", "empty posting"), ("\x00\x01binary", "binary file"),
-     ("Asistente médico en algún lugar. Tomar signos vitales.", "cannot tell which state")],
+    [
+        ("", "empty posting"),
+        ("\x00\x01binary", "binary file"),
+        ("Asistente médico en algún lugar. Tomar signos vitales.", "cannot tell which state"),
+    ],
 )
 def test_unusable_postings_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "posting.txt"
     path.write_bytes(text.encode("utf-8"))
-    code, out, err = run("posting", str(path))
+    code, _out, err = run("posting", str(path))
     assert code == 2 and message in err and "Traceback" not in err
 
 
@@ -133,8 +161,12 @@ def test_python_api_for_postings_and_hires() -> None:
 
     report = scopecheck.check_posting("Medical Assistant, Albany, NY 12207\nGive flu shots.", as_of=date(2026, 11, 26))
     assert report.jurisdiction == "NY" and report.findings[0].kind == "duty_out_of_scope"
-    hire = scopecheck.check_hire("NJ", {"credentials": [{"id": "CMA", "issued": "2015-02-10", "expires": "2020-02-29"}]},
-                                 ["injection_intramuscular"], as_of=date(2026, 11, 26))
+    hire = scopecheck.check_hire(
+        "NJ",
+        {"credentials": [{"id": "CMA", "issued": "2015-02-10", "expires": "2020-02-29"}]},
+        ["injection_intramuscular"],
+        as_of=date(2026, 11, 26),
+    )
     assert hire.duties[0]["verdict"] == "prohibited" and hire.duties[0]["unlock"]
 
 
@@ -146,7 +178,9 @@ def duties_of(posting, kind: str = "duty") -> set[str]:  # type: ignore[no-untyp
 
 
 def test_benefits_health_eeo_schedule_and_qualifications_give_no_duties(checker: Checker) -> None:
-    posting = read(checker, """Medical Assistant - Denver, CO
+    posting = read(
+        checker,
+        """Medical Assistant - Denver, CO
 Responsibilities:
 - Take vital signs and room patients.
 Benefits and Perks:
@@ -164,36 +198,45 @@ Qualifications:
 About Us:
 We believe in a culture where every patient receives injections of kindness.
 We are an equal opportunity employer; all qualified applicants receive consideration without regard to disability.
-""")
+""",
+    )
     assert duties_of(posting) == {"vital_signs", "patient_history"}
 
 
 def test_usajobs_overview_fields_are_not_duties(checker: Checker) -> None:
-    posting = read(checker, "Health Technician\nDepartment of Veterans Affairs\nOverview\nHelp\nAppointment type\nPermanent\n"
-                            "Work schedule\nFull-time\nDrug test\nYes\nDuties\nHelp\nTakes vital signs and draws blood.\n"
-                            "Requirements\nConditions of Employment\nMust pass a pre-employment TB test and flu vaccination.",
-                   "TX")
+    posting = read(
+        checker,
+        "Health Technician\nDepartment of Veterans Affairs\nOverview\nHelp\nAppointment type\nPermanent\n"
+        "Work schedule\nFull-time\nDrug test\nYes\nDuties\nHelp\nTakes vital signs and draws blood.\n"
+        "Requirements\nConditions of Employment\nMust pass a pre-employment TB test and flu vaccination.",
+        "TX",
+    )
     assert duties_of(posting) == {"vital_signs", "venipuncture"}
 
 
 def test_html_definition_lists_and_table_cells_do_not_glue(checker: Checker) -> None:
-    markup = ("<html><body><h1>Medical Assistant</h1><p>Austin, TX</p><dl><dt>Duties</dt><dd>Take vital signs</dd>"
-              "<dd>No IV starts</dd></dl><table><tr><td>Draw blood</td><td>Injections are not part of this role</td></tr>"
-              "</table><section>Greet patients</section><aside>Schedule appointments</aside></body></html>")
+    markup = (
+        "<html><body><h1>Medical Assistant</h1><p>Austin, TX</p><dl><dt>Duties</dt><dd>Take vital signs</dd>"
+        "<dd>No IV starts</dd></dl><table><tr><td>Draw blood</td><td>Injections are not part of this role</td></tr>"
+        "</table><section>Greet patients</section><aside>Schedule appointments</aside></body></html>"
+    )
     posting = read(checker, markup)
     kinds = {d.task: d.kind for d in posting.duties}
     assert kinds["iv_start"] == "negated" and kinds["injection_intramuscular"] == "negated"
     assert {"vital_signs", "venipuncture", "front_desk", "schedule_appointments"} <= duties_of(posting)
 
 
-@pytest.mark.parametrize("sentence", [
-    "The MA is prohibited from giving injections.",
-    "Clinical duties excluding injections.",
-    "MAs can't give injections here.",
-    "You won't give injections.",
-    "Injections are not part of this role.",
-    "Medical assistants may not give injections.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The MA is prohibited from giving injections.",
+        "Clinical duties excluding injections.",
+        "MAs can't give injections here.",
+        "You won't give injections.",
+        "Injections are not part of this role.",
+        "Medical assistants may not give injections.",
+    ],
+)
 def test_negated_duties_in_postings(checker: Checker, sentence: str) -> None:
     posting = read(checker, f"Medical Assistant, Austin, TX\n{sentence}\nTake vital signs.")
     assert {d.task: d.kind for d in posting.duties}["injection_intramuscular"] == "negated"
@@ -208,19 +251,25 @@ def test_assisting_with_lasers_and_injections_is_not_doing_them_but_performing_u
 
 
 def test_assisting_with_routine_work_is_the_mas_duty(checker: Checker) -> None:
-    posting = read(checker, "Medical Assistant, Helena, MT\nResponsible for greeting and assisting patients, monitoring the "
-                            "clinic, and maintaining medical records.\nSupporting nurses by performing basic patient care "
-                            "tasks like taking vital signs, drawing blood.")
+    posting = read(
+        checker,
+        "Medical Assistant, Helena, MT\nResponsible for greeting and assisting patients, monitoring the "
+        "clinic, and maintaining medical records.\nSupporting nurses by performing basic patient care "
+        "tasks like taking vital signs, drawing blood.",
+    )
     assert {"front_desk", "maintain_records", "vital_signs", "venipuncture"} <= duties_of(posting)
 
 
-@pytest.mark.parametrize("sentence, required", [
-    ("Our training provides a pathway to becoming a Certified Medical Assistant!", None),
-    ("CMA certification preferred.", False),
-    ("CMA certification is beneficial.", False),
-    ("A Patient Care Tech may be enrolled in the CMA course.", False),
-    ("CMA required.", True),
-])
+@pytest.mark.parametrize(
+    "sentence, required",
+    [
+        ("Our training provides a pathway to becoming a Certified Medical Assistant!", None),
+        ("CMA certification preferred.", False),
+        ("CMA certification is beneficial.", False),
+        ("A Patient Care Tech may be enrolled in the CMA course.", False),
+        ("CMA required.", True),
+    ],
+)
 def test_a_cma_named_is_not_always_a_required_cma(checker: Checker, sentence: str, required: bool | None) -> None:
     posting = read(checker, f"Medical Assistant, Austin, TX\n{sentence}")
     found = [d for d in posting.demands if "CMA_AAMA" in d.credentials]
@@ -228,54 +277,75 @@ def test_a_cma_named_is_not_always_a_required_cma(checker: Checker, sentence: st
 
 
 def test_one_of_cma_rma_ccma_or_ncma_is_any_of(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Medical Assistant, Albany, NY 12207\nTake vital signs.\n"
-                                                  "One of CMA, RMA, CCMA or NCMA required."), date(2026, 11, 26))
+    report = check_posting(
+        checker,
+        read(
+            checker, "Medical Assistant, Albany, NY 12207\nTake vital signs.\nOne of CMA, RMA, CCMA or NCMA required."
+        ),
+        date(2026, 11, 26),
+    )
     assert report.required_credentials == []
     assert report.required_any_of == [["CCMA_NHA", "CMA_AAMA", "NCMA_NCCT", "RMA_AMT"]]
 
 
 def test_a_one_of_the_following_list_is_one_any_of_demand(checker: Checker) -> None:
-    posting = read(checker, "Medical Assistant, Richmond, VA 23220\nRequired Licensing & Certifications:\n"
-                            "Active Medical Assisting certification from one of the following (required within 12 months):\n"
-                            "Certified Medical Assistant (CMA)\nRegistered Medical Assistant (RMA)\n"
-                            "Nationally Certified Medical Assistant (NCMA)\n"
-                            "Nationally Registered Certified Medical Assistant (NRCMA)\nBLS required.")
+    posting = read(
+        checker,
+        "Medical Assistant, Richmond, VA 23220\nRequired Licensing & Certifications:\n"
+        "Active Medical Assisting certification from one of the following (required within 12 months):\n"
+        "Certified Medical Assistant (CMA)\nRegistered Medical Assistant (RMA)\n"
+        "Nationally Certified Medical Assistant (NCMA)\n"
+        "Nationally Registered Certified Medical Assistant (NRCMA)\nBLS required.",
+    )
     [demand] = [d for d in posting.demands if d.credentials]
     assert demand.any_of and demand.required
     assert set(demand.credentials) == {"CMA_AAMA", "RMA_AMT", "NCMA_NCCT", "NRCMA_NAHP"}
 
 
-@pytest.mark.parametrize("sentence, credential", [
-    ("Certified Ophthalmic Assistant (COA) required.", "COA_JCAHPO"),
-    ("NRCMA certification required.", "NRCMA_NAHP"),
-    ("Certification from the National Healthcareer Association (NHA) required.", "CCMA_NHA"),
-    ("Must hold CPT (NHA) certification.", "CPT_NHA"),
-    ("PBT (ASCP) certification required.", "PBT_ASCP"),
-    ("Certified EKG Technician (CET) required.", "CET_NHA"),
-    ("Certified Professional Coder (CPC) required.", "CPC_AAPC"),
-    ("CCS (AHIMA) certification required.", "CCS_AHIMA"),
-    ("Certified Nursing Assistant certification required.", "CNA"),
-    ("Active LPN license required.", "LPN"),
-    ("Current EMT certification required.", "EMT"),
-    ("Nationally Certified Medical Assistant (NCMA) required.", "NCMA_NCCT"),
-])
+@pytest.mark.parametrize(
+    "sentence, credential",
+    [
+        ("Certified Ophthalmic Assistant (COA) required.", "COA_JCAHPO"),
+        ("NRCMA certification required.", "NRCMA_NAHP"),
+        ("Certification from the National Healthcareer Association (NHA) required.", "CCMA_NHA"),
+        ("Must hold CPT (NHA) certification.", "CPT_NHA"),
+        ("PBT (ASCP) certification required.", "PBT_ASCP"),
+        ("Certified EKG Technician (CET) required.", "CET_NHA"),
+        ("Certified Professional Coder (CPC) required.", "CPC_AAPC"),
+        ("CCS (AHIMA) certification required.", "CCS_AHIMA"),
+        ("Certified Nursing Assistant certification required.", "CNA"),
+        ("Active LPN license required.", "LPN"),
+        ("Current EMT certification required.", "EMT"),
+        ("Nationally Certified Medical Assistant (NCMA) required.", "NCMA_NCCT"),
+    ],
+)
 def test_credentials_postings_name(checker: Checker, sentence: str, credential: str) -> None:
     posting = read(checker, f"Medical Assistant, Austin, TX\n{sentence}")
     assert [c for d in posting.demands for c in d.credentials] == [credential]
 
 
 def test_a_credential_the_posting_redefines_is_not_the_ma_credential(checker: Checker) -> None:
-    posting = read(checker, "Certified Medication Aide (CMA)\nMacon, GA\nThe CMA administers prescribed drugs. CMA required.")
+    posting = read(
+        checker, "Certified Medication Aide (CMA)\nMacon, GA\nThe CMA administers prescribed drugs. CMA required."
+    )
     assert not any("CMA_AAMA" in d.credentials for d in posting.demands) and posting.title_id is None
 
 
 def test_supervision_rn_nursing_superior_manager_and_autonomy_are_read(checker: Checker) -> None:
-    rn = read(checker, "Medical Assistant, Austin, TX\nAdministers injections under the direction of a nursing superior.")
+    rn = read(
+        checker, "Medical Assistant, Austin, TX\nAdministers injections under the direction of a nursing superior."
+    )
     assert rn.supervisors == ["rn"] and rn.supervisor == "rn"
-    manager = read(checker, "Medical Assistant, Chicago, IL\nThis position works under the supervision of the Health Center Manager.")
+    manager = read(
+        checker,
+        "Medical Assistant, Chicago, IL\nThis position works under the supervision of the Health Center Manager.",
+    )
     assert manager.supervisors == ["manager"] and manager.supervisor is None
-    listed = read(checker, "Medical Assistant, St Paul, MN\nUnder direct supervision of licensed nurse practitioner, "
-                           "physician’s assistant, physician, or registered nurse.")
+    listed = read(
+        checker,
+        "Medical Assistant, St Paul, MN\nUnder direct supervision of licensed nurse practitioner, "
+        "physician’s assistant, physician, or registered nurse.",
+    )
     assert listed.supervisors == ["np", "pa", "physician", "rn"]
     ours = read(checker, "Medical Assistant, Raleigh, NC\nJoin our practice under the supervision of our physicians.")
     assert ours.supervisors == ["physician"]
@@ -284,78 +354,129 @@ def test_supervision_rn_nursing_superior_manager_and_autonomy_are_read(checker: 
 
 
 def test_pennsylvania_rn_directed_injections_are_a_supervision_warning(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Medical Assistant, Philadelphia, PA 19107\nAdministers injections "
-                                                  "under the direction of a nursing superior."), date(2026, 11, 26))
+    report = check_posting(
+        checker,
+        read(
+            checker,
+            "Medical Assistant, Philadelphia, PA 19107\nAdministers injections "
+            "under the direction of a nursing superior.",
+        ),
+        date(2026, 11, 26),
+    )
     finding = next(f for f in report.findings if f.kind == "supervision")
     assert finding.severity == "warning" and "registered nurse" in finding.message and "Pennsylvania" in finding.message
     assert report.worst != "error"
 
 
 def test_a_manager_named_alone_and_autonomous_work_are_findings(checker: Checker) -> None:
-    manager = check_posting(checker, read(checker, "Medical Assistant, Chicago, IL\nTake vital signs.\nThis position works "
-                                                   "under the supervision of the Health Center Manager."), date(2026, 11, 26))
+    manager = check_posting(
+        checker,
+        read(
+            checker,
+            "Medical Assistant, Chicago, IL\nTake vital signs.\nThis position works "
+            "under the supervision of the Health Center Manager.",
+        ),
+        date(2026, 11, 26),
+    )
     assert any(f.kind == "supervision" and "manager" in f.message for f in manager.findings)
-    alone = check_posting(checker, read(checker, "Medical Assistant, Nashville, TN\nLaboratory duties and instrument "
-                                                 "sterilization, often working autonomously with our patients."), date(2026, 11, 26))
+    alone = check_posting(
+        checker,
+        read(
+            checker,
+            "Medical Assistant, Nashville, TN\nLaboratory duties and instrument "
+            "sterilization, often working autonomously with our patients.",
+        ),
+        date(2026, 11, 26),
+    )
     assert any(f.kind == "supervision" and "autonomously" in f.message for f in alone.findings)
 
 
-@pytest.mark.parametrize("text, title, title_id", [
-    ("Title: Medical Assistant (MA), LPN, or RN – Little Canada, MN\nTake vital signs.",
-     "Medical Assistant (MA), LPN, or RN", "medical_assistant"),
-    ("We are seeking a caring Medical Assistant to join our team in Austin, TX.\nTake vital signs.", None, None),
-    ("Health Assistant\nAustin, TX\nLike a medical assistant, you will take vital signs.", "Health Assistant", None),
-    ("NCMA - Medical Office\nAustin, TX\nTake vital signs.", "NCMA - Medical Office", "national_certified_medical_assistant"),
-])
+@pytest.mark.parametrize(
+    "text, title, title_id",
+    [
+        (
+            "Title: Medical Assistant (MA), LPN, or RN – Little Canada, MN\nTake vital signs.",
+            "Medical Assistant (MA), LPN, or RN",
+            "medical_assistant",
+        ),
+        ("We are seeking a caring Medical Assistant to join our team in Austin, TX.\nTake vital signs.", None, None),
+        (
+            "Health Assistant\nAustin, TX\nLike a medical assistant, you will take vital signs.",
+            "Health Assistant",
+            None,
+        ),
+        (
+            "NCMA - Medical Office\nAustin, TX\nTake vital signs.",
+            "NCMA - Medical Office",
+            "national_certified_medical_assistant",
+        ),
+    ],
+)
 def test_titles(checker: Checker, text: str, title: str | None, title_id: str | None) -> None:
     posting = read(checker, text)
     assert (posting.title, posting.title_id) == (title, title_id)
 
 
-@pytest.mark.parametrize("words, title_id, credentials", [
-    ("NCMA", "national_certified_medical_assistant", ["NCMA_NCCT"]),
-    ("National Certified Medical Assistant", "national_certified_medical_assistant", ["NCMA_NCCT"]),
-    ("CCMA", "certified_clinical_medical_assistant", ["CCMA_NHA"]),
-    ("Healthcare Administrator", "healthcare_administrator", []),
-    ("Clinical Supervisor", "clinical_supervisor", []),
-    ("Director of Medical Services", "director_medical_services", []),
-    ("Medical Billing and Coding Specialist", "medical_billing_coding_specialist", []),
-])
+@pytest.mark.parametrize(
+    "words, title_id, credentials",
+    [
+        ("NCMA", "national_certified_medical_assistant", ["NCMA_NCCT"]),
+        ("National Certified Medical Assistant", "national_certified_medical_assistant", ["NCMA_NCCT"]),
+        ("CCMA", "certified_clinical_medical_assistant", ["CCMA_NHA"]),
+        ("Healthcare Administrator", "healthcare_administrator", []),
+        ("Clinical Supervisor", "clinical_supervisor", []),
+        ("Director of Medical Services", "director_medical_services", []),
+        ("Medical Billing and Coding Specialist", "medical_billing_coding_specialist", []),
+    ],
+)
 def test_titles_in_the_catalogue(checker: Checker, words: str, title_id: str, credentials: list[str]) -> None:
     assert checker.resolver.title(words) == title_id
     assert list(checker.lib.titles[title_id].credentials) == credentials
 
 
 def test_a_nurse_hired_as_a_nurse_is_not_a_protected_title(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Title: Medical Assistant (MA), Licensed Practical Nurse (LPN), or "
-                                                  "Registered Nurse (RN) – St Paul, MN\nTake vital signs."), date(2026, 11, 26))
+    report = check_posting(
+        checker,
+        read(
+            checker,
+            "Title: Medical Assistant (MA), Licensed Practical Nurse (LPN), or "
+            "Registered Nurse (RN) – St Paul, MN\nTake vital signs.",
+        ),
+        date(2026, 11, 26),
+    )
     kinds = {f.kind for f in report.findings}
     assert "protected_title" not in kinds and "mixed_role" in kinds
 
 
-@pytest.mark.parametrize("sentence", [
-    "Handles fee assessment and insurance coverage questions.",
-    "Enters diagnosis codes for billing.",
-    "Interpret medical records requests from patients.",
-    "Performs pupil assessment with a penlight.",
-    "Provide additional education after clinician or RN assessment.",
-    "Arranges interpretation services for patients.",
-    "Recognizes and reports abnormal laboratory values to the physician.",
-    "Assists medical staff with services for the diagnosing or treatment of patients.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Handles fee assessment and insurance coverage questions.",
+        "Enters diagnosis codes for billing.",
+        "Interpret medical records requests from patients.",
+        "Performs pupil assessment with a penlight.",
+        "Provide additional education after clinician or RN assessment.",
+        "Arranges interpretation services for patients.",
+        "Recognizes and reports abnormal laboratory values to the physician.",
+        "Assists medical staff with services for the diagnosing or treatment of patients.",
+    ],
+)
 def test_words_that_are_not_judgment_work(checker: Checker, sentence: str) -> None:
     report = check_posting(checker, read(checker, f"Medical Assistant, Austin, TX\n{sentence}"), date(2026, 11, 26))
     assert not [f for f in report.findings if f.kind == "judgment_language"]
     assert report.worst != "error"
 
 
-@pytest.mark.parametrize("sentence", [
-    "Interview and screen patients.",
-    "Provides basic telephone screening.",
-    "Manage patients with medical emergencies per protocol.",
-    "Order diagnostic tests as needed.",
-    "Conduct patient assessment.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Interview and screen patients.",
+        "Provides basic telephone screening.",
+        "Manage patients with medical emergencies per protocol.",
+        "Order diagnostic tests as needed.",
+        "Conduct patient assessment.",
+    ],
+)
 def test_words_that_are_judgment_work(checker: Checker, sentence: str) -> None:
     report = check_posting(checker, read(checker, f"Medical Assistant, Austin, TX\n{sentence}"), date(2026, 11, 26))
     assert [f.kind for f in report.findings if f.kind == "judgment_language"]
@@ -363,51 +484,90 @@ def test_words_that_are_judgment_work(checker: Checker, sentence: str) -> None:
 
 
 def test_washington_no_certification_needed_with_blood_draws_is_a_finding(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Medical Assistant - Seattle, WA 98101\nPerform blood draws.\n"
-                                                  "No certification needed!"), date(2026, 11, 26))
+    report = check_posting(
+        checker,
+        read(checker, "Medical Assistant - Seattle, WA 98101\nPerform blood draws.\nNo certification needed!"),
+        date(2026, 11, 26),
+    )
     kinds = {f.kind: f for f in report.findings}
-    assert "missing_requirement" in kinds and "Washington Medical Assistant-Phlebotomist" in kinds["missing_requirement"].message
+    assert (
+        "missing_requirement" in kinds
+        and "Washington Medical Assistant-Phlebotomist" in kinds["missing_requirement"].message
+    )
     assert kinds["state_credential"].severity == "warning"
 
 
 def test_washington_doh_ma_license_is_the_state_credential(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Title: CMA - Certified Medical Assistant\nLocation: Tacoma, WA\n"
-                                                  "Responsibilities:\n- Perform phlebotomy, EKGs, administer injections.\n"
-                                                  "Qualifications:\n- Active Washington DOH MA license"), date(2026, 11, 26))
+    report = check_posting(
+        checker,
+        read(
+            checker,
+            "Title: CMA - Certified Medical Assistant\nLocation: Tacoma, WA\n"
+            "Responsibilities:\n- Perform phlebotomy, EKGs, administer injections.\n"
+            "Qualifications:\n- Active Washington DOH MA license",
+        ),
+        date(2026, 11, 26),
+    )
     assert report.required_credentials == ["WA_MA_C"]
     assert not {"state_credential", "duty_out_of_scope", "missing_requirement", "unsupported_demand"} & {
-        f.kind for f in report.findings}
+        f.kind for f in report.findings
+    }
 
 
-@pytest.mark.parametrize("text, state", [
-    ("Medical Assistant\nRichmond, VA 23220\nNCMA (not accepted in the state of South Carolina)\n"
-     "NRCMA certifications are not accepted in the state of South Carolina", "VA"),
-    ("MICHIGAN CIVIL SERVICE COMMISSION\nCORRECTIONS MEDICAL ASSISTANT", "MI"),
-    ("Para-Medical Assistant I\nState of Hawai'i", "HI"),
-    ("Patient Care Associate\nLocation: Bronx, Ny (10461)", "NY"),
-])
+@pytest.mark.parametrize(
+    "text, state",
+    [
+        (
+            "Medical Assistant\nRichmond, VA 23220\nNCMA (not accepted in the state of South Carolina)\n"
+            "NRCMA certifications are not accepted in the state of South Carolina",
+            "VA",
+        ),
+        ("MICHIGAN CIVIL SERVICE COMMISSION\nCORRECTIONS MEDICAL ASSISTANT", "MI"),
+        ("Para-Medical Assistant I\nState of Hawai'i", "HI"),
+        ("Patient Care Associate\nLocation: Bronx, Ny (10461)", "NY"),
+    ],
+)
 def test_the_jobs_state(checker: Checker, text: str, state: str) -> None:
     assert read(checker, text).jurisdiction == state
 
 
 def test_a_spanish_posting_is_read(checker: Checker) -> None:
-    posting = read(checker, "Asistente Médico - Houston, TX\nFunciones: tomar signos vitales, aplicar inyecciones, "
-                            "extracción de sangre y programar citas.")
+    posting = read(
+        checker,
+        "Asistente Médico - Houston, TX\nFunciones: tomar signos vitales, aplicar inyecciones, "
+        "extracción de sangre y programar citas.",
+    )
     assert {"vital_signs", "injection_intramuscular", "venipuncture", "schedule_appointments"} <= duties_of(posting)
 
 
 def test_a_posting_not_understood_is_said_so(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Asistente Médico - Houston, TX\nEl asistente participa en la prestación "
-                                                  "de atención al paciente y ofrece un servicio al cliente de calidad en "
-                                                  "la clínica, con los médicos y el personal de la clínica."), date(2026, 11, 26))
+    report = check_posting(
+        checker,
+        read(
+            checker,
+            "Asistente Médico - Houston, TX\nEl asistente participa en la prestación "
+            "de atención al paciente y ofrece un servicio al cliente de calidad en "
+            "la clínica, con los médicos y el personal de la clínica.",
+        ),
+        date(2026, 11, 26),
+    )
     assert [f.kind for f in report.findings] == ["not_understood"]
-    english = check_posting(checker, read(checker, "Medical Assistant, Austin, TX\nJoin our friendly team!"), date(2026, 11, 26))
+    english = check_posting(
+        checker, read(checker, "Medical Assistant, Austin, TX\nJoin our friendly team!"), date(2026, 11, 26)
+    )
     assert [f.kind for f in english.findings] == ["no_duties"]
 
 
 def test_work_no_ma_task_covers_is_a_finding(checker: Checker) -> None:
-    report = check_posting(checker, read(checker, "Medical Assistant, Columbia, SC\nPerforms professional dental hygiene "
-                                                  "treatments.\nThe MA may not suture wounds."), date(2026, 11, 26))
+    report = check_posting(
+        checker,
+        read(
+            checker,
+            "Medical Assistant, Columbia, SC\nPerforms professional dental hygiene "
+            "treatments.\nThe MA may not suture wounds.",
+        ),
+        date(2026, 11, 26),
+    )
     assert [f.kind for f in report.findings] == ["not_an_ma_task"]
 
 
@@ -417,40 +577,92 @@ def test_work_no_ma_task_covers_is_a_finding(checker: Checker) -> None:
 def test_hire_shows_the_conditions_that_bind_the_candidate(tmp_path: Path) -> None:
     path = tmp_path / "none.json"
     path.write_text('{"name": "No Cred", "credentials": []}')
-    code, out, _ = run("hire", "--state", "SC", "--candidate", str(path), "--duty", "medication_oral",
-                       "--as-of", "2025-11-26", "--format", "json")
+    _code, out, _ = run(
+        "hire",
+        "--state",
+        "SC",
+        "--candidate",
+        str(path),
+        "--duty",
+        "medication_oral",
+        "--as-of",
+        "2025-11-26",
+        "--format",
+        "json",
+    )
     duty = json.loads(out)["duties"][0]
     assert duty["verdict"] == "conditional"
     assert any("before July 15, 2020" in b for b in duty["binding"])
-    code, out, _ = run("hire", "--state", "SC", "--candidate", str(path), "--duty", "medication_oral", "--as-of", "2025-11-26")
+    _code, out, _ = run(
+        "hire", "--state", "SC", "--candidate", str(path), "--duty", "medication_oral", "--as-of", "2025-11-26"
+    )
     assert "binds the candidate" in out and "before July 15, 2020" in out
 
 
 def test_hire_on_a_low_confidence_rule_says_so(tmp_path: Path) -> None:
     path = tmp_path / "none.json"
     path.write_text('{"name": "No Cred", "credentials": []}')
-    code, out, _ = run("hire", "--state", "NV", "--candidate", str(path), "--duty", "venipuncture", "--supervisor",
-                       "physician", "--supervision", "direct", "--as-of", "2026-11-26", "--format", "json")
+    _code, out, _ = run(
+        "hire",
+        "--state",
+        "NV",
+        "--candidate",
+        str(path),
+        "--duty",
+        "venipuncture",
+        "--supervisor",
+        "physician",
+        "--supervision",
+        "direct",
+        "--as-of",
+        "2026-11-26",
+        "--format",
+        "json",
+    )
     data = json.loads(out)
     duty = data["duties"][0]
     assert duty["verdict"] == "allowed" and duty["confidence"] == "low"
     assert any("phlebotomist" in b for b in duty["binding"])
     assert any("low-confidence" in w for w in data["warnings"])
-    code, out, _ = run("hire", "--state", "NV", "--candidate", str(path), "--duty", "venipuncture", "--supervisor",
-                       "physician", "--supervision", "direct", "--as-of", "2026-11-26")
+    _code, out, _ = run(
+        "hire",
+        "--state",
+        "NV",
+        "--candidate",
+        str(path),
+        "--duty",
+        "venipuncture",
+        "--supervisor",
+        "physician",
+        "--supervision",
+        "direct",
+        "--as-of",
+        "2026-11-26",
+    )
     assert "confidence: low" in out and "phlebotomist" in out
 
 
 def test_hire_uses_a_titles_implied_credentials_and_warns_on_another_states(tmp_path: Path) -> None:
     unstated = tmp_path / "unstated.json"
     unstated.write_text('{"name": "Jo"}')
-    code, out, _ = run("hire", "--state", "NJ", "--candidate", str(unstated), "--title", "Certified Medical Assistant",
-                       "--as-of", "2026-11-26", "--format", "json")
+    _code, out, _ = run(
+        "hire",
+        "--state",
+        "NJ",
+        "--candidate",
+        str(unstated),
+        "--title",
+        "Certified Medical Assistant",
+        "--as-of",
+        "2026-11-26",
+        "--format",
+        "json",
+    )
     data = json.loads(out)
     assert data["candidate"]["credentials_counted"] == ["CMA_AAMA"] and any("implies" in w for w in data["warnings"])
     other = tmp_path / "wa.json"
     other.write_text('{"name": "Jo", "credentials": ["MA-C"]}')
-    code, out, _ = run("hire", "--state", "OR", "--candidate", str(other), "--duty", "vitals", "--format", "json")
+    _code, out, _ = run("hire", "--state", "OR", "--candidate", str(other), "--duty", "vitals", "--format", "json")
     assert any("WA credential" in w and "Oregon" in w for w in json.loads(out)["warnings"])
 
 
@@ -459,8 +671,10 @@ def test_hire_accepts_specialty_certificates(tmp_path: Path, checker: Checker) -
     path.write_text('{"name": "Jo", "credentials": ["CPT (NHA)", "PBT (ASCP)", "CET", "CPC", "COA"]}')
     status = status_on(checker.lib, checker.resolver, load_candidate(path), date(2026, 11, 26), "phleb.json")
     assert status.credentials == {"CPT_NHA", "PBT_ASCP", "CET_NHA", "CPC_AAPC", "COA_JCAHPO"}
+
+
 def test_cli_hire_with_a_9999_issue_date_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     path.write_text(json.dumps({"credentials": [{"id": "CMA", "issued": "9999-06-01"}]}))
-    code, out, err = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals")
+    code, _out, err = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals")
     assert code == 2 and "not a plausible issue date" in err and "Traceback" not in err

@@ -8,8 +8,8 @@ import pytest
 from conftest import REPO
 
 from scopecheck.decide.checker import Checker
-from scopecheck.law.library import Library
 from scopecheck.decide.examples import run_example
+from scopecheck.law.library import Library
 
 LIB = Library(REPO)
 CASES = [(code, case) for code in LIB.case_codes() for case in (LIB.cases(code).model.cases)]  # type: ignore[union-attr]
@@ -18,7 +18,7 @@ CASES = [(code, case) for code in LIB.case_codes() for case in (LIB.cases(code).
 @pytest.mark.parametrize("code, case", CASES, ids=[f"{c}-{case.name}" for c, case in CASES])
 def test_case_from_the_official_text(checker: Checker, code: str, case) -> None:  # type: ignore[no-untyped-def]
     outcome = run_example(checker, code, case)
-    assert not outcome.problem, f"{outcome.problem}\n  {case.cite}: \"{case.quote}\" <{case.url}>"
+    assert not outcome.problem, f'{outcome.problem}\n  {case.cite}: "{case.quote}" <{case.url}>'
 
 
 def test_enough_cases_across_enough_jurisdictions() -> None:

@@ -35,7 +35,7 @@ def imports(path: Path, package: Path = PACKAGE) -> list[tuple[int, str]]:
     out = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.ImportFrom):
-            base = (".".join(here[: len(here) - node.level + 1]) if node.level else "")
+            base = ".".join(here[: len(here) - node.level + 1]) if node.level else ""
             target = ".".join(p for p in (base, node.module or "") if p)
             if target.startswith("scopecheck"):
                 if target == "scopecheck":  # `from scopecheck import x`: x is the module
@@ -77,8 +77,12 @@ def test_the_layering_check_catches_an_upward_import(tmp_path: Path) -> None:
     package = tmp_path / "scopecheck"
     (package / "decide").mkdir(parents=True)
     bad = package / "decide" / "verdict.py"
-    bad.write_text("from ..interfaces import render\nfrom . import plan\n"
-                   "def f():\n    import scopecheck.batch.runner\n    from scopecheck.law import schema\n")
+    bad.write_text(
+        "from ..interfaces import render\nfrom . import plan\n"
+        "def f():\n    import scopecheck.batch.runner\n    from scopecheck.law import schema\n"
+    )
     found = upward_imports(bad, package)
     assert [f.split(" imports ")[1].split(" ")[0] for f in found] == [
-        "scopecheck.interfaces", "scopecheck.batch.runner"]
+        "scopecheck.interfaces",
+        "scopecheck.batch.runner",
+    ]

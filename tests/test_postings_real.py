@@ -20,7 +20,10 @@ TRUTH = sorted(POSTINGS.glob("*.toml"))
 
 # Finding kinds each posting must produce, reviewed against the state's rules (2026-11-26).
 EXPECTED = {
-    "01-CA-calhr-medical-assistant-7374": {"missing_requirement", "supervision"},  # CA's 10-hour trainings not required;
+    "01-CA-calhr-medical-assistant-7374": {
+        "missing_requirement",
+        "supervision",
+    },  # CA's 10-hour trainings not required;
     # injections need the practitioner on the premises, which the class spec does not say (info)
     "02-CA-santa-cruz-lead-medical-assistant": set(),
     "03-PA-philadelphia-medical-assistant-4b02": {"unknown_duty", "supervision"},  # gram stains: no PA rule; a
@@ -108,8 +111,11 @@ def test_no_error_finding_the_truth_does_not_expect(checker: Checker) -> None:
     false = []
     for truth in us_postings(checker):
         gt = load(truth)
-        report = check_posting(checker, reader.read(source_of(truth).read_text(encoding="utf-8"), truth.stem, gt["state"]),
-                               date(2026, 11, 26))
+        report = check_posting(
+            checker,
+            reader.read(source_of(truth).read_text(encoding="utf-8"), truth.stem, gt["state"]),
+            date(2026, 11, 26),
+        )
         expects = any(e.get("level") == "error" for e in gt.get("expected_findings", []))
         false += [(truth.stem, f.kind) for f in report.findings if f.severity == "error" and not expects]
     assert false == []

@@ -4,22 +4,23 @@ reader survive random text and bytes."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from datetime import date
 
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import oracle_hits
 
-from scopecheck.decide.checker import Checker
 from scopecheck.batch.rows import csv_rows, jsonl_rows
+from scopecheck.decide.checker import Checker
 from scopecheck.decide.compiler import to_fact
-from scopecheck.law.library import Library
+from scopecheck.decide.query import Query
 from scopecheck.errors import UserError
 from scopecheck.hr.posting import PostingReader
-from scopecheck.decide.query import Query
+from scopecheck.law.library import Library
 from scopecheck.law.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
-from conftest import REPO
 
 LIB = Library(REPO)
 CHECKER = Checker(REPO)
@@ -69,15 +70,14 @@ def test_posting_reader_survives_random_text(text: str) -> None:
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.binary(max_size=2000))
 def test_batch_readers_keep_every_record_of_random_bytes(data: bytes) -> None:
-    text = io.TextIOWrapper(io.BytesIO(b"state,task,id\n" + data), encoding="utf-8", errors="surrogateescape",
-                            newline="").read()
+    text = io.TextIOWrapper(
+        io.BytesIO(b"state,task,id\n" + data), encoding="utf-8", errors="surrogateescape", newline=""
+    ).read()
     _, rows = csv_rows(io.StringIO(text), "random.csv")
     records = list(rows)
     assert all(r.number == i for i, r in enumerate(records, 1))
     body = text.split("\n", 1)[1] if "\n" in text else ""
     nonblank = [line for line in body.splitlines() if line.strip()]
     assert len(records) <= max(1, len(nonblank)) or not nonblank
-    try:
+    with contextlib.suppress(UserError):
         list(jsonl_rows(io.StringIO(data.decode("utf-8", errors="surrogateescape")), "random.jsonl"))
-    except UserError:
-        pass

@@ -32,13 +32,19 @@ def varied_queries(checker: Checker, n: int, seed: int) -> list[Query]:
     for _ in range(n):
         cred = rng.choice([None, frozenset(), frozenset(rng.sample(creds, rng.randint(1, 2)))])
         train = rng.choice([None, frozenset(), frozenset(rng.sample(trainings, 1))])
-        out.append(Query(
-            jurisdiction=rng.choice(codes), task=rng.choice(tasks), task_input="",
-            credentials=cred, trainings=train,
-            supervision=rng.choice(SUPERVISION), supervisor=rng.choice(SUPERVISORS),
-            setting=rng.choice([None, *settings]),
-            as_of=date(2019, 1, 1) + timedelta(days=rng.randint(0, 3650)),
-        ))
+        out.append(
+            Query(
+                jurisdiction=rng.choice(codes),
+                task=rng.choice(tasks),
+                task_input="",
+                credentials=cred,
+                trainings=train,
+                supervision=rng.choice(SUPERVISION),
+                supervisor=rng.choice(SUPERVISORS),
+                setting=rng.choice([None, *settings]),
+                as_of=date(2019, 1, 1) + timedelta(days=rng.randint(0, 3650)),
+            )
+        )
     return out
 
 

@@ -26,8 +26,13 @@ def test_every_task_answers_with_a_citation_and_unknown_only_where_high_risk_sil
             # A forbid scoped to settings (forbid_in_settings) does not decide a question that states no
             # setting: README "Verdict precedence" 3. First such rule on a high-risk task: TX-iv-02
             # (HB 3749, elective IV therapy in med spas / IV businesses; law re-read, group g3).
-            deciding = [r for r in plan.rules if r.applies(t, date(2026, 11, 26)) and r.rule.effect != "defer"
-                        and not (r.rule.effect == "forbid" and r.rule.forbid_in_settings)]
+            deciding = [
+                r
+                for r in plan.rules
+                if r.applies(t, date(2026, 11, 26))
+                and r.rule.effect != "defer"
+                and not (r.rule.effect == "forbid" and r.rule.forbid_in_settings)
+            ]
             if v.verdict == "unknown":
                 assert not checker.lib.tasks[t].delegable and not deciding, (code, t)
                 assert v.confidence != "high" and v.guidance, (code, t)
@@ -44,8 +49,9 @@ def test_a_high_risk_defer_never_yields_anything_but_unknown_when_nothing_fails(
             if rules and all(r.rule.effect == "defer" for r in rules):
                 seen += 1
                 bare = checker.evaluate(checker.query(code, task, as_of=date(2026, 11, 26)))
-                full = checker.evaluate(checker.query(code, task, supervision="personal", supervisor="physician",
-                                                      as_of=date(2026, 11, 26)))
+                full = checker.evaluate(
+                    checker.query(code, task, supervision="personal", supervisor="physician", as_of=date(2026, 11, 26))
+                )
                 assert bare.verdict == "unknown", (code, task, bare.verdict)
                 assert full.verdict in ("unknown", "prohibited"), (code, task, full.verdict)
     assert seen >= 100
@@ -58,8 +64,9 @@ def test_clerical_tasks_are_allowed_without_supervision_where_no_state_rule_says
         state = checker.lib.state(code)
         for task in clerical:
             contrary = [r for r in state.rules if task in r.tasks and r.effect == "forbid"]
-            v = checker.evaluate(checker.query(code, task, supervision="none", credentials=["none"],
-                                               as_of=date(2026, 11, 26)))
+            v = checker.evaluate(
+                checker.query(code, task, supervision="none", credentials=["none"], as_of=date(2026, 11, 26))
+            )
             assert v.verdict == ("prohibited" if contrary else "allowed"), (code, task, v.verdict)
 
 
@@ -69,7 +76,9 @@ def test_xray_names_a_credential_requirement_where_the_state_licenses_operators(
     licensing = 0
     for code in checker.lib.encoded_states():
         plan, _ = checker.plan(code)
-        permits = [r for r in plan.rules if r.applies("xray_operation", date(2026, 11, 26)) and r.rule.effect == "permit"]
+        permits = [
+            r for r in plan.rules if r.applies("xray_operation", date(2026, 11, 26)) and r.rule.effect == "permit"
+        ]
         if permits and all(p.requires.credentials for p in permits):
             licensing += 1
             v = checker.evaluate(checker.query(code, "xray_operation", credentials=["none"], as_of=date(2026, 11, 26)))
@@ -90,7 +99,7 @@ def test_compare_im_injection_prints_51_cited_lines_with_ny_and_ct_prohibited() 
 
 
 def test_compare_csv_and_subset() -> None:
-    code, out, _ = run("compare", "--task", "flu shot", "--credential", "CMA", "--states", "CA,NY", "--format", "csv")
+    _code, out, _ = run("compare", "--task", "flu shot", "--credential", "CMA", "--states", "CA,NY", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["jurisdiction"] for r in rows] == ["CA", "NY"]
     assert rows[1]["verdict"] == "prohibited"
@@ -120,16 +129,19 @@ def test_dated_changes_give_different_answers_before_and_after(checker: Checker)
     assert verdict("SD", "injection_intramuscular", "2020-06-01", credentials=["CMA_AAMA"]) == "prohibited"
     assert verdict("SD", "injection_intramuscular", "2022-06-01", credentials=["CMA_AAMA"]) == "unknown"  # silent since
     assert verdict("SC", "injection_intramuscular", "2026-01-01", credentials=["none"]) != verdict(
-        "SC", "injection_intramuscular", "2026-08-01", credentials=["none"])  # the grace period ended
+        "SC", "injection_intramuscular", "2026-08-01", credentials=["none"]
+    )  # the grace period ended
     # 2026-12-06 law re-read (g2): MI-xray-01 now checks MCL 333.16215(1)'s "qualified by education, training, or
     # experience" (training_documented), so an MA with no training at all is prohibited on both days; state it as met
     assert verdict("MI", "xray_operation", "2024-03-12", trainings=["training_documented"]) != verdict(
-        "MI", "xray_operation", "2024-03-13", trainings=["training_documented"])
+        "MI", "xray_operation", "2024-03-13", trainings=["training_documented"]
+    )
     assert verdict("IL", "injection_intramuscular", "2026-06-01") in ("conditional", "unknown")
     # Law re-read (2026-12-06): the Illinois Medical Practice Act's scheduled 2027 repeal is a prediction, not
     # encoded (watch IL-MPA-SUNSET-2027), so the same rules answer before and after January 1, 2027.
-    assert [r for r in checker.evaluate(checker.query("IL", "injection_intramuscular", as_of=date(2026, 6, 1))).rules] == [
-        r for r in checker.evaluate(checker.query("IL", "injection_intramuscular", as_of=date(2027, 2, 1))).rules]
+    assert list(checker.evaluate(checker.query("IL", "injection_intramuscular", as_of=date(2026, 6, 1))).rules) == list(
+        checker.evaluate(checker.query("IL", "injection_intramuscular", as_of=date(2027, 2, 1))).rules
+    )
     assert verdict("CT", "immunization", "2022-09-30") == "prohibited"
     assert verdict("CT", "immunization", "2022-10-01") != "prohibited"
     assert verdict("WA", "iv_start", "2023-01-01", credentials=["WA_MA_C"]) == "prohibited"

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
+from scopecheck.decide.compiler import rule_set_defects
 from scopecheck.interfaces.cli import cli
 from scopecheck.law.library import Library
-from scopecheck.decide.compiler import rule_set_defects
 
 BROKEN = sorted((Path(__file__).parent / "broken").glob("*.toml"))
 
@@ -77,15 +77,24 @@ def _validate(data: Path, *extra: str) -> tuple[int, str]:
     "catalogue, old, new, message",
     [
         # one added synonym used to validate and then answer "tetanus shot" in NY as a blood draw
-        ("tasks.toml", 'synonyms = ["draw blood", ', 'synonyms = ["tetanus-shot", "draw blood", ',
-         "'tetanus shot' of 'immunization' already names 'venipuncture'"),
-        ("jurisdictions.toml", 'synonyms = ["Calif.", "Cal."]', 'synonyms = ["Calif.", "Cal.", "New York"]',
-         "name 'New York' of 'NY' already names 'CA'"),
+        (
+            "tasks.toml",
+            'synonyms = ["draw blood", ',
+            'synonyms = ["tetanus-shot", "draw blood", ',
+            "'tetanus shot' of 'immunization' already names 'venipuncture'",
+        ),
+        (
+            "jurisdictions.toml",
+            'synonyms = ["Calif.", "Cal."]',
+            'synonyms = ["Calif.", "Cal.", "New York"]',
+            "name 'New York' of 'NY' already names 'CA'",
+        ),
         ("jurisdictions.toml", 'code = "CT"', 'code = "CA"', "duplicate code 'CA'"),
     ],
 )
-def test_catalogue_collisions_fail_validation(tmp_path: Path, catalogue: str, old: str, new: str, message: str,
-                                              no_examples: bool) -> None:
+def test_catalogue_collisions_fail_validation(
+    tmp_path: Path, catalogue: str, old: str, new: str, message: str, no_examples: bool
+) -> None:
     data = _copy_data(tmp_path)
     path = data / "rules" / catalogue
     text = path.read_text()
@@ -108,14 +117,23 @@ def test_engine_limits_are_reported_at_validate_time_with_the_file(tmp_path: Pat
     """A rule set past durable's limits is a validation error naming the state file, not an internal
     error at check time."""
     data = _copy_data(tmp_path)
-    creds = "\n".join(f'[[credentials]]\nid = "X{i}"\nname = "Test credential {i}"\nkind = "permit"\n' for i in range(260))
+    creds = "\n".join(
+        f'[[credentials]]\nid = "X{i}"\nname = "Test credential {i}"\nkind = "permit"\n' for i in range(260)
+    )
     with (data / "rules" / "credentials.toml").open("a") as f:
         f.write("\n" + creds)
     ca = data / "states" / "CA.toml"
     text = ca.read_text()
     anchor = '[rules.requires]\ncredentials = ["CA_XRAY_LIMITED_PERMIT"'
     assert anchor in text
-    ca.write_text(text.replace(anchor, "[rules.requires]\ncredentials = [" + ", ".join(f'"X{i}"' for i in range(260))
-                               + ', "CA_XRAY_LIMITED_PERMIT"', 1))
+    ca.write_text(
+        text.replace(
+            anchor,
+            "[rules.requires]\ncredentials = ["
+            + ", ".join(f'"X{i}"' for i in range(260))
+            + ', "CA_XRAY_LIMITED_PERMIT"',
+            1,
+        )
+    )
     code, out = _validate(data, "--no-examples")
     assert code == 2 and "CA.toml" in out and "limit" in out, out

@@ -17,11 +17,10 @@ import pytest
 fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed: pip install '.[web,webtest]'")
 pytest.importorskip("httpx", reason="the test client needs httpx: pip install '.[webtest]'")
 
+from conftest import REPO  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 from test_cli import run  # noqa: E402
-
-from conftest import REPO  # noqa: E402
 
 from scopecheck.decide.checker import Checker  # noqa: E402
 from scopecheck.interfaces.web.app import MAX_BODY, create_app  # noqa: E402
@@ -33,7 +32,7 @@ CLIENT = TestClient(APP)
 def test_get_check_returns_the_same_json_as_the_cli() -> None:
     api = CLIENT.get("/api/check", params={"state": "CA", "task": "flu shot"})
     assert api.status_code == 200
-    code, out, _ = run("check", "--state", "CA", "--task", "flu shot", "--format", "json")
+    _code, out, _ = run("check", "--state", "CA", "--task", "flu shot", "--format", "json")
     assert api.json() == json.loads(out)
 
 
@@ -41,7 +40,9 @@ def test_post_check_and_repeated_credentials() -> None:
     body = {"state": "New York", "task": "flu shot", "credentials": ["CMA"], "supervision": "direct"}
     data = CLIENT.post("/api/check", json=body).json()
     assert data["verdict"] == "prohibited" and any("NYSED" in c["cite"] for c in data["citations"])
-    got = CLIENT.get("/api/check", params=[("state", "CA"), ("task", "x-ray"), ("credential", "CA_XRAY_LIMITED_PERMIT")])
+    got = CLIENT.get(
+        "/api/check", params=[("state", "CA"), ("task", "x-ray"), ("credential", "CA_XRAY_LIMITED_PERMIT")]
+    )
     assert got.json()["verdict"] == "allowed"
 
 
@@ -51,12 +52,35 @@ def test_post_check_and_repeated_credentials() -> None:
         ("get", "/api/check", {"params": {"state": "ZZ", "task": "vitals"}}, 400, "state: unknown state 'ZZ'"),
         ("get", "/api/check", {"params": {"state": "CA", "task": "flu shoot"}}, 400, "nearest: immunization"),
         ("get", "/api/check", {"params": {"task": "vitals"}}, 422, "state"),
-        ("get", "/api/check", {"params": {"state": "CA", "task": "vitals", "supervision": "close"}}, 422, "supervision"),
+        (
+            "get",
+            "/api/check",
+            {"params": {"state": "CA", "task": "vitals", "supervision": "close"}},
+            422,
+            "supervision",
+        ),
         ("post", "/api/check", {"json": {"state": "CA", "task": "vitals", "supervison": "direct"}}, 422, "supervison"),
-        ("post", "/api/posting", {"json": {"text": "Medical Assistant\nTake vital signs"}}, 400, "cannot tell which state"),
-        ("post", "/api/hire", {"json": {"state": "CA", "candidate": {"credentials": ["CMAA"]}, "duties": ["vitals"]}}, 400, "CMAA"),
-        ("post", "/api/check", {"content": b"{" + b" " * (MAX_BODY + 10) + b"}",
-                                "headers": {"content-type": "application/json"}}, 413, "over"),
+        (
+            "post",
+            "/api/posting",
+            {"json": {"text": "Medical Assistant\nTake vital signs"}},
+            400,
+            "cannot tell which state",
+        ),
+        (
+            "post",
+            "/api/hire",
+            {"json": {"state": "CA", "candidate": {"credentials": ["CMAA"]}, "duties": ["vitals"]}},
+            400,
+            "CMAA",
+        ),
+        (
+            "post",
+            "/api/check",
+            {"content": b"{" + b" " * (MAX_BODY + 10) + b"}", "headers": {"content-type": "application/json"}},
+            413,
+            "over",
+        ),
     ],
 )
 def test_bad_input_is_4xx_naming_the_field(method: str, url: str, kwargs: dict, status: int, words: str) -> None:  # type: ignore[type-arg]
@@ -68,9 +92,15 @@ def test_bad_input_is_4xx_naming_the_field(method: str, url: str, kwargs: dict, 
 def test_posting_hire_states_tasks_compare_and_map() -> None:
     posting = CLIENT.post("/api/posting", json={"text": "Medical Assistant, Albany, NY 12207\nGive flu shots."}).json()
     assert posting["jurisdiction"] == "NY" and posting["findings"][0]["kind"] == "duty_out_of_scope"
-    hire = CLIENT.post("/api/hire", json={"state": "NJ", "as_of": "2026-11-26", "duties": ["injection_intramuscular"],
-                                          "candidate": {"credentials": [{"id": "CMA", "issued": "2015-02-10",
-                                                                         "expires": "2020-02-29"}]}}).json()
+    hire = CLIENT.post(
+        "/api/hire",
+        json={
+            "state": "NJ",
+            "as_of": "2026-11-26",
+            "duties": ["injection_intramuscular"],
+            "candidate": {"credentials": [{"id": "CMA", "issued": "2015-02-10", "expires": "2020-02-29"}]},
+        },
+    ).json()
     assert hire["duties"][0]["verdict"] == "prohibited" and hire["duties"][0]["unlock"]
     states = CLIENT.get("/api/states").json()
     assert len(states) == 51 and all(s["encoded"] for s in states)
@@ -83,10 +113,17 @@ def test_posting_hire_states_tasks_compare_and_map() -> None:
 
 def test_openapi_document_and_page() -> None:
     spec = CLIENT.get("/openapi.json").json()
-    assert {"/api/check", "/api/posting", "/api/hire", "/api/states", "/api/tasks", "/api/compare"} <= set(spec["paths"])
+    assert {"/api/check", "/api/posting", "/api/hire", "/api/states", "/api/tasks", "/api/compare"} <= set(
+        spec["paths"]
+    )
     page = CLIENT.get("/", params=[("state", "NY"), ("task", "flu shot"), ("credential", "CMA_AAMA")]).text
     assert page.index('id="verdict"') < page.index("<form")  # the verdict comes first
-    assert ">prohibited<" in page and "nysed.gov" in page and "<script" not in page and "http://" not in page.split("<main>")[0]
+    assert (
+        ">prohibited<" in page
+        and "nysed.gov" in page
+        and "<script" not in page
+        and "http://" not in page.split("<main>")[0]
+    )
     posting = CLIENT.post("/posting", data={"text": "Medical Assistant, Albany, NY\nGive flu shots.", "state": ""}).text
     assert "<mark>flu shots</mark>" in posting
 
@@ -102,8 +139,9 @@ def test_compare_svg_from_the_cli_draws_categories_and_links() -> None:
     for state in ("NY", "CT"):
         assert "prohibited" in tiles[state].get("class") and tiles[state].findall("s:text", ns)[1].text == "P"
     assert "state_credential" in tiles["WA"].get("class") and "national" in tiles["NJ"].get("class")
-    code, out, _ = run("compare", "--task", "injection_intramuscular", "--format", "svg",
-                       "--link-base", "http://127.0.0.1:8000/")
+    code, out, _ = run(
+        "compare", "--task", "injection_intramuscular", "--format", "svg", "--link-base", "http://127.0.0.1:8000/"
+    )
     linked = [t for t in ET.fromstring(out) if t.tag.endswith("}a")]
     assert len(linked) == 51
     assert "http://127.0.0.1:8000/?state=CA&task=injection_intramuscular" in {t.get("href") for t in linked}
@@ -157,7 +195,11 @@ def test_a_cold_server_under_16_threads_gives_every_serial_answer() -> None:
             out += [("credential", c) for c in sorted(q.credentials)] or [("credential", "none")]
         if q.trainings is not None:
             out += [("training", t) for t in sorted(q.trainings)] or [("training", "none")]
-        out += [(k, v) for k, v in (("supervision", q.supervision), ("supervisor", q.supervisor), ("setting", q.setting)) if v]
+        out += [
+            (k, v)
+            for k, v in (("supervision", q.supervision), ("supervisor", q.supervisor), ("setting", q.setting))
+            if v
+        ]
         return out
 
     serial_client = TestClient(create_app(Checker(REPO)))
@@ -179,7 +221,9 @@ def test_a_cold_server_under_16_threads_gives_every_serial_answer() -> None:
     errors = [r.status_code for r in answers if r.status_code >= 500]
     wrong = [i for i, (a, b) in enumerate(zip(answers, serial)) if a.status_code != 200 or a.json() != b.json()]
     latencies.sort()
-    figures = (f"{len(answers)} requests, {len(wrong)} wrong, {len(errors)} 5xx, "
-               f"p50 {latencies[len(latencies) // 2] * 1000:.1f} ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms")
+    figures = (
+        f"{len(answers)} requests, {len(wrong)} wrong, {len(errors)} 5xx, "
+        f"p50 {latencies[len(latencies) // 2] * 1000:.1f} ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms"
+    )
     print(figures)
     assert not errors and not wrong, figures

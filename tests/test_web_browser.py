@@ -14,7 +14,9 @@ import pytest
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install '.[web,webtest]'")
 pytest.importorskip("jinja2", reason="the web extra is not installed: pip install '.[web,webtest]'")
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)")
+pytestmark = pytest.mark.skipif(
+    BROWSER is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)"
+)
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install '.[webtest]'")
 
 from test_web import served  # noqa: E402
@@ -22,8 +24,15 @@ from test_web_page import matcher_checker  # noqa: E402
 
 from scopecheck.interfaces.web.app import create_app  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -169,7 +178,7 @@ def test_a_phone_screen_never_scrolls_sideways(site: tuple[str, Any], tmp_path: 
         "phone-check-answer": "/?state=NJ&task=injection_intramuscular&credential=CMA_AAMA",
         "phone-check-error": "/?state=CA&task=flu+shoot",
         "phone-hire": "/hire?state=NJ&cred_1=CMA_AAMA&issued_1=2015-02-10&expires_1=2020-02-29"
-                      "&duties=injection_intramuscular&as_of=2026-11-26",
+        "&duties=injection_intramuscular&as_of=2026-11-26",
         "phone-map": "/map?task=injection_intramuscular",
         "phone-posting": "/posting",
     }
@@ -178,8 +187,11 @@ def test_a_phone_screen_never_scrolls_sideways(site: tuple[str, Any], tmp_path: 
         tab.shot(name)
         assert tab.fits_a_phone(), name
     page = tab.page
-    page.fill("#text", "Medical Assistant, Albany, NY 12207\nGive flu shots and draw blood. "
-                       "https://careers.example.org/jobs/medical-assistant-" + "x" * 120)
+    page.fill(
+        "#text",
+        "Medical Assistant, Albany, NY 12207\nGive flu shots and draw blood. "
+        "https://careers.example.org/jobs/medical-assistant-" + "x" * 120,
+    )
     page.click("button[type=submit]")
     assert "flu shots" in page.inner_text("mark")
     tab.shot("phone-posting-result")

@@ -16,30 +16,49 @@ pytest.importorskip("fastapi", reason="the web extra is not installed: pip insta
 pytest.importorskip("jinja2", reason="the web extra is not installed: pip install '.[web,webtest]'")
 pytest.importorskip("httpx", reason="the test client needs httpx: pip install '.[webtest]'")
 
-from fastapi.testclient import TestClient  # noqa: E402
-from test_cli import run  # noqa: E402
-from test_web import served  # noqa: E402
+from conftest import REPO
+from fastapi.testclient import TestClient
+from test_cli import run
+from test_web import served
 
-from conftest import REPO  # noqa: E402
-
-from scopecheck.decide.checker import Checker  # noqa: E402
-from scopecheck.interfaces.web.app import MAX_BODY, create_app  # noqa: E402
-from scopecheck.interfaces.web.guard import SECURITY_HEADERS  # noqa: E402
+from scopecheck.decide.checker import Checker
+from scopecheck.interfaces.web.app import MAX_BODY, create_app
+from scopecheck.interfaces.web.guard import SECURITY_HEADERS
 
 CLIENT = TestClient(create_app(Checker()), raise_server_exceptions=False)
 
 
-@pytest.mark.parametrize("path", ["/", "/hire", "/posting", "/map?task=vitals", "/?state=CA&task=vitals",
-                                  "/static/style.css", "/api/check?state=CA&task=vitals", "/api/map.svg?task=vitals",
-                                  "/healthz", "/openapi.json", "/no-such-page", "/api/check?state=ZZ&task=vitals",
-                                  "/api/check"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/hire",
+        "/posting",
+        "/map?task=vitals",
+        "/?state=CA&task=vitals",
+        "/static/style.css",
+        "/api/check?state=CA&task=vitals",
+        "/api/map.svg?task=vitals",
+        "/healthz",
+        "/openapi.json",
+        "/no-such-page",
+        "/api/check?state=ZZ&task=vitals",
+        "/api/check",
+    ],
+)
 def test_security_headers_on_every_response(path: str) -> None:
     response = CLIENT.get(path)
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, (path, name)
     csp = response.headers["content-security-policy"]
-    for directive in ("default-src 'self'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'",
-                      "form-action 'self'", "base-uri 'none'"):
+    for directive in (
+        "default-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'none'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp and "script-src" not in csp  # scripts fall back to 'self'; the page has none
     if response.headers["content-type"].startswith("text/html"):
@@ -47,8 +66,9 @@ def test_security_headers_on_every_response(path: str) -> None:
 
 
 def test_refusals_carry_the_headers_too() -> None:
-    too_big = CLIENT.post("/api/check", content=b"{" + b" " * (MAX_BODY + 10) + b"}",
-                          headers={"content-type": "application/json"})
+    too_big = CLIENT.post(
+        "/api/check", content=b"{" + b" " * (MAX_BODY + 10) + b"}", headers={"content-type": "application/json"}
+    )
     assert too_big.status_code == 413 and too_big.headers["x-frame-options"] == "DENY"
 
 
@@ -57,17 +77,29 @@ def test_health() -> None:
     assert response.status_code == 200 and response.json() == {"status": "ok", "states": 51}
 
 
-@pytest.mark.parametrize("body", [
-    '{"state": "CA", "task": "vitals", "credentials": [NaN]}',
-    '{"state": NaN, "task": "vitals"}',
-    '{"state": "CA", "task": "vitals", "supervision": Infinity}',
-    '{"state": "CA", "task": "vitals", "as_of": -Infinity}',
-    '{"state": "CA", "task": "\\ud800"}',
-    '{"state": "\\udfff", "task": "vitals"}',
-    '{"state": "CA", "task": "vitals", "credentials": ["\\ud800"]}',
-    '{"state": "CA", "task": "vitals", "\\ud800": 1}',
-], ids=["nan-in-list", "nan", "infinity", "minus-infinity", "surrogate-task", "surrogate-state", "surrogate-list",
-        "surrogate-key"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"state": "CA", "task": "vitals", "credentials": [NaN]}',
+        '{"state": NaN, "task": "vitals"}',
+        '{"state": "CA", "task": "vitals", "supervision": Infinity}',
+        '{"state": "CA", "task": "vitals", "as_of": -Infinity}',
+        '{"state": "CA", "task": "\\ud800"}',
+        '{"state": "\\udfff", "task": "vitals"}',
+        '{"state": "CA", "task": "vitals", "credentials": ["\\ud800"]}',
+        '{"state": "CA", "task": "vitals", "\\ud800": 1}',
+    ],
+    ids=[
+        "nan-in-list",
+        "nan",
+        "infinity",
+        "minus-infinity",
+        "surrogate-task",
+        "surrogate-state",
+        "surrogate-list",
+        "surrogate-key",
+    ],
+)
 def test_json_that_is_not_json_is_4xx_not_500(body: str) -> None:
     response = CLIENT.post("/api/check", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 422, response.text
@@ -76,8 +108,10 @@ def test_json_that_is_not_json_is_4xx_not_500(body: str) -> None:
 
 def test_a_credential_issued_or_expiring_in_9999() -> None:
     def hire(cred: dict[str, str], as_of: str | None = None) -> Any:
-        return CLIENT.post("/api/hire", json={"state": "CA", "as_of": as_of, "duties": ["vitals"],
-                                              "candidate": {"credentials": [cred]}})
+        return CLIENT.post(
+            "/api/hire",
+            json={"state": "CA", "as_of": as_of, "duties": ["vitals"], "candidate": {"credentials": [cred]}},
+        )
 
     issued = hire({"id": "CMA", "issued": "9999-06-01"})
     assert issued.status_code == 400 and "credentials[0].issued" in issued.json()["error"]
@@ -99,13 +133,18 @@ def test_a_chunked_body_over_the_limit_is_413_and_a_slow_one_408() -> None:
             response = client.post("/api/check", content=chunks(), headers={"content-type": "application/json"})
             assert response.request.headers.get("transfer-encoding") == "chunked"
             assert response.status_code == 413 and "over" in response.json()["error"]
-            fine = client.post("/api/check", content=iter([b'{"state": "CA", ', b'"task": "vitals"}']),
-                               headers={"content-type": "application/json"})
+            fine = client.post(
+                "/api/check",
+                content=iter([b'{"state": "CA", ', b'"task": "vitals"}']),
+                headers={"content-type": "application/json"},
+            )
             assert fine.status_code == 200
         host, port = base.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=5) as sock:
-            sock.sendall(b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         b"Content-Length: 100\r\n\r\n{\"state\": ")
+            sock.sendall(
+                b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b'Content-Length: 100\r\n\r\n{"state": '
+            )
             start = time.monotonic()
             reply = sock.recv(4096)
             assert reply.startswith(b"HTTP/1.1 408") and time.monotonic() - start < 4

@@ -15,12 +15,12 @@ pytest.importorskip("fastapi", reason="the web extra is not installed: pip insta
 pytest.importorskip("jinja2", reason="the web extra is not installed: pip install '.[web,webtest]'")
 pytest.importorskip("httpx", reason="the test client needs httpx: pip install '.[webtest]'")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from scopecheck.decide.checker import Checker  # noqa: E402
-from scopecheck.interfaces.category import CATEGORIES, category  # noqa: E402
-from scopecheck.interfaces.render import safe_url  # noqa: E402
-from scopecheck.interfaces.web.app import create_app  # noqa: E402
+from scopecheck.decide.checker import Checker
+from scopecheck.interfaces.category import CATEGORIES, category
+from scopecheck.interfaces.render import safe_url
+from scopecheck.interfaces.web.app import create_app
 
 
 def matcher_checker() -> Checker:
@@ -40,7 +40,9 @@ def error_beside(html: str, name: str) -> str:
 
 def links_beside(html: str, name: str) -> list[tuple[str, str]]:
     m = re.search(rf'<p class="field-error" id="{re.escape(name)}-error"[^>]*>(.*?)</p>', html, re.S)
-    return [(unescape(h), unescape(t)) for h, t in re.findall(r'<a href="([^"]*)">([^<]*)</a>', m.group(1))] if m else []
+    return (
+        [(unescape(h), unescape(t)) for h, t in re.findall(r'<a href="([^"]*)">([^<]*)</a>', m.group(1))] if m else []
+    )
 
 
 ID_LIKE = re.compile(r"\b\w+_\w+\b|--\w")  # task/credential ids have underscores; flags start with --
@@ -63,17 +65,37 @@ BAD_FIELDS: list[tuple[str, dict[str, Any], str, str]] = [
     (CHECK, {"state": "CA", "task": "vitals", "as_of": "2026-13-45"}, "as_of", "is not a date"),
     ("/hire", {"duties": "vitals"}, "state", "Choose the state"),
     ("/hire", {"state": "NJ", "cred_1": "CMAA", "duties": "vitals"}, "cred_1", "No credential matches 'CMAA'"),
-    ("/hire", {"state": "NJ", "cred_1": "CMA_AAMA", "issued_1": "last spring", "duties": "vitals"}, "issued_1",
-     "is not a date"),
-    ("/hire", {"state": "NJ", "cred_2": "CMA_AAMA", "expires_2": "2020-02-30", "duties": "vitals"}, "expires_2",
-     "is not a date"),
-    ("/hire", {"state": "NJ", "cred_1": "CMA_AAMA", "issued_1": "2021-01-01", "expires_1": "2020-01-01",
-               "duties": "vitals"}, "cred_1", "is before issued"),
-    ("/hire", {"state": "NJ", "cred_1": "CMA_AAMA", "issued_1": "9999-06-01", "duties": "vitals"}, "cred_1",
-     "not a plausible issue date"),
+    (
+        "/hire",
+        {"state": "NJ", "cred_1": "CMA_AAMA", "issued_1": "last spring", "duties": "vitals"},
+        "issued_1",
+        "is not a date",
+    ),
+    (
+        "/hire",
+        {"state": "NJ", "cred_2": "CMA_AAMA", "expires_2": "2020-02-30", "duties": "vitals"},
+        "expires_2",
+        "is not a date",
+    ),
+    (
+        "/hire",
+        {"state": "NJ", "cred_1": "CMA_AAMA", "issued_1": "2021-01-01", "expires_1": "2020-01-01", "duties": "vitals"},
+        "cred_1",
+        "is before issued",
+    ),
+    (
+        "/hire",
+        {"state": "NJ", "cred_1": "CMA_AAMA", "issued_1": "9999-06-01", "duties": "vitals"},
+        "cred_1",
+        "not a plausible issue date",
+    ),
     ("/hire", {"state": "NJ", "issued_3": "2020-01-01", "duties": "vitals"}, "cred_3", "Choose the credential"),
-    ("/hire", {"state": "NJ", "cred_1": "CMA_AAMA", "holds_none": "yes", "duties": "vitals"}, "holds_none",
-     "cannot hold none"),
+    (
+        "/hire",
+        {"state": "NJ", "cred_1": "CMA_AAMA", "holds_none": "yes", "duties": "vitals"},
+        "holds_none",
+        "cannot hold none",
+    ),
     ("/hire", {"state": "NJ", "training": "juggling", "duties": "vitals"}, "training", "No training matches"),
     ("/hire", {"state": "NJ", "duties": "vitals\nflu shoot"}, "duties", "Did you mean"),
     ("/hire", {"state": "NJ"}, "duties", "Say her duties"),
@@ -89,8 +111,11 @@ BAD_FIELDS: list[tuple[str, dict[str, Any], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize("path, params, name, words", BAD_FIELDS,
-                         ids=[f"{p.strip('/') or 'check'}-{n}-{i}" for i, (p, _, n, _) in enumerate(BAD_FIELDS)])
+@pytest.mark.parametrize(
+    "path, params, name, words",
+    BAD_FIELDS,
+    ids=[f"{p.strip('/') or 'check'}-{n}-{i}" for i, (p, _, n, _) in enumerate(BAD_FIELDS)],
+)
 def test_every_bad_field_gets_a_message_beside_it(path: str, params: dict[str, Any], name: str, words: str) -> None:
     response = CLIENT.get(path, params=params)
     assert response.status_code == 400, response.text[-2000:]
@@ -110,7 +135,9 @@ POSTING_BAD = [
 ]
 
 
-@pytest.mark.parametrize("form, name, words", POSTING_BAD, ids=[f"posting-{n}-{i}" for i, (_, n, _) in enumerate(POSTING_BAD)])
+@pytest.mark.parametrize(
+    "form, name, words", POSTING_BAD, ids=[f"posting-{n}-{i}" for i, (_, n, _) in enumerate(POSTING_BAD)]
+)
 def test_posting_form_bad_fields(form: dict[str, str], name: str, words: str) -> None:
     response = CLIENT.post("/posting", data=form)
     assert response.status_code == 400
@@ -119,7 +146,7 @@ def test_posting_form_bad_fields(form: dict[str, str], name: str, words: str) ->
 
 def test_suggestions_are_links_that_re_ask_with_the_id() -> None:
     html = CLIENT.get("/", params={"state": "CA", "task": "flu shoot", "supervision": "direct"}).text
-    links = dict((text, href) for href, text in links_beside(html, "task"))
+    links = {text: href for href, text in links_beside(html, "task")}
     assert "Give a vaccine (immunization)" in links
     query = parse_qs(urlsplit(links["Give a vaccine (immunization)"]).query)
     assert query["task"] == ["immunization"] and query["supervision"] == ["direct"] and query["state"] == ["CA"]
@@ -163,12 +190,17 @@ def test_the_page_explains_empty_fields_and_complete_lists() -> None:
 
 def test_every_value_echoed_is_escaped() -> None:
     evil = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
-    for path, params in (("/", {"state": "CA", "task": evil}), ("/map", {"task": evil}),
-                         ("/hire", {"state": "CA", "duties": evil}), ("/", {"state": evil, "task": "vitals"})):
+    for path, params in (
+        ("/", {"state": "CA", "task": evil}),
+        ("/map", {"task": evil}),
+        ("/hire", {"state": "CA", "duties": evil}),
+        ("/", {"state": evil, "task": "vitals"}),
+    ):
         html = CLIENT.get(path, params=params).text
         assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
-    posted = CLIENT.post("/posting", data={"text": evil + "\nMedical Assistant, Albany, NY\nGive flu shots.",
-                                           "state": ""}).text
+    posted = CLIENT.post(
+        "/posting", data={"text": evil + "\nMedical Assistant, Albany, NY\nGive flu shots.", "state": ""}
+    ).text
     assert "<script" not in posted and "<mark>flu shots</mark>" in posted
     chosen = CLIENT.post("/posting", data={"text": "Medical Assistant\nGive flu shots.", "state": "NY"}).text
     assert "State from: the state chosen below" in chosen and "--" not in chosen.split("<main>")[1]
@@ -176,8 +208,16 @@ def test_every_value_echoed_is_escaped() -> None:
 
 def test_only_http_links_leave_the_page() -> None:
     assert safe_url("https://example.org/x") and safe_url("http://example.org") and safe_url("/?state=CA")
-    for bad in ("javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "//evil.example", "ftp://x",
-                "http:evil", None, ""):
+    for bad in (
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,x",
+        "//evil.example",
+        "ftp://x",
+        "http:evil",
+        None,
+        "",
+    ):
         assert safe_url(bad) is None, bad
     html = CLIENT.get("/", params={"state": "NY", "task": "flu shot"}).text
     hrefs = re.findall(r'href="([^"]*)"', html)
@@ -186,12 +226,26 @@ def test_only_http_links_leave_the_page() -> None:
 
 def test_map_categories_and_links() -> None:
     c = CHECKER
-    expected = {"NY": "prohibited", "AL": "unknown", "AK": "any_ma", "CA": "national", "NJ": "national",
-                "AZ": "national", "WA": "state_credential", "ND": "state_credential"}
+    expected = {
+        "NY": "prohibited",
+        "AL": "unknown",
+        "AK": "any_ma",
+        "CA": "national",
+        "NJ": "national",
+        "AZ": "national",
+        "WA": "state_credential",
+        "ND": "state_credential",
+    }
     for code, cat in expected.items():
         assert category(c, c.check(code, "injection_intramuscular")) == cat, code
-    trained = c.check("CA", "injection_intramuscular", trainings=["training_injections_10h"], supervision="direct",
-                      supervisor="physician", setting="physician_office")
+    trained = c.check(
+        "CA",
+        "injection_intramuscular",
+        trainings=["training_injections_10h"],
+        supervision="direct",
+        supervisor="physician",
+        setting="physician_office",
+    )
     assert category(c, trained) == "allowed"
     assert category(c, c.check("WA", "injection_intramuscular", credentials=["WA_MA_C"])) == "any_ma"
     html = CLIENT.get("/map", params={"task": "intramuscular injection"}).text
@@ -210,9 +264,17 @@ def cat_of(href: str) -> str:
 
 
 def test_the_hire_tab_shows_the_unlock_for_an_expired_cma() -> None:
-    html = CLIENT.get("/hire", params={"state": "NJ", "cred_1": "CMA_AAMA", "issued_1": "2015-02-10",
-                                       "expires_1": "2020-02-29", "duties": "IM injection\nvital signs",
-                                       "as_of": "2026-11-26"}).text
+    html = CLIENT.get(
+        "/hire",
+        params={
+            "state": "NJ",
+            "cred_1": "CMA_AAMA",
+            "issued_1": "2015-02-10",
+            "expires_1": "2020-02-29",
+            "duties": "IM injection\nvital signs",
+            "as_of": "2026-11-26",
+        },
+    ).text
     assert "expired on 2020-02-29" in html and 'id="duty-1">prohibited<' in html
     assert "What would make it lawful" in html and "Certified Medical Assistant (AAMA)" in html
     assert "Confidence" in html and "(regulation" in html

@@ -19,10 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scopecheck.batch.runner import RowChecker
 from scopecheck.batch.rows import OUTPUT, Row, _cell, _Formatted
-from scopecheck.errors import UserError
+from scopecheck.batch.runner import RowChecker
 from scopecheck.csvsafe import CsvOut
+from scopecheck.errors import UserError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,12 +75,19 @@ def write_part(pdf: pd.DataFrame, folder: str, fmt: str, part: int) -> int:
         writer.writerow([*columns, *OUTPUT])
         for record in pdf[columns + list(OUTPUT)].itertuples(index=False):
             values = list(record)
-            writer.writerow([_cell(v) for v in values[: len(columns)]], [str(v) for v in values[len(columns):]])
+            writer.writerow([_cell(v) for v in values[: len(columns)]], [str(v) for v in values[len(columns) :]])
     return len(pdf)
 
 
-def _checked_and_written(pdf: pd.DataFrame, data_dir: str, snapshot: str, as_of: str, folder: str, fmt: str,
-                         partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+def _checked_and_written(
+    pdf: pd.DataFrame,
+    data_dir: str,
+    snapshot: str,
+    as_of: str,
+    folder: str,
+    fmt: str,
+    partition_info: dict[str, Any] | None = None,
+) -> pd.DataFrame:
     import pandas as pd
 
     part = partition_info["number"] if partition_info else 0
@@ -88,8 +95,17 @@ def _checked_and_written(pdf: pd.DataFrame, data_dir: str, snapshot: str, as_of:
     return pd.DataFrame({"part": [part], "rows": [count]})
 
 
-def run_dask(source: Path, output: Path, *, data_dir: Path | None, snapshot: str, as_of: date,
-             scheduler: str | None = None, workers: int = 2, blocksize: int | None = None) -> int:
+def run_dask(
+    source: Path,
+    output: Path,
+    *,
+    data_dir: Path | None,
+    snapshot: str,
+    as_of: date,
+    scheduler: str | None = None,
+    workers: int = 2,
+    blocksize: int | None = None,
+) -> int:
     """Check a CSV or Parquet file on a Dask cluster (a local one of `workers` processes, or the
     scheduler at `scheduler`); write `output/part-NNNNN.csv|parquet` in input order; return the rows."""
     try:
@@ -105,8 +121,9 @@ def run_dask(source: Path, output: Path, *, data_dir: Path | None, snapshot: str
         frame = dd.read_parquet(source).astype(str)
     else:  # partitions of a few MB, at least four per worker, so the workers share the rows
         size = blocksize or max(256_000, min(64_000_000, source.stat().st_size // (4 * workers) + 1))
-        frame = dd.read_csv(source, dtype=str, keep_default_na=False, na_filter=False, blocksize=size,
-                            encoding="utf-8-sig")
+        frame = dd.read_csv(
+            source, dtype=str, keep_default_na=False, na_filter=False, blocksize=size, encoding="utf-8-sig"
+        )
     if "state" not in frame.columns or "task" not in frame.columns:
         raise UserError(f"{source}: missing required column(s) state, task")
     lengths = frame.map_partitions(len).compute()
@@ -118,12 +135,22 @@ def run_dask(source: Path, output: Path, *, data_dir: Path | None, snapshot: str
         first = starts[partition_info["number"]] if partition_info else 0
         return pdf.assign(**{ROW_ID: range(first + 1, first + 1 + len(pdf))})
 
-    numbered = frame.map_partitions(number, meta={**{c: "object" for c in frame.columns}, ROW_ID: "int64"})
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None)
-    with Client(scheduler or cluster) as client:
-        counts = numbered.map_partitions(_checked_and_written, str(data_dir or ""), snapshot, as_of.isoformat(),
-                                         str(output.resolve()), fmt, meta={"part": "int64", "rows": "int64"})
+    numbered = frame.map_partitions(number, meta={**dict.fromkeys(frame.columns, "object"), ROW_ID: "int64"})
+    cluster = (
+        None
+        if scheduler
+        else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
+    )
+    with Client(scheduler or cluster) as client:  # type: ignore[no-untyped-call]
+        counts = numbered.map_partitions(
+            _checked_and_written,
+            str(data_dir or ""),
+            snapshot,
+            as_of.isoformat(),
+            str(output.resolve()),
+            fmt,
+            meta={"part": "int64", "rows": "int64"},
+        )
         done = client.compute(counts).result()
     if cluster is not None:
         cluster.close()

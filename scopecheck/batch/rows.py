@@ -7,27 +7,25 @@ row. Bytes that are not UTF-8 are kept (surrogateescape) so passthrough columns 
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import contextlib
 import csv
 import errno
 import hashlib
 import io
+import json
 import os
 import re
 import stat
 import tempfile
-import json
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from scopecheck import safejson
-from scopecheck.errors import UserError
 from scopecheck.csvsafe import CsvOut, csv_cell
+from scopecheck.errors import UserError
 
 REQUIRED = ("state", "task")
 OPTIONAL = ("id", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
@@ -183,8 +181,9 @@ def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
             else:
                 why = str(exc)
             span = f"; lines {first_no}-{last_no} are taken as part of it" if last_no > first_no else ""
-            yield Row(number, first_no, _lenient(first, header),
-                      f"broken CSV quoting ({why}){span}: {first.rstrip()[:80]!r}")
+            yield Row(
+                number, first_no, _lenient(first, header), f"broken CSV quoting ({why}){span}: {first.rstrip()[:80]!r}"
+            )
             continue
         if not values:
             continue  # a blank line
@@ -200,9 +199,8 @@ def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
         if not row.error and _has_surrogates(text):
             bad = next((h for h, v in row.values.items() if _has_surrogates(v)), "?")
             row.error = f"field '{bad}' is not valid UTF-8"
-        elif not row.error and len(text) > MAX_FIELD:
-            if any(len(v) > MAX_FIELD for v in values):
-                row.error = f"a field is longer than {MAX_FIELD:,} characters"
+        elif not row.error and len(text) > MAX_FIELD and any(len(v) > MAX_FIELD for v in values):
+            row.error = f"a field is longer than {MAX_FIELD:,} characters"
         yield row
 
 
@@ -243,8 +241,10 @@ def jsonl_rows(stream: IO[str], name: str, max_keys: int | None = None) -> Itera
         if max_keys is not None:
             keys.update(value)
             if len(keys) > max_keys:
-                raise UserError(f"{name}: line {line_no}: the rows have more than {max_keys:,} different keys, "
-                                "one CSV column each; write JSONL instead (--format jsonl)")
+                raise UserError(
+                    f"{name}: line {line_no}: the rows have more than {max_keys:,} different keys, "
+                    "one CSV column each; write JSONL instead (--format jsonl)"
+                )
         yield Row(number, line_no, value)
     if not seen_any:
         raise UserError(f"{name}: empty input (expected one JSON object per line)")
@@ -252,7 +252,7 @@ def jsonl_rows(stream: IO[str], name: str, max_keys: int | None = None) -> Itera
 
 def _cell(value: Any) -> str:
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if value is None:
         return ""
     if isinstance(value, list):
@@ -407,8 +407,9 @@ class Sink:
     go to an anonymous temporary file (in `spool_dir`, beside the output) and are copied out by
     close(), each row padded to the full header of every key seen."""
 
-    def __init__(self, stream: IO[str], formatter: Formatter, spool_dir: Path | None = None,
-                 verdicts: IO[str] | None = None):
+    def __init__(
+        self, stream: IO[str], formatter: Formatter, spool_dir: Path | None = None, verdicts: IO[str] | None = None
+    ):
         self.stream = stream
         self.layout = formatter.layout
         self.columns = formatter.columns
@@ -419,8 +420,9 @@ class Sink:
         if self.layout == "csv":
             CsvOut(stream).writerow([*formatter.header, *self.columns])
         elif self.layout == "jsonl-csv":
-            self.spool = tempfile.TemporaryFile(  # noqa: SIM115 - open until close()
-                mode="w+", encoding="utf-8", errors="surrogateescape", newline="", dir=spool_dir)
+            self.spool = tempfile.TemporaryFile(  # noqa: SIM115 - closed when the output is laid out
+                mode="w+", encoding="utf-8", errors="surrogateescape", newline="", dir=spool_dir
+            )
 
     def write(self, chunk: Formatted) -> None:
         if self.spool is not None:
@@ -460,8 +462,13 @@ def _input_cell(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-          stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}
+_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+}
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 

@@ -10,8 +10,6 @@ piles up in memory.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import contextlib
 import json
 import multiprocessing
@@ -19,22 +17,22 @@ import os
 import signal
 import sys
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection, wait
 from dataclasses import dataclass, field
 from datetime import date
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import IO, Any
 
-from scopecheck.decide.verdict import citation_text
 from scopecheck import safejson
-from scopecheck.decide.checker import Checker
 from scopecheck.batch.rows import Formatted, Formatter, Row, Sink
-from scopecheck.hr.posting import read_posting_file
+from scopecheck.decide.checker import Checker
 from scopecheck.decide.query import Query
+from scopecheck.decide.verdict import citation_text
 from scopecheck.errors import UserError
-from scopecheck.law.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+from scopecheck.hr.posting import read_posting_file
+from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
 CHUNK = 2_000
 PARALLEL_MIN_BYTES = 8_000_000  # below this, starting processes costs more than it saves
@@ -136,15 +134,18 @@ class RowChecker:
             raise UserError(f"as_of: '{raw_date}' is not a date (YYYY-MM-DD)") from None
 
         code = self._cell("state", state, lambda v: self.checker.jurisdiction(v, field="state"))
-        facts: dict[str, Any] = dict(
-            credentials=self._cell("credentials", values.get("credentials"),
-                                   lambda v: r.credentials(_split(v), field="credentials")),
-            trainings=self._cell("trainings", values.get("trainings"), lambda v: r.trainings(_split(v), field="trainings")),
-            supervision=supervision.lower() if supervision else None,
-            supervisor=supervisor.lower() if supervisor else None,
-            setting=self._cell("setting", values.get("setting"), lambda v: r.setting(_text(v), field="setting")),
-            as_of=as_of,
-        )
+        facts: dict[str, Any] = {
+            "credentials": self._cell(
+                "credentials", values.get("credentials"), lambda v: r.credentials(_split(v), field="credentials")
+            ),
+            "trainings": self._cell(
+                "trainings", values.get("trainings"), lambda v: r.trainings(_split(v), field="trainings")
+            ),
+            "supervision": supervision.lower() if supervision else None,
+            "supervisor": supervisor.lower() if supervisor else None,
+            "setting": self._cell("setting", values.get("setting"), lambda v: r.setting(_text(v), field="setting")),
+            "as_of": as_of,
+        }
         understood = self._cell("task", task, lambda v: r.understand_task(v, "task"))
         if understood.task:  # what Checker.settle_task does first, without asking the matcher again
             task_id, note = understood.task, understood.note
@@ -199,8 +200,15 @@ class RowChecker:
 
 
 def error_columns(message: str) -> dict[str, Any]:
-    return {"verdict": "error", "reasons": [message], "conditions": [], "citations": [], "rules": [], "confidence": "",
-            "data_snapshot": ""}
+    return {
+        "verdict": "error",
+        "reasons": [message],
+        "conditions": [],
+        "citations": [],
+        "rules": [],
+        "confidence": "",
+        "data_snapshot": "",
+    }
 
 
 # ---- worker processes: one Checker each, built once; they live and die with the parent
@@ -230,8 +238,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker_main(conn: Connection, inherited: list[Connection], checker: Checker, default_as_of: date,
-                 formatter: Formatter, parent: int) -> None:
+def _worker_main(
+    conn: Connection,
+    inherited: list[Connection],
+    checker: Checker,
+    default_as_of: date,
+    formatter: Formatter,
+    parent: int,
+) -> None:
     """Ctrl-C reaches the whole process group: only the parent reports it, workers ignore it.
     SIGTERM and SIGHUP get their default action back (the parent's handler raises): the parent
     stops its workers with SIGTERM. The parent blocked these signals around the fork; they are
@@ -290,9 +304,12 @@ class _Workers:
         try:
             for _ in range(jobs):
                 mine, theirs = context.Pipe(duplex=True)
-                process = context.Process(target=_worker_main, daemon=True, name="scopecheck-worker",
-                                          args=(theirs, list(self.conns), checker, default_as_of, formatter,
-                                                os.getpid()))
+                process = context.Process(
+                    target=_worker_main,
+                    daemon=True,
+                    name="scopecheck-worker",
+                    args=(theirs, list(self.conns), checker, default_as_of, formatter, os.getpid()),
+                )
                 process.start()
                 theirs.close()
                 self.processes.append(process)
@@ -336,8 +353,14 @@ def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Fo
     return formatted
 
 
-def _run_parallel(chunks: Iterator[list[Row]], emit: Callable[[Formatted], None], jobs: int,
-                  checker: Checker, default_as_of: date, formatter: Formatter) -> None:
+def _run_parallel(
+    chunks: Iterator[list[Row]],
+    emit: Callable[[Formatted], None],
+    jobs: int,
+    checker: Checker,
+    default_as_of: date,
+    formatter: Formatter,
+) -> None:
     """Chunks go to idle workers in input order; their output text is written in input order. At
     most `jobs` chunks are being checked and at most `jobs` wait to be written."""
     workers = _Workers(jobs, checker, default_as_of, formatter)
@@ -400,9 +423,13 @@ class Summary:
 
     def line(self) -> str:
         rate = self.rows / self.seconds if self.seconds > 0 else 0.0
-        counts = ", ".join(f"{k} {self.verdicts.get(k, 0)}" for k in ("allowed", "conditional", "prohibited", "unknown", "error"))
-        return (f"{self.rows} rows: {counts}; {self.evaluations} questions evaluated; "
-                f"{self.seconds:.2f} s, {rate:,.0f} rows/s")
+        counts = ", ".join(
+            f"{k} {self.verdicts.get(k, 0)}" for k in ("allowed", "conditional", "prohibited", "unknown", "error")
+        )
+        return (
+            f"{self.rows} rows: {counts}; {self.evaluations} questions evaluated; "
+            f"{self.seconds:.2f} s, {rate:,.0f} rows/s"
+        )
 
 
 class Progress:

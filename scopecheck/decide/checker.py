@@ -14,26 +14,27 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from scopecheck.decide.compiler import Compiled, compile_plan
-from scopecheck.law.library import Library
 from scopecheck.decide.engine import Engine
 from scopecheck.decide.findings import Finding, Findings
-from scopecheck.errors import UserError
 from scopecheck.decide.plan import Plan, build_plan
 from scopecheck.decide.query import Query
 from scopecheck.decide.resolve import Resolver
-from scopecheck.law.schema import Supervision, SupervisorType
 from scopecheck.decide.verdict import Verdict, fold
-
+from scopecheck.errors import UserError
+from scopecheck.law.library import Library
+from scopecheck.law.terms import Supervision, SupervisorType
 
 
 class DecisionRecorder(Protocol):
     """Where every asked question and its verdict are recorded (interfaces/decision_log.py)."""
+
+    subject: str | None  # whom a run's decisions are about (a hire's candidate), if anyone
 
     def record(self, query: Query, verdict: Verdict, name: str | None = None) -> None: ...
 
@@ -96,14 +97,18 @@ class Checker:
         where an empty value is an error, never "none"."""
         r = self.resolver
         code = self.jurisdiction(state)
-        facts = dict(
-            credentials=credentials if isinstance(credentials, frozenset) else r.credentials(credentials),
-            trainings=trainings if isinstance(trainings, frozenset) else r.trainings(trainings),
-            supervision=supervision, supervisor=supervisor, setting=r.setting(setting), as_of=as_of or date.today())
+        facts = {
+            "credentials": credentials if isinstance(credentials, frozenset) else r.credentials(credentials),
+            "trainings": trainings if isinstance(trainings, frozenset) else r.trainings(trainings),
+            "supervision": supervision,
+            "supervisor": supervisor,
+            "setting": r.setting(setting),
+            "as_of": as_of or date.today(),
+        }
         task_id, note = self.settle_task(code, task, facts, field="--task")
         return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)  # type: ignore[arg-type]
 
-    def settle_task(self, code: str, words: str, facts: dict[str, object], field: str) -> tuple[str, str]:
+    def settle_task(self, code: str, words: str, facts: Mapping[str, object], field: str) -> tuple[str, str]:
         """One task for the words. When they fit several tasks, ask back (AmbiguousTask) unless every
         candidate gets the same answer here, the same verdict on the same rules and conditions: then
         that answer is given, and the note says which tasks the words fit."""

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Iterable
 from typing import Any
 
 from scopecheck.decide.findings import APPLIES, Finding
 from scopecheck.decide.plan import Effective, Plan, build_plan
+from scopecheck.decide.query import Query
 from scopecheck.errors import Defect
 from scopecheck.law.library import Library
-from scopecheck.decide.query import Query
-from scopecheck.law.schema import SUPERVISION_LEVELS, Requirements
+from scopecheck.law.schema import Requirements
+from scopecheck.law.terms import SUPERVISION_LEVELS
 
 # Measured limits of durable_rules 2.0.28 (research/engine.md), with a margin.
 MAX_RULES = 4000  # MAX_ACTIONS is 4,096

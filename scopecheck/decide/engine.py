@@ -88,7 +88,7 @@ class Engine:
             started = core.start_action_for_state(handle, state_handle)
             message = started[1] if started else None
             while message:
-                hits.append(message[2:message.index('"', 2)])  # '{"<rule name>": {...}}'
+                hits.append(message[2 : message.index('"', 2)])  # '{"<rule name>": {...}}'
                 message = core.complete_and_start_action(handle, state_handle)
         finally:
             rules.retract_fact(fact)

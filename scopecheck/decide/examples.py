@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from scopecheck.decide.checker import Checker
-from scopecheck.errors import UserError
 from scopecheck.decide.query import Query
-from scopecheck.law.schema import Example
 from scopecheck.decide.verdict import Verdict
+from scopecheck.errors import UserError
+from scopecheck.law.schema import Example
 
 #: Examples without an `as_of` are evaluated on this fixed date, so the suite does not drift.
 EXAMPLE_DATE = date(2026, 11, 26)
@@ -53,7 +53,9 @@ def run_example(checker: Checker, code: str, example: Example) -> Outcome:
     verdict = checker.evaluate(query)
     problems = []
     if verdict.verdict != example.expect:
-        problems.append(f"expected {example.expect}, got {verdict.verdict} (rules: {', '.join(verdict.rules) or 'none'})")
+        problems.append(
+            f"expected {example.expect}, got {verdict.verdict} (rules: {', '.join(verdict.rules) or 'none'})"
+        )
     if example.expect_rules is not None and sorted(example.expect_rules) != sorted(verdict.rules):
         problems.append(f"expected rules {sorted(example.expect_rules)}, got {sorted(verdict.rules)}")
     return Outcome(code, example, verdict, "; ".join(problems))

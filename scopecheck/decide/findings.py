@@ -28,7 +28,7 @@ class Finding:
 class Findings:
     """All findings for one question, indexed: which rules apply, and each requirement's status."""
 
-    __slots__ = ("applied", "_status")
+    __slots__ = ("_status", "applied")
 
     def __init__(self, found: tuple[Finding, ...]):
         self.applied: list[str] = []

@@ -203,8 +203,9 @@ def _breakpoints(rules: list[schema.Rule]) -> list[date | None]:
 
 
 def _satisfier_source(cred: schema.Credential, sat: schema.Satisfier) -> schema.Source:
-    return schema.Source(id=f"def-{cred.id}", cite=sat.cite, url=sat.url, kind=sat.kind,
-                         official=sat.official, read=sat.read)
+    return schema.Source(
+        id=f"def-{cred.id}", cite=sat.cite, url=sat.url, kind=sat.kind, official=sat.official, read=sat.read
+    )
 
 
 def _national_paths(lib: Library, eff: Effective) -> list[Effective]:
@@ -219,13 +220,15 @@ def _national_paths(lib: Library, eff: Effective) -> list[Effective]:
             trainings = tuple(dict.fromkeys((*eff.requires.trainings, *sat.trainings)))
             requires = eff.requires.model_copy(update={"credentials": sat.credentials, "trainings": trainings})
             confidence = min(rule.confidence, source.cap, key=schema.CONFIDENCE_ORDER.index)
-            path = rule.model_copy(update={
-                "id": f"{rule.id}.{suffix}",
-                "reason": f"{rule.reason} {sat.reason}",
-                "sources": (*rule.sources, source.id),
-                "confidence": confidence,
-                "requires": requires,
-            })
+            path = rule.model_copy(
+                update={
+                    "id": f"{rule.id}.{suffix}",
+                    "reason": f"{rule.reason} {sat.reason}",
+                    "sources": (*rule.sources, source.id),
+                    "confidence": confidence,
+                    "requires": requires,
+                }
+            )
             out.append(Effective(path, eff.origin, requires, (*eff.sources, source)))
     return out
 
@@ -237,9 +240,15 @@ def build_plan(lib: Library, code: str) -> Plan:
     out: list[Effective] = []
     for rule in state.rules:
         if rule.effect == "defer":
-            out.append(Effective(rule, "state", _with_doctrine(rule.requires, doctrine),
-                                 tuple(sources[s] for s in rule.sources),
-                                 inherited=_inherited(rule.requires, doctrine)))
+            out.append(
+                Effective(
+                    rule,
+                    "state",
+                    _with_doctrine(rule.requires, doctrine),
+                    tuple(sources[s] for s in rule.sources),
+                    inherited=_inherited(rule.requires, doctrine),
+                )
+            )
         else:
             eff = Effective(rule, "state", rule.requires, tuple(sources[s] for s in rule.sources))
             out.append(eff)
@@ -280,6 +289,14 @@ def build_plan(lib: Library, code: str) -> Plan:
             basis=doctrine.basis,
         )
         requires = _with_doctrine(schema.Requirements(), doctrine)
-        out.append(Effective(rule, "doctrine", requires, tuple(sources[s] for s in doctrine.sources), tuple(windows),
-                             inherited=_inherited(schema.Requirements(), doctrine)))
+        out.append(
+            Effective(
+                rule,
+                "doctrine",
+                requires,
+                tuple(sources[s] for s in doctrine.sources),
+                tuple(windows),
+                inherited=_inherited(schema.Requirements(), doctrine),
+            )
+        )
     return Plan(code, state, tuple(out))

@@ -10,7 +10,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from scopecheck.law.schema import Supervision, SupervisorType
+from scopecheck.law.terms import Supervision, SupervisorType
 
 
 class Query(BaseModel):

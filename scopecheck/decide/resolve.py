@@ -11,10 +11,10 @@ import difflib
 from collections.abc import Iterable
 from functools import cached_property
 
+from scopecheck.decide.matcher import TaskMatcher, Understood
+from scopecheck.errors import Candidate, UnknownName, UserError
 from scopecheck.law.library import Library
 from scopecheck.law.terms import normalize
-from scopecheck.errors import Candidate, UnknownName, UserError
-from scopecheck.decide.matcher import TaskMatcher, Understood
 
 
 class Index:
@@ -54,8 +54,9 @@ class Index:
                 f"{ident} ({phrase})" if phrase != normalize(ident) else ident for ident, phrase in first_phrase.items()
             )
         message = f"{field}: unknown {self.what} '{text}'{hint}?" if hint else f"{field}: unknown {self.what} '{text}'"
-        return UnknownName(message, field, text, self.what,
-                           [Candidate(ident, self.names.get(ident, ident)) for ident in first_phrase])
+        return UnknownName(
+            message, field, text, self.what, [Candidate(ident, self.names.get(ident, ident)) for ident in first_phrase]
+        )
 
 
 class Resolver:

@@ -30,10 +30,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from scopecheck.law.library import Library
 from scopecheck.decide.findings import Findings
 from scopecheck.decide.plan import Effective, Plan
 from scopecheck.decide.query import Query
+from scopecheck.law.library import Library
 from scopecheck.law.schema import CONFIDENCE_ORDER, Confidence, VerdictName
 
 DISCLAIMER = (
@@ -67,9 +67,16 @@ CONFIDENCE_MEANING: dict[str, str] = {
 }
 NOT_VERIFIED = "not verified: at least one rule was encoded from research notes without reading its source"
 KIND_NAMES: dict[str, str] = {
-    "statute": "statute", "regulation": "regulation", "board_guidance": "board guidance",
-    "ag_opinion": "attorney general opinion", "court": "court decision", "bill": "bill (not law)",
-    "secondary": "secondary source", "advocacy": "advocacy source", "news": "news", "forum": "forum post",
+    "statute": "statute",
+    "regulation": "regulation",
+    "board_guidance": "board guidance",
+    "ag_opinion": "attorney general opinion",
+    "court": "court decision",
+    "bill": "bill (not law)",
+    "secondary": "secondary source",
+    "advocacy": "advocacy source",
+    "news": "news",
+    "forum": "forum post",
     "unofficial_copy": "unofficial copy",
 }
 
@@ -178,7 +185,7 @@ def citation_text(c: Citation) -> str:
     return f"{c.cite} [{kind}]" + (f" <{c.url}>" if c.url else "")
 
 
-_CITATIONS: dict[tuple[str, str | None], Citation] = {}
+_CITATIONS: dict[tuple[str, str | None, str, bool], Citation] = {}
 
 
 def _citation(source: Any) -> Citation:
@@ -186,8 +193,7 @@ def _citation(source: Any) -> Citation:
     key = (source.cite, source.url, source.kind, source.official)
     found = _CITATIONS.get(key)
     if found is None:
-        found = _CITATIONS[key] = Citation(cite=source.cite, url=source.url, kind=source.kind,
-                                           official=source.official)
+        found = _CITATIONS[key] = Citation(cite=source.cite, url=source.url, kind=source.kind, official=source.official)
     return found
 
 
@@ -236,15 +242,24 @@ class _Reading:
 
     def unmet(self, eff: Effective, *, inherited: bool = True) -> list[str]:
         """Each unmet requirement as a reason; without those a low-confidence doctrine lent, if asked."""
-        return [f"Not met: {self.explain.requirement(eff, c, s)} ({self.explain.stated(c, self.query)})."
-                for c, s in self._with(eff, "unmet") if inherited or c not in eff.inherited]
+        return [
+            f"Not met: {self.explain.requirement(eff, c, s)} ({self.explain.stated(c, self.query)})."
+            for c, s in self._with(eff, "unmet")
+            if inherited or c not in eff.inherited
+        ]
 
     def short_of_doctrine(self, eff: Effective) -> list[str]:
-        return [f"confirm with the board: the state's general doctrine expects {self.explain.requirement(eff, c, s)} "
-                f"({self.explain.stated(c, self.query)})" for c, s in self._with(eff, "unmet") if c in eff.inherited]
+        return [
+            f"confirm with the board: the state's general doctrine expects {self.explain.requirement(eff, c, s)} "
+            f"({self.explain.stated(c, self.query)})"
+            for c, s in self._with(eff, "unmet")
+            if c in eff.inherited
+        ]
 
     def remedies(self, eff: Effective, *, inherited: bool = True) -> list[str]:
-        return [self.explain.remedy(eff, c, s) for c, s in self._with(eff, "unmet") if inherited or c not in eff.inherited]
+        return [
+            self.explain.remedy(eff, c, s) for c, s in self._with(eff, "unmet") if inherited or c not in eff.inherited
+        ]
 
     def all_met(self, eff: Effective) -> bool:
         return all(self.found.status(eff.id, c) == "met" for c, _ in eff.checks)
@@ -275,8 +290,9 @@ def _by_permits(r: _Reading) -> _Outcome:
     met = [p for p in r.permits if r.all_met(p)]
     open_paths = [p for p in r.permits if not r.unmet(p)]
     if met:
-        outcome = _Outcome("conditional" if r.forbid_open else "allowed", met + r.forbid_open,
-                           [p.rule.reason for p in met])
+        outcome = _Outcome(
+            "conditional" if r.forbid_open else "allowed", met + r.forbid_open, [p.rule.reason for p in met]
+        )
     elif open_paths:
         outcome = _Outcome("conditional", open_paths + r.forbid_open, [p.rule.reason for p in open_paths])
         for p in open_paths:
@@ -324,8 +340,9 @@ def _dress(lib: Library, plan: Plan, query: Query, outcome: _Outcome) -> Verdict
         verdict=outcome.verdict,
         reasons=outcome.reasons,
         conditions=list(dict.fromkeys(outcome.conditions)),
-        obligations=[] if outcome.verdict == "prohibited" else list(
-            dict.fromkeys(o for r in deciding for o in r.rule.obligations)),
+        obligations=[]
+        if outcome.verdict == "prohibited"
+        else list(dict.fromkeys(o for r in deciding for o in r.rule.obligations)),
         citations=list(dict.fromkeys(_citation(s) for r in deciding for s in r.sources)),
         rules=[r.id for r in deciding],
         confidence=confidence,
@@ -356,11 +373,15 @@ def _unknown(
     task = lib.tasks[query.task]
     silent = silent or []
     if silent:
-        why = (f"{state.jurisdiction.name}'s law, as encoded, does not name {task.name.lower()} for a medical "
-               "assistant, and it is a high-risk task on which silence is not permission.")
+        why = (
+            f"{state.jurisdiction.name}'s law, as encoded, does not name {task.name.lower()} for a medical "
+            "assistant, and it is a high-risk task on which silence is not permission."
+        )
     elif not task.delegable:
-        why = (f"{state.jurisdiction.name}'s rule file has no rule for {task.name.lower()} on the date asked, "
-               "and it is a high-risk task on which silence is not permission.")
+        why = (
+            f"{state.jurisdiction.name}'s rule file has no rule for {task.name.lower()} on the date asked, "
+            "and it is a high-risk task on which silence is not permission."
+        )
     else:
         why = f"No rule of {state.jurisdiction.name} covers {task.name.lower()} on the date asked."
     guidance = " ".join([*(r.rule.reason for r in silent), f"General delegation doctrine: {state.doctrine.text}"])

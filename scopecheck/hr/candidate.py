@@ -18,9 +18,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from scopecheck import safejson
-from scopecheck.law.library import Library
-from scopecheck.errors import UserError
 from scopecheck.decide.resolve import Resolver
+from scopecheck.errors import UserError
+from scopecheck.law.library import Library
 from scopecheck.law.tomlfile import defects_from, read_toml, relevant_errors
 
 EXPIRY_WARNING_DAYS = 90
@@ -104,8 +104,11 @@ def load_candidate(path: Path) -> CandidateFile:
         return CandidateFile.model_validate(data)
     except ValidationError as exc:
         err = relevant_errors(exc)[0]
-        key = ".".join(str(p) for p in err["loc"]
-                       if not str(p).startswith(("function-", "HeldCredential", "CompletedTraining", "constrained-str", "str")))
+        key = ".".join(
+            str(p)
+            for p in err["loc"]
+            if not str(p).startswith(("function-", "HeldCredential", "CompletedTraining", "constrained-str", "str"))
+        )
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         raise UserError(f"{name}: [{key}] {msg}") from None
 
@@ -131,10 +134,18 @@ def status_on(lib: Library, resolver: Resolver, candidate: CandidateFile, on: da
                 try:
                     expires, computed = renewal_expiry(entry.issued, cred.renewal_months), True
                 except ValueError:  # past 9999-12-31, the last date there is
-                    raise UserError(f"{source}: {key}[{i}].issued: {entry.issued} is not a plausible issue date (its "
-                                    f"{cred.renewal_months}-month renewal would end after the year 9999)") from None
-            detail: dict[str, Any] = {"id": cid, "name": cred.name, "issued": entry.issued, "expires": expires,
-                                      "expiry_computed": computed, "counts": True}
+                    raise UserError(
+                        f"{source}: {key}[{i}].issued: {entry.issued} is not a plausible issue date (its "
+                        f"{cred.renewal_months}-month renewal would end after the year 9999)"
+                    ) from None
+            detail: dict[str, Any] = {
+                "id": cid,
+                "name": cred.name,
+                "issued": entry.issued,
+                "expires": expires,
+                "expiry_computed": computed,
+                "counts": True,
+            }
             if entry.issued and entry.expires and entry.expires < entry.issued:
                 raise UserError(f"{source}: {key}[{i}]: expires {entry.expires} is before issued {entry.issued}")
             if entry.issued and entry.issued > on:
@@ -154,8 +165,8 @@ def status_on(lib: Library, resolver: Resolver, candidate: CandidateFile, on: da
     status.credentials = frozenset(held) if held is not None else None
     if candidate.trainings is not None:
         done: set[str] = set()
-        for i, item in enumerate(candidate.trainings):
-            entry_t = CompletedTraining(id=item) if isinstance(item, str) else item
+        for i, done_item in enumerate(candidate.trainings):
+            entry_t = CompletedTraining(id=done_item) if isinstance(done_item, str) else done_item
             ids = resolver.trainings([entry_t.id], field=f"{source}: trainings[{i}].id")
             assert ids is not None
             if entry_t.completed and entry_t.completed > on:

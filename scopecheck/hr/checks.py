@@ -24,8 +24,10 @@ from datetime import date
 from typing import Any
 
 from scopecheck.decide.checker import Checker
-from scopecheck.hr.candidate import CandidateStatus
+from scopecheck.decide.verdict import Citation, Verdict
+from scopecheck.law.terms import Supervision, SupervisorType
 from scopecheck.errors import UserError
+from scopecheck.hr.candidate import CandidateStatus
 from scopecheck.hr.posting import (
     _JUDGMENT,
     _LICENSED_NURSE,
@@ -36,19 +38,36 @@ from scopecheck.hr.posting import (
     Duty,
     Posting,
 )
-from scopecheck.decide.verdict import Citation, Verdict
 
-SEVERITY = {"duty_out_of_scope": "error", "missing_requirement": "warning", "unrecognized_credential": "warning",
-            "unsupported_demand": "warning", "protected_title": "warning", "judgment_language": "warning",
-            "supervision": "warning", "state_credential": "warning", "not_understood": "warning", "not_an_ma_task": "warning",
-            "unknown_duty": "info", "mixed_role": "info", "no_duties": "info"}
+SEVERITY = {
+    "duty_out_of_scope": "error",
+    "missing_requirement": "warning",
+    "unrecognized_credential": "warning",
+    "unsupported_demand": "warning",
+    "protected_title": "warning",
+    "judgment_language": "warning",
+    "supervision": "warning",
+    "state_credential": "warning",
+    "not_understood": "warning",
+    "not_an_ma_task": "warning",
+    "unknown_duty": "info",
+    "mixed_role": "info",
+    "no_duties": "info",
+}
 JUDGMENT_TASKS = {"triage", "telephone_triage", "interpret_results"}
 # Words that name judgment work outright; anything vaguer ("patient assessment", "screening") is a warning.
 _EXPLICIT_JUDGMENT = re.compile(r"\b(triage|interpret|diagnos)", re.I)
 _PRACTITIONERS = ("physician", "pa", "np", "rn", "podiatrist")
-_SUPERVISOR_NAMES = {"physician": "a physician", "pa": "a physician assistant", "np": "a nurse practitioner",
-                     "rn": "a registered nurse", "lpn": "a licensed practical nurse", "podiatrist": "a podiatrist",
-                     "provider": "a provider", "manager": "a manager"}
+_SUPERVISOR_NAMES = {
+    "physician": "a physician",
+    "pa": "a physician assistant",
+    "np": "a nurse practitioner",
+    "rn": "a registered nurse",
+    "lpn": "a licensed practical nurse",
+    "podiatrist": "a podiatrist",
+    "provider": "a provider",
+    "manager": "a manager",
+}
 _MAX_SCENARIOS = 32
 
 
@@ -98,8 +117,11 @@ class PostingReport:
 
 
 def _national_ma_credentials(checker: Checker) -> list[str]:
-    return sorted(c.id for c in checker.lib.credentials.values()
-                  if c.jurisdiction is None and "medical assistant" in c.name.lower() and c.kind == "certification")
+    return sorted(
+        c.id
+        for c in checker.lib.credentials.values()
+        if c.jurisdiction is None and "medical assistant" in c.name.lower() and c.kind == "certification"
+    )
 
 
 def credential_scenarios(checker: Checker, posting: Posting) -> tuple[list[frozenset[str]], list[str], list[list[str]]]:
@@ -195,8 +217,13 @@ class _PostingReview:
 
     def duty(self, duty: Duty) -> None:
         """One duty: judgment work, out of scope, unknown, or what the hire would need to do it."""
-        entry: dict[str, Any] = {"task": duty.task, "text": duty.text, "matched": duty.matched, "kind": duty.kind,
-                                 "verdict": None}
+        entry: dict[str, Any] = {
+            "task": duty.task,
+            "text": duty.text,
+            "matched": duty.matched,
+            "kind": duty.kind,
+            "verdict": None,
+        }
         self.duties.append(entry)
         if duty.kind != "duty":
             return
@@ -208,20 +235,34 @@ class _PostingReview:
         if duty.task in JUDGMENT_TASKS:
             self.judged_sentences.add(duty.text)
             severe = v.verdict == "prohibited" and bool(_EXPLICIT_JUDGMENT.search(duty.matched))
-            self.add("judgment_language", f"Judgment work in an unlicensed role: '{duty.matched}' ({name}) is "
-                     f"{v.verdict} for an MA in {self.state_name}" + (f": {_detail(v)}" if v.verdict == "prohibited" else ""),
-                     duty.text, v, severity="error" if severe else "warning")
+            self.add(
+                "judgment_language",
+                f"Judgment work in an unlicensed role: '{duty.matched}' ({name}) is "
+                f"{v.verdict} for an MA in {self.state_name}"
+                + (f": {_detail(v)}" if v.verdict == "prohibited" else ""),
+                duty.text,
+                v,
+                severity="error" if severe else "warning",
+            )
         elif v.verdict == "prohibited":
             fed = self.posting.supervisor
             without = self.law(duty.task, supervisor=None, supervision=None) if fed or self.posting.supervision else v
             if without.verdict == "prohibited":
-                self.add("duty_out_of_scope", f"'{duty.matched}' ({name}) is prohibited for an MA in "
-                         f"{self.state_name}: {_detail(v)}", duty.text, v)
+                self.add(
+                    "duty_out_of_scope",
+                    f"'{duty.matched}' ({name}) is prohibited for an MA in {self.state_name}: {_detail(v)}",
+                    duty.text,
+                    v,
+                )
             elif first and fed:
                 self.by_supervisor.setdefault(fed, []).append((duty.matched, v))
         elif v.verdict == "unknown":
-            self.add("unknown_duty", f"'{duty.matched}' ({name}): {self.state_name}'s data has no rule for it; "
-                     "ask the board", duty.text, v)
+            self.add(
+                "unknown_duty",
+                f"'{duty.matched}' ({name}): {self.state_name}'s data has no rule for it; ask the board",
+                duty.text,
+                v,
+            )
         elif first:
             self.hiring_gaps(duty, name, v)
 
@@ -232,19 +273,36 @@ class _PostingReview:
             # on-the-job training the practitioner documents is assumed; a formal course or credential is not
             hv = self.law(duty.task, credentials=held, trainings=frozenset({"training_documented"}))
             if hv.verdict == "prohibited" and _unmet_credential(hv):
-                who = (f"an MA holding only {_names(self.checker, held)}" if held else "an MA with no credential or training")
+                who = (
+                    f"an MA holding only {_names(self.checker, held)}"
+                    if held
+                    else "an MA with no credential or training"
+                )
                 need = "; ".join(hv.unlock) or _detail(hv)
                 alternatives = " (one of the credentials it accepts)" if len(self.scenarios) > 1 and held else ""
-                self.add("missing_requirement", f"'{duty.matched}' ({name}) needs what the posting does not require: "
-                         f"{who}{alternatives} may not do it in {self.state_name}; needed: {need}", duty.text, hv)
+                self.add(
+                    "missing_requirement",
+                    f"'{duty.matched}' ({name}) needs what the posting does not require: "
+                    f"{who}{alternatives} may not do it in {self.state_name}; needed: {need}",
+                    duty.text,
+                    hv,
+                )
                 break
         for who in posting.supervisors:  # every practitioner the posting names, checked as the delegator
             if who in _PRACTITIONERS and who != posting.supervisor:
                 sv = self.law(duty.task, supervisor=who)
                 if sv.verdict == "prohibited":
                     self.by_supervisor.setdefault(who, []).append((duty.matched, sv))
-        if v.verdict == "conditional" and posting.supervision is None and self.lib.tasks[duty.task].risk == "high" and any(
-                re.search(r"supervision at least (direct|personal)", c) for c in v.conditions if not c.startswith("under ")):
+        if (
+            v.verdict == "conditional"
+            and posting.supervision is None
+            and self.lib.tasks[duty.task].risk == "high"
+            and any(
+                re.search(r"supervision at least (direct|personal)", c)
+                for c in v.conditions
+                if not c.startswith("under ")
+            )
+        ):
             self.onsite.append(duty.matched)
         if posting.autonomous:
             av = self.law(duty.task, supervision=posting.autonomy or "none")
@@ -256,26 +314,48 @@ class _PostingReview:
         posting, where = self.posting, self.state_name
         for who, hits in self.by_supervisor.items():
             words = ", ".join(f"'{m}'" for m, _ in hits[:6])
-            self.add("supervision", f"The posting puts the MA under {_SUPERVISOR_NAMES.get(who, who)}; in {where} "
-                     f"{words} may not then be delegated: {_detail(hits[0][1])}", posting.supervisor_texts.get(who, ""),
-                     hits[0][1])
+            self.add(
+                "supervision",
+                f"The posting puts the MA under {_SUPERVISOR_NAMES.get(who, who)}; in {where} "
+                f"{words} may not then be delegated: {_detail(hits[0][1])}",
+                posting.supervisor_texts.get(who, ""),
+                hits[0][1],
+            )
         if self.autonomous:
             words = ", ".join(f"'{m}'" for m, _ in self.autonomous[:6])
-            self.add("supervision", f"The posting has the MA work autonomously; in {where} {words} need a supervising "
-                     f"practitioner: {_detail(self.autonomous[0][1])}", posting.autonomous, self.autonomous[0][1])
+            self.add(
+                "supervision",
+                f"The posting has the MA work autonomously; in {where} {words} need a supervising "
+                f"practitioner: {_detail(self.autonomous[0][1])}",
+                posting.autonomous,
+                self.autonomous[0][1],
+            )
         if self.onsite:
-            self.add("supervision", f"In {where} {', '.join(repr(w) for w in self.onsite[:6])} need the delegating "
-                     "practitioner on the premises (direct supervision); the posting does not say so",
-                     posting.supervision_text or next(d.text for d in posting.duties if d.matched == self.onsite[0]),
-                     severity="info")
+            self.add(
+                "supervision",
+                f"In {where} {', '.join(repr(w) for w in self.onsite[:6])} need the delegating "
+                "practitioner on the premises (direct supervision); the posting does not say so",
+                posting.supervision_text or next(d.text for d in posting.duties if d.matched == self.onsite[0]),
+                severity="info",
+            )
         for what, words, sentence in posting.not_ma:
-            self.add("not_an_ma_task", f"'{words}' is {what}: no medical-assistant task covers it, "
-                     "so an MA may not be given it", sentence)
+            self.add(
+                "not_an_ma_task",
+                f"'{words}' is {what}: no medical-assistant task covers it, so an MA may not be given it",
+                sentence,
+            )
         if posting.supervisors and not any(w in _PRACTITIONERS or w == "provider" for w in posting.supervisors):
-            who = " or ".join(_SUPERVISOR_NAMES.get(s, s) for s in self.state.doctrine.supervisors) or "a licensed practitioner"
-            self.add("supervision", f"The posting names only {_SUPERVISOR_NAMES['manager']} as the MA's supervisor; in "
-                     f"{where} clinical tasks are delegated by {who}, whom the posting does not name",
-                     posting.supervisor_texts.get("manager", ""), severity="info")
+            who = (
+                " or ".join(_SUPERVISOR_NAMES.get(s, s) for s in self.state.doctrine.supervisors)
+                or "a licensed practitioner"
+            )
+            self.add(
+                "supervision",
+                f"The posting names only {_SUPERVISOR_NAMES['manager']} as the MA's supervisor; in "
+                f"{where} clinical tasks are delegated by {who}, whom the posting does not name",
+                posting.supervisor_texts.get("manager", ""),
+                severity="info",
+            )
 
     def credentials(self) -> None:
         """The state's own credential, credentials of other states, and MA licences that do not exist."""
@@ -283,19 +363,30 @@ class _PostingReview:
         clinical = [d for d in self.posting.duties if d.kind == "duty" and lib.tasks[d.task].risk != "clerical"]
         own = _own_credential(self.checker, code, self.on)
         if own and clinical and not all(held & set(own) for held in self.scenarios):
-            self.add("state_credential", f"{where} requires a medical assistant doing clinical work to hold one of its "
-                     f"own credentials ({_names(self.checker, own)}); the posting does not require one", clinical[0].text,
-                     self.checked.get(clinical[0].task))
+            self.add(
+                "state_credential",
+                f"{where} requires a medical assistant doing clinical work to hold one of its "
+                f"own credentials ({_names(self.checker, own)}); the posting does not require one",
+                clinical[0].text,
+                self.checked.get(clinical[0].task),
+            )
         for demand in self.posting.demands:
             for cid in demand.credentials:
                 cred = lib.credentials[cid]
                 if cred.jurisdiction and cred.jurisdiction != code:
-                    self.add("unrecognized_credential", f"{cred.name} is a {cred.jurisdiction} credential; "
-                             f"{where} does not issue or recognize it", demand.text)
-            if demand.licensed_ma and not any(c.jurisdiction == code and "medical assistant" in c.name.lower()
-                                              for c in lib.credentials.values()):
-                self.add("unsupported_demand", f"No license for medical assistants exists in {where}: "
-                         f"{self.state.jurisdiction.registration}", demand.text)
+                    self.add(
+                        "unrecognized_credential",
+                        f"{cred.name} is a {cred.jurisdiction} credential; {where} does not issue or recognize it",
+                        demand.text,
+                    )
+            if demand.licensed_ma and not any(
+                c.jurisdiction == code and "medical assistant" in c.name.lower() for c in lib.credentials.values()
+            ):
+                self.add(
+                    "unsupported_demand",
+                    f"No license for medical assistants exists in {where}: {self.state.jurisdiction.registration}",
+                    demand.text,
+                )
 
     def title(self) -> None:
         """A protected 'nurse' title, or a role open to MAs and nurses alike."""
@@ -305,12 +396,19 @@ class _PostingReview:
         nurse_title = bool(_NURSE_TITLE.search(bare_title)) and not re.search(r"nurse practitioner", title_line, re.I)
         nurse_role = next((s for s in posting.sentences if _NURSE_ROLE.search(s)), None)
         if nurse_title or nurse_role:
-            self.add("protected_title", "The title 'nurse' is protected by state nursing law; an unlicensed medical "
-                     "assistant may not be called a nurse (statute not encoded here)",
-                     title_line if nurse_title else nurse_role or "")
+            self.add(
+                "protected_title",
+                "The title 'nurse' is protected by state nursing law; an unlicensed medical "
+                "assistant may not be called a nurse (statute not encoded here)",
+                title_line if nurse_title else nurse_role or "",
+            )
         elif posting.other_roles:
-            self.add("mixed_role", f"The posting hires an MA or a licensed nurse ({', '.join(posting.other_roles)}); "
-                     "its duties are checked as an MA's, and a nurse does them under the nursing licence", title_line)
+            self.add(
+                "mixed_role",
+                f"The posting hires an MA or a licensed nurse ({', '.join(posting.other_roles)}); "
+                "its duties are checked as an MA's, and a nurse does them under the nursing licence",
+                title_line,
+            )
 
     def judgment_language(self) -> None:
         """Clinical judgment asked of the MA in words no duty matched ("assess", "triage calls")."""
@@ -320,35 +418,71 @@ class _PostingReview:
             if part.section not in ("duties", "neutral", "requirements") or s in self.judged_sentences:
                 continue
             m = _JUDGMENT.search(s)
-            if not m or _NEGATION.search(s[max(0, m.start() - 40): m.start()]) or _NOT_MA_JUDGMENT.search(s):
+            if not m or _NEGATION.search(s[max(0, m.start() - 40) : m.start()]) or _NOT_MA_JUDGMENT.search(s):
                 continue
             words = m.group(1)
-            task = ("interpret_results" if re.match(r"(diagnos|make|interpret)", words, re.I) else
-                    "telephone_triage" if re.search(r"telephone|phone", words, re.I) else "triage")
+            task = (
+                "interpret_results"
+                if re.match(r"(diagnos|make|interpret)", words, re.I)
+                else "telephone_triage"
+                if re.search(r"telephone|phone", words, re.I)
+                else "triage"
+            )
             v = self.checker.evaluate(self.checker.query(self.code, task, as_of=self.on))
-            self.add("judgment_language", f"'{words}' describes clinical judgment; in "
-                     f"{self.state_name} {self.lib.tasks[task].name.lower()} by an MA is {v.verdict}", s, v)
+            self.add(
+                "judgment_language",
+                f"'{words}' describes clinical judgment; in "
+                f"{self.state_name} {self.lib.tasks[task].name.lower()} by an MA is {v.verdict}",
+                s,
+                v,
+            )
             self.judged_sentences.add(s)
-
 
     def coverage(self) -> None:
         """Say so when too little of the posting was read to trust silence."""
         posting = self.posting
         read = [d for d in posting.duties if d.kind == "duty"]
         if posting.language != "en" and len(read) < 3:
-            self.add("not_understood", "The posting is not in English; only "
-                     f"{len(read)} duties were recognized: review its duties by hand", posting.text[:160])
+            self.add(
+                "not_understood",
+                f"The posting is not in English; only {len(read)} duties were recognized: review its duties by hand",
+                posting.text[:160],
+            )
         elif not read and not posting.not_ma:
-            self.add("no_duties", "No duties were recognized in the posting: it may name them in words "
-                     "the catalogue does not know, or list none", posting.text[:160])
+            self.add(
+                "no_duties",
+                "No duties were recognized in the posting: it may name them in words "
+                "the catalogue does not know, or list none",
+                posting.text[:160],
+            )
 
     def report(self) -> PostingReport:
         posting = self.posting
-        demands = [{"text": d.text, "credentials": d.credentials, "required": d.required, "any_of": d.any_of,
-                    "or_none": d.or_none} for d in posting.demands]
-        return PostingReport(posting.source, self.code, self.state_name, posting.jurisdiction_evidence, posting.title,
-                             self.all_of, self.duties, self.findings, self.any_of, demands, posting.supervisors,
-                             bool(posting.autonomous), posting.language)
+        demands = [
+            {
+                "text": d.text,
+                "credentials": d.credentials,
+                "required": d.required,
+                "any_of": d.any_of,
+                "or_none": d.or_none,
+            }
+            for d in posting.demands
+        ]
+        return PostingReport(
+            posting.source,
+            self.code,
+            self.state_name,
+            posting.jurisdiction_evidence,
+            posting.title,
+            self.all_of,
+            self.duties,
+            self.findings,
+            self.any_of,
+            demands,
+            posting.supervisors,
+            bool(posting.autonomous),
+            posting.language,
+        )
 
 
 def _detail(v: Verdict) -> str:
@@ -377,9 +511,16 @@ class HireReport:
         return asdict(self)
 
 
-def hire_tasks(checker: Checker, code: str, *, duties: list[str] | tuple[str, ...] | None = None,
-               title: str | None = None, posting_text: str | None = None, source: str = "posting",
-               names: tuple[str, str, str] = ("--duty", "--title", "--posting")) -> HireTasks:
+def hire_tasks(
+    checker: Checker,
+    code: str,
+    *,
+    duties: list[str] | tuple[str, ...] | None = None,
+    title: str | None = None,
+    posting_text: str | None = None,
+    source: str = "posting",
+    names: tuple[str, str, str] = ("--duty", "--title", "--posting"),
+) -> HireTasks:
     """(task id, words) for a hire, from exactly one of: duties, a catalogue title, a posting's text.
     `names` are how the caller calls those three inputs, for the error messages."""
     if sum(bool(x) for x in (duties, title, posting_text)) != 1:
@@ -407,12 +548,23 @@ def hire_tasks(checker: Checker, code: str, *, duties: list[str] | tuple[str, ..
 
 # Conditions that bind the candidate (what they must hold, have done or have been), as opposed to
 # conditions on the practice (supervision, setting).
-_BINDS_CANDIDATE = re.compile(r"must hold|must have completed|certif|licen[cs]|registration|registered|employed|training|"
-                              r"trained|competen|exam\b|examination", re.I)
+_BINDS_CANDIDATE = re.compile(
+    r"must hold|must have completed|certif|licen[cs]|registration|registered|employed|training|"
+    r"trained|competen|exam\b|examination",
+    re.I,
+)
 
 
-def check_hire(checker: Checker, code: str, status: CandidateStatus, tasks: list[tuple[str, str]],
-               *, supervision: str | None = None, supervisor: str | None = None, setting: str | None = None) -> HireReport:
+def check_hire(
+    checker: Checker,
+    code: str,
+    status: CandidateStatus,
+    tasks: list[tuple[str, str]],
+    *,
+    supervision: Supervision | None = None,
+    supervisor: SupervisorType | None = None,
+    setting: str | None = None,
+) -> HireReport:
     """The candidate against each duty: the verdict for this person, with every condition that binds
     them, the rule's confidence, and what would unlock a prohibited duty."""
     state = checker.lib.state(code)
@@ -425,31 +577,58 @@ def check_hire(checker: Checker, code: str, status: CandidateStatus, tasks: list
         title_name = lib.titles[title_id].name  # type: ignore[index]
         if credentials is None:
             credentials = frozenset(implied)
-            warnings.append(f"credentials not stated: the title '{title_name}' implies {_names(checker, implied)}, "
-                            "assumed held; give the candidate's credentials to be sure")
+            warnings.append(
+                f"credentials not stated: the title '{title_name}' implies {_names(checker, implied)}, "
+                "assumed held; give the candidate's credentials to be sure"
+            )
         elif not set(implied) & credentials:
-            warnings.append(f"the title '{title_name}' implies {_names(checker, implied)}, which the candidate does not "
-                            "hold (or which does not count today)")
+            warnings.append(
+                f"the title '{title_name}' implies {_names(checker, implied)}, which the candidate does not "
+                "hold (or which does not count today)"
+            )
     for cid in sorted(credentials or ()):
         cred = lib.credentials[cid]
         if cred.jurisdiction and cred.jurisdiction != code:
-            warnings.append(f"{cred.name} is a {cred.jurisdiction} credential: it does not count in "
-                            f"{state.jurisdiction.name}")
+            warnings.append(
+                f"{cred.name} is a {cred.jurisdiction} credential: it does not count in {state.jurisdiction.name}"
+            )
     duties = []
     for task, words in tasks:
-        v = checker.evaluate(checker.query(code, task, credentials=credentials, trainings=status.trainings,
-                                           supervision=supervision, supervisor=supervisor, setting=setting,  # type: ignore[arg-type]
-                                           as_of=status.as_of).model_copy(update={"task_input": words}))
+        v = checker.evaluate(
+            checker.query(
+                code,
+                task,
+                credentials=credentials,
+                trainings=status.trainings,
+                supervision=supervision,
+                supervisor=supervisor,
+                setting=setting,
+                as_of=status.as_of,
+            ).model_copy(update={"task_input": words})
+        )
         binding = [c for c in (*v.conditions, *v.obligations) if _BINDS_CANDIDATE.search(c)]
-        duties.append({"task": v.task, "task_name": v.task_name, "asked": words, "verdict": v.verdict,
-                       "reasons": v.reasons, "conditions": v.conditions, "obligations": v.obligations,
-                       "binding": binding,
-                       "citations": [Citation.model_dump(c) for c in v.citations], "rules": v.rules,
-                       "unlock": v.unlock if v.verdict == "prohibited" else [],
-                       "confidence": v.confidence, "confidence_meaning": v.confidence_meaning})
+        duties.append(
+            {
+                "task": v.task,
+                "task_name": v.task_name,
+                "asked": words,
+                "verdict": v.verdict,
+                "reasons": v.reasons,
+                "conditions": v.conditions,
+                "obligations": v.obligations,
+                "binding": binding,
+                "citations": [Citation.model_dump(c) for c in v.citations],
+                "rules": v.rules,
+                "unlock": v.unlock if v.verdict == "prohibited" else [],
+                "confidence": v.confidence,
+                "confidence_meaning": v.confidence_meaning,
+            }
+        )
         if v.verdict in ("allowed", "conditional") and v.confidence == "low":
-            warnings.append(f"{v.task_name}: {v.verdict} only on a low-confidence rule ({', '.join(v.rules)}); "
-                            "confirm with the state board before relying on it")
+            warnings.append(
+                f"{v.task_name}: {v.verdict} only on a low-confidence rule ({', '.join(v.rules)}); "
+                "confirm with the state board before relying on it"
+            )
         if v.verdict == "allowed" and binding:
             warnings.append(f"{v.task_name}: allowed, but the rule also says: {'; '.join(binding)}")
     candidate = {
@@ -457,7 +636,13 @@ def check_hire(checker: Checker, code: str, status: CandidateStatus, tasks: list
         "as_of": status.as_of.isoformat(),
         "credentials_counted": sorted(credentials) if credentials is not None else None,
         "trainings_counted": sorted(status.trainings) if status.trainings is not None else None,
-        "credentials": [{**d, "issued": d["issued"].isoformat() if d["issued"] else None,
-                         "expires": d["expires"].isoformat() if d["expires"] else None} for d in status.details],
+        "credentials": [
+            {
+                **d,
+                "issued": d["issued"].isoformat() if d["issued"] else None,
+                "expires": d["expires"].isoformat() if d["expires"] else None,
+            }
+            for d in status.details
+        ],
     }
     return HireReport(code, state.jurisdiction.name, candidate, duties, warnings)

@@ -25,25 +25,68 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from scopecheck.law.library import Library
-from scopecheck.errors import UserError
 from scopecheck.decide.matcher import Mention
 from scopecheck.decide.resolve import Resolver
+from scopecheck.errors import UserError
+from scopecheck.law.library import Library
 from scopecheck.law.terms import normalize
 
 # ZIP code prefixes (first three digits) to states, USPS ranges.
 _ZIP_RANGES = [
-    (5, 5, "NY"), (10, 27, "MA"), (28, 29, "RI"), (30, 38, "NH"), (39, 49, "ME"), (50, 59, "VT"),
-    (60, 69, "CT"), (70, 89, "NJ"), (100, 149, "NY"), (150, 196, "PA"), (197, 199, "DE"), (200, 205, "DC"),
-    (206, 219, "MD"), (220, 246, "VA"), (247, 268, "WV"), (270, 289, "NC"), (290, 299, "SC"),
-    (300, 319, "GA"), (320, 349, "FL"), (350, 369, "AL"), (370, 385, "TN"), (386, 397, "MS"),
-    (398, 399, "GA"), (400, 427, "KY"), (430, 459, "OH"), (460, 479, "IN"), (480, 499, "MI"),
-    (500, 528, "IA"), (530, 549, "WI"), (550, 567, "MN"), (570, 577, "SD"), (580, 588, "ND"),
-    (590, 599, "MT"), (600, 629, "IL"), (630, 658, "MO"), (660, 679, "KS"), (680, 693, "NE"),
-    (700, 714, "LA"), (716, 729, "AR"), (730, 749, "OK"), (750, 799, "TX"), (800, 816, "CO"),
-    (820, 831, "WY"), (832, 838, "ID"), (840, 847, "UT"), (850, 865, "AZ"), (870, 884, "NM"),
-    (885, 885, "TX"), (889, 898, "NV"), (900, 961, "CA"), (967, 968, "HI"), (970, 979, "OR"),
-    (980, 994, "WA"), (995, 999, "AK"),
+    (5, 5, "NY"),
+    (10, 27, "MA"),
+    (28, 29, "RI"),
+    (30, 38, "NH"),
+    (39, 49, "ME"),
+    (50, 59, "VT"),
+    (60, 69, "CT"),
+    (70, 89, "NJ"),
+    (100, 149, "NY"),
+    (150, 196, "PA"),
+    (197, 199, "DE"),
+    (200, 205, "DC"),
+    (206, 219, "MD"),
+    (220, 246, "VA"),
+    (247, 268, "WV"),
+    (270, 289, "NC"),
+    (290, 299, "SC"),
+    (300, 319, "GA"),
+    (320, 349, "FL"),
+    (350, 369, "AL"),
+    (370, 385, "TN"),
+    (386, 397, "MS"),
+    (398, 399, "GA"),
+    (400, 427, "KY"),
+    (430, 459, "OH"),
+    (460, 479, "IN"),
+    (480, 499, "MI"),
+    (500, 528, "IA"),
+    (530, 549, "WI"),
+    (550, 567, "MN"),
+    (570, 577, "SD"),
+    (580, 588, "ND"),
+    (590, 599, "MT"),
+    (600, 629, "IL"),
+    (630, 658, "MO"),
+    (660, 679, "KS"),
+    (680, 693, "NE"),
+    (700, 714, "LA"),
+    (716, 729, "AR"),
+    (730, 749, "OK"),
+    (750, 799, "TX"),
+    (800, 816, "CO"),
+    (820, 831, "WY"),
+    (832, 838, "ID"),
+    (840, 847, "UT"),
+    (850, 865, "AZ"),
+    (870, 884, "NM"),
+    (885, 885, "TX"),
+    (889, 898, "NV"),
+    (900, 961, "CA"),
+    (967, 968, "HI"),
+    (970, 979, "OR"),
+    (980, 994, "WA"),
+    (995, 999, "AK"),
 ]
 # Negation before a judgment word (checks.py's sentence-level check; duties use the matcher's NegEx).
 _NEGATION = re.compile(
@@ -51,7 +94,9 @@ _NEGATION = re.compile(
     r"won't|won’t|does not|do not|will not|refrain from|not permitted to|not allowed to)\b",
     re.I,
 )
-_REQUIRED = re.compile(r"\b(require[sd]?|requirements?|must|mandatory|need(?:ed|s)?|necessary|only hire|will only)\b", re.I)
+_REQUIRED = re.compile(
+    r"\b(require[sd]?|requirements?|must|mandatory|need(?:ed|s)?|necessary|only hire|will only)\b", re.I
+)
 _PREFERRED = re.compile(
     r"\b(prefer(?:red|ably)?|a plus|desired|desirable|nice to have|beneficial|a benefit|bonus|helpful|advantageous|"
     r"an advantage|encouraged|welcome[ds]?|optional)\b",
@@ -68,7 +113,9 @@ _ANY_OF = re.compile(r"\b(one of|either|any of|any one of|or|and/or|etc|such as|
 # A credential the employer offers (training, tuition), not one it asks for: no demand at all.
 _OFFER = re.compile(r"\b(pathway to|path to|becoming an?|scholarship|tuition|will sponsor|earn your|save you)\b", re.I)
 # Alternatives that are not credentials: holding none of the named credentials is also a way in.
-_NON_CREDENTIAL_PATH = re.compile(r"\b(diploma|degree|program|training|experience|equivalent|graduate|completion)\b", re.I)
+_NON_CREDENTIAL_PATH = re.compile(
+    r"\b(diploma|degree|program|training|experience|equivalent|graduate|completion)\b", re.I
+)
 # Words that make a credential mention a demand ("CMA required", "current RMA"), outside the name itself.
 _DEMAND_WORDS = re.compile(
     r"\b(require[sd]?|requirements?|must|mandatory|need(?:ed|s)?|necessary|prefer\w*|plus|desired|desirable|"
@@ -90,21 +137,60 @@ _NO_CREDENTIAL = re.compile(
     re.I,
 )
 _SUPERVISOR_WORDS = {
-    "physician": "physician", "doctor": "physician", "md": "physician", "do": "physician", "medical director": "physician",
-    "physicians": "physician", "doctors": "physician",
-    "rn": "rn", "registered nurse": "rn", "nurse": "rn", "licensed nurse": "rn", "nursing superior": "rn",
-    "charge nurse": "rn", "staff nurse": "rn", "senior licensed staff nurse": "rn", "nurse manager": "rn",
-    "clinical nurse manager": "rn", "director of nursing": "rn", "nursing staff": "rn", "nurses": "rn",
-    "lpn": "lpn", "licensed practical nurse": "lpn",
-    "nurse practitioner": "np", "np": "np", "aprn": "np", "physician assistant": "pa", "physician's assistant": "pa",
-    "pa": "pa", "podiatrist": "podiatrist", "supervising clinician": "provider",
-    "provider": "provider", "providers": "provider", "clinician": "provider", "clinicians": "provider",
-    "practitioner": "provider", "medical provider": "provider", "licensed provider": "provider",
-    "licensed personnel": "provider", "licensed health professional": "provider", "licensed staff": "provider",
-    "manager": "manager", "health center manager": "manager", "site manager": "manager", "health center site manager": "manager",
-    "clinic manager": "manager", "office manager": "manager", "practice manager": "manager", "supervisor": "manager",
-    "clinic supervisor": "manager", "clinical supervisor": "manager", "manager of clinical services": "manager",
-    "clinical care director": "manager", "medical clinical care director": "manager", "director": "manager",
+    "physician": "physician",
+    "doctor": "physician",
+    "md": "physician",
+    "do": "physician",
+    "medical director": "physician",
+    "physicians": "physician",
+    "doctors": "physician",
+    "rn": "rn",
+    "registered nurse": "rn",
+    "nurse": "rn",
+    "licensed nurse": "rn",
+    "nursing superior": "rn",
+    "charge nurse": "rn",
+    "staff nurse": "rn",
+    "senior licensed staff nurse": "rn",
+    "nurse manager": "rn",
+    "clinical nurse manager": "rn",
+    "director of nursing": "rn",
+    "nursing staff": "rn",
+    "nurses": "rn",
+    "lpn": "lpn",
+    "licensed practical nurse": "lpn",
+    "nurse practitioner": "np",
+    "np": "np",
+    "aprn": "np",
+    "physician assistant": "pa",
+    "physician's assistant": "pa",
+    "pa": "pa",
+    "podiatrist": "podiatrist",
+    "supervising clinician": "provider",
+    "provider": "provider",
+    "providers": "provider",
+    "clinician": "provider",
+    "clinicians": "provider",
+    "practitioner": "provider",
+    "medical provider": "provider",
+    "licensed provider": "provider",
+    "licensed personnel": "provider",
+    "licensed health professional": "provider",
+    "licensed staff": "provider",
+    "manager": "manager",
+    "health center manager": "manager",
+    "site manager": "manager",
+    "health center site manager": "manager",
+    "clinic manager": "manager",
+    "office manager": "manager",
+    "practice manager": "manager",
+    "supervisor": "manager",
+    "clinic supervisor": "manager",
+    "clinical supervisor": "manager",
+    "manager of clinical services": "manager",
+    "clinical care director": "manager",
+    "medical clinical care director": "manager",
+    "director": "manager",
 }
 _WHO = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _SUPERVISOR_WORDS), key=len, reverse=True))
 _SUPERVISION = re.compile(
@@ -113,12 +199,18 @@ _SUPERVISION = re.compile(
     r"scope of practice)(?:\s*,?\s*(?:and|or)\s+(?:direction|supervision|guidance|delegation))?\s+of\s+",
     re.I,
 )
-_REPORTS_TO = re.compile(r"\b(?:reports?(?:ing)?\s+(?:directly\s+)?to|falls under|accountable to|supervised by|"
-                         r"directed by|delegated by)\s+", re.I)
+_REPORTS_TO = re.compile(
+    r"\b(?:reports?(?:ing)?\s+(?:directly\s+)?to|falls under|accountable to|supervised by|"
+    r"directed by|delegated by)\s+",
+    re.I,
+)
 # "within the supervising clinician or registered nurse's scope of practice"
 _SCOPE_OF = re.compile(r"\bwithin (?:the |a |an )(?=(?:[\w']+\s+){1,6}?scope of practice)", re.I)
-_OBSERVATION = re.compile(r"\b(abnormal\w*|changes?|deviations?|findings|values|results|observations?|symptoms?|concerns?|"
-                          r"incidents?|hazards?|accidents?|reactions?)\b", re.I)
+_OBSERVATION = re.compile(
+    r"\b(abnormal\w*|changes?|deviations?|findings|values|results|observations?|symptoms?|concerns?|"
+    r"incidents?|hazards?|accidents?|reactions?)\b",
+    re.I,
+)
 _WHO_AT = re.compile(
     rf"(?:(?:a|an|the|his|her|their|one|our|your|its)\s+)?(?:licensed\s+|supervising\s+|attending\s+|appropriate\s+|"
     rf"assigned\s+)?({_WHO})(?:'s|’s|s)?\b",
@@ -132,7 +224,9 @@ _AUTONOMOUS = re.compile(
 _ONSITE = re.compile(r"\b(on[- ]site|on the premises|physically present|in the building)\b", re.I)
 _NURSE_TITLE = re.compile(r"\b(office nurse|clinic nurse|nurse|lpn|rn)\b", re.I)
 # A nurse named as a licensed alternative ("MA, LPN, or RN") is a nurse hired as a nurse, not an MA called one.
-_LICENSED_NURSE = re.compile(r"\b(licensed practical nurse|licensed vocational nurse|registered nurse|lpn|lvn|rn)\b", re.I)
+_LICENSED_NURSE = re.compile(
+    r"\b(licensed practical nurse|licensed vocational nurse|registered nurse|lpn|lvn|rn)\b", re.I
+)
 _JUDGMENT = re.compile(
     r"\b(triage[sd]?|triaging|"
     r"(?:assess(?:es|ing)?|evaluat(?:e|es|ing))\s+(?:the\s+|a\s+)?(?:patients?|clients?|symptoms?|(?:patient\s+)?conditions?|"
@@ -172,37 +266,77 @@ _NURSE_ROLE = re.compile(
 
 # Section headers, by what follows them. "duties" and "requirements" are read for duties (requirements
 # sentence by sentence: an applicant's past is a demand); every other section gives none.
-_SECTION_HEADERS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rf"^(?:{pattern})$", re.I)) for kind, pattern in [
-    ("health", (r"(?:immunization|immunisation|vaccination|vaccine|health|medical|tb|covid[- ]?19?)(?:\s*/\s*tb)?\s*"
+_SECTION_HEADERS: list[tuple[str, re.Pattern[str]]] = [
+    (kind, re.compile(rf"^(?:{pattern})$", re.I))
+    for kind, pattern in [
+        (
+            "health",
+            (
+                r"(?:immunization|immunisation|vaccination|vaccine|health|medical|tb|covid[- ]?19?)(?:\s*/\s*tb)?\s*"
                 r"(?:requirements?|statement|screening|clearance|policy)|immunization/tb statement|employee health|"
-                r"conditions? of employment|pre-?employment requirements?|condition of hire")),
-    ("benefits", (r"(?:our |employee |the )?benefits?(?: (?:and|&) perks| package| overview| summary| include)?|perks|"
-                  r"(?:benefits )?(?:what|here's what) we offer|we (?:also )?offer|why (?:work|join) (?:here|us|\w+)|"
-                  r"total rewards|compensation(?: and benefits| & benefits)?|pay(?: and benefits)?|salary(?: range)?|"
-                  r"wages?|pay range|pay scale (?:&|and) grade|shift differentials?")),
-    ("eeo", (r"(?:equal (?:employment )?opportunity|eeo|eoe)(?: statement| policy| employer)?|non-?discrimination(?: policy)?|"
-             r"reasonable accommodations?(?: policy)?|e-?verify|affirmative action")),
-    ("about", (r"about(?: us| the company| the organization| our company| \w+)?|who we are|our mission|mission|"
-               r"company overview|our culture|culture|our values|our story|why \w+\??")),
-    ("physical", (r"physical (?:demands|requirements|activities|and mental demands|/mental demands)|working conditions|"
-                  r"work(?:ing)? environment|environmental conditions|working conditions and physical requirements")),
-    ("schedule", (r"(?:work )?schedule|shifts?|hours|shift times|work hours|hours of work")),
-    ("meta", (r"overview|this job is open to|clarification from the agency|how to apply|required documents|"
-              r"how you will be evaluated|next steps|agency contact information|fair (?:&|and) transparent|"
-              r"additional information|announcement number|control number|open (?:&|and) closing dates|"
-              r"criminal history inquiries|privacy act|signature and false statements|selective service|"
-              r"new employee probationary period|financial suitability|social security number request|"
-              r"requirements? for applying|application process|to apply|navigating the hiring process|"
-              r"navigating the hiring process")),
-    ("requirements", (r"(?:minimum |preferred |required |basic |key |desired |special |additional |general )?"
-                      r"(?:qualifications?|requirements?|requirement)(?: for \w+)?|education(?: and experience| & experience)?|"
-                      r"(?:required |preferred )?experience|(?:required |preferred )?(?:skills|abilities)(?: (?:&|and) abilities)?|"
-                      r"knowledge,? skills,? (?:and|&) abilities|ksas?|licen[sc]ure(?: and certification)?|"
-                      r"certifications?|credentials|required licensing (?:&|and) certifications|who you are|what you bring|"
-                      r"what you'll need|what we're looking for|what we are looking for|minimum qualification requirements|"
-                      r"experience requirement|education requirement|required skills ?/ ?abilities|personal qualifications|"
-                      r"conditions of employment and qualifications|qualification requirements")),
-    ("duties", (r"(?:essential |primary |major |key |core |typical |main |job |principal |general )?(?:duties|responsibilities|"
+                r"conditions? of employment|pre-?employment requirements?|condition of hire"
+            ),
+        ),
+        (
+            "benefits",
+            (
+                r"(?:our |employee |the )?benefits?(?: (?:and|&) perks| package| overview| summary| include)?|perks|"
+                r"(?:benefits )?(?:what|here's what) we offer|we (?:also )?offer|why (?:work|join) (?:here|us|\w+)|"
+                r"total rewards|compensation(?: and benefits| & benefits)?|pay(?: and benefits)?|salary(?: range)?|"
+                r"wages?|pay range|pay scale (?:&|and) grade|shift differentials?"
+            ),
+        ),
+        (
+            "eeo",
+            (
+                r"(?:equal (?:employment )?opportunity|eeo|eoe)(?: statement| policy| employer)?|non-?discrimination(?: policy)?|"
+                r"reasonable accommodations?(?: policy)?|e-?verify|affirmative action"
+            ),
+        ),
+        (
+            "about",
+            (
+                r"about(?: us| the company| the organization| our company| \w+)?|who we are|our mission|mission|"
+                r"company overview|our culture|culture|our values|our story|why \w+\??"
+            ),
+        ),
+        (
+            "physical",
+            (
+                r"physical (?:demands|requirements|activities|and mental demands|/mental demands)|working conditions|"
+                r"work(?:ing)? environment|environmental conditions|working conditions and physical requirements"
+            ),
+        ),
+        ("schedule", (r"(?:work )?schedule|shifts?|hours|shift times|work hours|hours of work")),
+        (
+            "meta",
+            (
+                r"overview|this job is open to|clarification from the agency|how to apply|required documents|"
+                r"how you will be evaluated|next steps|agency contact information|fair (?:&|and) transparent|"
+                r"additional information|announcement number|control number|open (?:&|and) closing dates|"
+                r"criminal history inquiries|privacy act|signature and false statements|selective service|"
+                r"new employee probationary period|financial suitability|social security number request|"
+                r"requirements? for applying|application process|to apply|navigating the hiring process|"
+                r"navigating the hiring process"
+            ),
+        ),
+        (
+            "requirements",
+            (
+                r"(?:minimum |preferred |required |basic |key |desired |special |additional |general )?"
+                r"(?:qualifications?|requirements?|requirement)(?: for \w+)?|education(?: and experience| & experience)?|"
+                r"(?:required |preferred )?experience|(?:required |preferred )?(?:skills|abilities)(?: (?:&|and) abilities)?|"
+                r"knowledge,? skills,? (?:and|&) abilities|ksas?|licen[sc]ure(?: and certification)?|"
+                r"certifications?|credentials|required licensing (?:&|and) certifications|who you are|what you bring|"
+                r"what you'll need|what we're looking for|what we are looking for|minimum qualification requirements|"
+                r"experience requirement|education requirement|required skills ?/ ?abilities|personal qualifications|"
+                r"conditions of employment and qualifications|qualification requirements"
+            ),
+        ),
+        (
+            "duties",
+            (
+                r"(?:essential |primary |major |key |core |typical |main |job |principal |general )?(?:duties|responsibilities|"
                 r"functions|tasks)(?: and responsibilities| & responsibilities| include)?(?: \(\d+%\))?|"
                 r"(?:essential|primary|major|typical|main) (?:job )?functions?|examples of (?:typical )?(?:work|tasks|duties)|"
                 r"typical work|typical tasks|what you(?:'ll| will) do|your day-to-day(?: responsibilities)?|day[- ]to[- ]day|"
@@ -210,8 +344,11 @@ _SECTION_HEADERS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rf"^(?:
                 r"(?:general )?description|general nature of work|the role|about the (?:role|job|position)|"
                 r"characteristic duties and responsibilities|duties summary|primary function|purpose of (?:the )?position|"
                 r"job duties|job responsibilities|core duties include|responsibilities include|patient care and support duties|"
-                r"distinguishing characteristics|position summary|essential responsibilities|job responsibilities & qualifications")),
-]]
+                r"distinguishing characteristics|position summary|essential responsibilities|job responsibilities & qualifications"
+            ),
+        ),
+    ]
+]
 # "Label: value" lines that carry no duty (a schedule, the pay, the place).
 _META_LABEL = re.compile(
     r"^(?:schedule|work schedule|shift|shifts|shift times|hours|pay|salary|salary range|compensation|wage|rate|location|"
@@ -258,9 +395,12 @@ _APPLICANT = re.compile(
     r"^(?:successful )?completion of\b|^completed\b|\benrolled\b|\bproficiency test\b)",
     re.I,
 )
-_APPLICANT_IN_REQUIREMENTS = re.compile(r"\b(eligib\w*|must (?:be|have|hold|possess|pass|obtain|complete|attend)|"
-                                         r"able to (?:lift|stand|work|read|speak|sit|walk)|ability to (?:lift|stand|work|read|"
-                                         r"speak|communicate|maintain|learn))\b", re.I)
+_APPLICANT_IN_REQUIREMENTS = re.compile(
+    r"\b(eligib\w*|must (?:be|have|hold|possess|pass|obtain|complete|attend)|"
+    r"able to (?:lift|stand|work|read|speak|sit|walk)|ability to (?:lift|stand|work|read|"
+    r"speak|communicate|maintain|learn))\b",
+    re.I,
+)
 # Teaching or supervising other staff: the tasks named are theirs, not the MA's.
 _OTHERS_WORK = re.compile(
     r"\b(?:supervis(?:e|es|ing)|train(?:s|ing)?|instruct(?:s|ing)?|teach(?:es|ing)?|evaluat(?:e|es|ing)|precept(?:s|ing)|"
@@ -270,25 +410,86 @@ _OTHERS_WORK = re.compile(
 )
 # After a task's words: the task names a credential, a course or a department, not a duty ("EHR training",
 # "Phlebotomy Certificate", "Ultrasound Techs").
-_MODIFIED = frozenset({
-    "training", "trainings", "course", "courses", "class", "classes", "program", "programs", "certification",
-    "certifications", "certificate", "certificates", "certified", "license", "licenses", "licensure", "experience",
-    "knowledge", "technician", "technicians", "tech", "techs", "technologist", "technologists", "department",
-    "departments", "instructor", "instructors", "school", "sessions", "session", "exam", "examination", "competency",
-    "competencies", "skills", "requirement", "requirements", "coordinator", "supervisor", "manager", "reports", "report",
-    "policies", "policy", "standards", "guidelines", "protocols", "plan", "practices", "precautions",
-})
-_AESTHETIC = re.compile(r"\b(botox|filler|fillers|aesthetic|aesthetics|cosmetic|med ?spa|dermatolog\w*|neurotoxin|"
-                        r"injector|skin care|laser|lasers|juvederm|dysport|xeomin)\b", re.I)
-_REPORTING = re.compile(r"\b(report(?:s|ed|ing)?|brings? (?:\w+ )*to the attention|notif(?:y|ies|ying)|alert(?:s|ing)?|"
-                        r"communicat(?:e|es|ing)|refer(?:s|ring)?)\b", re.I)
+_MODIFIED = frozenset(
+    {
+        "training",
+        "trainings",
+        "course",
+        "courses",
+        "class",
+        "classes",
+        "program",
+        "programs",
+        "certification",
+        "certifications",
+        "certificate",
+        "certificates",
+        "certified",
+        "license",
+        "licenses",
+        "licensure",
+        "experience",
+        "knowledge",
+        "technician",
+        "technicians",
+        "tech",
+        "techs",
+        "technologist",
+        "technologists",
+        "department",
+        "departments",
+        "instructor",
+        "instructors",
+        "school",
+        "sessions",
+        "session",
+        "exam",
+        "examination",
+        "competency",
+        "competencies",
+        "skills",
+        "requirement",
+        "requirements",
+        "coordinator",
+        "supervisor",
+        "manager",
+        "reports",
+        "report",
+        "policies",
+        "policy",
+        "standards",
+        "guidelines",
+        "protocols",
+        "plan",
+        "practices",
+        "precautions",
+    }
+)
+_AESTHETIC = re.compile(
+    r"\b(botox|filler|fillers|aesthetic|aesthetics|cosmetic|med ?spa|dermatolog\w*|neurotoxin|"
+    r"injector|skin care|laser|lasers|juvederm|dysport|xeomin)\b",
+    re.I,
+)
+_REPORTING = re.compile(
+    r"\b(report(?:s|ed|ing)?|brings? (?:\w+ )*to the attention|notif(?:y|ies|ying)|alert(?:s|ing)?|"
+    r"communicat(?:e|es|ing)|refer(?:s|ring)?)\b",
+    re.I,
+)
 _OBSERVING = re.compile(r"\b(monitor(?:s|ing)?|observ(?:e|es|ing)|watch(?:es|ing)?)\s+(?:\w+\s+){0,2}$", re.I)
-_HANDLING_ONLY = re.compile(r"\b(prepar\w*|compound\w*|mix(?:es|ing)?|stock(?:s|ing)?|restock\w*|order(?:s|ing)?|label\w*|"
-                            r"inventor\w*|deliver\w*|transport\w*)\b", re.I)
-_ADMINISTERS = re.compile(r"\b(administ\w*|giv(?:e|es|ing)|inject\w*|infus\w*|push(?:es|ing)?|hang(?:s|ing)?|start(?:s|ing)?)\b", re.I)
+_HANDLING_ONLY = re.compile(
+    r"\b(prepar\w*|compound\w*|mix(?:es|ing)?|stock(?:s|ing)?|restock\w*|order(?:s|ing)?|label\w*|"
+    r"inventor\w*|deliver\w*|transport\w*)\b",
+    re.I,
+)
+_ADMINISTERS = re.compile(
+    r"\b(administ\w*|giv(?:e|es|ing)|inject\w*|infus\w*|push(?:es|ing)?|hang(?:s|ing)?|start(?:s|ing)?)\b", re.I
+)
 _ASSIST_WORD = re.compile(r"\b(assist(?:s|ing|ance)?|help(?:s|ing)?|aid(?:s|ing)?|support(?:s|ing)?)\b", re.I)
-_DOING = re.compile(r"\b(?:by|through)\s+\w+ing\b|\b(perform\w*|administ\w*|giv(?:e|es|ing)|draw(?:s|ing)?|tak(?:e|es|ing)|"
-                    r"obtain\w*|collect\w*|conduct\w*|complet\w*)\b", re.I)
+_DOING = re.compile(
+    r"\b(?:by|through)\s+\w+ing\b|\b(perform\w*|administ\w*|giv(?:e|es|ing)|draw(?:s|ing)?|tak(?:e|es|ing)|"
+    r"obtain\w*|collect\w*|conduct\w*|complet\w*)\b",
+    re.I,
+)
 # An assisting verb whose object is procedures or visits: assisting with them is the MA's duty.
 _ASSIST_OBJECT = re.compile(
     r"\bassist(?:s|ing|ance)?\b(?:\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,3}?(?:physicians?|providers?|clinicians?|doctors?|"
@@ -302,21 +503,60 @@ _PATIENT_DIRECTED = re.compile(
     r"(?:normal\s+|lab\s+|test\s+)?results\b|\bnormal\b",
     re.I,
 )
-_RECORDING = re.compile(r"\b(enter\w*|record\w*|document\w*|fil(?:e|es|ing)|log(?:s|ging)?|scan\w*|chart\w*|input\w*|"
-                        r"post(?:s|ing)?|upload\w*)\b", re.I)
-_SCHEDULE_OBJECT = re.compile(r"\bschedul(?:e|es|ing)\s+(?:the\s+|new\s+|and\s+|return\s+|routine\s+|special\s+|follow[- ]up\s+)*"
-                              r"(?:appointments?|patients?|visits?|procedures?|tests?|exams?|follow[- ]ups?|surger\w+)", re.I)
+_RECORDING = re.compile(
+    r"\b(enter\w*|record\w*|document\w*|fil(?:e|es|ing)|log(?:s|ging)?|scan\w*|chart\w*|input\w*|"
+    r"post(?:s|ing)?|upload\w*)\b",
+    re.I,
+)
+_SCHEDULE_OBJECT = re.compile(
+    r"\bschedul(?:e|es|ing)\s+(?:the\s+|new\s+|and\s+|return\s+|routine\s+|special\s+|follow[- ]up\s+)*"
+    r"(?:appointments?|patients?|visits?|procedures?|tests?|exams?|follow[- ]ups?|surger\w+)",
+    re.I,
+)
 # Route adjectives sharing one noun ("oral, rectal or injectable medications"): each gets the noun.
 _ROUTE = r"(?:oral|rectal|topical|sublingual|inhaled|injectable|intramuscular|subcutaneous|intradermal|nasal|ophthalmic|otic)"
-_SHARED_NOUN = re.compile(rf"\b({_ROUTE}(?:\s*(?:,|/|\band/or\b|\band\b|\bor\b)\s*(?:and\s+|or\s+)?{_ROUTE})+)\s+"
-                          r"(medications?|meds|drugs|injections?)\b", re.I)
-_SHARED_ROOM = re.compile(r"\b(exam|examination|treatment|procedure|patient)\s+(and|or|&|/)\s+"
-                          r"(exam|examination|treatment|procedure|patient care)\s+(rooms?|areas?)\b", re.I)
-_BARE_ORAL = re.compile(r"\boral\b(?!\s+(?:hygiene|care|surgeon|surgery|health|exam\w*|temperature|temp|swab\w*|"
-                        r"communication|and written|presentation|skills?|medications?|meds|drugs|cavity|history))", re.I)
+_SHARED_NOUN = re.compile(
+    rf"\b({_ROUTE}(?:\s*(?:,|/|\band/or\b|\band\b|\bor\b)\s*(?:and\s+|or\s+)?{_ROUTE})+)\s+"
+    r"(medications?|meds|drugs|injections?)\b",
+    re.I,
+)
+_SHARED_ROOM = re.compile(
+    r"\b(exam|examination|treatment|procedure|patient)\s+(and|or|&|/)\s+"
+    r"(exam|examination|treatment|procedure|patient care)\s+(rooms?|areas?)\b",
+    re.I,
+)
+_BARE_ORAL = re.compile(
+    r"\boral\b(?!\s+(?:hygiene|care|surgeon|surgery|health|exam\w*|temperature|temp|swab\w*|"
+    r"communication|and written|presentation|skills?|medications?|meds|drugs|cavity|history))",
+    re.I,
+)
 _MEDICATION_CONTEXT = re.compile(r"\b(medications?|meds?|drugs?|administ\w*)\b", re.I)
-_SPANISH = frozenset({"el", "la", "los", "las", "de", "del", "y", "en", "con", "para", "por", "que", "una", "un", "al",
-                      "su", "sus", "se", "es", "como", "pacientes", "médicos"})
+_SPANISH = frozenset(
+    {
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "y",
+        "en",
+        "con",
+        "para",
+        "por",
+        "que",
+        "una",
+        "un",
+        "al",
+        "su",
+        "sus",
+        "se",
+        "es",
+        "como",
+        "pacientes",
+        "médicos",
+    }
+)
 _ENGLISH = frozenset({"the", "and", "of", "to", "with", "for", "in", "a", "an", "is", "are", "patients", "will", "you"})
 _TITLE_NOUNS = re.compile(
     r"\b(assistant|technician|tech|associate|aide|clerk|nurse|specialist|coordinator|administrator|supervisor|director|"
@@ -337,12 +577,60 @@ class _TextExtractor(HTMLParser):
     so adjacent cells or definitions never glue together ("No IV starts" stays one negated item);
     scripts, styles and everything remote are dropped (nothing is ever fetched)."""
 
-    BLOCKS = frozenset({
-        "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "details", "dialog", "div", "dl",
-        "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-        "hgroup", "hr", "li", "main", "menu", "nav", "ol", "option", "p", "pre", "section", "summary", "table",
-        "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "legend", "output", "select", "textarea",
-    })
+    BLOCKS = frozenset(
+        {
+            "address",
+            "article",
+            "aside",
+            "blockquote",
+            "br",
+            "caption",
+            "center",
+            "dd",
+            "details",
+            "dialog",
+            "div",
+            "dl",
+            "dt",
+            "fieldset",
+            "figcaption",
+            "figure",
+            "footer",
+            "form",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "header",
+            "hgroup",
+            "hr",
+            "li",
+            "main",
+            "menu",
+            "nav",
+            "ol",
+            "option",
+            "p",
+            "pre",
+            "section",
+            "summary",
+            "table",
+            "tbody",
+            "td",
+            "tfoot",
+            "th",
+            "thead",
+            "title",
+            "tr",
+            "ul",
+            "legend",
+            "output",
+            "select",
+            "textarea",
+        }
+    )
     SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"})
 
     def __init__(self) -> None:
@@ -412,7 +700,9 @@ def html_to_text(markup: str) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    return bool(re.search(r"<(html|body|div|p|ul|ol|li|h[1-6]|br|span|table|dl|dd|section|article)\b", text[:5000], re.I))
+    return bool(
+        re.search(r"<(html|body|div|p|ul|ol|li|h[1-6]|br|span|table|dl|dd|section|article)\b", text[:5000], re.I)
+    )
 
 
 @dataclass
@@ -430,14 +720,18 @@ class Demand:
     required: bool  # required (True) or preferred / a pathway (False)
     licensed_ma: bool = False
     any_of: bool = False  # the MA holds one of `credentials`, not all
-    or_none: bool = False  # holding none of them is also a way in ("No certification needed"; "a diploma, or EMT licensure")
+    or_none: bool = (
+        False  # holding none of them is also a way in ("No certification needed"; "a diploma, or EMT licensure")
+    )
     generic_ma: bool = False  # "certified medical assistant" with no certifying body: one national MA certification
 
 
 @dataclass
 class Sentence:
     text: str
-    section: str  # duties | neutral | requirements | benefits | health | eeo | about | physical | schedule | meta | label
+    section: (
+        str  # duties | neutral | requirements | benefits | health | eeo | about | physical | schedule | meta | label
+    )
     role: str = ""  # a sub-header naming another role ("For Registered Nurse (RN):"): its demands are not the MA's
 
 
@@ -455,7 +749,9 @@ class Posting:
     supervision: str | None = None
     supervision_text: str = ""
     sentences: list[str] = field(default_factory=list)
-    supervisors: list[str] = field(default_factory=list)  # every type named: physician, pa, np, rn, lpn, provider, manager
+    supervisors: list[str] = field(
+        default_factory=list
+    )  # every type named: physician, pa, np, rn, lpn, provider, manager
     supervisor_texts: dict[str, str] = field(default_factory=dict)  # type -> the sentence that named it
     autonomous: str = ""  # the sentence saying the MA works autonomously, if any
     language: str = "en"
@@ -466,11 +762,25 @@ class Posting:
 
 
 _ASSIST_TASKS = frozenset({"assist_exam", "assist_minor_surgery", "ultrasound_assist"})
-_MEDICATION_TASKS = frozenset({
-    "injection_intramuscular", "injection_subcutaneous", "injection_intradermal", "immunization", "medication_oral",
-    "medication_topical", "medication_inhaled", "medication_eye_ear", "medication_controlled_substance",
-    "anesthetic_injection", "iv_start", "iv_fluids", "iv_medication", "allergy_injection", "cosmetic_injection",
-})
+_MEDICATION_TASKS = frozenset(
+    {
+        "injection_intramuscular",
+        "injection_subcutaneous",
+        "injection_intradermal",
+        "immunization",
+        "medication_oral",
+        "medication_topical",
+        "medication_inhaled",
+        "medication_eye_ear",
+        "medication_controlled_substance",
+        "anesthetic_injection",
+        "iv_start",
+        "iv_fluids",
+        "iv_medication",
+        "allergy_injection",
+        "cosmetic_injection",
+    }
+)
 _IV_TASKS = frozenset({"iv_start", "iv_fluids", "iv_medication", "iv_removal"})
 
 
@@ -568,13 +878,16 @@ def _matcher_text(sentence: str) -> str:
     """The sentence as the matcher reads it: a noun shared by a list of routes is given to each
     ("oral, rectal or injectable medications" -> "oral medications, rectal medications or injectable
     medications"); a bare "oral" among medications names oral medication."""
+
     def share(m: re.Match[str]) -> str:
         noun = m.group(2)
         routes = re.split(r"(\s*(?:,|/|\band/or\b|\band\b|\bor\b)\s*(?:and\s+|or\s+)?)", m.group(1))
         return "".join(part if i % 2 else f"{part} {noun}" for i, part in enumerate(routes))
 
     # a place ("Columbia, SC 29201") names no task, whatever its state code abbreviates ("SC": subcutaneous)
-    text = re.sub(r"\b[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,3},\s*[A-Z]{2}\b(?:\s+\d{5}(?:-\d{4})?)?", " ", sentence)
+    text = re.sub(
+        r"\b[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,3},\s*[A-Z]{2}\b(?:\s+\d{5}(?:-\d{4})?)?", " ", sentence
+    )
     text = _SHARED_NOUN.sub(share, text)
     text = _SHARED_ROOM.sub(lambda m: f"{m.group(1)} {m.group(4)} {m.group(2)} {m.group(3)} {m.group(4)}", text)
     if _MEDICATION_CONTEXT.search(text):
@@ -591,7 +904,9 @@ class PostingReader:
             for w in (c.id, *c.synonyms):
                 if len(normalize(w)) >= 3:
                     phrases.setdefault(normalize(w), c.id)
-        for t in lib.titles.values():  # a certification's title names its credential ("Nationally Certified Medical Assistant")
+        for t in (
+            lib.titles.values()
+        ):  # a certification's title names its credential ("Nationally Certified Medical Assistant")
             if len(t.credentials) == 1:
                 for w in (t.name, *t.synonyms):
                     if len(normalize(w)) >= 3:
@@ -608,17 +923,20 @@ class PostingReader:
         self._body_of = {c.id: normalize(c.body).replace(" ", "") for c in lib.credentials.values() if c.body}
         # The bare-verb readings of frames that name a task alone ("schedule" -> schedule_appointments).
         matcher = resolver.matcher
-        named = {(" ".join(matcher.phrase_tokens(w)), task.id) for task in lib.tasks.values() for w in (task.name, *task.synonyms)}
+        named = {
+            (" ".join(matcher.phrase_tokens(w)), task.id)
+            for task in lib.tasks.values()
+            for w in (task.name, *task.synonyms)
+        }
         named |= {(" ".join(matcher.phrase_tokens(w)), cue.task) for cue in lib.vocabulary.cues for w in cue.words}
-        self._alone = {(" ".join(matcher.phrase_tokens(w)), f.alone) for f in lib.vocabulary.frames if f.alone
-                       for w in f.words} - named
+        self._alone = {
+            (" ".join(matcher.phrase_tokens(w)), f.alone) for f in lib.vocabulary.frames if f.alone for w in f.words
+        } - named
         self._title_phrases = sorted(
             ((normalize(w), t.id) for t in lib.titles.values() for w in (t.name, *t.synonyms)),
             key=lambda p: -len(p[0]),
         )
-        self._state_names = sorted(
-            ((j.name, j.code) for j in lib.jurisdictions.values()), key=lambda p: -len(p[0])
-        )
+        self._state_names = sorted(((j.name, j.code) for j in lib.jurisdictions.values()), key=lambda p: -len(p[0]))
 
     # ---- state
 
@@ -626,10 +944,15 @@ class PostingReader:
         """The state named by 'City, ST', a state name (any case), or a ZIP code; None when unclear.
         A state named only where the posting excludes it ("not accepted in South Carolina") is not
         the job's state."""
-        excluded = [(m.start(), m.end()) for m in re.finditer(
-            r"\bnot (?:accepted|valid|available|recognized|eligible|offered|applicable|licensed)\b[^.\n)]{0,60}|"
-            r"\b(?:except|excluding|other than|outside of)\b[^.\n)]{0,40}|\([^)]{0,40}\bonly\)",
-            text, re.I)]
+        excluded = [
+            (m.start(), m.end())
+            for m in re.finditer(
+                r"\bnot (?:accepted|valid|available|recognized|eligible|offered|applicable|licensed)\b[^.\n)]{0,60}|"
+                r"\b(?:except|excluding|other than|outside of)\b[^.\n)]{0,40}|\([^)]{0,40}\bonly\)",
+                text,
+                re.I,
+            )
+        ]
 
         def in_exclusion(pos: int) -> bool:
             return any(a <= pos < b for a, b in excluded)
@@ -645,7 +968,7 @@ class PostingReader:
                 word = m.group(0)
                 if not (word == name or word.isupper()):
                     continue
-                if name == "Washington" and re.match(r",?\s*D\.?\s*C\b", text[m.end():m.end() + 6]):
+                if name == "Washington" and re.match(r",?\s*D\.?\s*C\b", text[m.end() : m.end() + 6]):
                     continue
                 if in_exclusion(m.start()):
                     continue
@@ -669,8 +992,11 @@ class PostingReader:
         for m in re.finditer(r"\b((?:[A-Z][\w-]*\s+){1,5})\(([A-Z]{2,6})\)", text):
             abbr, expansion = m.group(2), normalize(m.group(1))
             known = next((ident for phrase, ident in self._cred_phrases if phrase == normalize(abbr)), None)
-            if known and not any(phrase == expansion or expansion.endswith(" " + phrase) or phrase.endswith(expansion)
-                                 for phrase, ident in self._cred_phrases if ident == known):
+            if known and not any(
+                phrase == expansion or expansion.endswith(" " + phrase) or phrase.endswith(expansion)
+                for phrase, ident in self._cred_phrases
+                if ident == known
+            ):
                 redefined.add(normalize(abbr))
         return redefined
 
@@ -688,8 +1014,15 @@ class PostingReader:
     def find_title(self, text: str, redefined: frozenset[str] = frozenset()) -> tuple[str | None, str | None]:
         title, tid = self._find_title(text, redefined)
         if title:  # a trailing place is not part of the title ("Medical Assistant, Albany, NY 12207")
-            title = re.sub(r"(?:,|\s[-\u2013\u2014])\s*[A-Z][A-Za-z .'-]+,\s*[A-Z]{2}\b(?:\s+\d{5}(?:-\d{4})?)?"
-                           r"(?:\s*\([^)]*\))?\s*$", "", title).strip() or title
+            title = (
+                re.sub(
+                    r"(?:,|\s[-\u2013\u2014])\s*[A-Z][A-Za-z .'-]+,\s*[A-Z]{2}\b(?:\s+\d{5}(?:-\d{4})?)?"
+                    r"(?:\s*\([^)]*\))?\s*$",
+                    "",
+                    title,
+                ).strip()
+                or title
+            )
         return title, tid
 
     def _find_title(self, text: str, redefined: frozenset[str]) -> tuple[str | None, str | None]:
@@ -719,10 +1052,15 @@ class PostingReader:
             words = head.split()
             if not words or len(words) > 14 or len(head) > 120 or head.endswith((".", "?", "!", ",")):
                 continue
-            if _NOT_TITLE.match(head) or not _TITLE_NOUNS.search(head) or re.search(r"\$\d|\d{1,2}/\d{1,2}/\d{2,4}", head):
+            if (
+                _NOT_TITLE.match(head)
+                or not _TITLE_NOUNS.search(head)
+                or re.search(r"\$\d|\d{1,2}/\d{1,2}/\d{2,4}", head)
+            ):
                 continue
             if not (head[0].isupper() or head[0].isdigit()) or re.match(
-                    r"^(the|this|we|our|you|as|an?|in|el|la|los|if|for|under|with|to|it|they|he|she|all)\b", head, re.I):
+                r"^(the|this|we|our|you|as|an?|in|el|la|los|if|for|under|with|to|it|they|he|she|all)\b", head, re.I
+            ):
                 continue
             candidates.append(head)
         for head in candidates:  # a catalogue title first, then the first title-like line
@@ -748,9 +1086,13 @@ class PostingReader:
         seen: set[str] = set()
         assist_objects: list[tuple[int, str]] = []  # (where the assisting verb is, the noun it assists with)
         for intro in _ASSIST_OBJECT.finditer(text):
-            clause = " ".join(re.split(r"[.;:]", text[intro.end():intro.end() + 120])[0].split()[:6])
-            for found in re.finditer(r"\b(policies\s+and\s+)?(procedures?|visits?|exams?|examinations?|"
-                                     r"examining\s+patients?)\b", clause, re.I):
+            clause = " ".join(re.split(r"[.;:]", text[intro.end() : intro.end() + 120])[0].split()[:6])
+            for found in re.finditer(
+                r"\b(policies\s+and\s+)?(procedures?|visits?|exams?|examinations?|"
+                r"examining\s+patients?)\b",
+                clause,
+                re.I,
+            ):
                 if not found.group(1):
                     assist_objects.append((intro.start(), found.group(2).lower()))
         for m in matcher.mentions(text, items=True):
@@ -758,15 +1100,21 @@ class PostingReader:
                 continue
             first = source[m.start] if m.start < len(source) else 0
             last = source[min(m.end, len(source)) - 1] + 1 if source else 0
-            after = original[last:last + 1]
-            before = " ".join(original[max(0, first - 3):first])
+            after = original[last : last + 1]
+            before = " ".join(original[max(0, first - 3) : first])
             kind = "duty"
             if after and after[0] in _MODIFIED and m.task not in _ASSIST_TASKS:
                 continue  # "EHR training", "Phlebotomy Certificate", "Ultrasound Techs"
-            if re.search(r"\b(experience|certified|certification|trained|knowledge|proficiency test|recognition)\s+(in|with|of|as)\b", before):
+            if re.search(
+                r"\b(experience|certified|certification|trained|knowledge|proficiency test|recognition)\s+(in|with|of|as)\b",
+                before,
+            ):
                 continue
-            if after and after[0] in ("procedures", "procedure") and re.search(
-                    r"\b(adher\w*|follow\w*|compl(?:y|ies|iance|ying)|abid\w*)\b", " ".join(original[:first])):
+            if (
+                after
+                and after[0] in ("procedures", "procedure")
+                and re.search(r"\b(adher\w*|follow\w*|compl(?:y|ies|iance|ying)|abid\w*)\b", " ".join(original[:first]))
+            ):
                 continue  # "adheres to infection control procedures": following a policy
             reread = self._reread(m, text, context)
             if reread is None:
@@ -774,15 +1122,30 @@ class PostingReader:
             task = reread
             if m.negated:
                 kind = "negated"
-            elif m.framed == "assist" and task not in _ASSIST_TASKS and self.lib.tasks[task].risk == "high" \
-                    and not self._doing(text, original, first):
+            elif (
+                m.framed == "assist"
+                and task not in _ASSIST_TASKS
+                and self.lib.tasks[task].risk == "high"
+                and not self._doing(text, original, first)
+            ):
                 kind = "assisting"  # "assists the provider with IV starts": the provider's IV start
-            elif task == "interpret_results" and not re.search(r"\binterpret|\bread", m.words, re.I) and _REPORTING.search(text):
+            elif (
+                task == "interpret_results"
+                and not re.search(r"\binterpret|\bread", m.words, re.I)
+                and _REPORTING.search(text)
+            ):
                 kind = "reporting"  # "recognizes and reports abnormal values to the physician": observing, not judging
-            elif task in _IV_TASKS and m.alternatives and _OBSERVING.search(" ".join(original[max(0, first - 3):first]) + " "):
+            elif (
+                task in _IV_TASKS
+                and m.alternatives
+                and _OBSERVING.search(" ".join(original[max(0, first - 3) : first]) + " ")
+            ):
                 kind = "observing"  # "monitoring IVs": watching a nurse's line
-            elif task in _MEDICATION_TASKS and _HANDLING_ONLY.search(" ".join(original[max(0, first - 6):first])) \
-                    and not _ADMINISTERS.search(text):
+            elif (
+                task in _MEDICATION_TASKS
+                and _HANDLING_ONLY.search(" ".join(original[max(0, first - 6) : first]))
+                and not _ADMINISTERS.search(text)
+            ):
                 continue  # "prepares parenteral medications" (pharmacy), "orders vaccines"
             if task in seen:
                 continue
@@ -790,7 +1153,7 @@ class PostingReader:
             out.append(Duty(task, sentence, m.words, kind))
         for start, noun in assist_objects:  # "assist physicians in patient visits and procedures"
             task = "assist_minor_surgery" if noun.startswith("procedure") else "assist_exam"
-            if task in seen or _NEGATION.search(text[max(0, start - 30):start]):
+            if task in seen or _NEGATION.search(text[max(0, start - 30) : start]):
                 continue
             seen.add(task)
             out.append(Duty(task, sentence, noun, "duty"))
@@ -807,8 +1170,10 @@ class PostingReader:
         for what, matched, negated, at in self.resolver.matcher.not_ma_mentions(sentence):
             if negated or what.startswith(("diagnosing", "a nurse's", "telling a patient")):
                 continue
-            if re.search(r"\b(perform\w*|conduct\w*|do|does|provid\w*|administ\w*|complet\w*)\b",
-                         " ".join(words[max(0, at - 3):at]) + " " + matched):
+            if re.search(
+                r"\b(perform\w*|conduct\w*|do|does|provid\w*|administ\w*|complet\w*)\b",
+                " ".join(words[max(0, at - 3) : at]) + " " + matched,
+            ):
                 out.append((what, matched, sentence))
         return out
 
@@ -836,17 +1201,34 @@ class PostingReader:
             if "ultrasound" in low:
                 return "ultrasound_assist"
         if task == "patient_history" and re.search(r"\bprep\w*\s+(?:the\s+|a\s+)?patients?$", words, re.I):
-            ahead = re.search(re.escape(words) + r"\s+for\s+(?:an?\s+|the\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
-                              r"(exam\w*|procedures?|surger\w*|visits?|ultrasounds?)\b", text, re.I)
+            ahead = re.search(
+                re.escape(words) + r"\s+for\s+(?:an?\s+|the\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
+                r"(exam\w*|procedures?|surger\w*|visits?|ultrasounds?)\b",
+                text,
+                re.I,
+            )
             if ahead:  # "prepare patients for examinations/procedures": readying and assisting
                 obj = ahead.group(1).lower()
-                return ("assist_minor_surgery" if obj.startswith(("proced", "surg")) else
-                        "ultrasound_assist" if obj.startswith("ultra") else "assist_exam")
-        if task == "interpret_results" and re.search(r"\binterpret\w*\s+(?:the\s+|all\s+)?(?:medical\s+|physician\s+|"
-                                                     r"provider\s+)?(?:records?|orders?|instructions|policies|charts?|"
-                                                     r"requests?|forms?|documents?|schedules?)\b", text, re.I):
+                return (
+                    "assist_minor_surgery"
+                    if obj.startswith(("proced", "surg"))
+                    else "ultrasound_assist"
+                    if obj.startswith("ultra")
+                    else "assist_exam"
+                )
+        if task == "interpret_results" and re.search(
+            r"\binterpret\w*\s+(?:the\s+|all\s+)?(?:medical\s+|physician\s+|"
+            r"provider\s+)?(?:records?|orders?|instructions|policies|charts?|"
+            r"requests?|forms?|documents?|schedules?)\b",
+            text,
+            re.I,
+        ):
             return None  # "interpret medical records requests": reading, not judging a result
-        if task == "cosmetic_injection" and re.fullmatch(r"injectables?", words.strip(), re.I) and not _AESTHETIC.search(context):
+        if (
+            task == "cosmetic_injection"
+            and re.fullmatch(r"injectables?", words.strip(), re.I)
+            and not _AESTHETIC.search(context)
+        ):
             return "injection_intramuscular"  # "medications including injectables" in a clinic, not a med spa
         if task == "give_normal_results" and not _PATIENT_DIRECTED.search(text):
             # results handled, not told to a patient: "Enter lab results" is record keeping
@@ -856,19 +1238,22 @@ class PostingReader:
         if (words, task) in self._alone and task == "schedule_appointments":
             # the bare verb "schedule": a work schedule or staff breaks, unless it schedules patients or visits
             return task if _SCHEDULE_OBJECT.search(text) else None
-        if task == "assist_exam" and re.fullmatch(r"exam(?:ination)?s?", words.strip(), re.I) and \
-                re.search(r"\b(laboratory|lab|postmortem|post-mortem|physical therapy)\s+exam", text, re.I):
+        if (
+            task == "assist_exam"
+            and re.fullmatch(r"exam(?:ination)?s?", words.strip(), re.I)
+            and re.search(r"\b(laboratory|lab|postmortem|post-mortem|physical therapy)\s+exam", text, re.I)
+        ):
             return None
         return task
 
     @staticmethod
     def _doing(text: str, original: list[str], first: int) -> bool:
         """Whether the MA performs the task it is said to assist with ("assists the provider by giving injections")."""
-        before = " ".join(original[max(0, first - 8):first])
-        m = None
-        for m in _ASSIST_WORD.finditer(before):
+        before = " ".join(original[max(0, first - 8) : first])
+        last = None
+        for last in _ASSIST_WORD.finditer(before):  # noqa: B007 - the loop keeps the last match
             pass
-        return bool(m and _DOING.search(before[m.end():]))
+        return bool(last and _DOING.search(before[last.end() :]))
 
     # ---- demands and supervision
 
@@ -900,22 +1285,37 @@ class PostingReader:
     def _state_ma_credential(self, sentence: str, code: str | None, certified: bool) -> list[str]:
         """'Active Washington DOH MA license': the state's own MA credential (the certified one when the
         posting says 'certified'), or [] if the state has none."""
-        m = re.search(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|state)(?:\s+(?:DOH|Department of Health|state))?\s+"
-                      r"(?:MA|medical assistant)\s+(?:license|licensure|credential|certification|registration)\b", sentence)
+        m = re.search(
+            r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|state)(?:\s+(?:DOH|Department of Health|state))?\s+"
+            r"(?:MA|medical assistant)\s+(?:license|licensure|credential|certification|registration)\b",
+            sentence,
+        )
         if not m:
             return []
         named = next((c for name, c in self._state_names if name.lower() == m.group(1).lower()), None)
         state = named or code
         if state is None:
             return []
-        own = [c for c in self.lib.credentials.values() if c.jurisdiction == state and "medical assistant" in c.name.lower()]
+        own = [
+            c
+            for c in self.lib.credentials.values()
+            if c.jurisdiction == state and "medical assistant" in c.name.lower()
+        ]
         if not own:
             return []
         certified_ones = [c.id for c in own if "certified" in c.name.lower()]
         return certified_ones[:1] if certified and certified_ones else [c.id for c in own if "emt" not in c.id.lower()]
 
-    def demands(self, sentence: str, section: str = "neutral", *, redefined: set[str] | None = None,
-                code: str | None = None, certified_title: bool = False, in_list: bool = False) -> list[Demand]:
+    def demands(
+        self,
+        sentence: str,
+        section: str = "neutral",
+        *,
+        redefined: set[str] | None = None,
+        code: str | None = None,
+        certified_title: bool = False,
+        in_list: bool = False,
+    ) -> list[Demand]:
         """A credential demand: a credential named where the posting asks for it, with whether it is
         required, preferred or only a pathway, and whether any one of those named will do."""
         creds = self._credential_matches(sentence, redefined or set())
@@ -935,8 +1335,11 @@ class PostingReader:
         asked = section == "requirements" or in_list or bool(_DEMAND_WORDS.search(outside)) or no_cred
         if not asked:
             return []  # "The CMA is educated and trained ...": the role named, nothing asked
-        if not creds and not no_cred and not (_REQUIRED.search(sentence) or _PREFERRED.search(sentence) or licensed
-                                              or section == "requirements"):
+        if (
+            not creds
+            and not no_cred
+            and not (_REQUIRED.search(sentence) or _PREFERRED.search(sentence) or licensed or section == "requirements")
+        ):
             return []  # "licensed providers", "registered nurses": not a demand on the MA
         if _OFFER.search(sentence) and not _REQUIRED.search(sentence):
             return []  # "a pathway to becoming a CMA": an offer
@@ -944,7 +1347,9 @@ class PostingReader:
         alternatives = bool(_ANY_OF.search(outside))
         any_of = len(creds) > 1 and alternatives
         or_none = no_cred or (bool(creds) and alternatives and bool(_NON_CREDENTIAL_PATH.search(outside)))
-        generic_ma = generic and not creds and bool(re.search(r"\b(certified|certification|registered)\b", sentence, re.I))
+        generic_ma = (
+            generic and not creds and bool(re.search(r"\b(certified|certification|registered)\b", sentence, re.I))
+        )
         return [Demand(sentence, creds, required, licensed, any_of, or_none, generic_ma)]
 
     def _supervision(self, posting: Posting, sentence: str) -> None:
@@ -954,14 +1359,14 @@ class PostingReader:
         if not _OBSERVATION.search(sentence):  # "reports abnormal values to the nurse" is not who supervises
             intros += list(_REPORTS_TO.finditer(sentence))
         for intro in intros:
-            tail = sentence[intro.end():intro.end() + 160]
+            tail = sentence[intro.end() : intro.end() + 160]
             pos = 0
             while True:
                 m = _WHO_AT.match(tail, pos)
                 if not m:
                     break
                 found.append(_SUPERVISOR_WORDS[re.sub(r"\s+", " ", m.group(1).lower())])
-                nxt = re.match(r"\s*(?:,\s*(?:and|or)?|and/or|and|or|/)\s*", tail[m.end():])
+                nxt = re.match(r"\s*(?:,\s*(?:and|or)?|and/or|and|or|/)\s*", tail[m.end() :])
                 if not nxt:
                     break
                 pos = m.end() + nxt.end()
@@ -975,7 +1380,11 @@ class PostingReader:
                 posting.supervisor = who
                 posting.supervision_text = sentence
         alone = _AUTONOMOUS.search(sentence)
-        if not posting.autonomous and alone and not _NEGATION.search(sentence[max(0, alone.start() - 25):alone.start()]):
+        if (
+            not posting.autonomous
+            and alone
+            and not _NEGATION.search(sentence[max(0, alone.start() - 25) : alone.start()])
+        ):
             posting.autonomous = sentence
             posting.autonomy = "general" if re.match(r"independently", alone.group(0), re.I) else "none"
         if _ONSITE.search(sentence) and re.search(r"\b(physician|provider|supervis)", sentence, re.I):
@@ -989,8 +1398,10 @@ class PostingReader:
         if not text.strip():
             raise UserError(f"{source}: empty posting")
         if len(text) > MAX_POSTING_CHARS:
-            raise UserError(f"{source}: the posting's text is {len(text):,} characters long; "
-                            f"postings over {MAX_POSTING_CHARS:,} characters are refused")
+            raise UserError(
+                f"{source}: the posting's text is {len(text):,} characters long; "
+                f"postings over {MAX_POSTING_CHARS:,} characters are refused"
+            )
         code: str | None
         if state:
             code, evidence = self.resolver.jurisdiction(state), "--state"
@@ -999,12 +1410,22 @@ class PostingReader:
         redefined = self._redefined(text)
         title, title_id = self.find_title(text, frozenset(redefined))
         parts = split_sections(text)
-        posting = Posting(source, text, code, evidence, title, title_id, sentences=[p.text for p in parts], parts=parts,
-                          language=_language(text))
+        posting = Posting(
+            source,
+            text,
+            code,
+            evidence,
+            title,
+            title_id,
+            sentences=[p.text for p in parts],
+            parts=parts,
+            language=_language(text),
+        )
         if title:
             short = {"licensed practical nurse": "LPN", "licensed vocational nurse": "LVN", "registered nurse": "RN"}
-            posting.other_roles = sorted({short.get(m.group(1).lower(), m.group(1).upper())
-                                          for m in _LICENSED_NURSE.finditer(title)})
+            posting.other_roles = sorted(
+                {short.get(m.group(1).lower(), m.group(1).upper()) for m in _LICENSED_NURSE.finditer(title)}
+            )
         certified_title = bool(title and re.search(r"\bcertified\b|\bcma\b", title, re.I))
         list_intro = 0  # sentences left in a "one of the following:" list
         list_demand: Demand | None = None
@@ -1019,8 +1440,9 @@ class PostingReader:
                 seen_texts.add(s)
                 continue
             in_list = list_intro > 0
-            found = self.demands(s, part.section, redefined=redefined, code=code, certified_title=certified_title,
-                                 in_list=in_list)
+            found = self.demands(
+                s, part.section, redefined=redefined, code=code, certified_title=certified_title, in_list=in_list
+            )
             if in_list and list_demand is not None and found and len(s.split()) <= 14 and not _EEO.search(s):
                 for d in found:  # one item of "certification from one of the following:"
                     list_demand.credentials += [c for c in d.credentials if c not in list_demand.credentials]
@@ -1033,7 +1455,8 @@ class PostingReader:
                 if s not in seen_texts:
                     posting.demands += found
                 if re.search(r"\b(one of the following|any of the following|one of these)\b", s, re.I) and (
-                        found or re.search(r"certif|licen|credential|registr", s, re.I)):
+                    found or re.search(r"certif|licen|credential|registr", s, re.I)
+                ):
                     list_demand = found[0] if found else Demand(s, [], True)
                     if not found:
                         posting.demands.append(list_demand)

@@ -32,14 +32,17 @@ class Category:
     words: str
 
 
-CATEGORIES: dict[str, Category] = {c.id: c for c in (
-    Category("allowed", "A", "#116329", "allowed"),
-    Category("any_ma", "C", "#0550ae", "allowed under conditions any trained MA can meet (supervision, orders)"),
-    Category("national", "N", "#7d4e00", "needs a national certification or a training program"),
-    Category("state_credential", "S", "#6639ba", "needs a state credential, registration or permit"),
-    Category("prohibited", "P", "#a40e26", "prohibited"),
-    Category("unknown", "?", "#57606a", "no law found (unknown)"),
-)}
+CATEGORIES: dict[str, Category] = {
+    c.id: c
+    for c in (
+        Category("allowed", "A", "#116329", "allowed"),
+        Category("any_ma", "C", "#0550ae", "allowed under conditions any trained MA can meet (supervision, orders)"),
+        Category("national", "N", "#7d4e00", "needs a national certification or a training program"),
+        Category("state_credential", "S", "#6639ba", "needs a state credential, registration or permit"),
+        Category("prohibited", "P", "#a40e26", "prohibited"),
+        Category("unknown", "?", "#57606a", "no law found (unknown)"),
+    )
+}
 LOW_CONFIDENCE_WORDS = "low confidence: a lead to check, not an answer (hatched, dashed border, 'low')"
 _RANK = {"any_ma": 1, "national": 2, "state_credential": 3}
 
@@ -61,10 +64,10 @@ def category(checker: Checker, v: Verdict) -> str:
 
 def _path_needs(checker: Checker, explain: Explainer, path: Effective, v: Verdict, *, several: bool) -> str:
     """What one open path still needs: the requirements the verdict lists as conditions."""
-    own = [c.removeprefix(f"under {path.id}: ") for c in v.conditions
-           if not several or c.startswith(f"under {path.id}: ")]
-    unstated = [check for check, scope in path.checks
-                if any(explain.requirement(path, check, scope) in c for c in own)]
+    own = [
+        c.removeprefix(f"under {path.id}: ") for c in v.conditions if not several or c.startswith(f"under {path.id}: ")
+    ]
+    unstated = [check for check, scope in path.checks if any(explain.requirement(path, check, scope) in c for c in own)]
     rank = "any_ma"
     if any(c.startswith("training:") and checker.lib.trainings[c.split(":", 1)[1]].program for c in unstated):
         rank = "national"

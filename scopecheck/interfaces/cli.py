@@ -7,6 +7,7 @@ conditional or unknown); 2 bad input or usage. `--debug` keeps real tracebacks.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import signal
@@ -15,16 +16,13 @@ import threading
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
-
-import importlib.util
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from scopecheck.csvsafe import CsvOut
 from scopecheck.errors import UserError
-from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType
 
 if TYPE_CHECKING:
     from scopecheck.decide.checker import Checker
@@ -48,7 +46,7 @@ FAILING = {"prohibited"}
 FAILING_STRICT = {"prohibited", "conditional", "unknown"}
 
 
-class IsoDate(click.ParamType):
+class IsoDate(click.ParamType):  # type: ignore[type-arg]
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
@@ -74,21 +72,38 @@ def checker(ctx: click.Context) -> Checker:
         if obj.get("decision_log"):
             from scopecheck.interfaces.decision_log import DecisionLog
 
-            c.decision_log = DecisionLog(obj["decision_log"], ctx.command_path.removeprefix(ctx.find_root().info_name or "").strip(),
-                                         names=obj.get("log_names", False))
+            c.decision_log = DecisionLog(
+                obj["decision_log"],
+                ctx.command_path.removeprefix(ctx.find_root().info_name or "").strip(),
+                names=obj.get("log_names", False),
+            )
     return obj["checker"]  # type: ignore[no-any-return]
 
 
-FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-                      help="text for people, json for machines.")
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SCOPECHECK_DATA_DIR",
-              help="Use this copy of the data (with rules/ and states/) instead of the bundled one.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="SCOPECHECK_DATA_DIR",
+    help="Use this copy of the data (with rules/ and states/) instead of the bundled one.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-@click.option("--decision-log", type=click.Path(dir_okay=False, path_type=Path), envvar="SCOPECHECK_DECISION_LOG",
-              help="Append one record per decision to this log (SQLite; JSONL when the name ends in .jsonl).")
+@click.option(
+    "--decision-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="SCOPECHECK_DECISION_LOG",
+    help="Append one record per decision to this log (SQLite; JSONL when the name ends in .jsonl).",
+)
 @click.option("--log-names", is_flag=True, help="Also log a candidate's name (hire); off by default.")
 @click.version_option(package_name="scopecheck")
 @click.pass_context
@@ -114,18 +129,34 @@ def cli(ctx: click.Context, data_dir: Path | None, debug: bool, decision_log: Pa
 def query_options(f: Any) -> Any:
     """The facts about the MA, shared by `check` and `compare`."""
     options = [
-        click.option("--credential", "credentials", multiple=True, metavar="CRED",
-                     help="Credential the MA holds (repeatable; the list is then complete). 'none' = holds none. "
-                          "Omitted = unknown."),
-        click.option("--training", "trainings", multiple=True, metavar="TRAINING",
-                     help="Training the MA completed (repeatable; same rules as --credential)."),
-        click.option("--supervision", type=click.Choice(SUPERVISION_LEVELS),
-                     help="none | general (reachable) | direct (on the premises) | personal (in the room). "
-                          "Omitted = unknown."),
+        click.option(
+            "--credential",
+            "credentials",
+            multiple=True,
+            metavar="CRED",
+            help="Credential the MA holds (repeatable; the list is then complete). 'none' = holds none. "
+            "Omitted = unknown.",
+        ),
+        click.option(
+            "--training",
+            "trainings",
+            multiple=True,
+            metavar="TRAINING",
+            help="Training the MA completed (repeatable; same rules as --credential).",
+        ),
+        click.option(
+            "--supervision",
+            type=click.Choice(SUPERVISION_LEVELS),
+            help="none | general (reachable) | direct (on the premises) | personal (in the room). Omitted = unknown.",
+        ),
         click.option("--supervisor", type=click.Choice(SUPERVISOR_TYPES), help="Who supervises. Omitted = unknown."),
-        click.option("--setting", help="Where: physician_office, hospital_inpatient, urgent_care, ... "
-                                       "(see 'scopecheck tasks --settings')."),
-        click.option("--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today)."),
+        click.option(
+            "--setting",
+            help="Where: physician_office, hospital_inpatient, urgent_care, ... (see 'scopecheck tasks --settings').",
+        ),
+        click.option(
+            "--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today)."
+        ),
         click.option("--strict", is_flag=True, help="Exit 1 also when a verdict is conditional or unknown."),
     ]
     for option in reversed(options):
@@ -133,22 +164,46 @@ def query_options(f: Any) -> Any:
     return f
 
 
-def facts(credentials: tuple[str, ...], trainings: tuple[str, ...], supervision: str | None,
-          supervisor: str | None, setting: str | None, as_of: date | None) -> dict[str, Any]:
+def facts(
+    credentials: tuple[str, ...],
+    trainings: tuple[str, ...],
+    supervision: Supervision | None,
+    supervisor: SupervisorType | None,
+    setting: str | None,
+    as_of: date | None,
+) -> dict[str, Any]:
     """Command-line facts as Checker.query keywords: an option not given stays unknown (None)."""
-    return {"credentials": credentials or None, "trainings": trainings or None, "supervision": supervision,
-            "supervisor": supervisor, "setting": setting, "as_of": as_of}
+    return {
+        "credentials": credentials or None,
+        "trainings": trainings or None,
+        "supervision": supervision,
+        "supervisor": supervisor,
+        "setting": setting,
+        "as_of": as_of,
+    }
 
 
 @cli.command()
 @click.option("--state", required=True, help='State code or name: CA, "California", "Calif."')
-@click.option("--task", required=True, help='Task id or plain words: injection_intramuscular, "flu shot", "draw blood".')
+@click.option(
+    "--task", required=True, help='Task id or plain words: injection_intramuscular, "flu shot", "draw blood".'
+)
 @query_options
 @FORMAT
 @click.pass_context
-def check(ctx: click.Context, state: str, task: str, credentials: tuple[str, ...], trainings: tuple[str, ...],
-          supervision: str | None, supervisor: str | None, setting: str | None, as_of: date | None,
-          strict: bool, fmt: str) -> None:
+def check(
+    ctx: click.Context,
+    state: str,
+    task: str,
+    credentials: tuple[str, ...],
+    trainings: tuple[str, ...],
+    supervision: Supervision | None,
+    supervisor: SupervisorType | None,
+    setting: str | None,
+    as_of: date | None,
+    strict: bool,
+    fmt: str,
+) -> None:
     """May a medical assistant do TASK in STATE? A cited verdict.
 
     \b
@@ -176,14 +231,21 @@ def states(ctx: click.Context, fmt: str) -> None:
         row: dict[str, Any] = {"code": code, "name": j.name, "encoded": code in encoded}
         if code in encoded:
             state = lib.state(code)
-            row.update(rules=len(state.rules), examples=len(state.examples),
-                       last_verified=state.jurisdiction.last_verified.isoformat())
+            row.update(
+                rules=len(state.rules),
+                examples=len(state.examples),
+                last_verified=state.jurisdiction.last_verified.isoformat(),
+            )
         rows.append(row)
     if fmt == "json":
         click.echo(render.to_json({"data_snapshot": lib.snapshot, "jurisdictions": rows}))
         return
     for r in rows:
-        detail = f"{r['rules']:3d} rules  {r['examples']:3d} examples  verified {r['last_verified']}" if r["encoded"] else "not encoded yet"
+        detail = (
+            f"{r['rules']:3d} rules  {r['examples']:3d} examples  verified {r['last_verified']}"
+            if r["encoded"]
+            else "not encoded yet"
+        )
         click.echo(f"{r['code']}  {r['name']:<22} {detail}")
     click.echo(f"data snapshot {lib.snapshot}")
 
@@ -248,14 +310,34 @@ def watch(ctx: click.Context, states: tuple[str, ...], fmt: str) -> None:
 @click.option("--task", required=True, help='Task id or plain words, e.g. injection_intramuscular or "flu shot".')
 @click.option("--states", "state_list", metavar="CODES", help="Comma-separated jurisdictions (default: all encoded).")
 @query_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "svg"]), default="text", show_default=True,
-              help="svg: a tile-grid map of the verdicts (colour and letter).")
-@click.option("--link-base", metavar="URL", help="svg: link each tile to the answer on a scopecheck page at URL, "
-              "e.g. http://127.0.0.1:8000")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "svg"]),
+    default="text",
+    show_default=True,
+    help="svg: a tile-grid map of the verdicts (colour and letter).",
+)
+@click.option(
+    "--link-base",
+    metavar="URL",
+    help="svg: link each tile to the answer on a scopecheck page at URL, e.g. http://127.0.0.1:8000",
+)
 @click.pass_context
-def compare(ctx: click.Context, task: str, state_list: str | None, credentials: tuple[str, ...],
-            trainings: tuple[str, ...], supervision: str | None, supervisor: str | None, setting: str | None,
-            as_of: date | None, strict: bool, fmt: str, link_base: str | None) -> None:
+def compare(
+    ctx: click.Context,
+    task: str,
+    state_list: str | None,
+    credentials: tuple[str, ...],
+    trainings: tuple[str, ...],
+    supervision: Supervision | None,
+    supervisor: SupervisorType | None,
+    setting: str | None,
+    as_of: date | None,
+    strict: bool,
+    fmt: str,
+    link_base: str | None,
+) -> None:
     """One task across jurisdictions: one line each with verdict, key point and citation.
 
     \b
@@ -266,8 +348,11 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
     from scopecheck.interfaces.reports import compare_rows, compare_text
 
     c = checker(ctx)
-    codes = ([c.jurisdiction(s.strip(), field="--states") for s in state_list.split(",") if s.strip()]
-             if state_list else c.lib.encoded_states())
+    codes = (
+        [c.jurisdiction(s.strip(), field="--states") for s in state_list.split(",") if s.strip()]
+        if state_list
+        else c.lib.encoded_states()
+    )
     known = facts(credentials, trainings, supervision, supervisor, setting, as_of)
     verdicts = [c.evaluate(c.query(code, task, **known)) for code in codes]
     if fmt == "json":
@@ -287,35 +372,72 @@ def compare(ctx: click.Context, task: str, state_list: str | None, credentials: 
     ctx.exit(exit_code([v.verdict for v in verdicts], strict))
 
 
-
 @cli.command()
-@click.argument("source", metavar="IN", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
-              show_default=True,
-              help="Where to write; '-' is stdout. A file is written atomically (a temporary file beside it, "
-                   "renamed when complete) and keeps its permissions; through a symlink, the file it points "
-                   "to is replaced and the link kept; a device, FIFO or socket is refused.")
+@click.argument(
+    "source", metavar="IN", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=Path("-"),
+    show_default=True,
+    help="Where to write; '-' is stdout. A file is written atomically (a temporary file beside it, "
+    "renamed when complete) and keeps its permissions; through a symlink, the file it points "
+    "to is replaced and the link kept; a device, FIFO or socket is refused.",
+)
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]), help="Default: from IN's extension (stdin: csv).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Output format. Default: the input's.")
-@click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes. Default: 1 for small inputs, else the core count.")
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), help="Worker processes. Default: 1 for small inputs, else the core count."
+)
 @click.option("--as-of", "as_of", type=IsoDate(), help="Date for rows without an as_of column value (default: today).")
 @click.option("--strict", is_flag=True, help="Exit 1 also when a row is conditional, unknown or an error.")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="dask: run on a Dask cluster (the dask extra); -o names a folder of part files, in input order.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="dask: run on a Dask cluster (the dask extra); -o names a folder of part files, in input order.",
+)
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (default: a local cluster).")
-@click.option("--columns", "columns_text", metavar="NAMES",
-              help="Output columns to add, comma-separated, in this order (default: all of "
-                   "verdict,reasons,conditions,citations,rules,confidence,data_snapshot; verdict_id with --verdicts).")
-@click.option("--verdicts", "verdicts_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write each distinct verdict once to this JSONL file (verdict_id, verdict, reasons, "
-                   "conditions, citations, ...); rows then carry a verdict_id column pointing into it.")
-@click.option("--postings", "postings_source", type=click.Path(exists=True, path_type=Path),
-              help="Check many postings instead: a directory of .txt/.md/.html files, or a JSONL file of "
-                   '{"id", "text", "state"} objects. One result line each.')
+@click.option(
+    "--columns",
+    "columns_text",
+    metavar="NAMES",
+    help="Output columns to add, comma-separated, in this order (default: all of "
+    "verdict,reasons,conditions,citations,rules,confidence,data_snapshot; verdict_id with --verdicts).",
+)
+@click.option(
+    "--verdicts",
+    "verdicts_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write each distinct verdict once to this JSONL file (verdict_id, verdict, reasons, "
+    "conditions, citations, ...); rows then carry a verdict_id column pointing into it.",
+)
+@click.option(
+    "--postings",
+    "postings_source",
+    type=click.Path(exists=True, path_type=Path),
+    help="Check many postings instead: a directory of .txt/.md/.html files, or a JSONL file of "
+    '{"id", "text", "state"} objects. One result line each.',
+)
 @click.pass_context
-def batch(ctx: click.Context, source: Path | None, output: Path, input_format: str | None, fmt: str | None,
-          jobs: int | None, as_of: date | None, strict: bool, engine: str, scheduler: str | None,
-          columns_text: str | None, verdicts_file: Path | None, postings_source: Path | None) -> None:
+def batch(
+    ctx: click.Context,
+    source: Path | None,
+    output: Path,
+    input_format: str | None,
+    fmt: str | None,
+    jobs: int | None,
+    as_of: date | None,
+    strict: bool,
+    engine: str,
+    scheduler: str | None,
+    columns_text: str | None,
+    verdicts_file: Path | None,
+    postings_source: Path | None,
+) -> None:
     """Check every row of a CSV or JSONL file; every input row gets an output row.
 
     \b
@@ -358,9 +480,8 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
 
     columns = output_columns(columns_text, verdicts_file is not None)  # a bad name: exit 2 before any work
     c = checker(ctx)
-    if postings_source is not None or engine == "dask":
-        if columns_text is not None or verdicts_file is not None:
-            raise UserError("--columns and --verdicts apply to rows checked here, not to --postings or --engine dask")
+    if (postings_source is not None or engine == "dask") and (columns_text is not None or verdicts_file is not None):
+        raise UserError("--columns and --verdicts apply to rows checked here, not to --postings or --engine dask")
     if postings_source is not None:
         if source is not None:
             raise UserError("give either IN or --postings, not both")
@@ -372,16 +493,26 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
 
         if str(source) == "-" or str(output) == "-":
             raise UserError("--engine dask reads a CSV or Parquet file and writes a folder: give IN and -o")
-        rows = run_dask(source, output, data_dir=ctx.find_root().obj.get("data_dir"), snapshot=c.lib.snapshot,
-                        as_of=as_of or date.today(), scheduler=scheduler, workers=jobs or 2)
-        click.echo(f"{rows} rows checked on Dask; output in {output}/part-*", err=True)
+        checked = run_dask(
+            source,
+            output,
+            data_dir=ctx.find_root().obj.get("data_dir"),
+            snapshot=c.lib.snapshot,
+            as_of=as_of or date.today(),
+            scheduler=scheduler,
+            workers=jobs or 2,
+        )
+        click.echo(f"{checked} rows checked on Dask; output in {output}/part-*", err=True)
         ctx.exit(EXIT_OK)
     in_fmt = input_format or ("jsonl" if source.suffix.lower() in (".jsonl", ".ndjson") else "csv")
     out_fmt = fmt or in_fmt
     name = "stdin" if str(source) == "-" else str(source)
     try:
-        opened = (std_text("stdin", encoding="utf-8-sig") if str(source) == "-"
-                  else open(source, encoding="utf-8-sig", errors="surrogateescape", newline=""))
+        opened = (
+            std_text("stdin", encoding="utf-8-sig")
+            if str(source) == "-"
+            else open(source, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115 - closed below
+        )
     except OSError as exc:
         raise UserError(f"{source}: cannot read: {exc.strerror}") from None
     size = None if str(source) == "-" else source.stat().st_size
@@ -392,8 +523,11 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
             header, rows = [], jsonl_rows(stream, name, max_keys=MAX_COLUMNS if out_fmt == "csv" else None)
         if verdicts_file is not None and VERDICT_ID in header:
             raise UserError(f"{name}: input already has output column(s) {VERDICT_ID}; rename it")
-        if verdicts_file is not None and str(output) != "-" and \
-                output_target(output)[0] == output_target(verdicts_file)[0]:
+        if (
+            verdicts_file is not None
+            and str(output) != "-"
+            and output_target(output)[0] == output_target(verdicts_file)[0]
+        ):
             raise UserError(f"--verdicts: {verdicts_file} is also the output (-o); give another file")
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
         side = stack.enter_context(atomic_text(verdicts_file)) if verdicts_file is not None else None
@@ -401,9 +535,15 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
         formatter = Formatter(layout, header, columns)
         sink = Sink(out, formatter, output_target(output)[0].parent if str(output) != "-" else None, side)
         progress = batch_mod.Progress(sys.stderr, sys.stderr.isatty())
-        summary = batch_mod.run(rows, formatter, sink, checker=c,
-                                jobs=jobs or batch_mod.default_jobs(size), default_as_of=as_of or date.today(),
-                                progress=progress)
+        summary = batch_mod.run(
+            rows,
+            formatter,
+            sink,
+            checker=c,
+            jobs=jobs or batch_mod.default_jobs(size),
+            default_as_of=as_of or date.today(),
+            progress=progress,
+        )
         sink.close()
     click.echo(summary.line(), err=True)
     failing = {"prohibited", "conditional", "unknown", "error"} if strict else {"prohibited"}
@@ -414,12 +554,19 @@ def batch(ctx: click.Context, source: Path | None, output: Path, input_format: s
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--state", help="The job's state, when the posting does not say it (code or name).")
 @click.option("--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="markdown: a report HR can paste into a ticket.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: a report HR can paste into a ticket.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 also on warnings (not only on prohibited duties).")
 @click.pass_context
-def posting(ctx: click.Context, files: tuple[Path, ...], state: str | None, as_of: date | None, fmt: str,
-            strict: bool) -> None:
+def posting(
+    ctx: click.Context, files: tuple[Path, ...], state: str | None, as_of: date | None, fmt: str, strict: bool
+) -> None:
     """Is this job posting lawful? Reads text, Markdown or HTML postings and checks each duty.
 
     \b
@@ -455,12 +602,21 @@ def posting(ctx: click.Context, files: tuple[Path, ...], state: str | None, as_o
 
 @cli.command()
 @click.option("--state", required=True, help="State code or name.")
-@click.option("--candidate", "candidate_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON or TOML: name, credentials (id, issued, expires), permits, trainings.")
+@click.option(
+    "--candidate",
+    "candidate_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON or TOML: name, credentials (id, issued, expires), permits, trainings.",
+)
 @click.option("--duty", "duties", multiple=True, metavar="TASK", help="A duty (id or words); repeatable.")
 @click.option("--title", help="A job title from the catalogue: its typical duties are checked.")
-@click.option("--posting", "posting_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A posting whose duties are checked.")
+@click.option(
+    "--posting",
+    "posting_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A posting whose duties are checked.",
+)
 @click.option("--supervision", type=click.Choice(SUPERVISION_LEVELS), help="The supervision the job offers.")
 @click.option("--supervisor", type=click.Choice(SUPERVISOR_TYPES), help="Who supervises.")
 @click.option("--setting", help="Where the job is (setting id or words).")
@@ -468,9 +624,20 @@ def posting(ctx: click.Context, files: tuple[Path, ...], state: str | None, as_o
 @FORMAT
 @click.option("--strict", is_flag=True, help="Exit 1 also when a duty is conditional or unknown.")
 @click.pass_context
-def hire(ctx: click.Context, state: str, candidate_file: Path, duties: tuple[str, ...], title: str | None,
-         posting_file: Path | None, supervision: str | None, supervisor: str | None, setting: str | None,
-         as_of: date | None, fmt: str, strict: bool) -> None:
+def hire(
+    ctx: click.Context,
+    state: str,
+    candidate_file: Path,
+    duties: tuple[str, ...],
+    title: str | None,
+    posting_file: Path | None,
+    supervision: Supervision | None,
+    supervisor: SupervisorType | None,
+    setting: str | None,
+    as_of: date | None,
+    fmt: str,
+    strict: bool,
+) -> None:
     """May this candidate do these duties here? Per duty a verdict, and what would unlock it.
 
     \b
@@ -484,25 +651,33 @@ def hire(ctx: click.Context, state: str, candidate_file: Path, duties: tuple[str
     """
     from scopecheck.hr.candidate import load_candidate, status_on
     from scopecheck.hr.checks import check_hire, hire_tasks
+
     c = checker(ctx)
     code = c.jurisdiction(state)
     from scopecheck.hr.posting import read_posting_file
 
-    tasks = hire_tasks(c, code, duties=duties, title=title, source=str(posting_file),
-                       posting_text=read_posting_file(posting_file) if posting_file else None)
+    tasks = hire_tasks(
+        c,
+        code,
+        duties=duties,
+        title=title,
+        source=str(posting_file),
+        posting_text=read_posting_file(posting_file) if posting_file else None,
+    )
     status = status_on(c.lib, c.resolver, load_candidate(candidate_file), as_of or date.today(), str(candidate_file))
     if c.decision_log is not None:
         c.decision_log.subject = status.name  # logged only with --log-names
-    report = check_hire(c, code, status, tasks, supervision=supervision, supervisor=supervisor,
-                        setting=c.resolver.setting(setting))
+    report = check_hire(
+        c, code, status, tasks, supervision=supervision, supervisor=supervisor, setting=c.resolver.setting(setting)
+    )
     click.echo(render.to_json(report.to_json()) if fmt == "json" else render.hire_text(report))
     ctx.exit(exit_code([d["verdict"] for d in report.duties], strict))
 
 
 def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date | None, strict: bool) -> int:
     """Write one result per posting (JSONL, or a CSV summary); return the exit code."""
-    from scopecheck.batch.runner import POSTING_COLUMNS, check_postings
     from scopecheck.batch.rows import atomic_text
+    from scopecheck.batch.runner import POSTING_COLUMNS, check_postings
 
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(atomic_text(output) if str(output) != "-" else std_text("stdout"))
@@ -513,9 +688,17 @@ def batch_postings(c: Checker, source: Path, output: Path, fmt: str, as_of: date
         for result in check_postings(c, source, as_of):
             worst[result["worst"]] += 1
             if writer:
-                writer.writerow([result.get("source"), result.get("jurisdiction", ""), result.get("title") or "",
-                                 len(result.get("duties", [])), len(result.get("findings", [])), result["worst"],
-                                 result.get("error", "")])
+                writer.writerow(
+                    [
+                        result.get("source"),
+                        result.get("jurisdiction", ""),
+                        result.get("title") or "",
+                        len(result.get("duties", [])),
+                        len(result.get("findings", [])),
+                        result["worst"],
+                        result.get("error", ""),
+                    ]
+                )
             else:
                 out.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
     click.echo(f"{sum(worst.values())} postings: " + ", ".join(f"{k} {v}" for k, v in sorted(worst.items())), err=True)
@@ -564,8 +747,11 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     except ImportError as exc:
         raise UserError(f"the web server needs the web extra ({exc.name} is missing): pip install '.[web]'") from None
     if not is_loopback(host):
-        click.echo(f"warning: serving on {host}, reachable from the network: the page and API have no "
-                   "authentication; put them behind a proxy that authenticates", err=True)
+        click.echo(
+            f"warning: serving on {host}, reachable from the network: the page and API have no "
+            "authentication; put them behind a proxy that authenticates",
+            err=True,
+        )
     uvicorn.run(create_app(checker(ctx)), host=host, port=port, log_level="info", **server_options())
 
 
@@ -595,8 +781,8 @@ def rules_validate(ctx: click.Context, states: tuple[str, ...], no_examples: boo
 
     Every defect is printed as FILE:LINE: [KEY] MESSAGE. Exit 2 when there is any.
     """
-    from scopecheck.decide.examples import run_examples
     from scopecheck.decide.compiler import rule_set_defects
+    from scopecheck.decide.examples import run_examples
 
     c = checker(ctx)
     codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
@@ -677,9 +863,14 @@ def log_group() -> None:
 
 
 def _log_option(f: Any) -> Any:
-    return click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
-                        envvar="SCOPECHECK_DECISION_LOG", required=True,
-                        help="The decision log (default: $SCOPECHECK_DECISION_LOG).")(f)
+    return click.option(
+        "--log",
+        "log_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="SCOPECHECK_DECISION_LOG",
+        required=True,
+        help="The decision log (default: $SCOPECHECK_DECISION_LOG).",
+    )(f)
 
 
 @log_group.command("show")
@@ -689,8 +880,9 @@ def _log_option(f: Any) -> Any:
 @click.option("--verdict", type=click.Choice(["allowed", "conditional", "prohibited", "unknown"]))
 @FORMAT
 @click.pass_context
-def log_show(ctx: click.Context, log_path: Path, since: date | None, state: str | None, verdict: str | None,
-             fmt: str) -> None:
+def log_show(
+    ctx: click.Context, log_path: Path, since: date | None, state: str | None, verdict: str | None, fmt: str
+) -> None:
     """List logged decisions, e.g. `scopecheck log show --log decisions.db --since 2026-12-01 --state NY`."""
     from scopecheck.interfaces.decision_log import read_log, select
 
@@ -701,8 +893,10 @@ def log_show(ctx: click.Context, log_path: Path, since: date | None, state: str 
         return
     for r in records:
         q = r.input
-        click.echo(f"{r.at}  {r.id[:12]}  {r.command:<8} {q['jurisdiction']}  {q['task']:<28} {r.verdict:<11} "
-                   f"{','.join(r.rules) or '-'}  [{r.confidence}] data {r.snapshot}")
+        click.echo(
+            f"{r.at}  {r.id[:12]}  {r.command:<8} {q['jurisdiction']}  {q['task']:<28} {r.verdict:<11} "
+            f"{','.join(r.rules) or '-'}  [{r.confidence}] data {r.snapshot}"
+        )
     click.echo(f"{len(records)} decision(s)")
 
 
@@ -722,15 +916,28 @@ def log_replay(ctx: click.Context, log_path: Path, fmt: str) -> None:
         total += 1
         now = c.evaluate(r.query().model_copy(update={"task_input": ""}))
         if now.verdict != r.verdict or list(now.rules) != r.rules:
-            changed.append({"id": r.id, "at": r.at, "jurisdiction": r.jurisdiction, "task": r.input["task"],
-                            "was": r.verdict, "was_rules": r.rules, "now": now.verdict, "now_rules": now.rules,
-                            "was_snapshot": r.snapshot, "now_snapshot": now.data_snapshot})
+            changed.append(
+                {
+                    "id": r.id,
+                    "at": r.at,
+                    "jurisdiction": r.jurisdiction,
+                    "task": r.input["task"],
+                    "was": r.verdict,
+                    "was_rules": r.rules,
+                    "now": now.verdict,
+                    "now_rules": now.rules,
+                    "was_snapshot": r.snapshot,
+                    "now_snapshot": now.data_snapshot,
+                }
+            )
     if fmt == "json":
         click.echo(render.to_json(changed))
     else:
         for d in changed:
-            click.echo(f"{d['at']}  {d['id'][:12]}  {d['jurisdiction']} {d['task']}: {d['was']} -> {d['now']} "
-                       f"({','.join(d['was_rules']) or '-'} -> {','.join(d['now_rules']) or '-'})")
+            click.echo(
+                f"{d['at']}  {d['id'][:12]}  {d['jurisdiction']} {d['task']}: {d['was']} -> {d['now']} "
+                f"({','.join(d['was_rules']) or '-'} -> {','.join(d['now_rules']) or '-'})"
+            )
         click.echo(f"{len(changed)} of {total} decision(s) would change with the current data ({c.lib.snapshot})")
     ctx.exit(EXIT_FINDING if changed else EXIT_OK)
 
@@ -747,9 +954,16 @@ def _data_dir_anywhere(group: click.Group) -> None:
         if isinstance(command, click.Group):
             _data_dir_anywhere(command)
         elif not any(p.name == "data_dir" for p in command.params):
-            command.params.append(click.Option(
-                ["--data-dir"], type=click.Path(file_okay=False, path_type=Path), expose_value=False,
-                is_eager=True, callback=remember, help="Use this copy of the data (as the global --data-dir)."))
+            command.params.append(
+                click.Option(
+                    ["--data-dir"],
+                    type=click.Path(file_okay=False, path_type=Path),
+                    expose_value=False,
+                    is_eager=True,
+                    callback=remember,
+                    help="Use this copy of the data (as the global --data-dir).",
+                )
+            )
 
 
 _data_dir_anywhere(cli)

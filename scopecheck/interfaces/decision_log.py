@@ -20,13 +20,13 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from scopecheck.errors import UserError
 from scopecheck.decide.query import Query
 from scopecheck.decide.verdict import Verdict
+from scopecheck.errors import UserError
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS decisions (
   id TEXT PRIMARY KEY, at TEXT NOT NULL, command TEXT NOT NULL, jurisdiction TEXT NOT NULL, task TEXT NOT NULL,
@@ -77,9 +77,17 @@ class DecisionLog:
         self.subject: str | None = None  # the candidate a hire is about (one CLI run: one candidate)
 
     def record(self, query: Query, verdict: Verdict, name: str | None = None) -> None:
-        rec = Record(uuid.uuid4().hex, datetime.now(timezone.utc).isoformat(timespec="milliseconds"), self.command,
-                     query_input(query), verdict.verdict, list(verdict.rules), verdict.confidence,
-                     verdict.data_snapshot, (name or self.subject) if self.names else None)
+        rec = Record(
+            uuid.uuid4().hex,
+            datetime.now(UTC).isoformat(timespec="milliseconds"),
+            self.command,
+            query_input(query),
+            verdict.verdict,
+            list(verdict.rules),
+            verdict.confidence,
+            verdict.data_snapshot,
+            (name or self.subject) if self.names else None,
+        )
         try:
             self._write_jsonl(rec) if self.jsonl else self._write_sqlite(rec)
         except (OSError, sqlite3.Error) as exc:
@@ -111,8 +119,20 @@ class DecisionLog:
     def _write_sqlite(self, rec: Record) -> None:
         self._connection().execute(
             "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (rec.id, rec.at, rec.command, rec.input["jurisdiction"], rec.input["task"], json.dumps(rec.input),
-             rec.verdict, json.dumps(rec.rules), rec.confidence, rec.snapshot, rec.name))
+            (
+                rec.id,
+                rec.at,
+                rec.command,
+                rec.input["jurisdiction"],
+                rec.input["task"],
+                json.dumps(rec.input),
+                rec.verdict,
+                json.dumps(rec.rules),
+                rec.confidence,
+                rec.snapshot,
+                rec.name,
+            ),
+        )
 
 
 def read_log(path: Path) -> Iterator[Record]:
@@ -132,8 +152,10 @@ def read_log(path: Path) -> Iterator[Record]:
         return
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            rows = conn.execute("SELECT id, at, command, input, verdict, rules, confidence, snapshot, name "
-                                "FROM decisions ORDER BY at, rowid").fetchall()
+            rows = conn.execute(
+                "SELECT id, at, command, input, verdict, rules, confidence, snapshot, name "
+                "FROM decisions ORDER BY at, rowid"
+            ).fetchall()
     except sqlite3.Error as exc:
         raise UserError(f"{path}: not a decision log ({exc})") from None
     for r in rows:
@@ -141,10 +163,13 @@ def read_log(path: Path) -> Iterator[Record]:
 
 
 def select(records: Iterator[Record], since: date | None, state: str | None, verdict: str | None) -> list[Record]:
-    return [r for r in records
-            if (since is None or r.at[:10] >= since.isoformat())
-            and (state is None or r.jurisdiction == state)
-            and (verdict is None or r.verdict == verdict)]
+    return [
+        r
+        for r in records
+        if (since is None or r.at[:10] >= since.isoformat())
+        and (state is None or r.jurisdiction == state)
+        and (verdict is None or r.verdict == verdict)
+    ]
 
 
 def from_environment(command: str) -> DecisionLog | None:

@@ -7,10 +7,10 @@ import json
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from scopecheck.law.library import Library
-from scopecheck.decide.plan import Plan
 from scopecheck.csvsafe import CsvOut
+from scopecheck.decide.plan import Plan
 from scopecheck.decide.verdict import KIND_NAMES, SUPERVISION_MEANING, SUPERVISOR_NAMES, Verdict, citation_text
+from scopecheck.law.library import Library
 
 if TYPE_CHECKING:
     from scopecheck.interfaces.category import Tile
@@ -32,8 +32,14 @@ MEANING = {
 def _bullets(items: list[str], width: int = 96, marker: str = "  - ") -> list[str]:
     out = []
     for item in items:
-        out += textwrap.wrap(item, width=width, initial_indent=marker, subsequent_indent=" " * len(marker),
-                             break_long_words=False, break_on_hyphens=False)
+        out += textwrap.wrap(
+            item,
+            width=width,
+            initial_indent=marker,
+            subsequent_indent=" " * len(marker),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
     return out
 
 
@@ -162,18 +168,24 @@ SEVERITY_MARK = {"error": "ERROR", "warning": "WARN", "info": "INFO"}
 
 
 def posting_text(report: Any) -> str:
-    lines = [f"{report.source}: {report.title or 'untitled posting'} in {report.jurisdiction_name} "
-             f"(state from: {report.jurisdiction_evidence})"]
+    lines = [
+        f"{report.source}: {report.title or 'untitled posting'} in {report.jurisdiction_name} "
+        f"(state from: {report.jurisdiction_evidence})"
+    ]
     if report.required_credentials:
         lines.append("Credentials the posting requires: " + ", ".join(report.required_credentials))
     for group in getattr(report, "required_any_of", []):
         lines.append("Credentials the posting requires, any one of: " + " | ".join(group))
     if getattr(report, "supervisors", None):
-        lines.append("Supervision named: " + ", ".join(report.supervisors) + (" (works autonomously)" if report.autonomous else ""))
+        lines.append(
+            "Supervision named: "
+            + ", ".join(report.supervisors)
+            + (" (works autonomously)" if report.autonomous else "")
+        )
     lines += ["", "Duties found:"]
     for d in report.duties:
         verdict = d["verdict"] or f"not the MA's ({d['kind']})"
-        lines.append(f"  - {d['task']:<30} {verdict:<26} \"{d['matched']}\"")
+        lines.append(f'  - {d["task"]:<30} {verdict:<26} "{d["matched"]}"')
     if not report.duties:
         lines.append("  (none recognized)")
     lines += ["", f"Findings ({len(report.findings)}):"]
@@ -188,8 +200,12 @@ def posting_text(report: Any) -> str:
 
 
 def posting_markdown(report: Any) -> str:
-    lines = [f"## {report.title or 'Job posting'}: {report.jurisdiction_name}", "",
-             f"*Source:* `{report.source}`  ", f"*State from:* {report.jurisdiction_evidence}  "]
+    lines = [
+        f"## {report.title or 'Job posting'}: {report.jurisdiction_name}",
+        "",
+        f"*Source:* `{report.source}`  ",
+        f"*State from:* {report.jurisdiction_evidence}  ",
+    ]
     if report.required_credentials:
         lines.append(f"*Requires:* {', '.join(report.required_credentials)}  ")
     for group in getattr(report, "required_any_of", []):
@@ -214,15 +230,19 @@ def posting_markdown(report: Any) -> str:
 def hire_text(report: Any) -> str:
     c = report.candidate
     creds = ", ".join(c["credentials_counted"]) if c["credentials_counted"] is not None else "not stated"
-    lines = [f"{c['name'] or 'Candidate'} in {report.jurisdiction_name}, as of {c['as_of']}",
-             f"Credentials that count: {creds or 'none'}"]
+    lines = [
+        f"{c['name'] or 'Candidate'} in {report.jurisdiction_name}, as of {c['as_of']}",
+        f"Credentials that count: {creds or 'none'}",
+    ]
     if report.warnings:
         lines += ["Warnings:", *_bullets(report.warnings)]
     lines.append("")
     for d in report.duties:
         confidence = d.get("confidence", "")
-        lines.append(f"{HEADLINE[d['verdict']]:<12} {d['task_name']} (\"{d['asked']}\")"
-                     + (f"  [confidence: {confidence}]" if confidence and confidence != "high" else ""))
+        lines.append(
+            f'{HEADLINE[d["verdict"]]:<12} {d["task_name"]} ("{d["asked"]}")'
+            + (f"  [confidence: {confidence}]" if confidence and confidence != "high" else "")
+        )
         if d["verdict"] == "prohibited":
             lines += _bullets(d["reasons"][:3])
             lines += _bullets(["unlock: " + u for u in d["unlock"]] or ["cannot be unlocked: the law forbids it"])
@@ -239,17 +259,59 @@ def hire_text(report: Any) -> str:
 
 # (column, row) of each jurisdiction on a tile grid of the US.
 TILES = {
-    "AK": (0, 0), "ME": (11, 0), "VT": (10, 1), "NH": (11, 1),
-    "WA": (1, 2), "ID": (2, 2), "MT": (3, 2), "ND": (4, 2), "MN": (5, 2), "IL": (6, 2), "WI": (7, 2),
-    "MI": (8, 2), "NY": (9, 2), "RI": (10, 2), "MA": (11, 2),
-    "OR": (1, 3), "NV": (2, 3), "WY": (3, 3), "SD": (4, 3), "IA": (5, 3), "IN": (6, 3), "OH": (7, 3),
-    "PA": (8, 3), "NJ": (9, 3), "CT": (10, 3),
-    "CA": (1, 4), "UT": (2, 4), "CO": (3, 4), "NE": (4, 4), "MO": (5, 4), "KY": (6, 4), "WV": (7, 4),
-    "VA": (8, 4), "MD": (9, 4), "DE": (10, 4),
-    "AZ": (2, 5), "NM": (3, 5), "KS": (4, 5), "AR": (5, 5), "TN": (6, 5), "NC": (7, 5), "SC": (8, 5), "DC": (9, 5),
-    "OK": (4, 6), "LA": (5, 6), "MS": (6, 6), "AL": (7, 6), "GA": (8, 6),
-    "HI": (0, 7), "TX": (4, 7), "FL": (9, 7),
+    "AK": (0, 0),
+    "ME": (11, 0),
+    "VT": (10, 1),
+    "NH": (11, 1),
+    "WA": (1, 2),
+    "ID": (2, 2),
+    "MT": (3, 2),
+    "ND": (4, 2),
+    "MN": (5, 2),
+    "IL": (6, 2),
+    "WI": (7, 2),
+    "MI": (8, 2),
+    "NY": (9, 2),
+    "RI": (10, 2),
+    "MA": (11, 2),
+    "OR": (1, 3),
+    "NV": (2, 3),
+    "WY": (3, 3),
+    "SD": (4, 3),
+    "IA": (5, 3),
+    "IN": (6, 3),
+    "OH": (7, 3),
+    "PA": (8, 3),
+    "NJ": (9, 3),
+    "CT": (10, 3),
+    "CA": (1, 4),
+    "UT": (2, 4),
+    "CO": (3, 4),
+    "NE": (4, 4),
+    "MO": (5, 4),
+    "KY": (6, 4),
+    "WV": (7, 4),
+    "VA": (8, 4),
+    "MD": (9, 4),
+    "DE": (10, 4),
+    "AZ": (2, 5),
+    "NM": (3, 5),
+    "KS": (4, 5),
+    "AR": (5, 5),
+    "TN": (6, 5),
+    "NC": (7, 5),
+    "SC": (8, 5),
+    "DC": (9, 5),
+    "OK": (4, 6),
+    "LA": (5, 6),
+    "MS": (6, 6),
+    "AL": (7, 6),
+    "GA": (8, 6),
+    "HI": (0, 7),
+    "TX": (4, 7),
+    "FL": (9, 7),
 }
+
 
 def safe_url(url: str | None) -> str | None:
     """A link target we may emit: http(s), or a path on this site; anything else (javascript:, data:,
@@ -259,7 +321,7 @@ def safe_url(url: str | None) -> str | None:
     if url.startswith("/") and not url.startswith("//"):
         return url
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    return url if scheme in ("http", "https") and url[len(scheme):].startswith("://") else None
+    return url if scheme in ("http", "https") and url[len(scheme) :].startswith("://") else None
 
 
 def map_title(verdicts: list[Verdict], credentials: list[str] | tuple[str, ...] | None) -> str:
@@ -287,20 +349,41 @@ def svg_map(tiles: list[Tile], title: str) -> str:
         el(parent, "rect", {**box, "fill": colour})
         if low:
             el(parent, "rect", {**box, "fill": "url(#low-hatch)"})
-            el(parent, "rect", {**box, "fill": "none", "stroke": "#1f2328", "stroke-width": 2,
-                                "stroke-dasharray": "4 3"})
+            el(
+                parent,
+                "rect",
+                {**box, "fill": "none", "stroke": "#1f2328", "stroke-width": 2, "stroke-dasharray": "4 3"},
+            )
 
     size, gap, top = 52, 4, 40
     width = 12 * (size + gap) + gap
     legend_y = top + 8 * (size + gap) + 16
     height = legend_y + 22 * (len(CATEGORIES) + 1) + 8
     sans = {"font-family": "sans-serif"}
-    svg = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "viewBox": f"0 0 {width} {height}",
-                             "width": str(width), "height": str(height), "role": "img",
-                             "aria-labelledby": "map-title", "class": "map"})
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "viewBox": f"0 0 {width} {height}",
+            "width": str(width),
+            "height": str(height),
+            "role": "img",
+            "aria-labelledby": "map-title",
+            "class": "map",
+        },
+    )
     el(svg, "title", {"id": "map-title"}, title)
-    pattern = el(el(svg, "defs", {}), "pattern", {"id": "low-hatch", "width": 6, "height": 6,
-                                                  "patternUnits": "userSpaceOnUse", "patternTransform": "rotate(45)"})
+    pattern = el(
+        el(svg, "defs", {}),
+        "pattern",
+        {
+            "id": "low-hatch",
+            "width": 6,
+            "height": 6,
+            "patternUnits": "userSpaceOnUse",
+            "patternTransform": "rotate(45)",
+        },
+    )
     el(pattern, "rect", {"width": 2.5, "height": 6, "fill": "#ffffff", "opacity": 0.5})
     el(svg, "text", {"x": gap, "y": 24, "fill": "#1f2328", "font-size": 16, **sans}, title)
     for t in tiles:
@@ -323,7 +406,19 @@ def svg_map(tiles: list[Tile], title: str) -> str:
     for i, (letter, colour, words, low) in enumerate(legend):
         y = legend_y + i * 22
         square(svg, gap, y, 18, colour, low)
-        el(svg, "text", {"x": gap + 9, "y": y + 14, "fill": "#ffffff", "font-size": 12, "font-weight": "bold",
-                         "text-anchor": "middle", **sans}, letter)
+        el(
+            svg,
+            "text",
+            {
+                "x": gap + 9,
+                "y": y + 14,
+                "fill": "#ffffff",
+                "font-size": 12,
+                "font-weight": "bold",
+                "text-anchor": "middle",
+                **sans,
+            },
+            letter,
+        )
         el(svg, "text", {"x": gap + 26, "y": y + 14, "fill": "#1f2328", "font-size": 13, **sans}, words)
     return ET.tostring(svg, encoding="unicode")

@@ -59,8 +59,12 @@ class Coverage:
                 {
                     "code": code,
                     "cells": {
-                        t: {"verdict": v.verdict, "confidence": v.confidence, "rules": v.rules,
-                            "citations": len(v.citations)}
+                        t: {
+                            "verdict": v.verdict,
+                            "confidence": v.confidence,
+                            "rules": v.rules,
+                            "citations": len(v.citations),
+                        }
                         for t, v in row.items()
                     },
                 }
@@ -94,8 +98,12 @@ def coverage_text(report: Coverage) -> str:
     width = 3
     legend = [f"{i + 1:>2} {t}" for i, t in enumerate(report.tasks)]
     header = "    " + "".join(f"{i + 1:>{width}}" for i in range(len(report.tasks)))
-    lines = ["Verdict for each task when nothing but the task is stated:",
-             "A allowed, C conditional, P prohibited, ? unknown; lower case = low confidence", "", header]
+    lines = [
+        "Verdict for each task when nothing but the task is stated:",
+        "A allowed, C conditional, P prohibited, ? unknown; lower case = low confidence",
+        "",
+        header,
+    ]
     for code, row in report.cells.items():
         cells = []
         for t in report.tasks:
@@ -104,33 +112,61 @@ def coverage_text(report: Coverage) -> str:
             cells.append(f"{letter.lower() if v.confidence == 'low' else letter:>{width}}")
         lines.append(f"{code:<4}" + "".join(cells))
     counts = report.verdict_counts()
-    lines += ["", "Tasks:", *legend, "",
-              "Totals: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in LETTER),
-              "Cells by verdict and confidence:",
-              *(f"  {k:<12} " + ", ".join(f"{c} {n}" for c, n in (
-                  ("high", cc.get("high", 0)), ("medium", cc.get("medium", 0)), ("low", cc.get("low", 0)),
-                  ("on unofficial sources only", cc.get("unofficial", 0))))
-                for k, cc in report.confidence_counts().items()),
-              "Rules by confidence: " + ", ".join(f"{k} {report.rules_by_confidence.get(k, 0)}" for k in ("high", "medium", "low")),
-              "Rules by basis: " + ", ".join(f"{k} {report.rules_by_basis.get(k, 0)}" for k in ("read", "recalled")),
-              f"Oldest last-verified date: {report.oldest_verified}",
-              f"Data snapshot: {report.data_snapshot}"]
+    lines += [
+        "",
+        "Tasks:",
+        *legend,
+        "",
+        "Totals: " + ", ".join(f"{k} {counts[k]}" for k in LETTER),
+        "Cells by verdict and confidence:",
+        *(
+            f"  {k:<12} "
+            + ", ".join(
+                f"{c} {n}"
+                for c, n in (
+                    ("high", cc.get("high", 0)),
+                    ("medium", cc.get("medium", 0)),
+                    ("low", cc.get("low", 0)),
+                    ("on unofficial sources only", cc.get("unofficial", 0)),
+                )
+            )
+            for k, cc in report.confidence_counts().items()
+        ),
+        "Rules by confidence: "
+        + ", ".join(f"{k} {report.rules_by_confidence.get(k, 0)}" for k in ("high", "medium", "low")),
+        "Rules by basis: " + ", ".join(f"{k} {report.rules_by_basis.get(k, 0)}" for k in ("read", "recalled")),
+        f"Oldest last-verified date: {report.oldest_verified}",
+        f"Data snapshot: {report.data_snapshot}",
+    ]
     return "\n".join(lines)
 
 
 def coverage_rows(report: Coverage) -> list[dict[str, Any]]:
     return [
-        {"jurisdiction": code, "task": t, "verdict": v.verdict, "confidence": v.confidence,
-         "rules": ";".join(v.rules), "citations": len(v.citations)}
-        for code, row in report.cells.items() for t, v in row.items()
+        {
+            "jurisdiction": code,
+            "task": t,
+            "verdict": v.verdict,
+            "confidence": v.confidence,
+            "rules": ";".join(v.rules),
+            "citations": len(v.citations),
+        }
+        for code, row in report.cells.items()
+        for t, v in row.items()
     ]
 
 
 def compare_rows(verdicts: list[Verdict]) -> list[dict[str, Any]]:
     return [
-        {"jurisdiction": v.jurisdiction, "verdict": v.verdict, "confidence": v.confidence,
-         "key_point": key_point(v), "citation": v.citations[0].cite if v.citations else "",
-         "url": v.citations[0].url if v.citations else None, "rules": v.rules}
+        {
+            "jurisdiction": v.jurisdiction,
+            "verdict": v.verdict,
+            "confidence": v.confidence,
+            "key_point": key_point(v),
+            "citation": v.citations[0].cite if v.citations else "",
+            "url": v.citations[0].url if v.citations else None,
+            "rules": v.rules,
+        }
         for v in verdicts
     ]
 
@@ -141,7 +177,7 @@ def compare_text(verdicts: list[Verdict]) -> str:
         point = row["key_point"]
         point = point if len(point) <= 90 else point[:87] + "..."
         lines.append(f"{row['jurisdiction']}  {row['verdict']:<11} {row['confidence']:<6} {point}  [{row['citation']}]")
-    counts = Counter(v.verdict for v in verdicts)
+    counts: Counter[str] = Counter(v.verdict for v in verdicts)
     lines.append("")
-    lines.append(f"{len(verdicts)} jurisdictions: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in LETTER))
+    lines.append(f"{len(verdicts)} jurisdictions: " + ", ".join(f"{k} {counts[k]}" for k in LETTER))
     return "\n".join(lines)

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Protocol
 
-from scopecheck.law import schema
 from scopecheck.errors import Defect
+from scopecheck.law import schema
 from scopecheck.law.tomlfile import Loaded
 
 
@@ -55,7 +55,11 @@ def rule_defects(
         rule_ids.add(rule.id)
         for j, sid in enumerate(rule.sources):
             if sid not in source_ids:
-                out.append(loaded.defect(f"rule '{rule.id}' cites source '{sid}', not defined in this file", *where, "sources", j))
+                out.append(
+                    loaded.defect(
+                        f"rule '{rule.id}' cites source '{sid}', not defined in this file", *where, "sources", j
+                    )
+                )
         for j, task in enumerate(rule.tasks):
             if task not in lib.tasks:
                 out.append(loaded.defect(f"unknown task id '{task}'", *where, "tasks", j))
@@ -91,9 +95,14 @@ def _confidence_defects(
         return []
     what = f"rule '{rule.id}'" if isinstance(rule, schema.Rule) else "the doctrine"
     why = "unread" if not best.read else f"a {best.kind.replace('_', ' ')} source"
-    return [loaded.defect(
-        f"{what} claims confidence '{rule.confidence}' but its best source '{best.id}' is {why} "
-        f"(at most '{best.cap}'); cite an official text or lower the confidence", *where, "confidence")]
+    return [
+        loaded.defect(
+            f"{what} claims confidence '{rule.confidence}' but its best source '{best.id}' is {why} "
+            f"(at most '{best.cap}'); cite an official text or lower the confidence",
+            *where,
+            "confidence",
+        )
+    ]
 
 
 def _conflict(a: schema.Rule, b: schema.Rule) -> str:
@@ -102,7 +111,9 @@ def _conflict(a: schema.Rule, b: schema.Rule) -> str:
         return "a 'defer' rule (state silent) overlaps another rule"
     unscoped_forbid = any(r.effect == "forbid" and not r.forbid_in_settings for r in (a, b))
     if {a.effect, b.effect} == {"permit", "forbid"} and unscoped_forbid:
-        return "permit and forbid overlap with no precedence (scope the forbid with forbid_in_settings or split the dates)"
+        return (
+            "permit and forbid overlap with no precedence (scope the forbid with forbid_in_settings or split the dates)"
+        )
     return ""
 
 
@@ -126,9 +137,17 @@ def _overlap_defects(loaded: Loaded[schema.StateFile] | Loaded[schema.BaselineFi
             start = b.effective_from or date.min
             for kind in active:
                 active[kind] = [k for k in active[kind] if (rules[k].effective_to or date.max) > start]
-            wanted = ["defer", "permit", "forbid_any"] if b.effect == "defer" else (
-                ["defer", "forbid_unscoped"] if b.effect == "permit" else
-                ["defer", "permit"] if not b.forbid_in_settings else ["defer"])
+            wanted = (
+                ["defer", "permit", "forbid_any"]
+                if b.effect == "defer"
+                else (
+                    ["defer", "forbid_unscoped"]
+                    if b.effect == "permit"
+                    else ["defer", "permit"]
+                    if not b.forbid_in_settings
+                    else ["defer"]
+                )
+            )
             for kind in wanted:
                 clash = next((k for k in active[kind] if _conflict(rules[k], b)), None)
                 if clash is not None:
@@ -138,11 +157,14 @@ def _overlap_defects(loaded: Loaded[schema.StateFile] | Loaded[schema.BaselineFi
             if b.effect == "forbid" and not b.forbid_in_settings:
                 active["forbid_unscoped"].append(j)
     out = []
-    for (i, j), tasks in sorted(found.items()):
+    for i, j in sorted(found):
         a, b = rules[i], rules[j]
         shared = sorted(set(a.tasks) & set(b.tasks))
-        out.append(loaded.defect(f"rules '{a.id}' and '{b.id}' both cover {', '.join(shared)}: {_conflict(a, b)}",
-                                 "rules", j, "tasks"))
+        out.append(
+            loaded.defect(
+                f"rules '{a.id}' and '{b.id}' both cover {', '.join(shared)}: {_conflict(a, b)}", "rules", j, "tasks"
+            )
+        )
     return out
 
 
@@ -151,7 +173,9 @@ def state_defects(lib: Catalogues, loaded: Loaded[schema.StateFile]) -> list[Def
     code = model.jurisdiction.code
     out = []
     if loaded.path.stem != code:
-        out.append(loaded.defect(f"file is named {loaded.path.name} but declares code '{code}'", "jurisdiction", "code"))
+        out.append(
+            loaded.defect(f"file is named {loaded.path.name} but declares code '{code}'", "jurisdiction", "code")
+        )
     if code not in lib.jurisdictions:
         out.append(loaded.defect(f"'{code}' is not in rules/jurisdictions.toml", "jurisdiction", "code"))
     out += rule_defects(lib, loaded, code + "-")
@@ -159,7 +183,9 @@ def state_defects(lib: Catalogues, loaded: Loaded[schema.StateFile]) -> list[Def
     out += _confidence_defects(loaded, model.doctrine, {s.id: s for s in model.sources}, ("doctrine",))
     for j, sid in enumerate(model.doctrine.sources):
         if sid not in source_ids:
-            out.append(loaded.defect(f"doctrine cites source '{sid}', not defined in this file", "doctrine", "sources", j))
+            out.append(
+                loaded.defect(f"doctrine cites source '{sid}', not defined in this file", "doctrine", "sources", j)
+            )
     for j, cred in enumerate(model.jurisdiction.credentials):
         if cred not in lib.credentials:
             out.append(loaded.defect(f"unknown credential id '{cred}'", "jurisdiction", "credentials", j))
@@ -167,9 +193,15 @@ def state_defects(lib: Catalogues, loaded: Loaded[schema.StateFile]) -> list[Def
     for i, rule in enumerate(model.rules):
         if rule.effect == "defer" and set(rule.tasks) & baseline_tasks:
             tasks = ", ".join(sorted(set(rule.tasks) & baseline_tasks))
-            out.append(loaded.defect(
-                f"rule '{rule.id}' defers on {tasks}, which a baseline rule forbids everywhere; "
-                "encode a permit or forbid instead", "rules", i, "effect"))
+            out.append(
+                loaded.defect(
+                    f"rule '{rule.id}' defers on {tasks}, which a baseline rule forbids everywhere; "
+                    "encode a permit or forbid instead",
+                    "rules",
+                    i,
+                    "effect",
+                )
+            )
     names: set[str] = set()
     for i, ex in enumerate(model.examples):
         if ex.name in names:

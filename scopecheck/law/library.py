@@ -12,14 +12,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from scopecheck.law import schema
 from scopecheck.errors import RuleFileError, UserError
+from scopecheck.law import schema
 from scopecheck.law.crosscheck import state_defects
 from scopecheck.law.tomlfile import Loaded, load
 
 #: The catalogue files in rules/ (anything else there is an error: `rules validate`).
-CATALOGUES = ("baseline.toml", "credentials.toml", "jurisdictions.toml", "settings.toml", "tasks.toml",
-              "titles.toml", "trainings.toml", "vocabulary.toml")
+CATALOGUES = (
+    "baseline.toml",
+    "credentials.toml",
+    "jurisdictions.toml",
+    "settings.toml",
+    "tasks.toml",
+    "titles.toml",
+    "trainings.toml",
+    "vocabulary.toml",
+)
 
 
 def default_data_dir() -> Path:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import sys
 import tomllib
-from pathlib import Path
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -89,7 +89,9 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except RecursionError:
         raise RuleFileError([Defect(path, "TOML nested too deeply to read")]) from None
     except ValueError:  # the int-string limit on a very long integer
-        raise RuleFileError([Defect(path, f"TOML: a number has more than {sys.get_int_max_str_digits():,} digits")]) from None
+        raise RuleFileError(
+            [Defect(path, f"TOML: a number has more than {sys.get_int_max_str_digits():,} digits")]
+        ) from None
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:
@@ -120,7 +122,7 @@ def defects_from(path: Path, text: str, error: ValidationError) -> list[Defect]:
         if item["type"] == "extra_forbidden":
             message = f"unknown key '{loc[-1]}'" if loc else "unknown key"
         elif message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+            message = message[len("Value error, ") :]
         defects.append(Defect(path, message, key=_dotted(loc), line=locate(lines, loc)))
     return defects
 

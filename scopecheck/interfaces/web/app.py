@@ -15,19 +15,19 @@ from fastapi import Query as Param
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from scopecheck.interfaces import render
 from scopecheck.decide.checker import Checker
-from scopecheck.hr.candidate import CandidateFile, status_on
-from scopecheck.interfaces.category import tiles
-from scopecheck.errors import AmbiguousTask, UserError
-from scopecheck.hr.checks import check_hire, check_posting, hire_tasks
-from scopecheck.interfaces.links import check_url
-from scopecheck.hr.posting import PostingReader
-from scopecheck.interfaces.reports import compare_rows
-from scopecheck.law.schema import Supervision, SupervisorType
 from scopecheck.decide.verdict import DISCLAIMER, Verdict
+from scopecheck.errors import AmbiguousTask, UserError
+from scopecheck.hr.candidate import CandidateFile, status_on
+from scopecheck.hr.checks import check_hire, check_posting, hire_tasks
+from scopecheck.hr.posting import PostingReader
+from scopecheck.interfaces import render
+from scopecheck.interfaces.category import tiles
+from scopecheck.interfaces.links import check_url
+from scopecheck.interfaces.reports import compare_rows
 from scopecheck.interfaces.web.guard import BODY_TIMEOUT, MAX_BODY, BodyLimit, SecurityHeaders, StrictJSONRoute
 from scopecheck.interfaces.web.page import add_pages
+from scopecheck.law.terms import Supervision, SupervisorType
 
 __all__ = ["MAX_BODY", "create_app"]
 
@@ -46,7 +46,9 @@ class CheckBody(BaseModel):
 
 class PostingBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=MAX_BODY, description="the posting's text, Markdown or HTML (never a URL to fetch)")
+    text: str = Field(
+        min_length=1, max_length=MAX_BODY, description="the posting's text, Markdown or HTML (never a URL to fetch)"
+    )
     state: str | None = Field(default=None, max_length=200)
     as_of: date | None = None
 
@@ -79,8 +81,13 @@ def create_app(checker: Checker | None = None, *, body_timeout: float = BODY_TIM
 def _guarded_app(body_timeout: float) -> FastAPI:
     """An app with the guards on (guard.py) and user errors as 400, an ambiguous task as 422."""
     # No /docs or /redoc: they load script from a CDN, which the page's policy (and promise) forbids.
-    app = FastAPI(title="scopecheck", version="0.1.0", docs_url=None, redoc_url=None,
-                  description="US state scope-of-practice law for medical assistants, as cited verdicts. " + DISCLAIMER)
+    app = FastAPI(
+        title="scopecheck",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        description="US state scope-of-practice law for medical assistants, as cited verdicts. " + DISCLAIMER,
+    )
     app.router.route_class = StrictJSONRoute
     app.add_middleware(BodyLimit, timeout=body_timeout)
     app.add_middleware(SecurityHeaders)  # outermost: on every response, the limits' refusals too
@@ -88,8 +95,10 @@ def _guarded_app(body_timeout: float) -> FastAPI:
     @app.exception_handler(UserError)
     async def user_error(_request: Request, exc: UserError) -> JSONResponse:
         if isinstance(exc, AmbiguousTask):
-            return JSONResponse({"error": str(exc), "candidates": [{"id": x.id, "name": x.name} for x in exc.candidates]},
-                                status_code=422)
+            return JSONResponse(
+                {"error": str(exc), "candidates": [{"id": x.id, "name": x.name} for x in exc.candidates]},
+                status_code=422,
+            )
         return JSONResponse({"error": str(exc)}, status_code=400)
 
     return app
@@ -97,19 +106,43 @@ def _guarded_app(body_timeout: float) -> FastAPI:
 
 def _add_check_routes(app: FastAPI, c: Checker) -> None:
     """/api/check (GET and POST), /api/compare and /api/map.svg: the CLI's check and compare."""
+
     def verdict_for(body: CheckBody) -> Verdict:
         code = c.jurisdiction(body.state, field="state")
-        return c.evaluate(c.query(code, body.task, credentials=body.credentials, trainings=body.trainings,
-                                  supervision=body.supervision, supervisor=body.supervisor, setting=body.setting,
-                                  as_of=body.as_of))
+        return c.evaluate(
+            c.query(
+                code,
+                body.task,
+                credentials=body.credentials,
+                trainings=body.trainings,
+                supervision=body.supervision,
+                supervisor=body.supervisor,
+                setting=body.setting,
+                as_of=body.as_of,
+            )
+        )
 
     @app.get("/api/check", summary="May an MA do this task here? (the CLI's check --format json)")
-    def get_check(state: str = Param(min_length=1, max_length=200), task: str = Param(min_length=1, max_length=500),
-                  credential: list[str] | None = Param(default=None), training: list[str] | None = Param(default=None),
-                  supervision: Supervision | None = None, supervisor: SupervisorType | None = None,
-                  setting: str | None = Param(default=None, max_length=200), as_of: date | None = None) -> dict[str, Any]:
-        body = CheckBody(state=state, task=task, credentials=credential, trainings=training, supervision=supervision,
-                         supervisor=supervisor, setting=setting, as_of=as_of)
+    def get_check(
+        state: str = Param(min_length=1, max_length=200),
+        task: str = Param(min_length=1, max_length=500),
+        credential: list[str] | None = Param(default=None),
+        training: list[str] | None = Param(default=None),
+        supervision: Supervision | None = None,
+        supervisor: SupervisorType | None = None,
+        setting: str | None = Param(default=None, max_length=200),
+        as_of: date | None = None,
+    ) -> dict[str, Any]:
+        body = CheckBody(
+            state=state,
+            task=task,
+            credentials=credential,
+            trainings=training,
+            supervision=supervision,
+            supervisor=supervisor,
+            setting=setting,
+            as_of=as_of,
+        )
         return render.verdict_json(verdict_for(body))
 
     @app.post("/api/check", summary="The same question as a JSON body")
@@ -117,18 +150,31 @@ def _add_check_routes(app: FastAPI, c: Checker) -> None:
         return render.verdict_json(verdict_for(body))
 
     def compare_verdicts(task: str, credential: list[str] | None, states: str | None) -> list[Verdict]:
-        codes = ([c.jurisdiction(s.strip(), field="states") for s in states.split(",") if s.strip()]
-                 if states else c.lib.encoded_states())
-        return [c.evaluate(c.query(code, task, credentials=credential)) for code in codes if code in c.lib.encoded_states()]
+        codes = (
+            [c.jurisdiction(s.strip(), field="states") for s in states.split(",") if s.strip()]
+            if states
+            else c.lib.encoded_states()
+        )
+        return [
+            c.evaluate(c.query(code, task, credentials=credential)) for code in codes if code in c.lib.encoded_states()
+        ]
 
     @app.get("/api/compare", summary="One task across jurisdictions (the CLI's compare --format json)")
-    def get_compare(task: str = Param(min_length=1, max_length=500), credential: list[str] | None = Param(default=None),
-                    states: str | None = Param(default=None, max_length=400)) -> list[dict[str, Any]]:
+    def get_compare(
+        task: str = Param(min_length=1, max_length=500),
+        credential: list[str] | None = Param(default=None),
+        states: str | None = Param(default=None, max_length=400),
+    ) -> list[dict[str, Any]]:
         return compare_rows(compare_verdicts(task, credential, states))
 
-    @app.get("/api/map.svg", summary="A tile-grid map of one task's verdicts; each tile links to the page's answer",
-             response_class=Response)
-    def get_map(task: str = Param(min_length=1, max_length=500), credential: list[str] | None = Param(default=None)) -> Response:
+    @app.get(
+        "/api/map.svg",
+        summary="A tile-grid map of one task's verdicts; each tile links to the page's answer",
+        response_class=Response,
+    )
+    def get_map(
+        task: str = Param(min_length=1, max_length=500), credential: list[str] | None = Param(default=None)
+    ) -> Response:
         verdicts = compare_verdicts(task, credential, None)
         drawn = tiles(c, verdicts, lambda v: check_url(v, {"credentials": credential}))
         return Response(render.svg_map(drawn, render.map_title(verdicts, credential)), media_type="image/svg+xml")
@@ -145,11 +191,25 @@ def _add_hr_routes(app: FastAPI, c: Checker, reader: PostingReader) -> None:
     @app.post("/api/hire", summary="A candidate against duties, a title or a posting")
     def post_hire(body: HireBody) -> dict[str, Any]:
         code = c.jurisdiction(body.state, field="state")
-        tasks = hire_tasks(c, code, duties=body.duties, title=body.title, posting_text=body.posting_text,
-                           source="posting_text", names=("duties", "title", "posting_text"))
+        tasks = hire_tasks(
+            c,
+            code,
+            duties=body.duties,
+            title=body.title,
+            posting_text=body.posting_text,
+            source="posting_text",
+            names=("duties", "title", "posting_text"),
+        )
         status = status_on(c.lib, c.resolver, body.candidate, body.as_of or date.today(), "candidate")
-        return check_hire(c, code, status, tasks, supervision=body.supervision, supervisor=body.supervisor,
-                          setting=c.resolver.setting(body.setting, field="setting")).to_json()
+        return check_hire(
+            c,
+            code,
+            status,
+            tasks,
+            supervision=body.supervision,
+            supervisor=body.supervisor,
+            setting=c.resolver.setting(body.setting, field="setting"),
+        ).to_json()
 
 
 def _add_catalogue_routes(app: FastAPI, c: Checker) -> None:
@@ -162,7 +222,10 @@ def _add_catalogue_routes(app: FastAPI, c: Checker) -> None:
     @app.get("/api/states", summary="The jurisdictions and whether each is encoded")
     def get_states() -> list[dict[str, Any]]:
         encoded = set(c.lib.encoded_states())
-        return [{"code": code, "name": j.name, "encoded": code in encoded} for code, j in sorted(c.lib.jurisdictions.items())]
+        return [
+            {"code": code, "name": j.name, "encoded": code in encoded}
+            for code, j in sorted(c.lib.jurisdictions.items())
+        ]
 
     @app.get("/api/tasks", summary="Task ids and the plain words each accepts")
     def get_tasks() -> list[dict[str, Any]]:

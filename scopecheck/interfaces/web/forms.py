@@ -13,19 +13,29 @@ from datetime import date
 from typing import Any, get_args
 
 from scopecheck.decide.checker import Checker
-from scopecheck.hr.candidate import CandidateFile, CandidateStatus, HeldCredential, status_on
 from scopecheck.errors import AmbiguousTask, NotAnMATask, UnknownName, UserError
+from scopecheck.hr.candidate import CandidateFile, CandidateStatus, HeldCredential, status_on
 from scopecheck.interfaces.links import query_string
-from scopecheck.law.schema import Supervision, SupervisorType
+from scopecheck.law.terms import Supervision, SupervisorType
 
 NATIONAL = ("CMA_AAMA", "RMA_AMT", "CCMA_NHA", "NCMA_NCCT", "CMAC_AMCA")
 HIRE_ROWS = 4
 MAX_TEXT = 500
 MAX_VALUES = 60
-SUPERVISION_CHOICES = [("none", "None"), ("general", "General: reachable, not on site"),
-                       ("direct", "Direct: on the premises"), ("personal", "Personal: in the room")]
-SUPERVISOR_CHOICES = [("physician", "Physician (MD/DO)"), ("podiatrist", "Podiatrist"), ("pa", "Physician assistant"),
-                      ("np", "Nurse practitioner"), ("rn", "Registered nurse"), ("other", "Other practitioner")]
+SUPERVISION_CHOICES = [
+    ("none", "None"),
+    ("general", "General: reachable, not on site"),
+    ("direct", "Direct: on the premises"),
+    ("personal", "Personal: in the room"),
+]
+SUPERVISOR_CHOICES = [
+    ("physician", "Physician (MD/DO)"),
+    ("podiatrist", "Podiatrist"),
+    ("pa", "Physician assistant"),
+    ("np", "Nurse practitioner"),
+    ("rn", "Registered nurse"),
+    ("other", "Other practitioner"),
+]
 assert [v for v, _ in SUPERVISION_CHOICES] == list(get_args(Supervision))
 assert [v for v, _ in SUPERVISOR_CHOICES] == list(get_args(SupervisorType))
 
@@ -68,7 +78,9 @@ class Fields:
 
     def link(self, name: str, old: str, new: str) -> str:
         """This form's address with `old` in field `name` replaced by `new`."""
-        return f"{self.path}?" + query_string([(k, new if k == name and v.strip() == old else v) for k, v in self.params])
+        return f"{self.path}?" + query_string(
+            [(k, new if k == name and v.strip() == old else v) for k, v in self.params]
+        )
 
     def fail(self, name: str, exc: UserError, relink: Callable[[str], str] | None = None) -> None:
         """Record a UserError from the resolver against the field it was raised for."""
@@ -77,8 +89,9 @@ class Fields:
     def choice(self, name: str, allowed: list[tuple[str, str]]) -> str | None:
         value = self.one(name)
         if value and value not in dict(allowed):
-            self.errors[name] = Problem(f"'{value}' is not one of the choices: "
-                                        + ", ".join(label.split(":")[0] for _, label in allowed) + ".")
+            self.errors[name] = Problem(
+                f"'{value}' is not one of the choices: " + ", ".join(label.split(":")[0] for _, label in allowed) + "."
+            )
             return None
         return value or None
 
@@ -89,10 +102,10 @@ class Fields:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.errors[name] = Problem(f"'{value}' is not a date: pick one from the calendar, or write it as "
-                                        "YYYY-MM-DD, e.g. 2026-07-01.")
+            self.errors[name] = Problem(
+                f"'{value}' is not a date: pick one from the calendar, or write it as YYYY-MM-DD, e.g. 2026-07-01."
+            )
             return None
-
 
 
 def read_situation(c: Any, f: Any, form: Any) -> None:
@@ -106,11 +119,15 @@ def read_situation(c: Any, f: Any, form: Any) -> None:
         except UserError as exc:
             f.fail("setting", exc)
 
+
 def problem(name: str, exc: UserError, relink: Callable[[str], str]) -> Problem:
     """A resolver's error in plain words: names, never ids; close matches as links that re-ask."""
     if isinstance(exc, AmbiguousTask):
-        return Problem(f"'{exc.text}' could mean more than one task. Which one?",
-                       [(relink(c.id), c.name) for c in exc.candidates], question=True)
+        return Problem(
+            f"'{exc.text}' could mean more than one task. Which one?",
+            [(relink(c.id), c.name) for c in exc.candidates],
+            question=True,
+        )
     if isinstance(exc, NotAnMATask):
         return Problem(f"'{exc.text}' is {exc.what}: not a medical assistant's task, so there is no answer to give.")
     if isinstance(exc, UnknownName):
@@ -180,13 +197,22 @@ def read_check(c: Checker, path: str, params: list[tuple[str, str]]) -> CheckFor
     read_situation(c, f, form)
     form.as_of = f.when("as_of")
     if form.state and not form.task_words and not f.errors:
-        form.note = "Now say the task" + (", and tick the credentials she holds." if own_credentials(c, form.state)
-                                          else ".")
-    elif (form.state and form.credentials is not None and from_form and listed != form.state
-          and own_credentials(c, form.state) and not f.errors):
+        form.note = "Now say the task" + (
+            ", and tick the credentials she holds." if own_credentials(c, form.state) else "."
+        )
+    elif (
+        form.state
+        and form.credentials is not None
+        and from_form
+        and listed != form.state
+        and own_credentials(c, form.state)
+        and not f.errors
+    ):
         name = c.lib.jurisdictions[form.state].name
-        form.note = (f"{name} has credentials of its own, now listed with the national ones. Ticked credentials are "
-                     "her complete list: tick any of these she holds too, then press Check.")
+        form.note = (
+            f"{name} has credentials of its own, now listed with the national ones. Ticked credentials are "
+            "her complete list: tick any of these she holds too, then press Check."
+        )
     return form
 
 
@@ -290,9 +316,11 @@ def read_hire(c: Checker, path: str, params: list[tuple[str, str]]) -> HireForm:
         try:
             c.resolver.task(line, field="duties")
         except UserError as exc:
+
             def relink(new: str, n: int = n) -> str:
                 lines = [new if k == n else d for k, d in enumerate(form.duties)]
                 return f.link("duties", duties, "\n".join(lines))
+
             f.fail("duties", exc, relink)
             break
     form.title = f.one("title") or None
@@ -321,6 +349,8 @@ def credential_groups(c: Checker) -> list[tuple[str, list[tuple[str, str]]]]:
         else:
             other.append((cred.id, cred.name))
     groups = [("National MA certifications", national)]
-    groups += [(c.lib.jurisdictions[code].name, items)
-               for code, items in sorted(by_state.items(), key=lambda kv: c.lib.jurisdictions[kv[0]].name)]
+    groups += [
+        (c.lib.jurisdictions[code].name, items)
+        for code, items in sorted(by_state.items(), key=lambda kv: c.lib.jurisdictions[kv[0]].name)
+    ]
     return groups + ([("Other certifications", other)] if other else [])

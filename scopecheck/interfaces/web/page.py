@@ -17,14 +17,14 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from scopecheck.interfaces import render
 from scopecheck.decide.checker import Checker
-from scopecheck.interfaces.category import CATEGORIES, LOW_CONFIDENCE_WORDS, tiles
+from scopecheck.decide.verdict import DISCLAIMER, KIND_NAMES, Verdict
 from scopecheck.errors import UserError
 from scopecheck.hr.checks import check_hire, check_posting, hire_tasks
-from scopecheck.interfaces.links import check_url
 from scopecheck.hr.posting import PostingReader
-from scopecheck.decide.verdict import DISCLAIMER, KIND_NAMES, Verdict
+from scopecheck.interfaces import render
+from scopecheck.interfaces.category import CATEGORIES, LOW_CONFIDENCE_WORDS, tiles
+from scopecheck.interfaces.links import check_url
 from scopecheck.interfaces.web.forms import (
     HIRE_ROWS,
     NATIONAL,
@@ -41,18 +41,32 @@ from scopecheck.interfaces.web.forms import (
 from scopecheck.interfaces.web.guard import MAX_BODY
 
 HERE = Path(__file__).parent
-PLAIN = {"allowed": "Yes: allowed", "conditional": "Only if the conditions below hold",
-         "prohibited": "No: prohibited", "unknown": "Unknown: no law found that answers this"}
+PLAIN = {
+    "allowed": "Yes: allowed",
+    "conditional": "Only if the conditions below hold",
+    "prohibited": "No: prohibited",
+    "unknown": "Unknown: no law found that answers this",
+}
 TABS = (("/", "Ask about a task"), ("/hire", "A hire"), ("/posting", "A job posting"), ("/map", "Map"))
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["kind_name"] = lambda kind: KIND_NAMES.get(kind, kind)
     env.filters["safe_url"] = render.safe_url
-    env.globals.update(disclaimer=DISCLAIMER, plain=PLAIN, tabs=TABS, supervision_choices=SUPERVISION_CHOICES,
-                       supervisor_choices=SUPERVISOR_CHOICES)
+    env.globals.update(
+        disclaimer=DISCLAIMER,
+        plain=PLAIN,
+        tabs=TABS,
+        supervision_choices=SUPERVISION_CHOICES,
+        supervisor_choices=SUPERVISOR_CHOICES,
+    )
     return env
 
 
@@ -63,14 +77,17 @@ def _params(request: Request) -> list[tuple[str, str]]:
 def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
     env = environment()
     css = (HERE / "static" / "style.css").read_bytes()
-    states = sorted(((code, j.name) for code, j in c.lib.jurisdictions.items() if code in c.lib.encoded_states()),
-                    key=lambda kv: kv[1])
+    states = sorted(
+        ((code, j.name) for code, j in c.lib.jurisdictions.items() if code in c.lib.encoded_states()),
+        key=lambda kv: kv[1],
+    )
     settings = [(s.id, s.name) for s in c.lib.settings.values()]
     task_words = sorted({w for t in c.lib.tasks.values() for w in (t.name, *t.synonyms[:3])})
 
     def page(template: str, tab: str, errors: dict[str, Problem] | None = None, **context: Any) -> HTMLResponse:
-        html = env.get_template(template).render(tab=tab, states=states, settings=settings, task_words=task_words,
-                                                 errors=errors or {}, **context)
+        html = env.get_template(template).render(
+            tab=tab, states=states, settings=settings, task_words=task_words, errors=errors or {}, **context
+        )
         questions_only = all(p.question for p in (errors or {}).values())
         return HTMLResponse(html, status_code=200 if questions_only else 400)
 
@@ -85,18 +102,35 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
         if form.ready:
             assert form.state and form.task
             try:
-                result = verdict_view(c.evaluate(c.query(
-                    form.state, form.task_words, credentials=form.credentials, trainings=form.trainings,
-                    supervision=form.supervision, supervisor=form.supervisor, setting=form.setting,
-                    as_of=form.as_of)))
+                result = verdict_view(
+                    c.evaluate(
+                        c.query(
+                            form.state,
+                            form.task_words,
+                            credentials=form.credentials,
+                            trainings=form.trainings,
+                            supervision=form.supervision,
+                            supervisor=form.supervisor,
+                            setting=form.setting,
+                            as_of=form.as_of,
+                        )
+                    )
+                )
             except UserError as exc:  # the matcher may still decline the words
                 form.fields.fail("task", exc)
-        return page("check.html", "/", form.fields.errors, form=form, result=result,
-                    credentials=credential_options(c, form.state, form.credentials),
-                    trainings=training_options(c, form.state, form.trainings),
-                    none_credentials=form.credentials == frozenset(), none_trainings=form.trainings == frozenset(),
-                    state_name=c.lib.jurisdictions[form.state].name if form.state else None,
-                    watch=c.lib.state(result["jurisdiction"]).watch if result else ())
+        return page(
+            "check.html",
+            "/",
+            form.fields.errors,
+            form=form,
+            result=result,
+            credentials=credential_options(c, form.state, form.credentials),
+            trainings=training_options(c, form.state, form.trainings),
+            none_credentials=form.credentials == frozenset(),
+            none_trainings=form.trainings == frozenset(),
+            state_name=c.lib.jurisdictions[form.state].name if form.state else None,
+            watch=c.lib.state(result["jurisdiction"]).watch if result else (),
+        )
 
     @app.get("/hire", response_class=HTMLResponse, include_in_schema=False)
     def hire(request: Request) -> HTMLResponse:
@@ -105,16 +139,36 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
         if form.ready:
             assert form.state and form.status
             try:
-                tasks = hire_tasks(c, form.state, duties=form.duties or None, title=form.title,
-                                   names=("duties", "title", "posting"))
-                report = hire_view(c, check_hire(c, form.state, form.status, tasks, supervision=form.supervision,
-                                                 supervisor=form.supervisor, setting=form.setting).to_json())
+                tasks = hire_tasks(
+                    c, form.state, duties=form.duties or None, title=form.title, names=("duties", "title", "posting")
+                )
+                report = hire_view(
+                    c,
+                    check_hire(
+                        c,
+                        form.state,
+                        form.status,
+                        tasks,
+                        supervision=form.supervision,
+                        supervisor=form.supervisor,
+                        setting=form.setting,
+                    ).to_json(),
+                )
             except UserError as exc:
                 form.fields.fail("title" if form.title else "duties", exc)
         ticked = frozenset(form.fields.many("training"))
-        return page("hire.html", "/hire", form.fields.errors, form=form, report=report, rows=HIRE_ROWS,
-                    groups=credential_groups(c), trainings=training_options(c, None, None), ticked_trainings=ticked,
-                    titles=[(t.id, t.name) for t in c.lib.titles.values()])
+        return page(
+            "hire.html",
+            "/hire",
+            form.fields.errors,
+            form=form,
+            report=report,
+            rows=HIRE_ROWS,
+            groups=credential_groups(c),
+            trainings=training_options(c, None, None),
+            ticked_trainings=ticked,
+            titles=[(t.id, t.name) for t in c.lib.titles.values()],
+        )
 
     @app.get("/posting", response_class=HTMLResponse, include_in_schema=False)
     def posting_form() -> HTMLResponse:
@@ -167,14 +221,24 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
         elif f.has("task"):
             f.errors["task"] = Problem("Say which task to map.")
         if task and not f.errors:
-            verdicts = [c.evaluate(c.query(code, task, credentials=facts["credentials"]))
-                        for code in c.lib.encoded_states()]
+            verdicts = [
+                c.evaluate(c.query(code, task, credentials=facts["credentials"])) for code in c.lib.encoded_states()
+            ]
             drawn = tiles(c, verdicts, lambda v: check_url(v, facts))
-            svg = Markup(render.svg_map(drawn, render.map_title(verdicts, credentials or None)))  # noqa: S704 (built by ElementTree, escaped)
+            svg = Markup(render.svg_map(drawn, render.map_title(verdicts, credentials or None)))
             rows = [(cat, [t for t in drawn if t.category.id == cat.id]) for cat in CATEGORIES.values()]
         national = [(i, c.lib.credentials[i].name, i in (facts.get("credentials") or ())) for i in NATIONAL]
-        return page("map.html", "/map", f.errors, words=words, svg=svg, rows=rows, categories=CATEGORIES,
-                    low_words=LOW_CONFIDENCE_WORDS, credentials=national)
+        return page(
+            "map.html",
+            "/map",
+            f.errors,
+            words=words,
+            svg=svg,
+            rows=rows,
+            categories=CATEGORIES,
+            low_words=LOW_CONFIDENCE_WORDS,
+            credentials=national,
+        )
 
 
 # ---- what the templates show
