@@ -75,28 +75,51 @@ def _params(request: Request) -> list[tuple[str, str]]:
 
 
 def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
-    env = environment()
+    """The page's routes: ask (/), hire, posting, map, and its one style sheet."""
+    pages = _Pages(c, reader)
     css = (HERE / "static" / "style.css").read_bytes()
-    states = sorted(
-        ((code, j.name) for code, j in c.lib.jurisdictions.items() if code in c.lib.encoded_states()),
-        key=lambda kv: kv[1],
-    )
-    settings = [(s.id, s.name) for s in c.lib.settings.values()]
-    task_words = sorted({w for t in c.lib.tasks.values() for w in (t.name, *t.synonyms[:3])})
-
-    def page(template: str, tab: str, errors: dict[str, Problem] | None = None, **context: Any) -> HTMLResponse:
-        html = env.get_template(template).render(
-            tab=tab, states=states, settings=settings, task_words=task_words, errors=errors or {}, **context
-        )
-        questions_only = all(p.question for p in (errors or {}).values())
-        return HTMLResponse(html, status_code=200 if questions_only else 400)
 
     @app.get("/static/style.css", include_in_schema=False)
     def style() -> Response:
         return Response(css, media_type="text/css", headers={"cache-control": "public, max-age=3600"})
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def ask(request: Request) -> HTMLResponse:
+    for method, path, endpoint in (
+        ("GET", "/", pages.ask),
+        ("GET", "/hire", pages.hire),
+        ("GET", "/posting", pages.posting_form),
+        ("POST", "/posting", pages.posting),
+        ("GET", "/map", pages.map_page),
+    ):
+        app.add_api_route(path, endpoint, methods=[method], response_class=HTMLResponse, include_in_schema=False)
+
+
+class _Pages:
+    """One method per page: read the form, ask the Checker or the HR checks, render the template."""
+
+    def __init__(self, c: Checker, reader: PostingReader):
+        self.c, self.reader, self.env = c, reader, environment()
+        self.states = sorted(
+            ((code, j.name) for code, j in c.lib.jurisdictions.items() if code in c.lib.encoded_states()),
+            key=lambda kv: kv[1],
+        )
+        self.settings = [(s.id, s.name) for s in c.lib.settings.values()]
+        self.task_words = sorted({w for t in c.lib.tasks.values() for w in (t.name, *t.synonyms[:3])})
+
+    def page(self, template: str, tab: str, errors: dict[str, Problem] | None = None, **context: Any) -> HTMLResponse:
+        """A rendered page: 400 when a field is wrong, 200 when the form only asks a question back."""
+        html = self.env.get_template(template).render(
+            tab=tab,
+            states=self.states,
+            settings=self.settings,
+            task_words=self.task_words,
+            errors=errors or {},
+            **context,
+        )
+        questions_only = all(p.question for p in (errors or {}).values())
+        return HTMLResponse(html, status_code=200 if questions_only else 400)
+
+    def ask(self, request: Request) -> HTMLResponse:
+        c = self.c
         form = read_check(c, "/", _params(request))
         result = None
         if form.ready:
@@ -118,7 +141,7 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
                 )
             except UserError as exc:  # the matcher may still decline the words
                 form.fields.fail("task", exc)
-        return page(
+        return self.page(
             "check.html",
             "/",
             form.fields.errors,
@@ -132,8 +155,8 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
             watch=c.lib.state(result["jurisdiction"]).watch if result else (),
         )
 
-    @app.get("/hire", response_class=HTMLResponse, include_in_schema=False)
-    def hire(request: Request) -> HTMLResponse:
+    def hire(self, request: Request) -> HTMLResponse:
+        c = self.c
         form = read_hire(c, "/hire", _params(request))
         report = None
         if form.ready:
@@ -142,22 +165,19 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
                 tasks = hire_tasks(
                     c, form.state, duties=form.duties or None, title=form.title, names=("duties", "title", "posting")
                 )
-                report = hire_view(
+                checked = check_hire(
                     c,
-                    check_hire(
-                        c,
-                        form.state,
-                        form.status,
-                        tasks,
-                        supervision=form.supervision,
-                        supervisor=form.supervisor,
-                        setting=form.setting,
-                    ).to_json(),
+                    form.state,
+                    form.status,
+                    tasks,
+                    supervision=form.supervision,
+                    supervisor=form.supervisor,
+                    setting=form.setting,
                 )
+                report = hire_view(c, checked.to_json())
             except UserError as exc:
                 form.fields.fail("title" if form.title else "duties", exc)
-        ticked = frozenset(form.fields.many("training"))
-        return page(
+        return self.page(
             "hire.html",
             "/hire",
             form.fields.errors,
@@ -166,47 +186,47 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
             rows=HIRE_ROWS,
             groups=credential_groups(c),
             trainings=training_options(c, None, None),
-            ticked_trainings=ticked,
+            ticked_trainings=frozenset(form.fields.many("training")),
             titles=[(t.id, t.name) for t in c.lib.titles.values()],
         )
 
-    @app.get("/posting", response_class=HTMLResponse, include_in_schema=False)
-    def posting_form() -> HTMLResponse:
-        return page("posting.html", "/posting", text="", state="", report=None)
+    def posting_form(self) -> HTMLResponse:
+        return self.page("posting.html", "/posting", text="", state="", report=None)
 
-    @app.post("/posting", response_class=HTMLResponse, include_in_schema=False)
-    async def posting(request: Request) -> HTMLResponse:
+    async def posting(self, request: Request) -> HTMLResponse:
         body = (await request.body()).decode("utf-8", errors="replace")
         f = Fields("/posting", parse_qsl(body, keep_blank_values=True))  # urlencoded: no extra dependency
         text, state = f.one("text", limit=MAX_BODY), f.one("state")
-        report = None
         if not text.strip():
             f.errors["text"] = Problem("Paste the posting's text.")
         if state:
             try:
-                state = c.jurisdiction(state, field="state")
+                state = self.c.jurisdiction(state, field="state")
             except UserError as exc:
                 f.fail("state", exc)
-        read = None
-        if not f.errors:
-            try:
-                read = reader.read(text, "posting", state or None)
-            except UserError as exc:  # binary, or nothing left once the HTML is stripped
-                why = str(exc).removeprefix("posting: ")
-                f.errors["text"] = Problem(why[:1].upper() + why[1:] + ".")
-        if read is not None:
-            if read.jurisdiction is None:
-                why = f" ({read.jurisdiction_evidence})" if read.jurisdiction_evidence else ""
-                f.errors["state"] = Problem(f"The posting does not say which state the job is in{why}: choose it.")
-            else:
-                try:
-                    report = posting_view(c, check_posting(c, read))
-                except UserError as exc:
-                    f.fail("state", exc)
-        return page("posting.html", "/posting", f.errors, text=text, state=state, report=report)
+        report = self._posting_report(f, text, state) if not f.errors else None
+        return self.page("posting.html", "/posting", f.errors, text=text, state=state, report=report)
 
-    @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
-    def map_page(request: Request) -> HTMLResponse:
+    def _posting_report(self, f: Fields, text: str, state: str) -> dict[str, Any] | None:
+        """The posting read and checked, or None with the field that stopped it marked."""
+        try:
+            read = self.reader.read(text, "posting", state or None)
+        except UserError as exc:  # binary, or nothing left once the HTML is stripped
+            why = str(exc).removeprefix("posting: ")
+            f.errors["text"] = Problem(why[:1].upper() + why[1:] + ".")
+            return None
+        if read.jurisdiction is None:
+            why = f" ({read.jurisdiction_evidence})" if read.jurisdiction_evidence else ""
+            f.errors["state"] = Problem(f"The posting does not say which state the job is in{why}: choose it.")
+            return None
+        try:
+            return posting_view(self.c, check_posting(self.c, read))
+        except UserError as exc:
+            f.fail("state", exc)
+            return None
+
+    def map_page(self, request: Request) -> HTMLResponse:
+        c = self.c
         f = Fields("/map", _params(request))
         words, task, svg, rows = f.one("task"), None, None, []
         credentials = f.many("credential")
@@ -228,7 +248,7 @@ def add_pages(app: FastAPI, c: Checker, reader: PostingReader) -> None:
             svg = Markup(render.svg_map(drawn, render.map_title(verdicts, credentials or None)))
             rows = [(cat, [t for t in drawn if t.category.id == cat.id]) for cat in CATEGORIES.values()]
         national = [(i, c.lib.credentials[i].name, i in (facts.get("credentials") or ())) for i in NATIONAL]
-        return page(
+        return self.page(
             "map.html",
             "/map",
             f.errors,
