@@ -264,7 +264,7 @@ class TaskMatcher:
             if reaching:
                 _, _, start, end, frame = max(reaching, key=lambda r: (r[0], r[1]))
                 becomes = _frame_target(frame, m)
-                if becomes and becomes != m.task:
+                if becomes and (becomes != m.task or m.alternatives):  # "initiating an IV": settled as a start
                     m = Mention(becomes, min(m.start, start), max(m.end, end), m.words, (),
                                 f"'{' '.join(toks[start:end])}' makes it: {self.lib.tasks[becomes].name.lower()}",
                                 framed=frame.name)
@@ -285,9 +285,10 @@ class TaskMatcher:
         ("capillary and venipuncture techniques", "take vitals and enter in EHR"): neither beats the other."""
         named = list(dict.fromkeys([m.task for m in mentions] + [a for m in mentions for a in m.alternatives]))
         specific = [m for m in mentions if not m.alternatives]
-        mentions = [m for m in mentions if not m.alternatives or not any(  # "dispense sample drugs": not "drugs"
+        mentions = [m for m in mentions if not m.alternatives or m.end - m.start > 1 or not any(  # "dispense sample
             s.start - m.end <= _NEAR and m.start - s.end <= _NEAR and not self._joined(s, m, plain) for s in specific)]
-        tasks = [m.task for m in mentions]
+        # drugs": not "drugs"; a generic phrase that names the act itself ("give injections") is never an object
+        tasks = [m.task for m in mentions if not m.alternatives]  # a generic phrase's readings never beat each other
         beaten = {weak for strong in tasks for weak in self._weaker.get(strong, ()) if weak != strong}
         survivors = [m for m in mentions if m.task not in beaten or (joined_apart and not any(
             m.task in self._weaker.get(s.task, ()) and not self._joined(s, m, plain) for s in mentions if s is not m))]
@@ -313,7 +314,7 @@ class TaskMatcher:
     def _analyse(self, text: str, items: bool) -> _Analysis:
         """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`."""
         toks, plain, source, original = self.tokens(text)
-        raw = self._raw_mentions(toks, source, original)
+        raw = _settled(self._raw_mentions(toks, source, original))
         framed = self._apply_frames(toks, plain, raw)
         item_of = self.clauses(text) if items else []
         groups: dict[int, list[Mention]] = {}
@@ -487,6 +488,21 @@ class TaskMatcher:
                 if score > scored.get(p.task, 0):
                     scored[p.task] = score
         return [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55][:4]
+
+
+def _settled(mentions: list[Mention]) -> list[Mention]:
+    """A generic phrase whose readings include exactly one task the same words name specifically is
+    that task ("catheter insertions ... Foley" is urinary; "allergy shots ... extracts or allergens" is
+    immunotherapy): the words themselves say which."""
+    named = {m.task for m in mentions if not m.alternatives}
+    out = []
+    for m in mentions:
+        if m.alternatives:
+            fits = [t for t in (m.task, *m.alternatives) if t in named]
+            if len(fits) == 1:
+                m = replace(m, task=fits[0], alternatives=())
+        out.append(m)
+    return out
 
 
 def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:
