@@ -265,7 +265,7 @@ class TaskMatcher:
                 _, _, start, end, frame = max(reaching, key=lambda r: (r[0], r[1]))
                 becomes = _frame_target(frame, m)
                 if becomes and (becomes != m.task or m.alternatives):  # "initiating an IV": settled as a start
-                    m = Mention(becomes, min(m.start, start), max(m.end, end), m.words, (),
+                    m = Mention(becomes, min(m.start, start), max(m.end, end), m.words, _frame_also(frame, m),
                                 f"'{' '.join(toks[start:end])}' makes it: {self.lib.tasks[becomes].name.lower()}",
                                 framed=frame.name)
             else:
@@ -286,8 +286,10 @@ class TaskMatcher:
         named = list(dict.fromkeys([m.task for m in mentions] + [a for m in mentions for a in m.alternatives]))
         specific = [m for m in mentions if not m.alternatives]
         mentions = [m for m in mentions if not m.alternatives or m.end - m.start > 1 or not any(  # "dispense sample
-            s.start - m.end <= _NEAR and m.start - s.end <= _NEAR and not self._joined(s, m, plain) for s in specific)]
-        # drugs": not "drugs"; a generic phrase that names the act itself ("give injections") is never an object
+            s.start - m.end <= _NEAR and m.start - s.end <= _NEAR and not self._joined(s, m, plain)
+            and not (m.end < s.start and plain[m.end] == "for") for s in specific)]
+        # drugs": not "drugs"; a generic phrase that names the act itself ("give injections"), or what is done for
+        # the task ("anesthesia for surgical procedures"), is not its object
         tasks = [m.task for m in mentions if not m.alternatives]  # a generic phrase's readings never beat each other
         beaten = {weak for strong in tasks for weak in self._weaker.get(strong, ()) if weak != strong}
         survivors = [m for m in mentions if m.task not in beaten or (joined_apart and not any(
@@ -430,13 +432,15 @@ class TaskMatcher:
         a = self._analyse(text, items=False)
         found = [m for m in a.found if not m.negated]
         tasks = list(dict.fromkeys(m.task for m in found))
-        for _, _, entry in self._not_ma_hits(a, set(tasks)):
+        named = set(tasks) | {m.task for m in a.found if m.negated}  # "do not need a monitor when giving nitrous"
+        for _, _, entry in self._not_ma_hits(a, named):
             return Understood(text, None, not_ma=entry.what)
         note = next((x.note for x in found if x.note), "")
         if len(tasks) == 1:
             m = found[0]
-            if m.alternatives:
-                return Understood(text, None, (m.task, *m.alternatives), note)
+            kept_open = [a for x in found if x.framed for a in x.alternatives]  # "prepare patients for exams"
+            if m.alternatives or kept_open:
+                return Understood(text, None, tuple(dict.fromkeys((m.task, *m.alternatives, *kept_open))), note)
             return Understood(text, m.task, note=note)
         if len(tasks) > 1:
             alternatives = [x for m in found for x in m.alternatives]
@@ -508,6 +512,15 @@ def _settled(mentions: list[Mention]) -> list[Mention]:
 def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:
     n = len(phrase)
     return next((i for i in range(len(toks) - n + 1) if tuple(toks[i:i + n]) == phrase), None)
+
+
+def _frame_also(frame: schema.Frame, m: Mention) -> tuple[str, ...]:
+    """The readings a frame keeps open beside the one it makes of a mention."""
+    for task in (m.task, *m.alternatives):
+        for x in frame.map:
+            if x.task == task:
+                return x.also
+    return ()
 
 
 def _frame_target(frame: schema.Frame, m: Mention) -> str | None:

@@ -369,6 +369,8 @@ class Generic(Strict):
 class FrameMap(Strict):
     task: Id
     becomes: Id
+    also: tuple[Id, ...] = Field(default=(), description="readings kept open beside `becomes`: the words fit "
+                                 "them as well, so the question is asked back")
 
 
 class Frame(Strict):

@@ -255,6 +255,8 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
         for j, pair in enumerate(frame.map):
             check(pair.task, "frames", i, "map", j, "task")
             check(pair.becomes, "frames", i, "map", j, "becomes")
+            for k, task in enumerate(pair.also):
+                check(task, "frames", i, "map", j, "also", k)
     for i, rule in enumerate(vocab.precedence):
         check(rule.stronger, "precedence", i, "stronger")
         for j, task in enumerate(rule.weaker):
