@@ -24,9 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
 from scopecheck.law import schema
 from scopecheck.law.library import Library
-from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
 
 _ARTICLES = frozenset({"the", "a", "an", "s"})  # never part of a phrase: "remove the cannula" = "remove cannula"
 MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
@@ -120,8 +120,8 @@ class TaskMatcher:
         for entry in self.vocab.spellings:
             for variant in entry.variants:
                 out[variant.casefold()] = tuple(entry.word.casefold().split())
-        for entry in self.vocab.abbreviations:
-            out[entry.short.casefold()] = tuple(entry.means.casefold().split())
+        for abbreviation in self.vocab.abbreviations:
+            out[abbreviation.short.casefold()] = tuple(abbreviation.means.casefold().split())
         return out
 
     @cached_property
@@ -146,7 +146,7 @@ class TaskMatcher:
         for phrase in self._ignored:
             n = len(phrase)
             for k in range(len(stems) - n + 1):
-                if tuple(stems[k:k + n]) == phrase:
+                if tuple(stems[k : k + n]) == phrase:
                     for x in range(k, k + n):
                         stems[x] = plain[x] = ""
         return stems, plain, source, original
@@ -163,7 +163,9 @@ class TaskMatcher:
         return tuple(self._stem(w) for w in self._plain(phrase))
 
     def _plain(self, phrase: str) -> tuple[str, ...]:
-        return tuple(p for w in _WORD.findall(phrase.casefold()) for p in self._spelling.get(w, (w,)) if p not in _ARTICLES)
+        return tuple(
+            p for w in _WORD.findall(phrase.casefold()) for p in self._spelling.get(w, (w,)) if p not in _ARTICLES
+        )
 
     @cached_property
     def _ignored(self) -> list[tuple[str, ...]]:
@@ -203,8 +205,14 @@ class TaskMatcher:
 
     @cached_property
     def _frames(self) -> list[tuple[tuple[str, ...], schema.Frame]]:
-        return sorted(((self._plain(w) if f.as_written else self.phrase_tokens(w), f) for f in self.vocab.frames
-                       for w in f.words), key=lambda p: -len(p[0]))
+        return sorted(
+            (
+                (self._plain(w) if f.as_written else self.phrase_tokens(w), f)
+                for f in self.vocab.frames
+                for w in f.words
+            ),
+            key=lambda p: -len(p[0]),
+        )
 
     @cached_property
     def _weaker(self) -> dict[str, set[str]]:
@@ -222,13 +230,19 @@ class TaskMatcher:
         found: list[Mention] = []
         for i, tok in enumerate(toks):
             for p in self._phrases.get(tok, ()):
-                if tuple(toks[i:i + len(p.tokens)]) == p.tokens:
+                if tuple(toks[i : i + len(p.tokens)]) == p.tokens:
                     end = i + len(p.tokens)
-                    words = " ".join(original[source[i]:source[end - 1] + 1])
+                    words = " ".join(original[source[i] : source[end - 1] + 1])
                     found.append(Mention(p.task, i, end, words, p.alternatives, vague=p.vague))
                     break  # the longest phrase starting here
-        return [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end
-                                            and (o.end - o.start) > (m.end - m.start) for o in found)]
+        return [
+            m
+            for m in found
+            if not any(
+                o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+                for o in found
+            )
+        ]
 
     def _frame_hits(self, toks: list[str], plain: list[str]) -> list[tuple[int, int, schema.Frame]]:
         hits: list[tuple[int, int, schema.Frame]] = []
@@ -237,7 +251,7 @@ class TaskMatcher:
             n = len(phrase)
             words = plain if frame.as_written else toks
             for i in range(len(words) - n + 1):
-                if tuple(words[i:i + n]) == phrase and not taken & set(range(i, i + n)):
+                if tuple(words[i : i + n]) == phrase and not taken & set(range(i, i + n)):
                     hits.append((i, i + n, frame))
                     taken |= set(range(i, i + n))
         return hits
@@ -248,7 +262,7 @@ class TaskMatcher:
         ("assists with procedures such as colposcopy and pelvic examination")."""
         if start <= m.start and m.end <= end:
             return True
-        listed = plain is not None and end <= m.start and bool(_LIST_INTRO & set(plain[end:m.start]))
+        listed = plain is not None and end <= m.start and bool(_LIST_INTRO & set(plain[end : m.start]))
         before = end <= m.start and (m.start - end <= frame.gap or listed)
         after = m.end <= start and start - m.end <= frame.gap
         return (before and frame.position != "after") or (after and frame.position != "before")
@@ -259,15 +273,24 @@ class TaskMatcher:
         hits = self._frame_hits(toks, plain)
         changed = []
         for m in mentions:
-            reaching = [(frame.priority, -min(abs(m.start - e), abs(s - m.end)), s, e, frame)
-                        for s, e, frame in hits if self._reaches(s, e, frame, m, plain) and _frame_target(frame, m)]
+            reaching = [
+                (frame.priority, -min(abs(m.start - e), abs(s - m.end)), s, e, frame)
+                for s, e, frame in hits
+                if self._reaches(s, e, frame, m, plain) and _frame_target(frame, m)
+            ]
             if reaching:
                 _, _, start, end, frame = max(reaching, key=lambda r: (r[0], r[1]))
                 becomes = _frame_target(frame, m)
-                if becomes and becomes != m.task:
-                    m = Mention(becomes, min(m.start, start), max(m.end, end), m.words, (),
-                                f"'{' '.join(toks[start:end])}' makes it: {self.lib.tasks[becomes].name.lower()}",
-                                framed=frame.name)
+                if becomes and (becomes != m.task or m.alternatives):  # "initiating an IV": settled as a start
+                    m = Mention(
+                        becomes,
+                        min(m.start, start),
+                        max(m.end, end),
+                        m.words,
+                        _frame_also(frame, m),
+                        f"'{' '.join(toks[start:end])}' makes it: {self.lib.tasks[becomes].name.lower()}",
+                        framed=frame.name,
+                    )
             else:
                 near = [f for s, e, f in hits if f.name == "assist" and self._reaches(s, e, f, m, plain)]
                 if near:  # "assists the provider with IV starts": the task stays, but it is assisting
@@ -285,12 +308,36 @@ class TaskMatcher:
         ("capillary and venipuncture techniques", "take vitals and enter in EHR"): neither beats the other."""
         named = list(dict.fromkeys([m.task for m in mentions] + [a for m in mentions for a in m.alternatives]))
         specific = [m for m in mentions if not m.alternatives]
-        mentions = [m for m in mentions if not m.alternatives or not any(  # "dispense sample drugs": not "drugs"
-            s.start - m.end <= _NEAR and m.start - s.end <= _NEAR and not self._joined(s, m, plain) for s in specific)]
-        tasks = [m.task for m in mentions]
+        mentions = [
+            m
+            for m in mentions
+            if not m.alternatives
+            or m.end - m.start > 1
+            or not any(  # "dispense sample
+                s.start - m.end <= _NEAR
+                and m.start - s.end <= _NEAR
+                and not self._joined(s, m, plain)
+                and not (m.end < s.start and plain[m.end] == "for")
+                for s in specific
+            )
+        ]
+        # drugs": not "drugs"; a generic phrase that names the act itself ("give injections"), or what is done for
+        # the task ("anesthesia for surgical procedures"), is not its object
+        tasks = [m.task for m in mentions if not m.alternatives]  # a generic phrase's readings never beat each other
         beaten = {weak for strong in tasks for weak in self._weaker.get(strong, ()) if weak != strong}
-        survivors = [m for m in mentions if m.task not in beaten or (joined_apart and not any(
-            m.task in self._weaker.get(s.task, ()) and not self._joined(s, m, plain) for s in mentions if s is not m))]
+        survivors = [
+            m
+            for m in mentions
+            if m.task not in beaten
+            or (
+                joined_apart
+                and not any(
+                    m.task in self._weaker.get(s.task, ()) and not self._joined(s, m, plain)
+                    for s in mentions
+                    if s is not m
+                )
+            )
+        ]
         if joined_apart:  # a task kept beside the stronger one was not decided over
             named = [t for t in named if t not in {m.task for m in survivors}]
         kept = []
@@ -298,9 +345,11 @@ class TaskMatcher:
             note = m.note
             won_over = [t for t in named if t in self._weaker.get(m.task, set())]
             if won_over and not note:
-                note = (f"'{m.words}' names {self.lib.tasks[m.task].name.lower()}; it decides over "
-                        f"{self.lib.tasks[won_over[0]].name.lower()}, which the same words also name, as the more "
-                        "specific task")
+                note = (
+                    f"'{m.words}' names {self.lib.tasks[m.task].name.lower()}; it decides over "
+                    f"{self.lib.tasks[won_over[0]].name.lower()}, which the same words also name, as the more "
+                    "specific task"
+                )
             kept.append(replace(m, alternatives=tuple(a for a in m.alternatives if a not in beaten), note=note))
         return kept
 
@@ -308,22 +357,25 @@ class TaskMatcher:
     def _joined(a: Mention, b: Mention, plain: list[str]) -> bool:
         """Two phrases joined by a conjunction ("draw blood and give injections") are two tasks."""
         lo, hi = (a, b) if a.start < b.start else (b, a)
-        return bool(_CONJUNCTIONS & set(plain[lo.end:hi.start]))
+        return bool(_CONJUNCTIONS & set(plain[lo.end : hi.start]))
 
     def _analyse(self, text: str, items: bool) -> _Analysis:
         """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`."""
         toks, plain, source, original = self.tokens(text)
-        raw = self._raw_mentions(toks, source, original)
+        raw = _settled(self._raw_mentions(toks, source, original))
         framed = self._apply_frames(toks, plain, raw)
         item_of = self.clauses(text) if items else []
         groups: dict[int, list[Mention]] = {}
         for m in framed:
             groups.setdefault(item_of[source[m.start]] if source and item_of else 0, []).append(m)
-        found = sorted((k for group in groups.values() for k in self._apply_precedence(group, plain, bool(item_of))),
-                       key=lambda m: (m.start, m.end))
+        found = sorted(
+            (k for group in groups.values() for k in self._apply_precedence(group, plain, bool(item_of))),
+            key=lambda m: (m.start, m.end),
+        )
         frames = {f.name for _, _, f in self._frame_hits(toks, plain)}
-        return _Analysis(plain, source, original, raw, framed,
-                         [replace(m, negated=self._negation(plain, m)) for m in found], frames)
+        return _Analysis(
+            plain, source, original, raw, framed, [replace(m, negated=self._negation(plain, m)) for m in found], frames
+        )
 
     def mentions(self, text: str, *, items: bool = False) -> list[Mention]:
         """Every task named in the words (a sentence of a posting, or a question), in order; a
@@ -341,19 +393,24 @@ class TaskMatcher:
             if at is None or set(entry.yields_to) & tasks or set(entry.yields_to_frames) & a.frames:
                 continue
             span = set(range(at, at + len(phrase)))
-            if span & taken or any(m.start <= at and at + len(phrase) <= m.end and m.end - m.start > len(phrase)
-                                   for m in a.raw):
+            if span & taken or any(
+                m.start <= at and at + len(phrase) <= m.end and m.end - m.start > len(phrase) for m in a.raw
+            ):
                 continue
             taken |= span
             yield at, phrase, entry
 
     @cached_property
-    def _negation_words(self) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]]:
+    def _negation_words(
+        self,
+    ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]]:
         neg = self.vocab.negation
         if neg is None:
             return [], [], [], []
+
         def words(items: tuple[str, ...]) -> list[tuple[str, ...]]:
             return sorted((tuple(_WORD.findall(w.casefold())) for w in items), key=lambda p: -len(p))
+
         return words(neg.before), words(neg.after), words(neg.pseudo), words(neg.terminators)
 
     def _negation(self, plain: list[str], m: Mention) -> str:
@@ -365,21 +422,21 @@ class TaskMatcher:
         blocked: set[int] = set()
         for p in pseudo:
             for i in range(len(plain) - len(p) + 1):
-                if tuple(plain[i:i + len(p)]) == p:
+                if tuple(plain[i : i + len(p)]) == p:
                     blocked |= set(range(i, i + len(p)))
         start = max(0, m.start - neg.scope)
         for i in range(m.start - 1, start - 1, -1):  # walk back from the mention to the nearest terminator
-            if any(tuple(plain[i:i + len(t)]) == t for t in ends):
+            if any(tuple(plain[i : i + len(t)]) == t for t in ends):
                 break
             for trigger in before:
-                if i not in blocked and tuple(plain[i:i + len(trigger)]) == trigger and i + len(trigger) <= m.start:
+                if i not in blocked and tuple(plain[i : i + len(trigger)]) == trigger and i + len(trigger) <= m.start:
                     return " ".join(trigger)
         stop = min(len(plain), m.end + neg.scope)
         for i in range(m.end, stop):
-            if any(tuple(plain[i:i + len(t)]) == t for t in ends):
+            if any(tuple(plain[i : i + len(t)]) == t for t in ends):
                 break
             for trigger in after:
-                if i not in blocked and tuple(plain[i:i + len(trigger)]) == trigger:
+                if i not in blocked and tuple(plain[i : i + len(trigger)]) == trigger:
                     return " ".join(trigger)
         return ""
 
@@ -392,8 +449,14 @@ class TaskMatcher:
         out: list[tuple[str, str, str, int]] = []
         for at, phrase, entry in self._not_ma_hits(a, {m.task for m in a.framed}):
             mention = Mention("", at, at + len(phrase), " ".join(phrase))
-            out.append((entry.what, " ".join(a.original[a.source[at]:a.source[at + len(phrase) - 1] + 1]),
-                        self._negation(a.plain, mention), a.source[at]))
+            out.append(
+                (
+                    entry.what,
+                    " ".join(a.original[a.source[at] : a.source[at + len(phrase) - 1] + 1]),
+                    self._negation(a.plain, mention),
+                    a.source[at],
+                )
+            )
         return out
 
     # ---- a question
@@ -421,21 +484,27 @@ class TaskMatcher:
 
     def _understand(self, text: str, field: str) -> Understood:
         if len(text) > MAX_CHARS:
-            raise UserError(f"{field}: unknown task: a task in a few words, please (at most {MAX_CHARS} characters); "
-                            f"this has {len(text):,}")
+            raise UserError(
+                f"{field}: unknown task: a task in a few words, please (at most {MAX_CHARS} characters); "
+                f"this has {len(text):,}"
+            )
         words = _WORD.findall(text)
         if len(words) > MAX_WORDS:
-            raise UserError(f"{field}: unknown task: a task in a few words, please (at most {MAX_WORDS}); this has {len(words)}")
+            raise UserError(
+                f"{field}: unknown task: a task in a few words, please (at most {MAX_WORDS}); this has {len(words)}"
+            )
         a = self._analyse(text, items=False)
         found = [m for m in a.found if not m.negated]
         tasks = list(dict.fromkeys(m.task for m in found))
-        for _, _, entry in self._not_ma_hits(a, set(tasks)):
+        named = set(tasks) | {m.task for m in a.found if m.negated}  # "do not need a monitor when giving nitrous"
+        for _, _, entry in self._not_ma_hits(a, named):
             return Understood(text, None, not_ma=entry.what)
         note = next((x.note for x in found if x.note), "")
         if len(tasks) == 1:
             m = found[0]
-            if m.alternatives:
-                return Understood(text, None, (m.task, *m.alternatives), note)
+            kept_open = [a for x in found if x.framed for a in x.alternatives]  # "prepare patients for exams"
+            if m.alternatives or kept_open:
+                return Understood(text, None, tuple(dict.fromkeys((m.task, *m.alternatives, *kept_open))), note)
             return Understood(text, m.task, note=note)
         if len(tasks) > 1:
             alternatives = [x for m in found for x in m.alternatives]
@@ -471,8 +540,10 @@ class TaskMatcher:
                 self._nearest.clear()
             self._nearest[text] = best
         message = f"{field}: unknown task '{text[:80]}'" + (
-            "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best) if best else
-            "; see 'scopecheck tasks'")
+            "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best)
+            if best
+            else "; see 'scopecheck tasks'"
+        )
         return UnknownName(message, field, text[:80], "task", self.candidates(best))
 
     def _nearest_tasks(self, text: str) -> list[str]:
@@ -489,9 +560,33 @@ class TaskMatcher:
         return [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55][:4]
 
 
+def _settled(mentions: list[Mention]) -> list[Mention]:
+    """A generic phrase whose readings include exactly one task the same words name specifically is
+    that task ("catheter insertions ... Foley" is urinary; "allergy shots ... extracts or allergens" is
+    immunotherapy): the words themselves say which."""
+    named = {m.task for m in mentions if not m.alternatives}
+    out = []
+    for m in mentions:
+        if m.alternatives:
+            fits = [t for t in (m.task, *m.alternatives) if t in named]
+            if len(fits) == 1:
+                m = replace(m, task=fits[0], alternatives=())
+        out.append(m)
+    return out
+
+
 def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:
     n = len(phrase)
-    return next((i for i in range(len(toks) - n + 1) if tuple(toks[i:i + n]) == phrase), None)
+    return next((i for i in range(len(toks) - n + 1) if tuple(toks[i : i + n]) == phrase), None)
+
+
+def _frame_also(frame: schema.Frame, m: Mention) -> tuple[str, ...]:
+    """The readings a frame keeps open beside the one it makes of a mention."""
+    for task in (m.task, *m.alternatives):
+        for x in frame.map:
+            if x.task == task:
+                return x.also
+    return ()
 
 
 def _frame_target(frame: schema.Frame, m: Mention) -> str | None:

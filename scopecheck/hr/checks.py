@@ -25,7 +25,6 @@ from typing import Any
 
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.verdict import Citation, Verdict
-from scopecheck.law.terms import Supervision, SupervisorType
 from scopecheck.errors import UserError
 from scopecheck.hr.candidate import CandidateStatus
 from scopecheck.hr.posting import (
@@ -38,6 +37,7 @@ from scopecheck.hr.posting import (
     Duty,
     Posting,
 )
+from scopecheck.law.terms import Supervision, SupervisorType
 
 SEVERITY = {
     "duty_out_of_scope": "error",

@@ -13,11 +13,21 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType  # noqa: F401 (re-exported)
+
 Confidence = Literal["high", "medium", "low"]
 Basis = Literal["read", "recalled"]
 SourceKind = Literal[
-    "statute", "regulation", "board_guidance", "ag_opinion", "court", "bill",
-    "secondary", "advocacy", "news", "forum", "unofficial_copy",
+    "statute",
+    "regulation",
+    "board_guidance",
+    "ag_opinion",
+    "court",
+    "bill",
+    "secondary",
+    "advocacy",
+    "news",
+    "forum",
+    "unofficial_copy",
 ]
 Risk = Literal["clerical", "routine", "high"]
 Effect = Literal["permit", "forbid", "defer"]
@@ -28,15 +38,24 @@ CONFIDENCE_ORDER: tuple[Confidence, ...] = ("low", "medium", "high")
 #: The most a rule may claim from a source of each kind, when that source's own text was read
 #: (DESIGN.md "Confidence comes from the sources"). An unread source supports at most `low`.
 CONFIDENCE_CAP: dict[str, Confidence] = {
-    "statute": "high", "regulation": "high", "board_guidance": "high", "ag_opinion": "high", "court": "high",
-    "bill": "medium", "secondary": "medium", "advocacy": "medium", "news": "medium",
-    "forum": "low", "unofficial_copy": "low",
+    "statute": "high",
+    "regulation": "high",
+    "board_guidance": "high",
+    "ag_opinion": "high",
+    "court": "high",
+    "bill": "medium",
+    "secondary": "medium",
+    "advocacy": "medium",
+    "news": "medium",
+    "forum": "low",
+    "unofficial_copy": "low",
 }
 
 
 def source_cap(kind: str, read: bool) -> Confidence:
     """The highest confidence one source can carry: its kind's cap if read, else `low`."""
     return CONFIDENCE_CAP[kind] if read else "low"
+
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -83,9 +102,7 @@ class Requirements(Strict):
     settings: tuple[Id, ...] = Field(default=(), description="only in one of these settings")
 
     def is_empty(self) -> bool:
-        return not (
-            self.credentials or self.trainings or self.supervision or self.supervisors or self.settings
-        )
+        return not (self.credentials or self.trainings or self.supervision or self.supervisors or self.settings)
 
 
 class Rule(Strict):
@@ -116,9 +133,7 @@ class Rule(Strict):
     @model_validator(mode="after")
     def _coherent(self) -> Rule:
         if self.effective_from and self.effective_to and self.effective_from >= self.effective_to:
-            raise ValueError(
-                f"effective_from {self.effective_from} must be before effective_to {self.effective_to}"
-            )
+            raise ValueError(f"effective_from {self.effective_from} must be before effective_to {self.effective_to}")
         if self.effect == "forbid" and not self.requires.is_empty():
             raise ValueError("a forbid rule has no 'requires'; scope it with 'forbid_in_settings'")
         if self.effect != "forbid" and self.forbid_in_settings:
@@ -281,8 +296,11 @@ class Training(Strict):
     name: Text
     jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     hours: int | None = Field(default=None, gt=0)
-    program: bool = Field(default=True, description="a course or program to complete; false for what any "
-                          "employer can document (the practitioner's record of the MA's training)")
+    program: bool = Field(
+        default=True,
+        description="a course or program to complete; false for what any "
+        "employer can document (the practitioner's record of the MA's training)",
+    )
     synonyms: tuple[Text, ...] = ()
 
 
@@ -362,13 +380,20 @@ class Generic(Strict):
 
     words: tuple[Text, ...] = Field(min_length=1)
     tasks: tuple[Id, ...] = Field(min_length=2)
-    posting_duty: bool = Field(default=True, description="in a posting, counts as a duty of the first task "
-                               "('give injections' yes; 'medications' alone is too vague to name one)")
+    posting_duty: bool = Field(
+        default=True,
+        description="in a posting, counts as a duty of the first task "
+        "('give injections' yes; 'medications' alone is too vague to name one)",
+    )
 
 
 class FrameMap(Strict):
     task: Id
     becomes: Id
+    also: tuple[Id, ...] = Field(
+        default=(),
+        description="readings kept open beside `becomes`: the words fit them as well, so the question is asked back",
+    )
 
 
 class Frame(Strict):
@@ -377,11 +402,14 @@ class Frame(Strict):
     name: Id
     words: tuple[Text, ...] = Field(min_length=1)
     position: Literal["before", "after", "either"] = Field(
-        default="before", description="where the frame words stand relative to the task words")
+        default="before", description="where the frame words stand relative to the task words"
+    )
     gap: int = Field(default=4, ge=0, le=12, description="at most this many words between them")
     priority: int = Field(default=1, description="where two frames reach one mention, the higher wins")
-    as_written: bool = Field(default=False, description="match the words as written, not stemmed ('authorize' "
-                             "is a frame word, 'authorized' is not)")
+    as_written: bool = Field(
+        default=False,
+        description="match the words as written, not stemmed ('authorize' is a frame word, 'authorized' is not)",
+    )
     applies_to: tuple[Id, ...] = Field(default=(), description="tasks `default` applies to (empty: all)")
     default: Id | None = None
     map: tuple[FrameMap, ...] = ()

@@ -7,21 +7,30 @@ used to answer a question.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
 
+from scopecheck.errors import Defect, RuleFileError
 from scopecheck.law import schema
 from scopecheck.law.crosscheck import rule_defects
 from scopecheck.law.library import CATALOGUES, Library
-from scopecheck.errors import Defect, RuleFileError
-from scopecheck.law.tomlfile import Loaded
 from scopecheck.law.terms import normalize
-
+from scopecheck.law.tomlfile import Loaded
 
 STATE_FILE = re.compile(r"[A-Z]{2}\.toml")
 
 
-def _word_defects(loaded: Loaded[schema.Strict], key: str, entries: Iterable[schema.Strict], id_field: str) -> list[Defect]:
+class _Named(Protocol):
+    """A catalogue entry people name in words: a task, credential, training, setting, title or state."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def synonyms(self) -> Sequence[str]: ...
+
+
+def _word_defects(loaded: Loaded[schema.Strict], key: str, entries: Iterable[_Named], id_field: str) -> list[Defect]:
     """Ids unique; no id, name or synonym that reads (after the resolver's own normalisation) as
     another entry's: the resolver would silently answer for the first one."""
     out: list[Defect] = []
@@ -32,8 +41,8 @@ def _word_defects(loaded: Loaded[schema.Strict], key: str, entries: Iterable[sch
         if eid in ids:
             out.append(loaded.defect(f"duplicate {id_field} '{eid}'", key, i, id_field))
         ids.add(eid)
-        named = [(id_field, eid, ()), ("name", getattr(entry, "name"), ())]
-        named += [("synonyms", w, (j,)) for j, w in enumerate(getattr(entry, "synonyms"))]
+        named: list[tuple[str, str, tuple[int, ...]]] = [(id_field, eid, ()), ("name", entry.name, ())]
+        named += [("synonyms", w, (j,)) for j, w in enumerate(entry.synonyms)]
         for field, word, index in named:
             other = words.setdefault(normalize(word), eid)
             if other != eid:
@@ -45,7 +54,7 @@ def _word_defects(loaded: Loaded[schema.Strict], key: str, entries: Iterable[sch
 def catalogue_defects(lib: Library) -> list[Defect]:
     """Ids unique within each catalogue; no plain-words synonym pointing at two different ids."""
     out: list[Defect] = []
-    catalogues: list[tuple[Loaded[schema.Strict], str, Iterable[schema.Strict], str]] = [
+    catalogues: list[tuple[Loaded[schema.Strict], str, Iterable[_Named], str]] = [
         (lib.tasks_file, "tasks", lib.tasks_file.model.tasks, "id"),  # type: ignore[list-item]
         (lib.credentials_file, "credentials", lib.credentials_file.model.credentials, "id"),  # type: ignore[list-item]
         (lib.trainings_file, "trainings", lib.trainings_file.model.trainings, "id"),  # type: ignore[list-item]
@@ -57,24 +66,38 @@ def catalogue_defects(lib: Library) -> list[Defect]:
         out += _word_defects(loaded, key, entries, id_field)
     for i, cred in enumerate(lib.credentials_file.model.credentials):
         if cred.id in lib.trainings:
-            out.append(lib.credentials_file.defect(f"'{cred.id}' is both a credential and a training", "credentials", i, "id"))
+            out.append(
+                lib.credentials_file.defect(f"'{cred.id}' is both a credential and a training", "credentials", i, "id")
+            )
         for k, sat in enumerate(cred.satisfied_by):
             for j, other in enumerate(sat.credentials):
                 if other not in lib.credentials or other == cred.id:
-                    out.append(lib.credentials_file.defect(
-                        f"'{cred.id}' is satisfied by unknown credential '{other}'", "credentials", i, "satisfied_by", k, "credentials", j))
+                    out.append(
+                        lib.credentials_file.defect(
+                            f"'{cred.id}' is satisfied by unknown credential '{other}'",
+                            "credentials",
+                            i,
+                            "satisfied_by",
+                            k,
+                            "credentials",
+                            j,
+                        )
+                    )
             for j, tr in enumerate(sat.trainings):
                 if tr not in lib.trainings:
-                    out.append(lib.credentials_file.defect(
-                        f"unknown training id '{tr}'", "credentials", i, "satisfied_by", k, "trainings", j))
+                    out.append(
+                        lib.credentials_file.defect(
+                            f"unknown training id '{tr}'", "credentials", i, "satisfied_by", k, "trainings", j
+                        )
+                    )
     titles = lib.titles_file
     for i, title in enumerate(titles.model.titles):
         for j, task in enumerate(title.duties):
             if task not in lib.tasks:
                 out.append(titles.defect(f"unknown task id '{task}'", "titles", i, "duties", j))
-        for j, cred in enumerate(title.credentials):
-            if cred not in lib.credentials:
-                out.append(titles.defect(f"unknown credential id '{cred}'", "titles", i, "credentials", j))
+        for j, cred_id in enumerate(title.credentials):
+            if cred_id not in lib.credentials:
+                out.append(titles.defect(f"unknown credential id '{cred_id}'", "titles", i, "credentials", j))
     baseline = lib.baseline_file
     out += rule_defects(lib, baseline, "BASE-")
     out += vocabulary_defects(lib)
@@ -97,7 +120,11 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
         for j, word in enumerate(cue.words):
             other = claimed.setdefault(normalize(word), cue.task)
             if other != cue.task:
-                out.append(loaded.defect(f"'{word}' names '{cue.task}' here and '{other}' in another cue", "cues", i, "words", j))
+                out.append(
+                    loaded.defect(
+                        f"'{word}' names '{cue.task}' here and '{other}' in another cue", "cues", i, "words", j
+                    )
+                )
     for i, generic in enumerate(vocab.generic):
         for j, task in enumerate(generic.tasks):
             check(task, "generic", i, "tasks", j)
@@ -109,6 +136,8 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
         for j, pair in enumerate(frame.map):
             check(pair.task, "frames", i, "map", j, "task")
             check(pair.becomes, "frames", i, "map", j, "becomes")
+            for k, task in enumerate(pair.also):
+                check(task, "frames", i, "map", j, "also", k)
     for i, rule in enumerate(vocab.precedence):
         check(rule.stronger, "precedence", i, "stronger")
         for j, task in enumerate(rule.weaker):
@@ -147,8 +176,9 @@ def case_defects(lib: Library, code: str) -> list[Defect]:
     return []
 
 
-def all_defects(lib: Library, codes: Iterable[str] | None = None,
-                per_state: Callable[[Library, str], list[Defect]] | None = None) -> list[Defect]:
+def all_defects(
+    lib: Library, codes: Iterable[str] | None = None, per_state: Callable[[Library, str], list[Defect]] | None = None
+) -> list[Defect]:
     """Every defect in the catalogues, the data directory and the named (default: all) state files;
     `per_state` adds a check from a layer above (the deciding layer compiles each state: `rule_set_defects`)."""
     out: list[Defect] = []
