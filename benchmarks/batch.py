@@ -203,8 +203,8 @@ def passthrough_table(batch_out: Path, inputs: int, table: Path) -> None:
         pickle.dump((cells, index), f)
 
 
-def _tree_pss(root: int) -> float:
-    """PSS (MB) of a process and its descendants: pages shared after a fork are counted once."""
+def _tree(root: int) -> list[int]:
+    """A process and its descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -214,46 +214,51 @@ def _tree_pss(root: int) -> float:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+    out, todo = [], [root]
     while todo:
         pid = todo.pop()
+        out.append(pid)
         todo.extend(children.get(pid, ()))
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1])
-                        break
-        except OSError:
-            pass
-    return total / 1024
+    return out
+
+
+def _field_kb(path: str, name: str) -> int:
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(name):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def timed(cmd: list[str], sample: bool = False) -> tuple[float, float, float, str]:
-    """Wall seconds, peak RSS (MB) of the largest process, peak PSS (MB) of the whole process tree
-    (sampled, when asked) and stderr of one child process."""
+    """Wall seconds, peak RSS (MB) of the largest process (its VmHWM, sampled every 50 ms: getrusage's
+    maxrss of a child counts the benchmark's own size at the fork), peak PSS (MB) of the whole process
+    tree (pages shared after a fork counted once; when `sample`) and stderr of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0.0]
+    peak_rss, peak_pss = [0], [0]
     stop = threading.Event()
 
     def sampler() -> None:
         while not stop.wait(0.05):
-            peak[0] = max(peak[0], _tree_pss(proc.pid))
+            pids = _tree(proc.pid)
+            peak_rss[0] = max([peak_rss[0], *(_field_kb(f"/proc/{p}/status", "VmHWM:") for p in pids)])
+            if sample:
+                peak_pss[0] = max(peak_pss[0], sum(_field_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids))
 
     thread = threading.Thread(target=sampler, daemon=True)
-    if sample and os.path.exists("/proc/self/smaps_rollup"):
-        thread.start()
+    thread.start()
     err = proc.stderr.read().decode() if proc.stderr else ""
-    _, status, usage = os.wait4(proc.pid, 0)
+    code = proc.wait()
     wall = time.perf_counter() - start
     stop.set()
-    if thread.is_alive():
-        thread.join()
-    code = os.waitstatus_to_exitcode(status)
+    thread.join()
     if code not in (0, 1):
         raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{err}")
-    return wall, usage.ru_maxrss / 1024, peak[0], err
+    return wall, peak_rss[0] / 1024, peak_pss[0] / 1024, err
 
 
 def evaluated(stderr: str) -> int:
@@ -318,7 +323,16 @@ def main() -> None:
 
         for label, extra in (("realistic", ()), ("compact", ("--columns", COMPACT))):
             b_wall, b_rss, _, err = timed(batch_cmd(real, out, "--jobs", "1", *extra))
-            passthrough_table(out, 8, table)
+            # in its own process: a child forked from a grown benchmark reports the parent's size as its peak
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+                    f"import batch; batch.passthrough_table(batch.Path({str(out)!r}), 8, batch.Path({str(table)!r}))",
+                ],
+                check=True,
+            )
             pt_wall, _, _, _ = timed([sys.executable, "-c", PASSTHROUGH, str(real), str(pt_out), str(table)])
             same = "same bytes" if pt_out.read_bytes() == out.read_bytes() else "BYTES DIFFER"
             print(
