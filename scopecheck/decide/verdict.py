@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict
 from scopecheck.decide.findings import Findings
 from scopecheck.decide.plan import Effective, Plan
 from scopecheck.decide.query import Query
+from scopecheck.law import schema
 from scopecheck.law.library import Library
 from scopecheck.law.schema import CONFIDENCE_ORDER, Confidence, VerdictName
 
@@ -361,6 +362,21 @@ def _meaning(confidence: Confidence, deciding: list[Effective]) -> str:
     return CONFIDENCE_MEANING[confidence]
 
 
+def _why_unknown(where: str, task: schema.Task, silent: bool) -> str:
+    """Why there is no answer: the law is silent on a high-risk task, or no rule covers the task."""
+    if silent:
+        return (
+            f"{where}'s law, as encoded, does not name {task.name.lower()} for a medical "
+            "assistant, and it is a high-risk task on which silence is not permission."
+        )
+    if not task.delegable:
+        return (
+            f"{where}'s rule file has no rule for {task.name.lower()} on the date asked, "
+            "and it is a high-risk task on which silence is not permission."
+        )
+    return f"No rule of {where} covers {task.name.lower()} on the date asked."
+
+
 def _unknown(
     lib: Library, plan: Plan, query: Query, silent: list[Effective] | None = None, conditions: list[str] | None = None
 ) -> Verdict:
@@ -372,18 +388,7 @@ def _unknown(
     sources = {s.id: s for s in state.sources}
     task = lib.tasks[query.task]
     silent = silent or []
-    if silent:
-        why = (
-            f"{state.jurisdiction.name}'s law, as encoded, does not name {task.name.lower()} for a medical "
-            "assistant, and it is a high-risk task on which silence is not permission."
-        )
-    elif not task.delegable:
-        why = (
-            f"{state.jurisdiction.name}'s rule file has no rule for {task.name.lower()} on the date asked, "
-            "and it is a high-risk task on which silence is not permission."
-        )
-    else:
-        why = f"No rule of {state.jurisdiction.name} covers {task.name.lower()} on the date asked."
+    why = _why_unknown(state.jurisdiction.name, task, bool(silent))
     guidance = " ".join([*(r.rule.reason for r in silent), f"General delegation doctrine: {state.doctrine.text}"])
     cited = [*(s for r in silent for s in r.sources), *(sources[s] for s in state.doctrine.sources)]
     confidence: Confidence = (

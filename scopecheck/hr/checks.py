@@ -171,8 +171,8 @@ def _names(checker: Checker, ids: frozenset[str] | set[str] | list[str]) -> str:
 
 
 def check_posting(checker: Checker, posting: Posting, as_of: date | None = None) -> PostingReport:
-    """Every finding on a posting, in a fixed order: its duties, who supervises, the credentials it
-    asks for, its title, judgment language, and whether its duties were read at all."""
+    """Every finding on a posting, in a fixed order: its duties, who supervises and delegates, the
+    credentials it asks for, its title, judgment language, and whether its duties were read at all."""
     code = posting.jurisdiction
     if code is None:
         why = f": {posting.jurisdiction_evidence}" if posting.jurisdiction_evidence else ""
@@ -182,6 +182,7 @@ def check_posting(checker: Checker, posting: Posting, as_of: date | None = None)
     for duty in posting.duties:
         review.duty(duty)
     review.supervision()
+    review.delegation()
     review.credentials()
     review.title()
     review.judgment_language()
@@ -233,29 +234,9 @@ class _PostingReview:
         first = duty.task not in self.checked
         self.checked.setdefault(duty.task, v)
         if duty.task in JUDGMENT_TASKS:
-            self.judged_sentences.add(duty.text)
-            severe = v.verdict == "prohibited" and bool(_EXPLICIT_JUDGMENT.search(duty.matched))
-            self.add(
-                "judgment_language",
-                f"Judgment work in an unlicensed role: '{duty.matched}' ({name}) is "
-                f"{v.verdict} for an MA in {self.state_name}"
-                + (f": {_detail(v)}" if v.verdict == "prohibited" else ""),
-                duty.text,
-                v,
-                severity="error" if severe else "warning",
-            )
+            self.judgment_duty(duty, name, v)
         elif v.verdict == "prohibited":
-            fed = self.posting.supervisor
-            without = self.law(duty.task, supervisor=None, supervision=None) if fed or self.posting.supervision else v
-            if without.verdict == "prohibited":
-                self.add(
-                    "duty_out_of_scope",
-                    f"'{duty.matched}' ({name}) is prohibited for an MA in {self.state_name}: {_detail(v)}",
-                    duty.text,
-                    v,
-                )
-            elif first and fed:
-                self.by_supervisor.setdefault(fed, []).append((duty.matched, v))
+            self.prohibited_duty(duty, name, v, first)
         elif v.verdict == "unknown":
             self.add(
                 "unknown_duty",
@@ -265,6 +246,34 @@ class _PostingReview:
             )
         elif first:
             self.hiring_gaps(duty, name, v)
+
+    def judgment_duty(self, duty: Duty, name: str, v: Verdict) -> None:
+        """Work that needs clinical judgment, asked of an unlicensed role: an error when prohibited
+        and said outright ("diagnose"), else a warning."""
+        self.judged_sentences.add(duty.text)
+        severe = v.verdict == "prohibited" and bool(_EXPLICIT_JUDGMENT.search(duty.matched))
+        self.add(
+            "judgment_language",
+            f"Judgment work in an unlicensed role: '{duty.matched}' ({name}) is "
+            f"{v.verdict} for an MA in {self.state_name}" + (f": {_detail(v)}" if v.verdict == "prohibited" else ""),
+            duty.text,
+            v,
+            severity="error" if severe else "warning",
+        )
+
+    def prohibited_duty(self, duty: Duty, name: str, v: Verdict, first: bool) -> None:
+        """Out of scope whoever supervises; or prohibited only under the supervisor the posting names."""
+        fed = self.posting.supervisor
+        without = self.law(duty.task, supervisor=None, supervision=None) if fed or self.posting.supervision else v
+        if without.verdict == "prohibited":
+            self.add(
+                "duty_out_of_scope",
+                f"'{duty.matched}' ({name}) is prohibited for an MA in {self.state_name}: {_detail(v)}",
+                duty.text,
+                v,
+            )
+        elif first and fed:
+            self.by_supervisor.setdefault(fed, []).append((duty.matched, v))
 
     def hiring_gaps(self, duty: Duty, name: str, v: Verdict) -> None:
         """A duty the law allows in some way: does the MA this posting hires, under whom it names, meet it?"""
@@ -310,7 +319,7 @@ class _PostingReview:
                 self.autonomous.append((duty.matched, av))
 
     def supervision(self) -> None:
-        """Who the posting puts over the MA, autonomy, on-site supervision, and tasks no MA may do."""
+        """Who the posting puts over the MA, autonomy, and on-site supervision."""
         posting, where = self.posting, self.state_name
         for who, hits in self.by_supervisor.items():
             words = ", ".join(f"'{m}'" for m, _ in hits[:6])
@@ -338,6 +347,10 @@ class _PostingReview:
                 posting.supervision_text or next(d.text for d in posting.duties if d.matched == self.onsite[0]),
                 severity="info",
             )
+
+    def delegation(self) -> None:
+        """Tasks no MA may be given, and a posting that names no practitioner to delegate at all."""
+        posting, where = self.posting, self.state_name
         for what, words, sentence in posting.not_ma:
             self.add(
                 "not_an_ma_task",
@@ -568,13 +581,36 @@ def check_hire(
     """The candidate against each duty: the verdict for this person, with every condition that binds
     them, the rule's confidence, and what would unlock a prohibited duty."""
     state = checker.lib.state(code)
-    lib = checker.lib
     warnings = list(status.warnings)
+    credentials = _hire_credentials(checker, code, status, getattr(tasks, "title_id", None), warnings)
+    duties = []
+    for task, words in tasks:
+        v = checker.evaluate(
+            checker.query(
+                code,
+                task,
+                credentials=credentials,
+                trainings=status.trainings,
+                supervision=supervision,
+                supervisor=supervisor,
+                setting=setting,
+                as_of=status.as_of,
+            ).model_copy(update={"task_input": words})
+        )
+        duties.append(_hire_duty(v, words, warnings))
+    return HireReport(code, state.jurisdiction.name, _candidate_json(status, credentials), duties, warnings)
+
+
+def _hire_credentials(
+    checker: Checker, code: str, status: CandidateStatus, title_id: str | None, warnings: list[str]
+) -> frozenset[str] | None:
+    """The credentials that count: the candidate's, or the title's when none are stated (with a
+    warning either way), and a warning for each credential of another state."""
+    lib = checker.lib
     credentials = status.credentials
-    title_id = getattr(tasks, "title_id", None)
     implied = list(lib.titles[title_id].credentials) if title_id else []
-    if implied:
-        title_name = lib.titles[title_id].name  # type: ignore[index]
+    if title_id and implied:
+        title_name = lib.titles[title_id].name
         if credentials is None:
             credentials = frozenset(implied)
             warnings.append(
@@ -590,48 +626,42 @@ def check_hire(
         cred = lib.credentials[cid]
         if cred.jurisdiction and cred.jurisdiction != code:
             warnings.append(
-                f"{cred.name} is a {cred.jurisdiction} credential: it does not count in {state.jurisdiction.name}"
+                f"{cred.name} is a {cred.jurisdiction} credential: it does not count in "
+                f"{lib.state(code).jurisdiction.name}"
             )
-    duties = []
-    for task, words in tasks:
-        v = checker.evaluate(
-            checker.query(
-                code,
-                task,
-                credentials=credentials,
-                trainings=status.trainings,
-                supervision=supervision,
-                supervisor=supervisor,
-                setting=setting,
-                as_of=status.as_of,
-            ).model_copy(update={"task_input": words})
+    return credentials
+
+
+def _hire_duty(v: Verdict, words: str, warnings: list[str]) -> dict[str, Any]:
+    """One duty of a hire as JSON; a low-confidence permission or an allowed duty with binding
+    conditions adds a warning."""
+    binding = [c for c in (*v.conditions, *v.obligations) if _BINDS_CANDIDATE.search(c)]
+    if v.verdict in ("allowed", "conditional") and v.confidence == "low":
+        warnings.append(
+            f"{v.task_name}: {v.verdict} only on a low-confidence rule ({', '.join(v.rules)}); "
+            "confirm with the state board before relying on it"
         )
-        binding = [c for c in (*v.conditions, *v.obligations) if _BINDS_CANDIDATE.search(c)]
-        duties.append(
-            {
-                "task": v.task,
-                "task_name": v.task_name,
-                "asked": words,
-                "verdict": v.verdict,
-                "reasons": v.reasons,
-                "conditions": v.conditions,
-                "obligations": v.obligations,
-                "binding": binding,
-                "citations": [Citation.model_dump(c) for c in v.citations],
-                "rules": v.rules,
-                "unlock": v.unlock if v.verdict == "prohibited" else [],
-                "confidence": v.confidence,
-                "confidence_meaning": v.confidence_meaning,
-            }
-        )
-        if v.verdict in ("allowed", "conditional") and v.confidence == "low":
-            warnings.append(
-                f"{v.task_name}: {v.verdict} only on a low-confidence rule ({', '.join(v.rules)}); "
-                "confirm with the state board before relying on it"
-            )
-        if v.verdict == "allowed" and binding:
-            warnings.append(f"{v.task_name}: allowed, but the rule also says: {'; '.join(binding)}")
-    candidate = {
+    if v.verdict == "allowed" and binding:
+        warnings.append(f"{v.task_name}: allowed, but the rule also says: {'; '.join(binding)}")
+    return {
+        "task": v.task,
+        "task_name": v.task_name,
+        "asked": words,
+        "verdict": v.verdict,
+        "reasons": v.reasons,
+        "conditions": v.conditions,
+        "obligations": v.obligations,
+        "binding": binding,
+        "citations": [Citation.model_dump(c) for c in v.citations],
+        "rules": v.rules,
+        "unlock": v.unlock if v.verdict == "prohibited" else [],
+        "confidence": v.confidence,
+        "confidence_meaning": v.confidence_meaning,
+    }
+
+
+def _candidate_json(status: CandidateStatus, credentials: frozenset[str] | None) -> dict[str, Any]:
+    return {
         "name": status.name,
         "as_of": status.as_of.isoformat(),
         "credentials_counted": sorted(credentials) if credentials is not None else None,
@@ -645,4 +675,3 @@ def check_hire(
             for d in status.details
         ],
     }
-    return HireReport(code, state.jurisdiction.name, candidate, duties, warnings)

@@ -72,6 +72,7 @@ def create_app(checker: Checker | None = None, *, body_timeout: float = BODY_TIM
     app = _guarded_app(body_timeout)
     reader = PostingReader(c.lib, c.resolver)
     _add_check_routes(app, c)
+    _add_compare_routes(app, c)
     _add_hr_routes(app, c, reader)
     _add_catalogue_routes(app, c)
     add_pages(app, c, reader)
@@ -105,7 +106,7 @@ def _guarded_app(body_timeout: float) -> FastAPI:
 
 
 def _add_check_routes(app: FastAPI, c: Checker) -> None:
-    """/api/check (GET and POST), /api/compare and /api/map.svg: the CLI's check and compare."""
+    """/api/check (GET and POST): the CLI's check."""
 
     def verdict_for(body: CheckBody) -> Verdict:
         code = c.jurisdiction(body.state, field="state")
@@ -148,6 +149,10 @@ def _add_check_routes(app: FastAPI, c: Checker) -> None:
     @app.post("/api/check", summary="The same question as a JSON body")
     def post_check(body: CheckBody) -> dict[str, Any]:
         return render.verdict_json(verdict_for(body))
+
+
+def _add_compare_routes(app: FastAPI, c: Checker) -> None:
+    """/api/compare and /api/map.svg: one task across jurisdictions, as rows or as a map."""
 
     def compare_verdicts(task: str, credential: list[str] | None, states: str | None) -> list[Verdict]:
         codes = (
