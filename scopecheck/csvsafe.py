@@ -7,6 +7,7 @@ writer can forget to neutralise a cell.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
@@ -22,17 +23,46 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
+class LineRenderer:
+    """Cells (already through csv_cell) as the text of one CSV line without its newline, exactly as
+    CsvOut writes them in a row: so a part of a row that repeats (a batch row's output columns) is
+    rendered once and reused. None when the cells cannot be rendered apart from the rest of their row:
+    a carriage return in a cell (the whole row is then written fully quoted), or a lone empty cell
+    (which the csv module writes as '""' on a line of its own)."""
+
+    def __init__(self) -> None:
+        self._scratch = io.StringIO()
+        self._writer = csv.writer(self._scratch, lineterminator="\n")
+
+    def render(self, cells: Sequence[str]) -> str | None:
+        if not cells or cells == [""] or any("\r" in c for c in cells):
+            return None
+        self._scratch.seek(0)
+        self._scratch.truncate()
+        self._writer.writerow(cells)
+        return self._scratch.getvalue()[:-1]
+
+
 class CsvOut:
     """The one CSV writer: every cell through csv_cell, so no writer can forget it; and a row with
     a bare carriage return in a cell is written fully quoted (the csv module quotes only the
     characters of its line terminator, and an unquoted CR splits the row for every reader)."""
 
     def __init__(self, stream: IO[str]):
+        self._stream = stream
         self._plain = csv.writer(stream, lineterminator="\n")
         self._quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self._lines = LineRenderer()
 
-    def writerow(self, values: Iterable[Any], safe: Sequence[str] = ()) -> None:
-        """Write `values` (neutralised here) followed by `safe`, cells already made by csv_cell."""
+    def writerow(self, values: Iterable[Any], safe: Sequence[str] = (), rendered: str | None = None) -> None:
+        """Write `values` (neutralised here) followed by `safe`, cells already made by csv_cell.
+        `rendered` may carry `safe` as LineRenderer made it: the same bytes, without quoting the
+        same long cells again on every row."""
         cells = [csv_cell(v) for v in values]
+        if rendered is not None:
+            head = self._lines.render(cells)
+            if head is not None:
+                self._stream.write(f"{head},{rendered}\n")
+                return
         cells.extend(safe)
         (self._quoted if "\r" in "".join(cells) else self._plain).writerow(cells)

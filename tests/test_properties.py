@@ -81,3 +81,21 @@ def test_batch_readers_keep_every_record_of_random_bytes(data: bytes) -> None:
     assert len(records) <= max(1, len(nonblank)) or not nonblank
     with contextlib.suppress(UserError):
         list(jsonl_rows(io.StringIO(data.decode("utf-8", errors="surrogateescape")), "random.jsonl"))
+
+
+CELL = st.text(alphabet=st.sampled_from(["a", " ", ",", '"', "\n", "\r", "=", "-", "'", "é"]), max_size=6)
+
+
+@FAST
+@given(st.lists(CELL, min_size=1, max_size=4), st.lists(CELL, min_size=1, max_size=4))
+def test_a_row_with_its_output_rendered_once_is_byte_identical(inputs: list[str], outputs: list[str]) -> None:
+    """Batch renders a row's repeated output cells once (LineRenderer) and writes them after the
+    input cells: the bytes must be those of writing the whole row, whatever the cells hold
+    (commas, quotes, newlines, carriage returns, formula starts, empty cells)."""
+    from scopecheck.csvsafe import CsvOut, LineRenderer, csv_cell
+
+    safe = [csv_cell(c) for c in outputs]
+    whole, reused = io.StringIO(), io.StringIO()
+    CsvOut(whole).writerow(inputs, safe)
+    CsvOut(reused).writerow(inputs, safe, LineRenderer().render(safe))
+    assert reused.getvalue() == whole.getvalue()

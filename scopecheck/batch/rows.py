@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from scopecheck import safejson
-from scopecheck.csvsafe import CsvOut, csv_cell
+from scopecheck.csvsafe import CsvOut, LineRenderer, csv_cell
 from scopecheck.errors import UserError
 
 REQUIRED = ("state", "task")
@@ -341,7 +341,8 @@ class Formatter:
         self.columns = columns
         self._names = frozenset(columns)
         self.with_ids = VERDICT_ID in self._names
-        self._made: OrderedDict[int, tuple[dict[str, Any], Any, str]] = OrderedDict()
+        self._made: OrderedDict[int, tuple[dict[str, Any], Any, str, str | None]] = OrderedDict()
+        self._lines = LineRenderer()
         self._sent: set[str] = set()  # verdict ids this process has already handed out
 
     def _make(self, result: dict[str, Any]) -> tuple[Any, str]:
@@ -351,20 +352,21 @@ class Formatter:
             return json.dumps(values, ensure_ascii=False, default=str)[1:-1], ident  # '"verdict": ..., ...'
         return [csv_cell(_cell(v)) for v in values.values()], ident
 
-    def output(self, result: dict[str, Any]) -> tuple[Any, str]:
-        """The output part of a row (CSV cells, or a JSON fragment) and its verdict id. Results
-        repeat (memoized), so this is made once per distinct result (cached by identity); error
-        results are one per row and never cached."""
+    def output(self, result: dict[str, Any]) -> tuple[Any, str, str | None]:
+        """The output part of a row (CSV cells, or a JSON fragment), its verdict id, and for CSV the
+        cells rendered as CSV text (CsvOut.writerow's `rendered`). Results repeat (memoized), so this
+        is made once per distinct result (cached by identity); error results are one per row and
+        never cached."""
         if result["verdict"] == "error":
-            return self._make(result)
+            return (*self._make(result), None)
         entry = self._made.get(id(result))
         if entry is None or entry[0] is not result:
             made, ident = self._make(result)
-            entry = (result, made, ident)
+            entry = (result, made, ident, self._lines.render(made) if self.layout == "csv" else None)
             if len(self._made) >= _FORMATTED_CACHE:  # evict the oldest (O(1)), never a full clear
                 self._made.popitem(last=False)
             self._made[id(result)] = entry
-        return entry[1], entry[2]
+        return entry[1], entry[2], entry[3]
 
     def chunk(self, rows: list[Row], results: list[dict[str, Any]]) -> Formatted:
         buf = io.StringIO()
@@ -373,7 +375,7 @@ class Formatter:
         keys: dict[str, None] = {}
         lines: list[tuple[str, str, bool]] = []
         for row, result in zip(rows, results):
-            out, ident = self.output(result)
+            out, ident, rendered = self.output(result)
             if ident and ident not in self._sent:
                 error = result["verdict"] == "error"  # one per row (its line is in it): never remembered
                 if not error:
@@ -381,7 +383,7 @@ class Formatter:
                 lines.append((ident, verdict_line(ident, result), not error))
             values = row.values
             if writer is not None:
-                writer.writerow([_cell(values.get(c)) for c in header], out)
+                writer.writerow([_cell(values.get(c)) for c in header], out, rendered)
             elif layout == "jsonl":
                 if not values:
                     buf.write("{" + out + "}\n")
