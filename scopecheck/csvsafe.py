@@ -35,7 +35,7 @@ class LineRenderer:
         self._writer = csv.writer(self._scratch, lineterminator="\n")
 
     def render(self, cells: Sequence[str]) -> str | None:
-        if not cells or cells == [""] or any("\r" in c for c in cells):
+        if (len(cells) < 2 and not (cells and cells[0])) or "\r" in "".join(cells):
             return None
         self._scratch.seek(0)
         self._scratch.truncate()
