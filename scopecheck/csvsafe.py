@@ -54,15 +54,18 @@ class CsvOut:
         self._quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
         self._lines = LineRenderer()
 
-    def writerow(self, values: Iterable[Any], safe: Sequence[str] = (), rendered: str | None = None) -> None:
-        """Write `values` (neutralised here) followed by `safe`, cells already made by csv_cell.
-        `rendered` may carry `safe` as LineRenderer made it: the same bytes, without quoting the
-        same long cells again on every row."""
+    def writerow(self, values: Iterable[Any], safe: Sequence[str] = ()) -> None:
+        """Write `values` (neutralised here) followed by `safe`, cells already made by csv_cell."""
         cells = [csv_cell(v) for v in values]
-        if rendered is not None:
-            head = self._lines.render(cells)
-            if head is not None:
-                self._stream.write(f"{head},{rendered}\n")
-                return
         cells.extend(safe)
         (self._quoted if "\r" in "".join(cells) else self._plain).writerow(cells)
+
+    def write_rendered(self, values: Iterable[Any], rendered: str) -> bool:
+        """Write `values` (neutralised here) followed by cells LineRenderer already rendered: the
+        bytes writerow would write, without quoting the same long cells again on every row. False
+        (nothing written) when the values cannot be rendered apart: then call writerow."""
+        head = self._lines.render([csv_cell(v) for v in values])
+        if head is None:
+            return False
+        self._stream.write(f"{head},{rendered}\n")
+        return True

@@ -353,16 +353,17 @@ class Formatter:
         return [csv_cell(_cell(v)) for v in values.values()], ident
 
     def output(self, result: dict[str, Any]) -> tuple[Any, str, str | None]:
-        """The output part of a row (CSV cells, or a JSON fragment), its verdict id, and for CSV the
-        cells rendered as CSV text (CsvOut.writerow's `rendered`). Results repeat (memoized), so this
-        is made once per distinct result (cached by identity); error results are one per row and
-        never cached."""
+        """The output part of a row (CSV cells, or a JSON fragment; None when only its rendered text
+        is kept), its verdict id, and for CSV the cells rendered as CSV text (CsvOut.write_rendered).
+        Results repeat (memoized), so this is made once per distinct result (cached by identity);
+        error results are one per row and never cached."""
         if result["verdict"] == "error":
             return (*self._make(result), None)
         entry = self._made.get(id(result))
         if entry is None or entry[0] is not result:
             made, ident = self._make(result)
-            entry = (result, made, ident, self._lines.render(made) if self.layout == "csv" else None)
+            rendered = self._lines.render(made) if self.layout == "csv" else None
+            entry = (result, made if rendered is None else None, ident, rendered)  # one copy kept, not two
             if len(self._made) >= _FORMATTED_CACHE:  # evict the oldest (O(1)), never a full clear
                 self._made.popitem(last=False)
             self._made[id(result)] = entry
@@ -383,7 +384,9 @@ class Formatter:
                 lines.append((ident, verdict_line(ident, result), not error))
             values = row.values
             if writer is not None:
-                writer.writerow([_cell(values.get(c)) for c in header], out, rendered)
+                cells = [_cell(values.get(c)) for c in header]
+                if rendered is None or not writer.write_rendered(cells, rendered):
+                    writer.writerow(cells, out if out is not None else self._make(result)[0])
             elif layout == "jsonl":
                 if not values:
                     buf.write("{" + out + "}\n")
