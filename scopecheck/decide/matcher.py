@@ -307,7 +307,7 @@ class TaskMatcher:
         With `joined_apart` (a posting's list item), two tasks joined by a conjunction are two duties
         ("capillary and venipuncture techniques", "take vitals and enter in EHR"): neither beats the other."""
         named = list(dict.fromkeys([m.task for m in mentions] + [a for m in mentions for a in m.alternatives]))
-        specific = [m for m in mentions if not m.alternatives]
+        specific = [m for m in mentions if not m.alternatives and not m.negated]  # a denied task decides nothing
         mentions = [
             m
             for m in mentions
@@ -323,7 +323,7 @@ class TaskMatcher:
         ]
         # drugs": not "drugs"; a generic phrase that names the act itself ("give injections"), or what is done for
         # the task ("anesthesia for surgical procedures"), is not its object
-        tasks = [m.task for m in mentions if not m.alternatives]  # a generic phrase's readings never beat each other
+        tasks = [m.task for m in mentions if not m.alternatives and not m.negated]  # nor do a generic's readings
         beaten = {weak for strong in tasks for weak in self._weaker.get(strong, ()) if weak != strong}
         survivors = [
             m
@@ -363,7 +363,7 @@ class TaskMatcher:
         """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`."""
         toks, plain, source, original = self.tokens(text)
         raw = _settled(self._raw_mentions(toks, source, original))
-        framed = self._apply_frames(toks, plain, raw)
+        framed = [replace(m, negated=self._negation(plain, m)) for m in self._apply_frames(toks, plain, raw)]
         item_of = self.clauses(text) if items else []
         groups: dict[int, list[Mention]] = {}
         for m in framed:
@@ -547,6 +547,9 @@ class TaskMatcher:
         return UnknownName(message, field, text[:80], "task", self.candidates(best))
 
     def _nearest_tasks(self, text: str) -> list[str]:
+        """The tasks the words name but deny ("not permitted to start an IV": the question is about
+        starting one), then the phrases closest in spelling."""
+        denied = [t for m in self._analyse(text, items=False).found if m.negated for t in (m.task, *m.alternatives)]
         toks = self.phrase_tokens(text)
         scored: dict[str, float] = {}
         joined = " ".join(toks)
@@ -557,7 +560,8 @@ class TaskMatcher:
                     score += 0.3
                 if score > scored.get(p.task, 0):
                     scored[p.task] = score
-        return [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55][:4]
+        close = [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55]
+        return list(dict.fromkeys(denied + close))[: max(4, len(set(denied)))]
 
 
 def _settled(mentions: list[Mention]) -> list[Mention]:
