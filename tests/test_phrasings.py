@@ -9,7 +9,12 @@ holdout, tests/data/phrasings_holdout2.toml (578 phrasings from 197 sources neit
 blind once: 378 right + 8 asked back among acceptable tasks only (67 %), 46 answered as another task
 (8 %), 85 asked back with the right task among others, 39 refused. It was then tuned on, like the others:
 every corpus is now held to no phrasing answered as a different task, and above a floor of understood
-(right, or asked back among acceptable tasks only) at what tuning reached. A blind figure needs a new set."""
+(right, or asked back among acceptable tasks only) at what tuning reached. A blind figure needs a new set.
+
+The third holdout (442 phrasings from 216 sources none of the others used) was measured blind once: 292 right
++ 15 asked back among acceptable tasks only, 32 resolved to another task. It was then split by source:
+part A (tests/data/phrasings_holdout3a.toml, 192 phrasings) is tuned on and held here like the others;
+part B (250) stays out of the tree, blind, to be measured once after that tuning."""
 
 from __future__ import annotations
 
@@ -63,7 +68,9 @@ def test_the_corpus_is_real_and_sourced() -> None:
     assert sum(p["tasks"] == ["none"] for p in data["phrasings"]) >= 40
 
 
-@pytest.mark.parametrize("name", ["phrasings.toml", "phrasings_holdout.toml", "phrasings_holdout2.toml"])
+@pytest.mark.parametrize(
+    "name", ["phrasings.toml", "phrasings_holdout.toml", "phrasings_holdout2.toml", "phrasings_holdout3a.toml"]
+)
 def test_no_phrasing_is_answered_as_a_different_task(checker: Checker, name: str) -> None:
     wrong = [p["text"] for p in corpus(name)["phrasings"] if judge(checker, p["text"], set(p["tasks"])) == "wrong"]
     assert wrong == []
@@ -83,6 +90,7 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
         ("phrasings.toml", "validation", 0.84, 0.88),
         ("phrasings_holdout.toml", None, 0.78, 0.81),
         ("phrasings_holdout2.toml", None, 0.79, 0.81),
+        ("phrasings_holdout3a.toml", None, 0.75, 0.79),
     ],
 )
 def test_the_second_split_and_the_holdouts_stay_understood(

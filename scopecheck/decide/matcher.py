@@ -28,10 +28,13 @@ from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName
 from scopecheck.law import schema
 from scopecheck.law.library import Library
 
-_ARTICLES = frozenset({"the", "a", "an", "s"})  # never part of a phrase: "remove the cannula" = "remove cannula"
+_ARTICLES = frozenset({"the", "a", "an", "s", "your", "his", "their", "my", "our", "its"})  # never part of a phrase:
+# "remove the cannula" = "remove cannula", "dilate your pupils" = "dilate pupils"
 MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
 _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3  # a generic phrase this close to a specific one is that one's object
+_PAPERWORK_GAP = 4  # scheduling, insurance or billing this close to work no MA task covers is for that work
+_ASSISTED_GAP = 3  # an assisting frame this close before work no MA task covers makes it assisting
 _LIST_INTRO = frozenset({"such", "including", "include", "includes", "like", "eg"})
 _CLAUSE = re.compile(r"[;,/\n]|\s[-\u2013\u2014]\s")
 _CONJUNCTIONS = frozenset({"and", "or", "nor", "then", "plus", "also"})
@@ -267,6 +270,24 @@ class TaskMatcher:
         after = m.end <= start and start - m.end <= frame.gap
         return (before and frame.position != "after") or (after and frame.position != "before")
 
+    def _assisted(self, toks: list[str], plain: list[str], source: list[int], original: list[str]) -> list[Mention]:
+        """Work no MA task covers, reached by an assisting frame, is the MA task of assisting with it
+        ("assist the physician with suturing" is assisting with minor surgery): a mention spanning the
+        frame words and the work, so the work alone is not reported as not an MA task."""
+        hits = [(s, e, f) for s, e, f in self._frame_hits(toks, plain) if f.name == "assist"]
+        out: list[Mention] = []
+        for phrase, entry in self._not_ma:
+            at = None if entry.assisted is None else _find(plain, phrase)
+            if entry.assisted is None or at is None:
+                continue
+            for s, e, f in hits:
+                if s <= at and e <= at <= e + _ASSISTED_GAP:  # "assist the doctor with suturing"
+                    lo, hi = s, at + len(phrase)
+                    words = " ".join(original[source[lo] : source[hi - 1] + 1])
+                    out.append(Mention(entry.assisted, lo, hi, words, framed=f.name))
+                    break
+        return out
+
     def _apply_frames(self, toks: list[str], plain: list[str], mentions: list[Mention]) -> list[Mention]:
         """A frame word near a mention changes the act it names ("read" + TB test = interpretation);
         a frame that names a task by itself ("approve refills") adds it where no mention is near."""
@@ -307,7 +328,7 @@ class TaskMatcher:
         With `joined_apart` (a posting's list item), two tasks joined by a conjunction are two duties
         ("capillary and venipuncture techniques", "take vitals and enter in EHR"): neither beats the other."""
         named = list(dict.fromkeys([m.task for m in mentions] + [a for m in mentions for a in m.alternatives]))
-        specific = [m for m in mentions if not m.alternatives]
+        specific = [m for m in mentions if not m.alternatives and not m.negated]  # a denied task decides nothing
         mentions = [
             m
             for m in mentions
@@ -323,7 +344,7 @@ class TaskMatcher:
         ]
         # drugs": not "drugs"; a generic phrase that names the act itself ("give injections"), or what is done for
         # the task ("anesthesia for surgical procedures"), is not its object
-        tasks = [m.task for m in mentions if not m.alternatives]  # a generic phrase's readings never beat each other
+        tasks = [m.task for m in mentions if not m.alternatives and not m.negated]  # nor do a generic's readings
         beaten = {weak for strong in tasks for weak in self._weaker.get(strong, ()) if weak != strong}
         survivors = [
             m
@@ -362,8 +383,8 @@ class TaskMatcher:
     def _analyse(self, text: str, items: bool) -> _Analysis:
         """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`."""
         toks, plain, source, original = self.tokens(text)
-        raw = _settled(self._raw_mentions(toks, source, original))
-        framed = self._apply_frames(toks, plain, raw)
+        raw = _settled(self._raw_mentions(toks, source, original) + self._assisted(toks, plain, source, original))
+        framed = [replace(m, negated=self._negation(plain, m)) for m in self._apply_frames(toks, plain, raw)]
         item_of = self.clauses(text) if items else []
         groups: dict[int, list[Mention]] = {}
         for m in framed:
@@ -390,7 +411,12 @@ class TaskMatcher:
         taken: set[int] = set()
         for phrase, entry in self._not_ma:
             at = _find(a.plain, phrase)
-            if at is None or set(entry.yields_to) & tasks or set(entry.yields_to_frames) & a.frames:
+            if (
+                at is None
+                or set(entry.yields_to) & tasks
+                or self._paperwork_for(a, at, at + len(phrase))
+                or set(entry.yields_to_frames) & a.frames
+            ):
                 continue
             span = set(range(at, at + len(phrase)))
             if span & taken or any(
@@ -399,6 +425,17 @@ class TaskMatcher:
                 continue
             taken |= span
             yield at, phrase, entry
+
+    def _paperwork_for(self, a: _Analysis, start: int, end: int) -> bool:
+        """Whether scheduling, insurance or billing is named for this work ("schedule an MRI", "MRI
+        scheduling"), not beside it as another task ("prescribe medications and schedule appointments")."""
+        for m in a.framed:
+            if m.task not in self.vocab.paperwork or m.negated:
+                continue
+            lo, hi = (m.end, start) if m.end <= start else (end, m.start)
+            if 0 <= hi - lo <= _PAPERWORK_GAP and not _CONJUNCTIONS & set(a.plain[lo:hi]):
+                return True
+        return False
 
     @cached_property
     def _negation_words(
@@ -547,6 +584,9 @@ class TaskMatcher:
         return UnknownName(message, field, text[:80], "task", self.candidates(best))
 
     def _nearest_tasks(self, text: str) -> list[str]:
+        """The tasks the words name but deny ("not permitted to start an IV": the question is about
+        starting one), then the phrases closest in spelling."""
+        denied = [t for m in self._analyse(text, items=False).found if m.negated for t in (m.task, *m.alternatives)]
         toks = self.phrase_tokens(text)
         scored: dict[str, float] = {}
         joined = " ".join(toks)
@@ -557,7 +597,8 @@ class TaskMatcher:
                     score += 0.3
                 if score > scored.get(p.task, 0):
                     scored[p.task] = score
-        return [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55][:4]
+        close = [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55]
+        return list(dict.fromkeys(denied + close))[: max(4, len(set(denied)))]
 
 
 def _settled(mentions: list[Mention]) -> list[Mention]:

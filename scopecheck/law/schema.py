@@ -432,6 +432,11 @@ class NotMATask(Strict):
     words: tuple[Text, ...] = Field(min_length=1)
     yields_to: tuple[Id, ...] = Field(default=(), description="tasks that, named too, make it that task")
     yields_to_frames: tuple[Id, ...] = Field(default=(), description="frames ('assist') that make it an MA task")
+    assisted: Id | None = Field(
+        default=None,
+        description="the MA task that assisting with this work is ('assist the physician with suturing' is "
+        "assisting with minor surgery)",
+    )
 
 
 class Negation(Strict):
@@ -455,4 +460,9 @@ class Vocabulary(Strict):
     frames: tuple[Frame, ...] = ()
     precedence: tuple[Precedence, ...] = ()
     not_ma_tasks: tuple[NotMATask, ...] = ()
+    paperwork: tuple[Id, ...] = Field(
+        default=(),
+        description="tasks (scheduling, insurance, billing) that, named with work no MA task covers, are what is "
+        "asked: scheduling an MRI is scheduling",
+    )
     negation: Negation | None = None

@@ -145,6 +145,9 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
     for i, entry in enumerate(vocab.not_ma_tasks):
         for j, task in enumerate(entry.yields_to):
             check(task, "not_ma_tasks", i, "yields_to", j)
+        check(entry.assisted, "not_ma_tasks", i, "assisted")
+    for i, task in enumerate(vocab.paperwork):
+        check(task, "paperwork", i)
     return out
 
 
