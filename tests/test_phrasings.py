@@ -14,7 +14,11 @@ every corpus is now held to no phrasing answered as a different task, and above 
 The third holdout (442 phrasings from 216 sources none of the others used) was measured blind once: 292 right
 + 15 asked back among acceptable tasks only, 32 resolved to another task. It was then split by source:
 part A (tests/data/phrasings_holdout3a.toml, 192 phrasings) is tuned on and held here like the others;
-part B (250) stays out of the tree, blind, to be measured once after that tuning."""
+part B (tests/data/phrasings_holdout3b.toml, 250 from 116 sources) stayed out of the tree until that
+tuning was done, then was measured once: 170 right + 9 asked back among acceptable tasks only (72 %),
+20 resolved to another task (8 %); before the tuning on A it was 168 + 9 (71 %), 19 (8 %). Tuning on one
+set's wordings did not carry to the other's: see the closing note of issue 13. Part B is not tuned on;
+it is held at its blind measure so that a later change that makes it worse shows."""
 
 from __future__ import annotations
 
@@ -103,6 +107,18 @@ def test_the_second_split_and_the_holdouts_stay_understood(
     print(f"{name}{'/' + split if split else ''}: {len(phrasings)} phrasings {dict(counts)}")
     assert counts["right"] / len(phrasings) >= right, counts
     assert (counts["right"] + counts["within"]) / len(phrasings) >= understood, counts
+
+
+def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
+    """holdout3b, never tuned on: its one blind measure (right 170, within 9, wrong 20 of 250) is a
+    floor for later changes, not a target to tune to."""
+    data = corpus("phrasings_holdout3b.toml")
+    tuned = ("phrasings.toml", "phrasings_holdout.toml", "phrasings_holdout2.toml", "phrasings_holdout3a.toml")
+    others = {s["url"] for name in tuned for s in corpus(name)["sources"]}
+    assert len(data["phrasings"]) == 250 and not others & {s["url"] for s in data["sources"]}
+    counts = Counter(judge(checker, p["text"], set(p["tasks"])) for p in data["phrasings"])
+    print(f"phrasings_holdout3b.toml (blind): 250 phrasings {dict(counts)}")
+    assert counts["wrong"] <= 20 and counts["right"] + counts["within"] >= 179, counts
 
 
 @pytest.mark.parametrize(
