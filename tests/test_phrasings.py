@@ -18,7 +18,9 @@ part B (tests/data/phrasings_holdout3b.toml, 250 from 116 sources) stayed out of
 tuning was done, then was measured once: 170 right + 9 asked back among acceptable tasks only (72 %),
 20 resolved to another task (8 %); before the tuning on A it was 168 + 9 (71 %), 19 (8 %). Tuning on one
 set's wordings did not carry to the other's: see the closing note of issue 13. Part B is not tuned on;
-it is held at its blind measure so that a later change that makes it worse shows."""
+it is held at its blind measure so that a later change that makes it worse shows. A second, independent
+labelling of part B agrees with the first on 92 % of phrasings; 17 (6.8 %) are resolved to a task outside
+both, so the errors are the matcher's, not the labels'."""
 
 from __future__ import annotations
 
@@ -119,6 +121,21 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
     counts = Counter(judge(checker, p["text"], set(p["tasks"])) for p in data["phrasings"])
     print(f"phrasings_holdout3b.toml (blind): 250 phrasings {dict(counts)}")
     assert counts["wrong"] <= 20 and counts["right"] + counts["within"] >= 179, counts
+
+
+def test_the_blind_holdout_errors_are_not_label_noise(checker: Checker) -> None:
+    """A second, independent labeller (`second` in holdout3b) agrees with the first on 92 % of the
+    label sets; the phrasings resolved to a task outside both are the matcher's own errors: 17 of
+    250 when measured, held as a floor."""
+    phrasings = corpus("phrasings_holdout3b.toml")["phrasings"]
+    same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
+    both = [
+        p["text"]
+        for p in phrasings
+        if all(judge(checker, p["text"], set(p[k])) == "wrong" for k in ("tasks", "second"))
+    ]
+    print(f"holdout3b: labellers agree on {same}/250; resolved outside both labels: {len(both)}")
+    assert same >= 225 and len(both) <= 17, both
 
 
 @pytest.mark.parametrize(

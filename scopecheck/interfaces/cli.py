@@ -450,7 +450,6 @@ def batch(
     SIGTERM and Ctrl-C stop cleanly (exit 143, 130): no partial output, no worker left running.
 
     \b
-    \b
     Compact rows: --columns picks the output columns (any of verdict, reasons, conditions,
     citations, rules, confidence, data_snapshot, verdict_id; in the order given). --verdicts FILE
     writes each distinct verdict once, in full, as a JSON line keyed by verdict_id (a content hash:
@@ -465,18 +464,7 @@ def batch(
       cat roster.csv | scopecheck batch - --format jsonl
       scopecheck batch roster.parquet -o checked/ --engine dask --jobs 2      # pip install '.[dask]'
     """
-    from scopecheck.batch import runner as batch_mod
-    from scopecheck.batch.rows import (
-        MAX_COLUMNS,
-        VERDICT_ID,
-        Formatter,
-        Sink,
-        atomic_text,
-        csv_rows,
-        jsonl_rows,
-        output_columns,
-        output_target,
-    )
+    from scopecheck.batch.rows import output_columns
 
     columns = output_columns(columns_text, verdicts_file is not None)  # a bad name: exit 2 before any work
     c = checker(ctx)
@@ -489,21 +477,65 @@ def batch(
     if source is None:
         raise UserError("missing IN (a CSV or JSONL file, or '-' for stdin), or --postings")
     if engine == "dask":
-        from scopecheck.batch.cluster import run_dask
-
-        if str(source) == "-" or str(output) == "-":
-            raise UserError("--engine dask reads a CSV or Parquet file and writes a folder: give IN and -o")
-        checked = run_dask(
-            source,
-            output,
-            data_dir=ctx.find_root().obj.get("data_dir"),
-            snapshot=c.lib.snapshot,
-            as_of=as_of or date.today(),
-            scheduler=scheduler,
-            workers=jobs or 2,
-        )
-        click.echo(f"{checked} rows checked on Dask; output in {output}/part-*", err=True)
+        _batch_on_dask(ctx, c, source, output, as_of, scheduler, jobs)
         ctx.exit(EXIT_OK)
+    summary = _batch_rows(c, source, output, input_format, fmt, jobs, as_of, columns, verdicts_file)
+    click.echo(summary.line(), err=True)
+    failing = {"prohibited", "conditional", "unknown", "error"} if strict else {"prohibited"}
+    ctx.exit(EXIT_FINDING if any(summary.verdicts.get(v) for v in failing) else EXIT_OK)
+
+
+def _batch_on_dask(
+    ctx: click.Context,
+    c: Checker,
+    source: Path,
+    output: Path,
+    as_of: date | None,
+    scheduler: str | None,
+    jobs: int | None,
+) -> None:
+    """`batch --engine dask`: partitions checked on a Dask cluster, part files written in order."""
+    from scopecheck.batch.cluster import run_dask
+
+    if str(source) == "-" or str(output) == "-":
+        raise UserError("--engine dask reads a CSV or Parquet file and writes a folder: give IN and -o")
+    checked = run_dask(
+        source,
+        output,
+        data_dir=ctx.find_root().obj.get("data_dir"),
+        snapshot=c.lib.snapshot,
+        as_of=as_of or date.today(),
+        scheduler=scheduler,
+        workers=jobs or 2,
+    )
+    click.echo(f"{checked} rows checked on Dask; output in {output}/part-*", err=True)
+
+
+def _batch_rows(
+    c: Checker,
+    source: Path,
+    output: Path,
+    input_format: str | None,
+    fmt: str | None,
+    jobs: int | None,
+    as_of: date | None,
+    columns: tuple[str, ...],
+    verdicts_file: Path | None,
+) -> Any:
+    """`batch IN`: every row read, checked (here or in --jobs workers) and written, atomically;
+    the summary of verdicts."""
+    from scopecheck.batch import runner as batch_mod
+    from scopecheck.batch.rows import (
+        MAX_COLUMNS,
+        VERDICT_ID,
+        Formatter,
+        Sink,
+        atomic_text,
+        csv_rows,
+        jsonl_rows,
+        output_target,
+    )
+
     in_fmt = input_format or ("jsonl" if source.suffix.lower() in (".jsonl", ".ndjson") else "csv")
     out_fmt = fmt or in_fmt
     name = "stdin" if str(source) == "-" else str(source)
@@ -534,7 +566,6 @@ def batch(
         layout = "jsonl" if out_fmt == "jsonl" else "csv" if in_fmt == "csv" else "jsonl-csv"
         formatter = Formatter(layout, header, columns)
         sink = Sink(out, formatter, output_target(output)[0].parent if str(output) != "-" else None, side)
-        progress = batch_mod.Progress(sys.stderr, sys.stderr.isatty())
         summary = batch_mod.run(
             rows,
             formatter,
@@ -542,12 +573,10 @@ def batch(
             checker=c,
             jobs=jobs or batch_mod.default_jobs(size),
             default_as_of=as_of or date.today(),
-            progress=progress,
+            progress=batch_mod.Progress(sys.stderr, sys.stderr.isatty()),
         )
         sink.close()
-    click.echo(summary.line(), err=True)
-    failing = {"prohibited", "conditional", "unknown", "error"} if strict else {"prohibited"}
-    ctx.exit(EXIT_FINDING if any(summary.verdicts.get(v) for v in failing) else EXIT_OK)
+    return summary
 
 
 @cli.command()
