@@ -72,7 +72,10 @@ _MAX_SCENARIOS = 32
 
 
 @dataclass
-class Finding:
+class PostingFinding:
+    """One thing a posting gets wrong or leaves open (kind, severity, the sentence, the citations);
+    not to be confused with the engine's per-rule decide.findings.Finding."""
+
     kind: str
     severity: str
     message: str
@@ -85,8 +88,12 @@ def _cites(v: Verdict) -> list[dict[str, str | None]]:
     return [{"cite": c.cite, "url": c.url, "kind": c.kind} for c in v.citations]
 
 
-def _finding(kind: str, message: str, text: str, v: Verdict | None = None, severity: str | None = None) -> Finding:
-    return Finding(kind, severity or SEVERITY[kind], message, text, _cites(v) if v else [], list(v.rules) if v else [])
+def _finding(
+    kind: str, message: str, text: str, v: Verdict | None = None, severity: str | None = None
+) -> PostingFinding:
+    return PostingFinding(
+        kind, severity or SEVERITY[kind], message, text, _cites(v) if v else [], list(v.rules) if v else []
+    )
 
 
 @dataclass
@@ -98,7 +105,7 @@ class PostingReport:
     title: str | None
     required_credentials: list[str]
     duties: list[dict[str, Any]]
-    findings: list[Finding]
+    findings: list[PostingFinding]
     required_any_of: list[list[str]] = field(default_factory=list)  # "one of CMA, RMA, CCMA or NCMA": one group
     demands: list[dict[str, Any]] = field(default_factory=list)
     supervisors: list[str] = field(default_factory=list)
@@ -199,7 +206,7 @@ class _PostingReview:
         self.state = checker.lib.state(code)
         self.state_name = self.state.jurisdiction.name
         self.scenarios, self.all_of, self.any_of = credential_scenarios(checker, posting)
-        self.findings: list[Finding] = []
+        self.findings: list[PostingFinding] = []
         self.duties: list[dict[str, Any]] = []
         self.judged_sentences: set[str] = set()
         self.by_supervisor: dict[str, list[tuple[str, Verdict]]] = {}
