@@ -234,69 +234,74 @@ def _national_paths(lib: Library, eff: Effective) -> list[Effective]:
 
 
 def build_plan(lib: Library, code: str) -> Plan:
+    """The rules that hold in `code`, in file order: the state's own (with their national paths),
+    the baseline where the state decides nothing, then the doctrine where nothing covers a task."""
     state = lib.state(code)
+    out = _state_rules(lib, state)
+    baseline = _baseline_rules(lib, state)
+    out += baseline
+    doctrine = _doctrine_rule(lib, code, state, [*state.rules, *(b.rule for b in baseline)])
+    if doctrine is not None:
+        out.append(doctrine)
+    return Plan(code, state, tuple(out))
+
+
+def _state_rules(lib: Library, state: schema.StateFile) -> list[Effective]:
+    """The state's rules; a defer rule takes the doctrine's defaults, a permit gains its national paths."""
     sources = {s.id: s for s in state.sources}
     doctrine = state.doctrine
     out: list[Effective] = []
     for rule in state.rules:
+        cited = tuple(sources[s] for s in rule.sources)
         if rule.effect == "defer":
-            out.append(
-                Effective(
-                    rule,
-                    "state",
-                    _with_doctrine(rule.requires, doctrine),
-                    tuple(sources[s] for s in rule.sources),
-                    inherited=_inherited(rule.requires, doctrine),
-                )
-            )
+            requires = _with_doctrine(rule.requires, doctrine)
+            out.append(Effective(rule, "state", requires, cited, inherited=_inherited(rule.requires, doctrine)))
         else:
-            eff = Effective(rule, "state", rule.requires, tuple(sources[s] for s in rule.sources))
+            eff = Effective(rule, "state", rule.requires, cited)
             out.append(eff)
             if rule.effect == "permit":
                 out += _national_paths(lib, eff)
+    return out
 
+
+def _baseline_rules(lib: Library, state: schema.StateFile) -> list[Effective]:
+    """Baseline rules, narrowed to the tasks the state has no permit or forbid rule for."""
     decided = {t for r in state.rules if r.effect != "defer" for t in r.tasks}
-    base_sources = {s.id: s for s in lib.baseline.sources}
-    baseline_rules = []
+    sources = {s.id: s for s in lib.baseline.sources}
+    out = []
     for rule in lib.baseline.rules:
         tasks = tuple(t for t in rule.tasks if t not in decided)
         if tasks:
             narrowed = rule.model_copy(update={"tasks": tasks})
-            baseline_rules.append(narrowed)
-            out.append(Effective(narrowed, "baseline", narrowed.requires, tuple(base_sources[s] for s in rule.sources)))
+            out.append(Effective(narrowed, "baseline", narrowed.requires, tuple(sources[s] for s in rule.sources)))
+    return out
 
-    covering = list(state.rules) + baseline_rules
+
+def _doctrine_rule(lib: Library, code: str, state: schema.StateFile, covering: list[schema.Rule]) -> Effective | None:
+    """The doctrine as a defer rule over each stretch of dates, for the delegable tasks no rule covers then."""
     delegable = [t.id for t in lib.tasks_file.model.tasks if t.delegable]
     points = _breakpoints(covering)
     windows = []
     for i, start in enumerate(points):
         end = points[i + 1] if i + 1 < len(points) else None
-        probe = start or date.min
-        covered = {t for r in covering if r.in_effect(probe) for t in r.tasks}
+        covered = {t for r in covering if r.in_effect(start or date.min) for t in r.tasks}
         tasks = tuple(t for t in delegable if t not in covered)
         if tasks:
             windows.append(Window(start, end, tasks))
-    if windows:
-        all_tasks = tuple(dict.fromkeys(t for w in windows for t in w.tasks))
-        rule = schema.Rule(
-            id=f"{code}-doctrine",
-            tasks=all_tasks,
-            effect="defer",
-            reason=f"{state.jurisdiction.name}'s law names no rule for this task, so its general "
-            f"delegation doctrine applies: {doctrine.text}",
-            sources=doctrine.sources,
-            confidence=doctrine.confidence,
-            basis=doctrine.basis,
-        )
-        requires = _with_doctrine(schema.Requirements(), doctrine)
-        out.append(
-            Effective(
-                rule,
-                "doctrine",
-                requires,
-                tuple(sources[s] for s in doctrine.sources),
-                tuple(windows),
-                inherited=_inherited(schema.Requirements(), doctrine),
-            )
-        )
-    return Plan(code, state, tuple(out))
+    if not windows:
+        return None
+    doctrine = state.doctrine
+    rule = schema.Rule(
+        id=f"{code}-doctrine",
+        tasks=tuple(dict.fromkeys(t for w in windows for t in w.tasks)),
+        effect="defer",
+        reason=f"{state.jurisdiction.name}'s law names no rule for this task, so its general "
+        f"delegation doctrine applies: {doctrine.text}",
+        sources=doctrine.sources,
+        confidence=doctrine.confidence,
+        basis=doctrine.basis,
+    )
+    sources = {s.id: s for s in state.sources}
+    requires = _with_doctrine(schema.Requirements(), doctrine)
+    cited = tuple(sources[s] for s in doctrine.sources)
+    return Effective(rule, "doctrine", requires, cited, tuple(windows), _inherited(schema.Requirements(), doctrine))
