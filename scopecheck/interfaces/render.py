@@ -6,6 +6,7 @@ import io
 import json
 import textwrap
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree as ET
 
 from scopecheck.csvsafe import CsvOut
 from scopecheck.decide.plan import Plan
@@ -330,36 +331,35 @@ def map_title(verdicts: list[Verdict], credentials: list[str] | tuple[str, ...] 
     return f"{task}: " + (f"an MA holding {', '.join(credentials)}" if credentials else "a medical assistant")
 
 
+_SANS = {"font-family": "sans-serif"}
+_SIZE, _GAP, _TOP = 52, 4, 40  # tile side, gap, top margin
+
+
+def _el(parent: ET.Element, tag: str, attrs: dict[str, object], text: str | None = None) -> ET.Element:
+    node = ET.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
+    node.text = text
+    return node
+
+
+def _square(parent: ET.Element, x: float, y: float, side: float, colour: str, low: bool) -> None:
+    """A coloured square; low confidence adds the hatch and a dashed border."""
+    box = {"x": x, "y": y, "width": side, "height": side, "rx": 4}
+    _el(parent, "rect", {**box, "fill": colour})
+    if low:
+        _el(parent, "rect", {**box, "fill": "url(#low-hatch)"})
+        _el(parent, "rect", {**box, "fill": "none", "stroke": "#1f2328", "stroke-width": 2, "stroke-dasharray": "4 3"})
+
+
 def svg_map(tiles: list[Tile], title: str) -> str:
     """A tile-grid map, one square per jurisdiction: colour, state code and the category's letter;
     low confidence hatched with a dashed border and the word 'low'; each tile a link to its answer
     where one is given; a legend in words. Built as an element tree, so every text and attribute
     is escaped by the serializer, never by hand."""
-    from xml.etree import ElementTree as ET
+    from scopecheck.interfaces.category import CATEGORIES
 
-    from scopecheck.interfaces.category import CATEGORIES, LOW_CONFIDENCE_WORDS
-
-    def el(parent: ET.Element, tag: str, attrs: dict[str, object], text: str | None = None) -> ET.Element:
-        node = ET.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
-        node.text = text
-        return node
-
-    def square(parent: ET.Element, x: float, y: float, side: float, colour: str, low: bool) -> None:
-        box = {"x": x, "y": y, "width": side, "height": side, "rx": 4}
-        el(parent, "rect", {**box, "fill": colour})
-        if low:
-            el(parent, "rect", {**box, "fill": "url(#low-hatch)"})
-            el(
-                parent,
-                "rect",
-                {**box, "fill": "none", "stroke": "#1f2328", "stroke-width": 2, "stroke-dasharray": "4 3"},
-            )
-
-    size, gap, top = 52, 4, 40
-    width = 12 * (size + gap) + gap
-    legend_y = top + 8 * (size + gap) + 16
+    width = 12 * (_SIZE + _GAP) + _GAP
+    legend_y = _TOP + 8 * (_SIZE + _GAP) + 16
     height = legend_y + 22 * (len(CATEGORIES) + 1) + 8
-    sans = {"font-family": "sans-serif"}
     svg = ET.Element(
         "svg",
         {
@@ -372,53 +372,50 @@ def svg_map(tiles: list[Tile], title: str) -> str:
             "class": "map",
         },
     )
-    el(svg, "title", {"id": "map-title"}, title)
-    pattern = el(
-        el(svg, "defs", {}),
-        "pattern",
-        {
-            "id": "low-hatch",
-            "width": 6,
-            "height": 6,
-            "patternUnits": "userSpaceOnUse",
-            "patternTransform": "rotate(45)",
-        },
-    )
-    el(pattern, "rect", {"width": 2.5, "height": 6, "fill": "#ffffff", "opacity": 0.5})
-    el(svg, "text", {"x": gap, "y": 24, "fill": "#1f2328", "font-size": 16, **sans}, title)
+    _el(svg, "title", {"id": "map-title"}, title)
+    hatch = {
+        "id": "low-hatch",
+        "width": 6,
+        "height": 6,
+        "patternUnits": "userSpaceOnUse",
+        "patternTransform": "rotate(45)",
+    }
+    pattern = _el(_el(svg, "defs", {}), "pattern", hatch)
+    _el(pattern, "rect", {"width": 2.5, "height": 6, "fill": "#ffffff", "opacity": 0.5})
+    _el(svg, "text", {"x": _GAP, "y": 24, "fill": "#1f2328", "font-size": 16, **_SANS}, title)
     for t in tiles:
-        v, cat = t.verdict, t.category
-        low = v.confidence == "low"
-        col, row = TILES[v.jurisdiction]
-        x, y = gap + col * (size + gap), top + row * (size + gap)
-        href = safe_url(t.href)
-        tile = el(svg, "a", {"href": href}) if href else el(svg, "g", {})
-        tile.set("class", f"tile {cat.id}" + (" low" if low else ""))
-        el(tile, "title", {}, f"{v.jurisdiction_name}: {cat.words} ({v.verdict}, {v.confidence} confidence)")
-        square(tile, x, y, size, cat.colour, low)
-        middle = {"x": x + size / 2, "text-anchor": "middle", "fill": "#ffffff", **sans}
-        el(tile, "text", {**middle, "y": y + 20, "font-size": 15, "font-weight": "bold"}, v.jurisdiction)
-        el(tile, "text", {**middle, "y": y + 37, "font-size": 13, "font-weight": "bold"}, cat.letter)
-        if low:
-            el(tile, "text", {**middle, "y": y + 49, "font-size": 10}, "low")
+        _tile(svg, t)
+    _legend(svg, legend_y)
+    return ET.tostring(svg, encoding="unicode")
+
+
+def _tile(svg: ET.Element, t: Tile) -> None:
+    """One jurisdiction's square: a link to its answer (when it has one), its code and letter."""
+    v, cat = t.verdict, t.category
+    low = v.confidence == "low"
+    col, row = TILES[v.jurisdiction]
+    x, y = _GAP + col * (_SIZE + _GAP), _TOP + row * (_SIZE + _GAP)
+    href = safe_url(t.href)
+    tile = _el(svg, "a", {"href": href}) if href else _el(svg, "g", {})
+    tile.set("class", f"tile {cat.id}" + (" low" if low else ""))
+    _el(tile, "title", {}, f"{v.jurisdiction_name}: {cat.words} ({v.verdict}, {v.confidence} confidence)")
+    _square(tile, x, y, _SIZE, cat.colour, low)
+    middle = {"x": x + _SIZE / 2, "text-anchor": "middle", "fill": "#ffffff", **_SANS}
+    _el(tile, "text", {**middle, "y": y + 20, "font-size": 15, "font-weight": "bold"}, v.jurisdiction)
+    _el(tile, "text", {**middle, "y": y + 37, "font-size": 13, "font-weight": "bold"}, cat.letter)
+    if low:
+        _el(tile, "text", {**middle, "y": y + 49, "font-size": 10}, "low")
+
+
+def _legend(svg: ET.Element, top: int) -> None:
+    """Each category's colour, letter and words, and the low-confidence hatch."""
+    from scopecheck.interfaces.category import CATEGORIES, LOW_CONFIDENCE_WORDS
+
     legend = [(c.letter, c.colour, c.words, False) for c in CATEGORIES.values()]
     legend.append(("", "#8c959f", LOW_CONFIDENCE_WORDS, True))
     for i, (letter, colour, words, low) in enumerate(legend):
-        y = legend_y + i * 22
-        square(svg, gap, y, 18, colour, low)
-        el(
-            svg,
-            "text",
-            {
-                "x": gap + 9,
-                "y": y + 14,
-                "fill": "#ffffff",
-                "font-size": 12,
-                "font-weight": "bold",
-                "text-anchor": "middle",
-                **sans,
-            },
-            letter,
-        )
-        el(svg, "text", {"x": gap + 26, "y": y + 14, "fill": "#1f2328", "font-size": 13, **sans}, words)
-    return ET.tostring(svg, encoding="unicode")
+        y = top + i * 22
+        _square(svg, _GAP, y, 18, colour, low)
+        bold = {"fill": "#ffffff", "font-size": 12, "font-weight": "bold", "text-anchor": "middle", **_SANS}
+        _el(svg, "text", {"x": _GAP + 9, "y": y + 14, **bold}, letter)
+        _el(svg, "text", {"x": _GAP + 26, "y": y + 14, "fill": "#1f2328", "font-size": 13, **_SANS}, words)
