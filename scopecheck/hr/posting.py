@@ -895,6 +895,38 @@ def _matcher_text(sentence: str) -> str:
     return text
 
 
+def _assist_objects(text: str) -> list[tuple[int, str]]:
+    """(where an assisting verb is, the noun it assists with): "assist physicians in patient visits"."""
+    out = []
+    for intro in _ASSIST_OBJECT.finditer(text):
+        clause = " ".join(re.split(r"[.;:]", text[intro.end() : intro.end() + 120])[0].split()[:6])
+        for found in re.finditer(
+            r"\b(policies\s+and\s+)?(procedures?|visits?|exams?|examinations?|examining\s+patients?)\b", clause, re.I
+        ):
+            if not found.group(1):
+                out.append((intro.start(), found.group(2).lower()))
+    return out
+
+
+def _not_a_duty(m: Mention, original: list[str], first: int, last: int) -> bool:
+    """A task named as a qualification or a policy, not as work: "EHR training", "experience in
+    phlebotomy", "adheres to infection control procedures"."""
+    after = original[last : last + 1]
+    before = " ".join(original[max(0, first - 3) : first])
+    if after and after[0] in _MODIFIED and m.task not in _ASSIST_TASKS:
+        return True  # "EHR training", "Phlebotomy Certificate", "Ultrasound Techs"
+    if re.search(
+        r"\b(experience|certified|certification|trained|knowledge|proficiency test|recognition)\s+(in|with|of|as)\b",
+        before,
+    ):
+        return True
+    return bool(
+        after
+        and after[0] in ("procedures", "procedure")
+        and re.search(r"\b(adher\w*|follow\w*|compl(?:y|ies|iance|ying)|abid\w*)\b", " ".join(original[:first]))
+    )  # "adheres to infection control procedures": following a policy
+
+
 class PostingReader:
     def __init__(self, lib: Library, resolver: Resolver):
         self.lib = lib
@@ -1079,85 +1111,59 @@ class PostingReader:
         reports or watches says so. A sentence that is not about the MA's work gives none."""
         if section not in _SECTIONS_READ or self.not_duties(sentence, section):
             return []
-        matcher = self.resolver.matcher
         text = _matcher_text(sentence)
-        _, _, source, original = matcher.tokens(text)
+        _, _, source, original = self.resolver.matcher.tokens(text)
         out: list[Duty] = []
         seen: set[str] = set()
-        assist_objects: list[tuple[int, str]] = []  # (where the assisting verb is, the noun it assists with)
-        for intro in _ASSIST_OBJECT.finditer(text):
-            clause = " ".join(re.split(r"[.;:]", text[intro.end() : intro.end() + 120])[0].split()[:6])
-            for found in re.finditer(
-                r"\b(policies\s+and\s+)?(procedures?|visits?|exams?|examinations?|"
-                r"examining\s+patients?)\b",
-                clause,
-                re.I,
-            ):
-                if not found.group(1):
-                    assist_objects.append((intro.start(), found.group(2).lower()))
-        for m in matcher.mentions(text, items=True):
+        for m in self.resolver.matcher.mentions(text, items=True):
             if m.vague and m.alternatives:
                 continue
             first = source[m.start] if m.start < len(source) else 0
             last = source[min(m.end, len(source)) - 1] + 1 if source else 0
-            after = original[last : last + 1]
-            before = " ".join(original[max(0, first - 3) : first])
-            kind = "duty"
-            if after and after[0] in _MODIFIED and m.task not in _ASSIST_TASKS:
-                continue  # "EHR training", "Phlebotomy Certificate", "Ultrasound Techs"
-            if re.search(
-                r"\b(experience|certified|certification|trained|knowledge|proficiency test|recognition)\s+(in|with|of|as)\b",
-                before,
-            ):
+            if _not_a_duty(m, original, first, last):
                 continue
-            if (
-                after
-                and after[0] in ("procedures", "procedure")
-                and re.search(r"\b(adher\w*|follow\w*|compl(?:y|ies|iance|ying)|abid\w*)\b", " ".join(original[:first]))
-            ):
-                continue  # "adheres to infection control procedures": following a policy
-            reread = self._reread(m, text, context)
-            if reread is None:
-                continue
-            task = reread
-            if m.negated:
-                kind = "negated"
-            elif (
-                m.framed == "assist"
-                and task not in _ASSIST_TASKS
-                and self.lib.tasks[task].risk == "high"
-                and not self._doing(text, original, first)
-            ):
-                kind = "assisting"  # "assists the provider with IV starts": the provider's IV start
-            elif (
-                task == "interpret_results"
-                and not re.search(r"\binterpret|\bread", m.words, re.I)
-                and _REPORTING.search(text)
-            ):
-                kind = "reporting"  # "recognizes and reports abnormal values to the physician": observing, not judging
-            elif (
-                task in _IV_TASKS
-                and m.alternatives
-                and _OBSERVING.search(" ".join(original[max(0, first - 3) : first]) + " ")
-            ):
-                kind = "observing"  # "monitoring IVs": watching a nurse's line
-            elif (
-                task in _MEDICATION_TASKS
-                and _HANDLING_ONLY.search(" ".join(original[max(0, first - 6) : first]))
-                and not _ADMINISTERS.search(text)
-            ):
-                continue  # "prepares parenteral medications" (pharmacy), "orders vaccines"
-            if task in seen:
+            task = self._reread(m, text, context)
+            kind = None if task is None else self._duty_kind(m, task, text, original, first)
+            if task is None or kind is None or task in seen:
                 continue
             seen.add(task)
             out.append(Duty(task, sentence, m.words, kind))
-        for start, noun in assist_objects:  # "assist physicians in patient visits and procedures"
+        for start, noun in _assist_objects(text):  # "assist physicians in patient visits and procedures"
             task = "assist_minor_surgery" if noun.startswith("procedure") else "assist_exam"
             if task in seen or _NEGATION.search(text[max(0, start - 30) : start]):
                 continue
             seen.add(task)
             out.append(Duty(task, sentence, noun, "duty"))
         return out
+
+    def _duty_kind(self, m: Mention, task: str, text: str, original: list[str], first: int) -> str | None:
+        """duty, or what the MA does instead: negated, assisting, reporting, observing; None when
+        the words only handle the thing ("prepares parenteral medications": the pharmacy's work)."""
+        before = " ".join(original[max(0, first - 3) : first])
+        if m.negated:
+            return "negated"
+        if (
+            m.framed == "assist"
+            and task not in _ASSIST_TASKS
+            and self.lib.tasks[task].risk == "high"
+            and not self._doing(text, original, first)
+        ):
+            return "assisting"  # "assists the provider with IV starts": the provider's IV start
+        if (
+            task == "interpret_results"
+            and not re.search(r"\binterpret|\bread", m.words, re.I)
+            and _REPORTING.search(text)
+        ):
+            return "reporting"  # "recognizes and reports abnormal values to the physician": observing, not judging
+        if task in _IV_TASKS and m.alternatives and _OBSERVING.search(before + " "):
+            return "observing"  # "monitoring IVs": watching a nurse's line
+        if (
+            task in _MEDICATION_TASKS
+            and _HANDLING_ONLY.search(" ".join(original[max(0, first - 6) : first]))
+            and not _ADMINISTERS.search(text)
+        ):
+            return None  # "prepares parenteral medications" (pharmacy), "orders vaccines"
+        return "duty"
 
     def not_ma_work(self, sentence: str, section: str) -> list[tuple[str, str, str]]:
         """Work no MA task covers that the posting gives the MA to do ("Performs professional dental
