@@ -927,6 +927,22 @@ def _not_a_duty(m: Mention, original: list[str], first: int, last: int) -> bool:
     )  # "adheres to infection control procedures": following a policy
 
 
+def _checked_text(text: str, source: str) -> str:
+    """The posting's text, HTML turned to text; binary, empty or overlong input is refused in one line."""
+    if "\x00" in text[:4096]:
+        raise UserError(f"{source}: a binary file, not a posting (text, Markdown or HTML)")
+    if looks_like_html(text):
+        text = html_to_text(text)
+    if not text.strip():
+        raise UserError(f"{source}: empty posting")
+    if len(text) > MAX_POSTING_CHARS:
+        raise UserError(
+            f"{source}: the posting's text is {len(text):,} characters long; "
+            f"postings over {MAX_POSTING_CHARS:,} characters are refused"
+        )
+    return text
+
+
 class PostingReader:
     def __init__(self, lib: Library, resolver: Resolver):
         self.lib = lib
@@ -1397,22 +1413,11 @@ class PostingReader:
             posting.supervision = "direct"
 
     def read(self, text: str, source: str, state: str | None = None) -> Posting:
-        if "\x00" in text[:4096]:
-            raise UserError(f"{source}: a binary file, not a posting (text, Markdown or HTML)")
-        if looks_like_html(text):
-            text = html_to_text(text)
-        if not text.strip():
-            raise UserError(f"{source}: empty posting")
-        if len(text) > MAX_POSTING_CHARS:
-            raise UserError(
-                f"{source}: the posting's text is {len(text):,} characters long; "
-                f"postings over {MAX_POSTING_CHARS:,} characters are refused"
-            )
+        """A posting's text (plain, Markdown or HTML) read: its state, title, duties, the credentials
+        it demands, and how it says the MA is supervised."""
+        text = _checked_text(text, source)
         code: str | None
-        if state:
-            code, evidence = self.resolver.jurisdiction(state), "--state"
-        else:
-            code, evidence = self.find_state(text)
+        code, evidence = (self.resolver.jurisdiction(state), "--state") if state else self.find_state(text)
         redefined = self._redefined(text)
         title, title_id = self.find_title(text, frozenset(redefined))
         parts = split_sections(text)
@@ -1432,14 +1437,20 @@ class PostingReader:
             posting.other_roles = sorted(
                 {short.get(m.group(1).lower(), m.group(1).upper()) for m in _LICENSED_NURSE.finditer(title)}
             )
-        certified_title = bool(title and re.search(r"\bcertified\b|\bcma\b", title, re.I))
+        self._read_parts(posting, parts, redefined, code)
+        return posting
+
+    def _read_parts(self, posting: Posting, parts: list[Sentence], redefined: set[str], code: str | None) -> None:
+        """Each part once: its duties, work no MA task covers, supervision, and credential demands,
+        with "one of the following:" lists gathered into one any-of demand."""
+        certified_title = bool(posting.title and re.search(r"\bcertified\b|\bcma\b", posting.title, re.I))
         list_intro = 0  # sentences left in a "one of the following:" list
         list_demand: Demand | None = None
         seen_texts: set[str] = set()
         for part in parts:
             s = part.text
             if s not in seen_texts:  # a repeated paragraph is read once
-                posting.duties += self.duties(s, part.section, text)
+                posting.duties += self.duties(s, part.section, posting.text)
                 posting.not_ma += self.not_ma_work(s, part.section)
             self._supervision(posting, s)
             if part.role or part.section in ("benefits", "eeo", "about", "meta", "health"):
@@ -1469,4 +1480,3 @@ class PostingReader:
                     list_demand.required = not (_PREFERRED.search(s) or _PATHWAY.search(s))
                     list_intro = 12
             seen_texts.add(s)
-        return posting
