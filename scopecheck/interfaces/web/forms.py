@@ -282,6 +282,27 @@ def read_hire(c: Checker, path: str, params: list[tuple[str, str]]) -> HireForm:
             f.fail("state", exc)
     form.as_of = f.when("as_of")
     on = form.as_of or date.today()
+    held = _held_credentials(c, f, form, on)
+    holds_none = f.one("holds_none") == "yes"
+    if holds_none and held:
+        f.errors["holds_none"] = Problem("She cannot hold none and also the credentials listed above: untick one.")
+    trainings = f.many("training")
+    if trainings:
+        try:
+            c.resolver.trainings(trainings, field="training")
+        except UserError as exc:
+            f.fail("training", exc)
+    _read_duties(c, f, form)
+    read_situation(c, f, form)
+    if not f.errors:
+        creds: list[HeldCredential | str] | None = [*held] or (["none"] if holds_none else None)
+        candidate = CandidateFile(credentials=creds, trainings=[*trainings] or None)
+        form.status = status_on(c.lib, c.resolver, candidate, on, "candidate")
+    return form
+
+
+def _held_credentials(c: Checker, f: Fields, form: HireForm, on: date) -> list[HeldCredential]:
+    """The credential rows, each checked alone so an error shows beside its own row."""
     held: list[HeldCredential] = []
     for i in range(1, HIRE_ROWS + 1):
         row = (f.one(f"cred_{i}"), f.one(f"issued_{i}"), f.one(f"expires_{i}"))
@@ -301,15 +322,11 @@ def read_hire(c: Checker, path: str, params: list[tuple[str, str]]) -> HireForm:
             f.fail(f"cred_{i}", exc, lambda new, i=i, old=row[0]: f.link(f"cred_{i}", old, new))  # type: ignore[misc]
         except ValueError:  # the catalogue's limits (a name over 200 characters)
             f.errors[f"cred_{i}"] = Problem("Not a credential name: choose one from the list.")
-    holds_none = f.one("holds_none") == "yes"
-    if holds_none and held:
-        f.errors["holds_none"] = Problem("She cannot hold none and also the credentials listed above: untick one.")
-    trainings = f.many("training")
-    if trainings:
-        try:
-            c.resolver.trainings(trainings, field="training")
-        except UserError as exc:
-            f.fail("training", exc)
+    return held
+
+
+def _read_duties(c: Checker, f: Fields, form: HireForm) -> None:
+    """Duties, one per line, each a task the matcher knows; or a title; not both."""
     duties = f.one("duties", limit=4 * MAX_TEXT)
     form.duties = [line.strip() for line in duties.splitlines() if line.strip()][:MAX_VALUES]
     for n, line in enumerate(form.duties):
@@ -328,12 +345,6 @@ def read_hire(c: Checker, path: str, params: list[tuple[str, str]]) -> HireForm:
         f.errors["duties"] = Problem("Give the duties or choose a title, not both.")
     elif not form.duties and not form.title and "duties" not in f.errors:
         f.errors["duties"] = Problem("Say her duties (one per line: flu shots, draw blood) or choose a job title.")
-    read_situation(c, f, form)
-    if not f.errors:
-        creds: list[HeldCredential | str] | None = [*held] or (["none"] if holds_none else None)
-        candidate = CandidateFile(credentials=creds, trainings=[*trainings] or None)
-        form.status = status_on(c.lib, c.resolver, candidate, on, "candidate")
-    return form
 
 
 def credential_groups(c: Checker) -> list[tuple[str, list[tuple[str, str]]]]:
