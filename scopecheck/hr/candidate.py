@@ -127,40 +127,9 @@ def status_on(lib: Library, resolver: Resolver, candidate: CandidateFile, on: da
             assert ids is not None
             if not ids:  # 'none'
                 continue
-            cid = next(iter(ids))
-            cred = lib.credentials[cid]
-            expires, computed = entry.expires, False
-            if expires is None and entry.issued and cred.renewal_months:
-                try:
-                    expires, computed = renewal_expiry(entry.issued, cred.renewal_months), True
-                except ValueError:  # past 9999-12-31, the last date there is
-                    raise UserError(
-                        f"{source}: {key}[{i}].issued: {entry.issued} is not a plausible issue date (its "
-                        f"{cred.renewal_months}-month renewal would end after the year 9999)"
-                    ) from None
-            detail: dict[str, Any] = {
-                "id": cid,
-                "name": cred.name,
-                "issued": entry.issued,
-                "expires": expires,
-                "expiry_computed": computed,
-                "counts": True,
-            }
-            if entry.issued and entry.expires and entry.expires < entry.issued:
-                raise UserError(f"{source}: {key}[{i}]: expires {entry.expires} is before issued {entry.issued}")
-            if entry.issued and entry.issued > on:
-                detail["counts"] = False
-                status.warnings.append(f"{cred.name}: issued {entry.issued}, after {on}: not counted")
-            elif expires and expires < on:
-                detail["counts"] = False
-                how = f" (computed from its {cred.renewal_months}-month renewal cycle)" if computed else ""
-                status.warnings.append(f"{cred.name} expired on {expires}{how}: not counted as held")
-            elif expires and expires - on <= timedelta(days=EXPIRY_WARNING_DAYS):
-                status.warnings.append(f"{cred.name} expires on {expires}, within {EXPIRY_WARNING_DAYS} days")
-            elif not entry.issued and not entry.expires:
-                status.warnings.append(f"{cred.name}: no issue or expiry date given; assumed current")
+            detail = _credential_on(lib, next(iter(ids)), entry, on, f"{source}: {key}[{i}]", status.warnings)
             if detail["counts"]:
-                held.add(cid)
+                held.add(detail["id"])
             status.details.append(detail)
     status.credentials = frozenset(held) if held is not None else None
     if candidate.trainings is not None:
@@ -175,3 +144,42 @@ def status_on(lib: Library, resolver: Resolver, candidate: CandidateFile, on: da
             done |= ids
         status.trainings = frozenset(done)
     return status
+
+
+def _credential_on(
+    lib: Library, cid: str, entry: HeldCredential, on: date, where: str, warnings: list[str]
+) -> dict[str, Any]:
+    """One held credential on `on`: its expiry (from the renewal cycle when only the issue date is
+    given), whether it counts, and a warning when it does not, expires soon or has no dates."""
+    cred = lib.credentials[cid]
+    expires, computed = entry.expires, False
+    if expires is None and entry.issued and cred.renewal_months:
+        try:
+            expires, computed = renewal_expiry(entry.issued, cred.renewal_months), True
+        except ValueError:  # past 9999-12-31, the last date there is
+            raise UserError(
+                f"{where}.issued: {entry.issued} is not a plausible issue date (its "
+                f"{cred.renewal_months}-month renewal would end after the year 9999)"
+            ) from None
+    detail: dict[str, Any] = {
+        "id": cid,
+        "name": cred.name,
+        "issued": entry.issued,
+        "expires": expires,
+        "expiry_computed": computed,
+        "counts": True,
+    }
+    if entry.issued and entry.expires and entry.expires < entry.issued:
+        raise UserError(f"{where}: expires {entry.expires} is before issued {entry.issued}")
+    if entry.issued and entry.issued > on:
+        detail["counts"] = False
+        warnings.append(f"{cred.name}: issued {entry.issued}, after {on}: not counted")
+    elif expires and expires < on:
+        detail["counts"] = False
+        how = f" (computed from its {cred.renewal_months}-month renewal cycle)" if computed else ""
+        warnings.append(f"{cred.name} expired on {expires}{how}: not counted as held")
+    elif expires and expires - on <= timedelta(days=EXPIRY_WARNING_DAYS):
+        warnings.append(f"{cred.name} expires on {expires}, within {EXPIRY_WARNING_DAYS} days")
+    elif not entry.issued and not entry.expires:
+        warnings.append(f"{cred.name}: no issue or expiry date given; assumed current")
+    return detail
