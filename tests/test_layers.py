@@ -86,3 +86,16 @@ def test_the_layering_check_catches_an_upward_import(tmp_path: Path) -> None:
         "scopecheck.interfaces",
         "scopecheck.batch.runner",
     ]
+
+
+def test_only_the_engine_module_knows_durable_rules() -> None:
+    """durable_rules stays replaceable: one module imports it; the rest read engine-neutral Findings."""
+    knowing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            if any(n.split(".")[0] in ("durable", "durable_rules_engine") for n in names):
+                knowing.append(str(path.relative_to(PACKAGE)))
+    assert sorted(set(knowing)) == ["decide/engine.py"]
