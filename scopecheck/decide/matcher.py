@@ -100,6 +100,7 @@ class _Analysis:
     framed: list[Mention]  # after frames, before precedence
     found: list[Mention]  # after precedence, with negation
     frames: set[str]  # names of the frames present
+    stems: list[str]  # the words stemmed, as phrases are matched
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,34 @@ class TaskMatcher:
         for rule in self.vocab.precedence:
             out.setdefault(rule.stronger, set()).update(rule.weaker)
         return out
+
+    @cached_property
+    def _senses(self) -> list[tuple[list[tuple[str, ...]], schema.Sense, list[tuple[str, ...]], list[tuple[str, ...]]]]:
+        """(cue phrases, the entry, confirming phrases, contrary phrases), all stemmed."""
+
+        def stems(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+            return [t for t in (self.phrase_tokens(w) for w in words) if t]
+
+        return [(stems(e.words), e, stems(e.confirm), stems(e.contrary)) for e in self.vocab.senses]
+
+    def _doubted(self, stems: list[str], start: int, end: int, task: str = "", not_ma: str = "") -> bool:
+        """Whether the words at [start, end) name `task` (or `not_ma`) only through a cue with several senses
+        whose sense here is not confirmed: no confirming word near it, or a contrary one."""
+        for cues, entry, confirm, contrary in self._senses:
+            if (task and entry.task != task) or (not_ma and entry.not_ma != not_ma):
+                continue
+            cue_at = next(
+                (i for c in cues for i in range(start, end - len(c) + 1) if _find(stems[i:end], c) == 0), None
+            )
+            if cue_at is None:
+                continue
+            lo, hi = max(0, start - entry.gap), min(len(stems), end + entry.gap)
+            near = stems[lo:hi]
+            if any(_find(near, w) is not None for w in contrary):
+                return True
+            if confirm and not any(_find(near, w) is not None for w in confirm):
+                return True
+        return False
 
     # ---- mentions
 
@@ -394,9 +423,8 @@ class TaskMatcher:
             key=lambda m: (m.start, m.end),
         )
         frames = {f.name for _, _, f in self._frame_hits(toks, plain)}
-        return _Analysis(
-            plain, source, original, raw, framed, [replace(m, negated=self._negation(plain, m)) for m in found], frames
-        )
+        found = [replace(m, negated=self._negation(plain, m)) for m in found]
+        return _Analysis(plain, source, original, raw, framed, found, frames, toks)
 
     def mentions(self, text: str, *, items: bool = False) -> list[Mention]:
         """Every task named in the words (a sentence of a posting, or a question), in order; a
@@ -534,8 +562,22 @@ class TaskMatcher:
         found = [m for m in a.found if not m.negated]
         tasks = list(dict.fromkeys(m.task for m in found))
         named = set(tasks) | {m.task for m in a.found if m.negated}  # "do not need a monitor when giving nitrous"
-        for _, _, entry in self._not_ma_hits(a, named):
-            return Understood(text, None, not_ma=entry.what)
+        for at, phrase, entry in self._not_ma_hits(a, named):
+            if not self._doubted(a.stems, at, at + len(phrase), not_ma=entry.what):
+                return Understood(text, None, not_ma=entry.what)
+        doubted = self._doubted_mentions(a, found)
+        if doubted:
+            found = [m for m in found if m not in doubted]
+            tasks = list(dict.fromkeys(m.task for m in found))
+            fitting = (
+                tasks
+                + [x for m in found for x in m.alternatives]
+                + [t for m in doubted for t in self._before_frames(a, m)]
+            )
+            if not fitting:
+                return Understood(text, None)  # nothing else fits: the nearest tasks are suggested
+            ids = tuple(dict.fromkeys([m.task for m in doubted] + fitting))
+            return Understood(text, None, ids, self._sense_note(a, doubted[0]))
         note = next((x.note for x in found if x.note), "")
         if len(tasks) == 1:
             m = found[0]
@@ -547,6 +589,28 @@ class TaskMatcher:
             alternatives = [x for m in found for x in m.alternatives]
             return Understood(text, None, tuple(dict.fromkeys(tasks + alternatives)), note)
         return Understood(text, None)
+
+    def _doubted_mentions(self, a: _Analysis, found: list[Mention]) -> list[Mention]:
+        """Mentions whose task rests only on a cue read in a sense the words around it do not confirm. Words
+        that are nothing but a task's phrase ("dressings", "clinic scheduling") are read in the catalogue's sense."""
+        doubted = [
+            m
+            for m in found
+            if not m.alternatives
+            and (m.framed or any(a.stems[: m.start] + a.stems[m.end :]))
+            and self._doubted(a.stems, m.start, m.end, task=m.task)
+        ]
+        sure = {m.task for m in found if m not in doubted}
+        return [m for m in doubted if m.task not in sure]
+
+    @staticmethod
+    def _before_frames(a: _Analysis, m: Mention) -> list[str]:
+        """What the words read as before a frame changed them ("reading test strips": the test itself)."""
+        return [r.task for r in a.raw if m.start <= r.start and r.end <= m.end and r.task != m.task]
+
+    def _sense_note(self, a: _Analysis, m: Mention) -> str:
+        words = " ".join(a.original[a.source[m.start] : a.source[m.end - 1] + 1])
+        return f"'{words}' names {self.lib.tasks[m.task].name.lower()} only in one of its senses, which nothing here confirms (see senses)"
 
     def task(self, text: str, field: str = "--task") -> str:
         """Exactly one task id, or a UserError that asks back, says 'not an MA task', or suggests."""
@@ -586,7 +650,9 @@ class TaskMatcher:
     def _nearest_tasks(self, text: str) -> list[str]:
         """The tasks the words name but deny ("not permitted to start an IV": the question is about
         starting one), then the phrases closest in spelling."""
-        denied = [t for m in self._analyse(text, items=False).found if m.negated for t in (m.task, *m.alternatives)]
+        a = self._analyse(text, items=False)
+        denied = [t for m in a.found if m.negated for t in (m.task, *m.alternatives)]
+        denied += [m.task for m in self._doubted_mentions(a, [m for m in a.found if not m.negated])]
         toks = self.phrase_tokens(text)
         scored: dict[str, float] = {}
         joined = " ".join(toks)

@@ -439,6 +439,29 @@ class NotMATask(Strict):
     )
 
 
+class Sense(Strict):
+    """A word with several senses ("dressing": a wound's, or getting dressed) that names `task` (or work
+    no MA task covers, `not_ma`) in only one of them. Where these words are the only evidence for it and no
+    `confirm` word stands within `gap` words (or a `contrary` word does), that reading is not answered: the
+    question is asked back, or nothing fits and the nearest tasks are suggested. Words are stemmed."""
+
+    words: tuple[Text, ...] = Field(min_length=1, description="the cue: a word or phrase with several senses")
+    task: Id | None = Field(default=None, description="the task the cue names in the sense it is read in")
+    not_ma: Text | None = Field(default=None, description="or: the `what` of the not_ma_tasks entry it names")
+    confirm: tuple[Text, ...] = Field(default=(), description="words near it that confirm that sense")
+    contrary: tuple[Text, ...] = Field(default=(), description="words near it that show another sense")
+    gap: int = Field(default=6, ge=1, le=12, description="words either side that count as near")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_reading(self) -> Sense:
+        if (self.task is None) == (self.not_ma is None):
+            raise ValueError("a sense names exactly one of `task` or `not_ma`")
+        if not self.confirm and not self.contrary:
+            raise ValueError("a sense lists `confirm` words, `contrary` words, or both")
+        return self
+
+
 class Negation(Strict):
     """NegEx (Chapman et al. 2001) on the words as written: a trigger before (or after) a task negates
     it within its scope; a pseudo-trigger ("not only") negates nothing; a terminator ends the scope."""
@@ -466,3 +489,4 @@ class Vocabulary(Strict):
         "asked: scheduling an MRI is scheduling",
     )
     negation: Negation | None = None
+    senses: tuple[Sense, ...] = ()

@@ -105,7 +105,8 @@ def catalogue_defects(lib: Library) -> list[Defect]:
 
 
 def vocabulary_defects(lib: Library) -> list[Defect]:
-    """Every task id the vocabulary names exists; no phrase is claimed by two cue or generic entries."""
+    """Every task id the vocabulary names exists; no phrase is claimed by two cue or generic entries; a
+    sense names a task or a not-MA entry that exists, and no cue confirms itself."""
     loaded = lib.vocabulary_file
     vocab = loaded.model
     out: list[Defect] = []
@@ -148,6 +149,17 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
         check(entry.assisted, "not_ma_tasks", i, "assisted")
     for i, task in enumerate(vocab.paperwork):
         check(task, "paperwork", i)
+    not_ma = {entry.what for entry in vocab.not_ma_tasks}
+    for i, sense in enumerate(vocab.senses):
+        check(sense.task, "senses", i, "task")
+        if sense.not_ma is not None and sense.not_ma not in not_ma:
+            out.append(loaded.defect(f"'{sense.not_ma}' is no not_ma_tasks entry's `what`", "senses", i, "not_ma"))
+        cue = {normalize(w) for w in sense.words}
+        for j, word in enumerate(sense.confirm):
+            if normalize(word) in cue:
+                out.append(
+                    loaded.defect(f"'{word}' is the cue itself; it cannot confirm it", "senses", i, "confirm", j)
+                )
     return out
 
 

@@ -1,0 +1,87 @@
+"""Words with several senses (rules/vocabulary.toml, `senses`): a cue that names a task in only one of
+its senses decides that task only where the words around it confirm that sense; otherwise the question
+is asked back, or nothing fits and the nearest tasks are suggested."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from scopecheck.decide.checker import Checker
+from scopecheck.interfaces.cli import cli
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("change the wound dressing", "wound_care"),
+        ("apply a sterile dressing", "wound_care"),
+        ("schedule a follow up appointment", "schedule_appointments"),
+        ("assist the provider with physical exams", "assist_exam"),
+        ("give oxygen by nasal cannula", "medication_inhaled"),
+        ("hook the patient up to a cardiac monitor", "ekg"),
+    ],
+)
+def test_a_sense_with_its_confirming_words_is_answered(checker: Checker, words: str, task: str) -> None:
+    assert checker.resolver.matcher.understand(words).task == task
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("help residents with bathing, grooming and dressing", "wound_care"),
+        ("schedule a time each month to check the eyewash station", "schedule_appointments"),
+        ("respirator clearance medical exam", "assist_exam"),
+        ("change an oxygen tank", "medication_inhaled"),
+        ("holding the ultrasound probe during the exam", "assist_exam"),
+        ("reading urine test strips", "interpret_results"),
+    ],
+)
+def test_a_sense_without_its_confirming_words_is_not_answered(checker: Checker, words: str, task: str) -> None:
+    """Not answered as that task: asked back with it among the candidates, or nothing fits and it is the
+    first suggestion."""
+    m = checker.resolver.matcher
+    u = m.understand(words)
+    assert u.task is None and u.not_ma is None, u
+    offered = list(u.candidates) or [c.id for c in m.no_match(words, "task").candidates]
+    assert task in offered, (u, offered)
+
+
+def test_asked_back_with_the_other_readings_that_fit(checker: Checker) -> None:
+    u = checker.resolver.matcher.understand("reading urine test strips")
+    assert set(u.candidates) == {"interpret_results", "waived_lab_tests"} and "senses" in u.note
+
+
+def test_a_not_ma_word_in_another_sense_is_not_refused(checker: Checker) -> None:
+    m = checker.resolver.matcher
+    assert m.understand("develop treatment plans").not_ma
+    assert m.understand("educating patients on medications and treatment plans").task == "patient_education"
+
+
+def _validate_with(tmp_path: Path, entry: str) -> tuple[int, str]:
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    shutil.copytree(REPO / "states", tmp_path / "states")
+    vocabulary = tmp_path / "rules" / "vocabulary.toml"
+    vocabulary.write_text(vocabulary.read_text() + "\n[[senses]]\n" + entry)
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "rules", "validate"])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('words = ["dressing"]\ntask = "wound_kare"\ncontrary = ["bathing"]\n', "unknown task id 'wound_kare'"),
+        ('words = ["treat"]\nnot_ma = "treating"\ncontrary = ["teach"]\n', "no not_ma_tasks entry"),
+        ('words = ["dressing"]\ntask = "wound_care"\nconfirm = ["Dressing"]\n', "the cue itself"),
+        ('words = ["dressing"]\ntask = "wound_care"\n', "confirm"),
+        ('words = ["dressing"]\ncontrary = ["bathing"]\n', "exactly one of"),
+    ],
+)
+def test_validation_rejects_a_bad_sense(tmp_path: Path, entry: str, message: str) -> None:
+    code, output = _validate_with(tmp_path, entry)
+    assert code == 2 and message in output, output
