@@ -154,9 +154,9 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
         check(sense.task, "senses", i, "task")
         if sense.not_ma is not None and sense.not_ma not in not_ma:
             out.append(loaded.defect(f"'{sense.not_ma}' is no not_ma_tasks entry's `what`", "senses", i, "not_ma"))
-        cue = {normalize(w) for w in sense.words}
+        cue_words = {normalize(w) for w in sense.words}
         for j, word in enumerate(sense.confirm):
-            if normalize(word) in cue:
+            if normalize(word) in cue_words:
                 out.append(
                     loaded.defect(f"'{word}' is the cue itself; it cannot confirm it", "senses", i, "confirm", j)
                 )
