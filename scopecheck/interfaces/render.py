@@ -6,7 +6,6 @@ import io
 import json
 import textwrap
 from typing import TYPE_CHECKING, Any
-from xml.etree import ElementTree as ET
 
 from scopecheck.csvsafe import CsvOut
 from scopecheck.decide.plan import Plan
@@ -14,6 +13,8 @@ from scopecheck.decide.verdict import KIND_NAMES, SUPERVISION_MEANING, SUPERVISO
 from scopecheck.law.library import Library
 
 if TYPE_CHECKING:
+    from xml.etree import ElementTree as ET
+
     from scopecheck.interfaces.category import Tile
 
 HEADLINE = {
@@ -336,6 +337,8 @@ _SIZE, _GAP, _TOP = 52, 4, 40  # tile side, gap, top margin
 
 
 def _el(parent: ET.Element, tag: str, attrs: dict[str, object], text: str | None = None) -> ET.Element:
+    from xml.etree import ElementTree as ET  # only the map needs it: not loaded by `check`
+
     node = ET.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
     node.text = text
     return node
@@ -355,6 +358,8 @@ def svg_map(tiles: list[Tile], title: str) -> str:
     low confidence hatched with a dashed border and the word 'low'; each tile a link to its answer
     where one is given; a legend in words. Built as an element tree, so every text and attribute
     is escaped by the serializer, never by hand."""
+    from xml.etree import ElementTree as ET
+
     from scopecheck.interfaces.category import CATEGORIES
 
     width = 12 * (_SIZE + _GAP) + _GAP
