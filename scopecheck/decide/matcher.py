@@ -241,10 +241,7 @@ class TaskMatcher:
         for cues, entry, confirm, contrary in self._senses:
             if (task and entry.task != task) or (not_ma and entry.not_ma != not_ma):
                 continue
-            cue_at = next(
-                (i for c in cues for i in range(start, end - len(c) + 1) if _find(stems[i:end], c) == 0), None
-            )
-            if cue_at is None:
+            if not any(_find(stems[start:end], c) is not None for c in cues):
                 continue
             lo, hi = max(0, start - entry.gap), min(len(stems), end + entry.gap)
             near = stems[lo:hi]
