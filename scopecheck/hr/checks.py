@@ -88,14 +88,6 @@ def _cites(v: Verdict) -> list[dict[str, str | None]]:
     return [{"cite": c.cite, "url": c.url, "kind": c.kind} for c in v.citations]
 
 
-def _finding(
-    kind: str, message: str, text: str, v: Verdict | None = None, severity: str | None = None
-) -> PostingFinding:
-    return PostingFinding(
-        kind, severity or SEVERITY[kind], message, text, _cites(v) if v else [], list(v.rules) if v else []
-    )
-
-
 @dataclass
 class PostingReport:
     source: str
@@ -221,7 +213,8 @@ class _PostingReview:
         return self.checker.evaluate(self.checker.query(self.code, task, as_of=self.on, **base))
 
     def add(self, kind: str, message: str, text: str, v: Verdict | None = None, severity: str | None = None) -> None:
-        self.findings.append(_finding(kind, message, text, v, severity))
+        cites, rules = (_cites(v), list(v.rules)) if v else ([], [])
+        self.findings.append(PostingFinding(kind, severity or SEVERITY[kind], message, text, cites, rules))
 
     def duty(self, duty: Duty) -> None:
         """One duty: judgment work, out of scope, unknown, or what the hire would need to do it."""
