@@ -165,13 +165,16 @@ def _span(start: date | None, end: date | None) -> str:
 
 def _requirement(eff: Effective, check: str, scope: tuple[str, ...]) -> str:
     req = eff.requires
-    said = {
-        "credentials": lambda: "any credential of " + ", ".join(req.credentials),
-        "supervision": lambda: f"supervision at least {req.supervision}",
-        "supervisor": lambda: "a supervisor who is " + " or ".join(req.supervisors),
-        "setting": lambda: ("not in " if eff.rule.forbid_in_settings else "only in ") + ", ".join(scope),
-    }
-    text = said[check]() if check in said else "training " + check.split(":", 1)[1]
+    if check == "credentials":
+        text = "any credential of " + ", ".join(req.credentials)
+    elif check == "supervision":
+        text = f"supervision at least {req.supervision}"
+    elif check == "supervisor":
+        text = "a supervisor who is " + " or ".join(req.supervisors)
+    elif check == "setting":
+        text = ("not in " if eff.rule.forbid_in_settings else "only in ") + ", ".join(scope)
+    else:
+        text = "training " + check.split(":", 1)[1]
     return text + (" (from the doctrine: guidance)" if check in eff.inherited else "")
 
 
