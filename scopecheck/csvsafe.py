@@ -35,7 +35,8 @@ class LineRenderer:
         self._writer = csv.writer(self._scratch, lineterminator="\n")
 
     def render(self, cells: Sequence[str]) -> str | None:
-        if (len(cells) < 2 and not (cells and cells[0])) or "\r" in "".join(cells):
+        lone_empty = len(cells) == 1 and not cells[0]
+        if not cells or lone_empty or "\r" in "".join(cells):
             return None
         self._scratch.seek(0)
         self._scratch.truncate()
