@@ -25,6 +25,7 @@ from scopecheck.errors import UserError
 from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType
 
 if TYPE_CHECKING:
+    from scopecheck.batch.runner import Summary
     from scopecheck.decide.checker import Checker
 
 
@@ -521,7 +522,7 @@ def _batch_rows(
     as_of: date | None,
     columns: tuple[str, ...],
     verdicts_file: Path | None,
-) -> Any:
+) -> Summary:
     """`batch IN`: every row read, checked (here or in --jobs workers) and written, atomically;
     the summary of verdicts."""
     from scopecheck.batch import runner as batch_mod
