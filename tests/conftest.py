@@ -3,6 +3,7 @@ like `CA-flu-shot-nothing-stated` (the sqlfluff yaml_test_cases pattern)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,11 @@ from scopecheck.decide.checker import Checker
 from scopecheck.law.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The suite asks the engine, not an answer table left by an earlier test or run (tests that count
+# evaluations need that); tests/test_answer_table.py turns a table on in a directory of its own.
+# Set in the environment, so the commands the tests run as subprocesses inherit it.
+os.environ["SCOPECHECK_NO_CACHE"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -102,7 +102,7 @@ def test_no_user_value_reaches_the_engine_as_a_session_id(checker: Checker) -> N
     """Facts are built from the normalized Query alone: a user's `sid` or any other key never
     reaches durable_rules (1,024 sessions per ruleset is a hard cap, then a crash)."""
     query = checker.query("CA", "vitals", credentials=["CMA"])
-    _, compiled = checker.plan("CA")
+    compiled = checker.compiled("CA")
     fact = to_fact(query, compiled)
     assert (
         "sid" not in fact

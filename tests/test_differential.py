@@ -60,7 +60,7 @@ def generated_queries(lib: Library, code: str, n: int, seed: int) -> list[Query]
 
 @pytest.mark.parametrize("code", Library(REPO).encoded_states())
 def test_engine_matches_oracle_on_generated_queries(checker: Checker, code: str) -> None:
-    _, compiled = checker.plan(code)
+    compiled = checker.compiled(code)
     for query in generated_queries(checker.lib, code, QUERIES_PER_STATE, seed=1):
         fact = to_fact(query, compiled)
         engine = checker.engine.match(code, fact)

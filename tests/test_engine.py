@@ -16,7 +16,7 @@ from scopecheck.decide.query import Query
 def test_repeated_checks_always_report_the_same_hits(checker: Checker) -> None:
     """durable's background dispatch thread used to steal fired actions now and then; with it
     off, 20,000 identical checks over more than a second report identical hits."""
-    _, compiled = checker.plan("NY")
+    compiled = checker.compiled("NY")
     fact = to_fact(Query(jurisdiction="NY", task="urinary_catheter", as_of=date(2026, 11, 26)), compiled)
     first = sorted(checker.engine.match("NY", fact))
     assert first, "NY forbids urinary catheters"
@@ -28,7 +28,7 @@ def test_repeated_checks_always_report_the_same_hits(checker: Checker) -> None:
 
 
 def test_no_fact_is_left_behind(checker: Checker) -> None:
-    _, compiled = checker.plan("CA")
+    compiled = checker.compiled("CA")
     host = checker.engine._host
     for task in ("immunization", "triage", "moderate_complexity_lab_tests"):
         checker.engine.match("CA", to_fact(Query(jurisdiction="CA", task=task, as_of=date(2026, 1, 1)), compiled))
@@ -46,13 +46,13 @@ def test_a_ruleset_past_the_engine_limits_is_refused_before_registration() -> No
 
 def test_every_state_compiles_within_the_limits(checker: Checker) -> None:
     for code in checker.lib.encoded_states():
-        plan, _ = checker.plan(code)
+        plan = checker.plan(code)
         compile_plan(plan)  # guard_limits runs inside
 
 
 def test_a_fresh_engine_registers_lazily(checker: Checker) -> None:
     engine = Engine()
-    _plan, compiled = checker.plan("WA")
+    compiled = checker.compiled("WA")
     engine.register(compiled)
     engine.register(compiled)  # idempotent
     assert engine.match("WA", to_fact(Query(jurisdiction="WA", task="vital_signs", as_of=date(2026, 1, 1)), compiled))
@@ -62,7 +62,7 @@ def test_a_long_run_holds_no_growing_state(checker: Checker) -> None:
     """100,000 checks leave no fact behind, and neither memory nor speed drifts from the first 1,000."""
     import resource
 
-    _, compiled = checker.plan("CA")
+    compiled = checker.compiled("CA")
     tasks = sorted(checker.lib.tasks)
     facts = [
         to_fact(

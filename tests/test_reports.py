@@ -21,7 +21,7 @@ def test_every_task_answers_with_a_citation_and_unknown_only_where_high_risk_sil
     uncited = [(code, t) for code, row in report.cells.items() for t, v in row.items() if not v.citations]
     assert uncited == []
     for code, row in report.cells.items():
-        plan, _ = checker.plan(code)
+        plan = checker.plan(code)
         for t, v in row.items():
             # A forbid scoped to settings (forbid_in_settings) does not decide a question that states no
             # setting: README "Verdict precedence" 3. First such rule on a high-risk task: TX-iv-02
@@ -43,7 +43,7 @@ def test_a_high_risk_defer_never_yields_anything_but_unknown_when_nothing_fails(
     states nothing, or states facts that meet every requirement, is `unknown`, never conditional."""
     seen = 0
     for code in checker.lib.encoded_states():
-        plan, _ = checker.plan(code)
+        plan = checker.plan(code)
         for task in (t for t, entry in checker.lib.tasks.items() if not entry.delegable):
             rules = [r for r in plan.rules if r.applies(task, date(2026, 11, 26))]
             if rules and all(r.rule.effect == "defer" for r in rules):
@@ -75,7 +75,7 @@ def test_xray_names_a_credential_requirement_where_the_state_licenses_operators(
     the reason names the credential."""
     licensing = 0
     for code in checker.lib.encoded_states():
-        plan, _ = checker.plan(code)
+        plan = checker.plan(code)
         permits = [
             r for r in plan.rules if r.applies("xray_operation", date(2026, 11, 26)) and r.rule.effect == "permit"
         ]

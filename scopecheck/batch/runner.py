@@ -282,12 +282,17 @@ def _worker_main(
 
 
 def _warm(checker: Checker) -> None:
-    """Load and compile every encoded jurisdiction in the parent before forking: each worker then
-    starts with them (no load or compile per worker, and the pages stay shared until written).
+    """Load every encoded jurisdiction in the parent before forking, and open the answer table:
+    each worker then starts with them (no load per worker, and the pages stay shared until
+    written). Without a table every question goes to the engine, so the rules are compiled here
+    too; with one, a worker compiles a jurisdiction only on a question the table lacks.
     A jurisdiction that fails here is left to fail where a row asks for it, as it would have."""
+    compile_too = checker.answers is None
     for code in checker.lib.encoded_states():
         with contextlib.suppress(Exception):
             checker.plan(code)
+            if compile_too:
+                checker.compiled(code)
 
 
 class _Workers:
@@ -346,10 +351,14 @@ class _Workers:
 
 
 def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Formatted:
-    """Check a chunk and format its output: what a worker does, and the parent with --jobs 1."""
+    """Check a chunk and format its output: what a worker does, and the parent with --jobs 1. The
+    engine's new answers go to the answer table as each chunk ends (a worker leaves by os._exit,
+    without the table's flush at exit)."""
     before = rows.checker.evaluations
     formatted = formatter.chunk(chunk, [rows.check(r) for r in chunk])
     formatted.evaluations = rows.checker.evaluations - before
+    if formatted.evaluations:
+        rows.checker.flush()
     return formatted
 
 

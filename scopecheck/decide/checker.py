@@ -4,8 +4,9 @@
     >>> check("NY", "flu shot", credentials=["CMA"]).verdict
     'prohibited'
 
-A Checker loads and compiles only the jurisdictions it is asked about, and evaluates identical
-normalized queries once. It is safe to share between threads (the web server does): one lock
+A Checker loads only the jurisdictions it is asked about, and evaluates identical normalized
+queries once: in memory, and across runs through the answer table of the data snapshot
+(answers.py); a jurisdiction is compiled only when the table lacks an answer. It is safe to share between threads (the web server does): one lock
 guards loading, registration, matching and the memo, because durable_rules' engine state is not
 thread-safe and a half-registered ruleset must never answer.
 """
@@ -16,9 +17,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
+from scopecheck.decide.answers import AnswerTable
 from scopecheck.decide.compiler import Compiled, compile_plan
 from scopecheck.decide.engine import Engine
 from scopecheck.decide.findings import Finding, Findings
@@ -45,11 +48,14 @@ MAX_QUESTIONS = 1_000_000
 
 
 class Checker:
-    def __init__(self, data_dir: Path | None = None, *, memo_size: int = 10_000):
+    def __init__(self, data_dir: Path | None = None, *, memo_size: int = 10_000, answer_table: bool = True):
+        """`answer_table=False`: ask the engine, never the table on disk (and write nothing there)."""
         self.lib = Library(data_dir) if data_dir else Library()
         self.resolver = Resolver(self.lib)
         self.engine = Engine()
-        self._plans: dict[str, tuple[Plan, Compiled]] = {}
+        self._plans: dict[str, Plan] = {}
+        self._compiled: dict[str, Compiled] = {}
+        self._use_table = answer_table
         self._memo: OrderedDict[tuple[object, ...], Verdict] = OrderedDict()
         self._memo_size = memo_size
         self._lock = threading.RLock()
@@ -58,18 +64,39 @@ class Checker:
         self.evaluations = 0  # engine evaluations (distinct questions), for benchmarks and tests
         self.decision_log: DecisionRecorder | None = None  # set by an interface: every asked question is logged
 
-    def plan(self, code: str) -> tuple[Plan, Compiled]:
-        """Build, compile and register a jurisdiction on first use (once, whatever the threads)."""
+    def flush(self) -> None:
+        """Write the answers this process found to the answer table now (else at exit)."""
+        table = self.__dict__.get("answers")
+        if table is not None:
+            table.flush()
+
+    def plan(self, code: str) -> Plan:
+        """Load a jurisdiction and build its plan on first use (once, whatever the threads)."""
         found = self._plans.get(code)
         if found is not None:
             return found
         with self._lock:
             if code not in self._plans:
-                plan = build_plan(self.lib, code)
-                compiled = compile_plan(plan)
-                self.engine.register(compiled)
-                self._plans[code] = (plan, compiled)
+                self._plans[code] = build_plan(self.lib, code)
             return self._plans[code]
+
+    def compiled(self, code: str) -> Compiled:
+        """Compile and register a jurisdiction's rules with the engine, on its first question the
+        answer table cannot answer (once, whatever the threads)."""
+        found = self._compiled.get(code)
+        if found is not None:
+            return found
+        with self._lock:
+            if code not in self._compiled:
+                compiled = compile_plan(self.plan(code))
+                self.engine.register(compiled)
+                self._compiled[code] = compiled
+            return self._compiled[code]
+
+    @cached_property
+    def answers(self) -> AnswerTable | None:
+        """The answer table of this data snapshot and code, or None when turned off."""
+        return AnswerTable.for_snapshot(self.lib.snapshot) if self._use_table else None
 
     def jurisdiction(self, text: str, field: str = "--state") -> str:
         """A jurisdiction with a rule file, from its code or name; a UserError naming `field` if not."""
@@ -128,7 +155,7 @@ class Checker:
     def normalized_key(self, query: Query) -> tuple[object, ...]:
         """Questions with equal keys get equal verdicts: the same jurisdiction, task and stretch of
         dates, and the same values of the facts that any rule on the task tests."""
-        plan, _ = self.plan(query.jurisdiction)
+        plan = self.plan(query.jurisdiction)
         rel = plan.relevance(query.task)
         return (
             query.jurisdiction,
@@ -157,22 +184,31 @@ class Checker:
         which writes none of those and has the key already; everyone else calls evaluate()."""
         cached = self._memo.get(key)
         if cached is None:
-            plan, compiled = self.plan(query.jurisdiction)
             with self._lock:
                 cached = self._memo.get(key)
                 if cached is None:
-                    found = self._found.get(key)
-                    if found is None:  # the engine is asked each distinct question once, at any batch size
-                        found = self.engine.find(compiled, query)
-                        if len(self._found) >= MAX_QUESTIONS:
-                            self._found.popitem(last=False)
-                        self._found[key] = found
-                        self.evaluations += 1
-                    cached = fold(self.lib, plan, query, Findings(found))
+                    cached = fold(self.lib, self.plan(query.jurisdiction), query, Findings(self._find(query, key)))
                     if len(self._memo) >= self._memo_size:
                         self._memo.popitem(last=False)  # the oldest, O(1): never a full clear
                     self._memo[key] = cached
         return cached
+
+    def _find(self, query: Query, key: tuple[object, ...]) -> tuple[Finding, ...]:
+        """What the engine finds for the question: kept in memory, then in the answer table, and
+        asked of the engine only when neither has it (each distinct question once, at any size)."""
+        found = self._found.get(key)
+        if found is None:
+            table = self.answers
+            found = table.get(key) if table is not None else None
+            if found is None:
+                found = self.engine.find(self.compiled(query.jurisdiction), query)
+                self.evaluations += 1
+                if table is not None:
+                    table.put(key, query, found)
+            if len(self._found) >= MAX_QUESTIONS:
+                self._found.popitem(last=False)
+            self._found[key] = found
+        return found
 
     def check(self, state: str, task: str, **kwargs: object) -> Verdict:
         return self.evaluate(self.query(state, task, **kwargs))  # type: ignore[arg-type]

@@ -55,7 +55,7 @@ def category(checker: Checker, v: Verdict) -> str:
     """The map category of one verdict (see the module docstring)."""
     if v.verdict != "conditional":
         return v.verdict
-    plan, _ = checker.plan(v.jurisdiction)
+    plan = checker.plan(v.jurisdiction)
     explain = Explainer(checker.lib)
     paths = [plan.rule(r) for r in v.rules if plan.rule(r).rule.effect != "forbid"]
     needs = [_path_needs(checker, explain, p, v, several=len(paths) > 1) for p in paths]

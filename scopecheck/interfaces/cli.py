@@ -284,7 +284,7 @@ def show(ctx: click.Context, state: str, fmt: str) -> None:
     """Show one state's rules as a readable page with citations, e.g. `scopecheck show CA`."""
     c = checker(ctx)
     code = c.jurisdiction(state, field="STATE")
-    plan, _ = c.plan(code)
+    plan = c.plan(code)
     if fmt == "json":
         click.echo(render.to_json(plan.state.model_dump(mode="json")))
     else:

@@ -1,0 +1,197 @@
+"""The engine's answers kept on disk, one table per data snapshot: a question is evaluated once, ever.
+
+What the engine finds is a pure function of the normalized question and the data, so it can be
+kept across runs; with the table warm, a process neither compiles rules nor calls the engine. The
+table is a SQLite file in the user's cache directory (platformdirs; SCOPECHECK_CACHE_DIR moves it,
+SCOPECHECK_NO_CACHE=1 turns it off). Its name is a hash of the data snapshot and of this package's
+own code, so an edited rule file, another scopecheck version or a changed line of code never reads
+another's answers. Each normalized question maps to the engine's Findings (a few rule ids, shared
+by every question with the same findings: about 100 bytes a question) and to the question as
+asked, so a test can ask the engine again for every key the table holds. The verdict is folded
+from the findings in the process, as it is after a fresh engine call.
+
+It is an optimisation only: any error opening, reading or writing it turns it off for the process,
+and the engine answers as it would have. SQLite serializes writers across processes (WAL mode);
+a connection is never used across a fork, and one lock guards it between threads.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import threading
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+from scopecheck.decide.findings import Finding
+from scopecheck.decide.query import Query
+
+#: Answers kept in memory before they are written in one transaction.
+WRITE_EVERY = 1_000
+
+#: Snapshot tables kept side by side (others' data dirs, older versions); the least recently used go.
+KEEP_TABLES = 8
+
+_SCHEMA = """
+create table if not exists findings (id text primary key, body text not null);
+create table if not exists answers (
+    key text primary key, findings text not null references findings(id), question text not null
+);
+"""
+
+
+def cache_root() -> Path | None:
+    """Where the tables live, or None when the user turned them off."""
+    if os.environ.get("SCOPECHECK_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    moved = os.environ.get("SCOPECHECK_CACHE_DIR", "").strip()
+    if moved:
+        return Path(moved)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("scopecheck", appauthor=False))
+
+
+def code_fingerprint() -> str:
+    """A hash of every module of this package and the Python and pydantic versions: the code that
+    turns data into verdicts. Any change, even between releases, gets a table of its own."""
+    import pydantic
+
+    digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0".encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def key_text(key: tuple[object, ...]) -> str:
+    """The normalized question as text: sets sorted, so the same question is the same text in any process."""
+    return json.dumps([sorted(part) if isinstance(part, frozenset) else part for part in key])
+
+
+class AnswerTable:
+    """One snapshot's table. What put() keeps is written every WRITE_EVERY answers, by flush(), and
+    at exit (a forked worker, which leaves by os._exit, flushes after each chunk of rows)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+        self._pid = -1
+        self._broken = False
+        self._pending: list[tuple[str, str, str]] = []  # (key, question, findings) not yet written
+        _open.add(self)
+
+    @classmethod
+    def for_snapshot(cls, snapshot: str) -> AnswerTable | None:
+        """The table of this data snapshot and code, in the cache directory; None when turned off."""
+        root = cache_root()
+        if root is None:
+            return None
+        return cls(root / f"answers-{snapshot}-{code_fingerprint()}.sqlite")
+
+    def _db(self) -> sqlite3.Connection | None:
+        """This process's connection (a fork gets its own: SQLite's must not cross one)."""
+        if self._broken:
+            return None
+        if self._connection is None or self._pid != os.getpid():
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fresh = not self.path.exists()
+                connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
+                connection.execute("pragma journal_mode=wal")
+                connection.execute("pragma synchronous=normal")
+                connection.executescript(_SCHEMA)
+            except (sqlite3.Error, OSError):
+                self._broken = True
+                return None
+            self._connection, self._pid = connection, os.getpid()
+            if fresh:
+                self._prune()
+        return self._connection
+
+    def _prune(self) -> None:
+        """Keep the KEEP_TABLES most recently used tables of this cache directory."""
+        tables = sorted(self.path.parent.glob("answers-*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in tables[KEEP_TABLES:]:
+            for part in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
+                with contextlib.suppress(OSError):
+                    part.unlink()
+
+    def get(self, key: tuple[object, ...]) -> tuple[Finding, ...] | None:
+        """What the engine found for `key`, or None when the table lacks it."""
+        with self._lock:
+            db = self._db()
+            if db is None:
+                return None
+            try:
+                row = db.execute(
+                    "select body from answers join findings on findings.id = answers.findings where key = ?",
+                    (key_text(key),),
+                ).fetchone()
+                return None if row is None else _findings(row[0])
+            except (sqlite3.Error, ValueError, TypeError):
+                self._broken = True
+                return None
+
+    def put(self, key: tuple[object, ...], query: Query, found: tuple[Finding, ...]) -> None:
+        """Keep an answer; written with the next WRITE_EVERY, or at flush() (one transaction is far
+        cheaper than one a question)."""
+        with self._lock:
+            self._pending.append((key_text(key), query.model_dump_json(), _body(found)))
+            if len(self._pending) >= WRITE_EVERY:
+                self._write()
+
+    def flush(self) -> None:
+        """Write what put() kept; a process calls it when it is done (the CLI at exit, a batch
+        worker after each chunk)."""
+        with self._lock:
+            self._write()
+
+    def _write(self) -> None:
+        pending, self._pending = self._pending, []
+        db = self._db() if pending else None
+        if db is None:
+            return
+        bodies = {body: hashlib.sha256(body.encode()).hexdigest()[:24] for _, _, body in pending}
+        try:
+            with db:  # one transaction: the findings and the answers that point to them
+                db.execute("begin immediate")
+                db.executemany("insert or ignore into findings values (?, ?)", [(i, b) for b, i in bodies.items()])
+                db.executemany(
+                    "insert or ignore into answers values (?, ?, ?)", [(k, bodies[b], q) for k, q, b in pending]
+                )
+        except sqlite3.Error:
+            self._broken = True
+
+    def questions(self) -> Iterator[tuple[Query, tuple[Finding, ...]]]:
+        """Every question the table holds, as asked, with its stored findings (for the tests)."""
+        db = self._db()
+        if db is None:
+            return
+        rows = db.execute("select question, body from answers join findings on findings.id = answers.findings")
+        for question, body in rows.fetchall():
+            yield Query.model_validate_json(question), _findings(body)
+
+
+_open: weakref.WeakSet[AnswerTable] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    for table in list(_open):
+        table.flush()
+
+
+def _body(found: tuple[Finding, ...]) -> str:
+    return json.dumps([[f.rule, f.requirement, f.status] for f in found])
+
+
+def _findings(body: str) -> tuple[Finding, ...]:
+    return tuple(Finding(rule, requirement, status) for rule, requirement, status in json.loads(body))

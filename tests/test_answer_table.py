@@ -1,0 +1,149 @@
+"""The answer table (decide/answers.py) holds what the engine finds: on every key it holds, cold or
+warm, in any --jobs, shared between threads; a broken table is ignored; edited data gets its own."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from test_batch import _varied_rows
+from test_cli import run
+
+from scopecheck.decide.answers import AnswerTable
+from scopecheck.decide.checker import Checker
+from scopecheck.decide.examples import example_query
+from scopecheck.errors import UserError
+
+HEADER = ["id", "state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of", "note"]
+
+
+@pytest.fixture
+def table_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The table turned on, in a directory of this test's own (the suite runs with it off)."""
+    monkeypatch.delenv("SCOPECHECK_NO_CACHE", raising=False)
+    monkeypatch.setenv("SCOPECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _varied_csv(path: Path, rows: int) -> Path:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(_varied_rows(rows, seed=11))
+    path.write_text(buf.getvalue())
+    return path
+
+
+def _ask_examples(checker: Checker) -> int:
+    """Every example question of every state file, through `checker`; how many were asked."""
+    asked = 0
+    for code in checker.lib.encoded_states():
+        for example in checker.lib.state(code).examples:
+            try:
+                checker.evaluate(example_query(checker, code, example))
+            except UserError:
+                continue
+            asked += 1
+    return asked
+
+
+def test_the_table_equals_the_engine_on_every_key_it_holds(table_on: Path, tmp_path: Path) -> None:
+    filler = Checker(REPO)
+    asked = _ask_examples(filler)
+    filler.flush()
+    code, _, err = run("batch", str(_varied_csv(tmp_path / "in.csv", 3_000)), "-o", str(tmp_path / "out.csv"))
+    assert code == 1, err
+    table = filler.answers
+    assert table is not None and table.path.parent == table_on
+    engine = Checker(REPO, answer_table=False)
+    held = 0
+    for question, stored in table.questions():
+        assert stored == engine.engine.find(engine.compiled(question.jurisdiction), question), question
+        assert table.get(engine.normalized_key(question)) == stored  # the key it is found by is the question's
+        held += 1
+    assert held > asked // 2 and held > 1_000, (held, asked)  # examples and batch rows, not a token few
+
+
+def test_cold_warm_and_jobs_write_the_bytes_the_engine_writes(
+    table_on: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = _varied_csv(tmp_path / "in.csv", 3_000)
+    outputs, summaries = {}, {}
+    for name, jobs, cache in (("engine", "1", False), ("cold", "2", True), ("warm1", "1", True), ("warm2", "2", True)):
+        if cache:
+            monkeypatch.delenv("SCOPECHECK_NO_CACHE", raising=False)
+        else:
+            monkeypatch.setenv("SCOPECHECK_NO_CACHE", "1")
+        out = tmp_path / f"{name}.csv"
+        code, _, err = run("batch", str(src), "-o", str(out), "--jobs", jobs)
+        assert code == 1, err
+        outputs[name], summaries[name] = out.read_bytes(), err
+    assert outputs["cold"] == outputs["engine"] and outputs["warm1"] == outputs["engine"]
+    assert outputs["warm2"] == outputs["engine"]
+    assert " 0 questions evaluated" not in summaries["cold"]
+    assert " 0 questions evaluated" in summaries["warm1"] and " 0 questions evaluated" in summaries["warm2"]
+
+
+def test_threads_sharing_a_checker_get_the_engines_answers(table_on: Path) -> None:
+    questions = []
+    probe = Checker(REPO, answer_table=False)
+    for code in probe.lib.encoded_states():
+        for example in probe.lib.state(code).examples:
+            try:
+                questions.append(example_query(probe, code, example))
+            except UserError:
+                continue
+    expected = [probe.evaluate(q).model_dump_json() for q in questions]
+    filler = Checker(REPO)
+    for question in questions[::2]:
+        filler.evaluate(question)
+    filler.flush()  # the table answers half the questions warm; the engine the other half
+    for shared in (Checker(REPO, answer_table=False), Checker(REPO)):
+        got: dict[int, str] = {}
+        wrong: list[int] = []
+
+        def ask(start: int, checker: Checker = shared, got: dict[int, str] = got) -> None:
+            for i in range(start, len(questions), 4):
+                got[i] = checker.evaluate(questions[i]).model_dump_json()
+
+        threads = [threading.Thread(target=ask, args=(s,)) for s in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wrong = [i for i, answer in enumerate(expected) if got.get(i) != answer]
+        assert not wrong and len(got) == len(questions) > 100
+    assert 0 < shared.evaluations < len(questions) // 2 + 1
+
+
+def test_a_broken_table_is_ignored_and_the_engine_answers(table_on: Path) -> None:
+    first = Checker(REPO)
+    assert first.answers is not None
+    first.answers.path.parent.mkdir(parents=True)
+    first.answers.path.write_bytes(b"not a database" * 100)
+    verdict = first.check("NY", "flu shot", credentials=["CMA"])
+    assert verdict.verdict == "prohibited" and first.evaluations == 1
+    assert verdict == Checker(REPO, answer_table=False).check("NY", "flu shot", credentials=["CMA"])
+
+
+def test_edited_data_gets_a_table_of_its_own(table_on: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(REPO / "rules", copy / "rules")
+    shutil.copytree(REPO / "states", copy / "states")
+    state = copy / "states" / "NY.toml"
+    state.write_text(state.read_text() + "\n# an analyst's note\n")
+    original, edited = Checker(REPO), Checker(copy)
+    assert original.answers is not None and edited.answers is not None
+    assert original.answers.path != edited.answers.path
+    original.check("NY", "flu shot")
+    edited.check("NY", "flu shot")
+    assert original.evaluations == 1 and edited.evaluations == 1  # neither read the other's answer
+    original.flush()
+    again = Checker(REPO)
+    again.check("NY", "flu shot")
+    assert again.evaluations == 0 and isinstance(again.answers, AnswerTable)
