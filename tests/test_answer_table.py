@@ -3,6 +3,7 @@ warm, in any --jobs, shared between threads; a broken table is ignored; edited d
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import shutil
@@ -17,6 +18,7 @@ from test_cli import run
 from scopecheck.decide.answers import AnswerTable
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.examples import example_query
+from scopecheck.decide.query import Query
 from scopecheck.errors import UserError
 
 HEADER = ["id", "state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of", "note"]
@@ -39,17 +41,22 @@ def _varied_csv(path: Path, rows: int) -> Path:
     return path
 
 
-def _ask_examples(checker: Checker) -> int:
-    """Every example question of every state file, through `checker`; how many were asked."""
-    asked = 0
+def _example_questions(checker: Checker) -> list[Query]:
+    """The question of every example in every state file whose words resolve."""
+    questions = []
     for code in checker.lib.encoded_states():
         for example in checker.lib.state(code).examples:
-            try:
-                checker.evaluate(example_query(checker, code, example))
-            except UserError:
-                continue
-            asked += 1
-    return asked
+            with contextlib.suppress(UserError):
+                questions.append(example_query(checker, code, example))
+    return questions
+
+
+def _ask_examples(checker: Checker) -> int:
+    """Every example question of every state file, through `checker`; how many were asked."""
+    questions = _example_questions(checker)
+    for question in questions:
+        checker.evaluate(question)
+    return len(questions)
 
 
 def test_the_table_equals_the_engine_on_every_key_it_holds(table_on: Path, tmp_path: Path) -> None:
@@ -90,14 +97,8 @@ def test_cold_warm_and_jobs_write_the_bytes_the_engine_writes(
 
 
 def test_threads_sharing_a_checker_get_the_engines_answers(table_on: Path) -> None:
-    questions = []
     probe = Checker(REPO, answer_table=False)
-    for code in probe.lib.encoded_states():
-        for example in probe.lib.state(code).examples:
-            try:
-                questions.append(example_query(probe, code, example))
-            except UserError:
-                continue
+    questions = _example_questions(probe)
     expected = [probe.evaluate(q).model_dump_json() for q in questions]
     filler = Checker(REPO)
     for question in questions[::2]:
