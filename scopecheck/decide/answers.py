@@ -2,7 +2,7 @@
 
 What the engine finds is a pure function of the normalized question and the data, so it can be
 kept across runs; with the table warm, a process neither compiles rules nor calls the engine. The
-table is a SQLite file in the user's cache directory (platformdirs; SCOPECHECK_CACHE_DIR moves it,
+table is a SQLite file in the user's cache directory (cache.py: SCOPECHECK_CACHE_DIR moves it,
 SCOPECHECK_NO_CACHE=1 turns it off). Its name is a hash of the data snapshot and of this package's
 own code, so an edited rule file, another scopecheck version or a changed line of code never reads
 another's answers. Each normalized question maps to the engine's Findings (a few rule ids, shared
@@ -23,12 +23,12 @@ import hashlib
 import json
 import os
 import sqlite3
-import sys
 import threading
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
+from scopecheck.cache import cache_root, code_fingerprint
 from scopecheck.decide.findings import Finding
 from scopecheck.decide.query import Query
 
@@ -44,30 +44,6 @@ create table if not exists answers (
     key text primary key, findings text not null references findings(id), question text not null
 );
 """
-
-
-def cache_root() -> Path | None:
-    """Where the tables live, or None when the user turned them off."""
-    if os.environ.get("SCOPECHECK_NO_CACHE", "").strip() not in ("", "0"):
-        return None
-    moved = os.environ.get("SCOPECHECK_CACHE_DIR", "").strip()
-    if moved:
-        return Path(moved)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("scopecheck", appauthor=False))
-
-
-def code_fingerprint() -> str:
-    """A hash of every module of this package and the Python and pydantic versions: the code that
-    turns data into verdicts. Any change, even between releases, gets a table of its own."""
-    import pydantic
-
-    digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0".encode())
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def key_text(key: tuple[object, ...]) -> str:
@@ -86,6 +62,7 @@ class AnswerTable:
         self._pid = -1
         self._broken = False
         self._pending: list[tuple[str, str, str]] = []  # (key, question, findings) not yet written
+        self._bodies: dict[str, tuple[Finding, ...]] = {}  # a few thousand distinct findings, read once each
         _open.add(self)
 
     @classmethod
@@ -135,10 +112,16 @@ class AnswerTable:
                     "select body from answers join findings on findings.id = answers.findings where key = ?",
                     (key_text(key),),
                 ).fetchone()
-                return None if row is None else _findings(row[0])
+                return None if row is None else self._parsed(row[0])
             except (sqlite3.Error, ValueError, TypeError):
                 self._broken = True
                 return None
+
+    def _parsed(self, body: str) -> tuple[Finding, ...]:
+        found = self._bodies.get(body)
+        if found is None:
+            found = self._bodies[body] = _findings(body)
+        return found
 
     def put(self, key: tuple[object, ...], query: Query, found: tuple[Finding, ...]) -> None:
         """Keep an answer; written with the next WRITE_EVERY, or at flush() (one transaction is far

@@ -6,6 +6,9 @@ tomllib gives no positions for keys, so `key_lines` scans the text once and maps
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import pickle
 import re
 import sys
 import tomllib
@@ -16,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from scopecheck.cache import cache_root, code_fingerprint, write_atomically
 from scopecheck.errors import Defect, RuleFileError
 
 M = TypeVar("M", bound=BaseModel)
@@ -157,5 +161,29 @@ class Loaded(Generic[M]):
 
 
 def load(path: Path, model: type[M]) -> Loaded[M]:
+    """A file as validated: from the cache of validated files when this content was read before
+    (no TOML parse, no validation: a state file in 0.1 ms instead of 5), else read and kept there."""
+    kept = _kept_path(path, model)
+    if kept is not None:
+        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            parsed, text = pickle.loads(kept.read_bytes())
+            if isinstance(parsed, model) and isinstance(text, str):
+                return Loaded(path, parsed, text)
     parsed, text = load_model(path, model)
+    if kept is not None:
+        write_atomically(kept, pickle.dumps((parsed, text), protocol=pickle.HIGHEST_PROTOCOL))
     return Loaded(path, parsed, text)
+
+
+def _kept_path(path: Path, model: type[BaseModel]) -> Path | None:
+    """Where a validated copy of this file's content as `model` is kept, or None (no cache, or an
+    unreadable file: load_model names the problem)."""
+    root = cache_root()
+    if root is None:
+        return None
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256(model.__qualname__.encode() + b"\0" + content).hexdigest()[:32]
+    return root / f"validated-{code_fingerprint()}" / f"{digest}.pickle"

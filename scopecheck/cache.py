@@ -1,0 +1,57 @@
+"""Where scopecheck keeps what it can compute again: the user's cache directory (platformdirs).
+
+Two caches live there: the engine's answers per data snapshot (decide/answers.py) and each rule file
+as validated (law/tomlfile.py). Both are keyed by `code_fingerprint()`, so another version, or one
+edited module, never reads what different code wrote. SCOPECHECK_CACHE_DIR moves the directory;
+SCOPECHECK_NO_CACHE=1 turns both off. A cache is an optimisation only: whatever goes wrong in one
+is ignored, and the work is done again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def cache_root() -> Path | None:
+    """Where the caches live, or None when the user turned them off."""
+    if os.environ.get("SCOPECHECK_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    moved = os.environ.get("SCOPECHECK_CACHE_DIR", "").strip()
+    if moved:
+        return Path(moved)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("scopecheck", appauthor=False))
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of every module of this package and the Python and pydantic versions: the code that
+    reads rule files and turns them into verdicts. Any change, even between releases, is new."""
+    import pydantic
+
+    digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all (a reader in another process never sees half); errors ignored."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(name, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(name)

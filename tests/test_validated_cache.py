@@ -1,0 +1,81 @@
+"""Rule files kept as validated (law/tomlfile.py, cache.py): the same models as a fresh read, read
+again when a byte changes, a broken cache file ignored, a defective file never kept."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from scopecheck.errors import RuleFileError
+from scopecheck.law.library import Library
+from scopecheck.law.schema import StateFile
+from scopecheck.law.tomlfile import load
+
+
+@pytest.fixture
+def cache_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("SCOPECHECK_NO_CACHE", raising=False)
+    monkeypatch.setenv("SCOPECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _everything(lib: Library) -> list[object]:
+    models: list[object] = [
+        lib.tasks_file.model,
+        lib.credentials_file.model,
+        lib.trainings_file.model,
+        lib.settings_file.model,
+        lib.jurisdictions_file.model,
+        lib.titles_file.model,
+        lib.vocabulary_file.model,
+        lib.baseline_file.model,
+    ]
+    return models + [lib.state(code) for code in lib.encoded_states()]
+
+
+def test_kept_files_are_the_models_a_fresh_read_gives(cache_on: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    filled = _everything(Library(REPO))
+    kept = list(cache_on.glob("validated-*/*.pickle"))
+    assert len(kept) == len(filled)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a kept file was parsed again")
+
+    monkeypatch.setattr(tomllib, "loads", no_parsing)
+    again = _everything(Library(REPO))
+    monkeypatch.undo()
+    monkeypatch.setenv("SCOPECHECK_NO_CACHE", "1")
+    fresh = _everything(Library(REPO))
+    assert again == fresh and filled == fresh
+
+
+def test_an_edited_file_is_read_again(cache_on: Path, tmp_path: Path) -> None:
+    path = tmp_path / "NY.toml"
+    shutil.copy(REPO / "states" / "NY.toml", path)
+    before = load(path, StateFile).model
+    text = path.read_text()
+    old = before.doctrine.text
+    path.write_text(text.replace(old, old + " An analyst's addition.", 1))
+    after = load(path, StateFile).model
+    assert after.doctrine.text == old + " An analyst's addition."
+
+
+def test_a_broken_kept_file_is_ignored(cache_on: Path) -> None:
+    fresh = load(REPO / "states" / "CA.toml", StateFile).model
+    for kept in cache_on.glob("validated-*/*.pickle"):
+        kept.write_bytes(b"\x80\x05not a pickle")
+    assert load(REPO / "states" / "CA.toml", StateFile).model == fresh
+
+
+def test_a_defective_file_is_never_kept(cache_on: Path, tmp_path: Path) -> None:
+    path = tmp_path / "XX.toml"
+    path.write_text((REPO / "states" / "CA.toml").read_text().replace('effect = "', 'effect = "maybe-', 1))
+    for _ in range(2):
+        with pytest.raises(RuleFileError) as failed:
+            load(path, StateFile)
+        assert "XX.toml" in str(failed.value)
+    assert not list(cache_on.glob("validated-*/*.pickle"))
