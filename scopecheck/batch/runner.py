@@ -94,6 +94,15 @@ class RowChecker:
         self._raw: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._by_question: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._cells: OrderedDict[tuple[str, Any], Any] = OrderedDict()  # (column, cell) -> resolved, or _Refused
+        self._citation_texts: dict[Any, str] = {}
+
+    def _citation(self, citation: Any) -> str:
+        """A citation's text, one string per distinct citation: the data cites a few hundred sources,
+        and a copy per remembered question was a tenth of a worker's memory."""
+        text = self._citation_texts.get(citation)
+        if text is None:
+            text = self._citation_texts[citation] = citation_text(citation)
+        return text
 
     def _cell(self, name: str, raw: Any, resolve: Callable[[Any], Any]) -> Any:
         """`resolve(raw)`, remembered per distinct cell value (a roster repeats a few hundred
@@ -181,18 +190,17 @@ class RowChecker:
             question = self.checker.normalized_key(query)
             found = self._by_question.get(question)
             if found is None:  # many raw rows ask one question: its output columns are made once
-                found = self._columns(self.checker.answer(query, question))  # no per-row copy: batch
+                found = self._columns(self.checker.answer(query, question, remember=False))  # no per-row copy: batch
                 _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)  # writes no asker's words
             return found
         return self._columns(self.checker.evaluate(query))
 
-    @staticmethod
-    def _columns(verdict: Any) -> dict[str, Any]:
+    def _columns(self, verdict: Any) -> dict[str, Any]:
         return {
             "verdict": verdict.verdict,
             "reasons": verdict.reasons,
             "conditions": verdict.conditions,
-            "citations": [citation_text(c) for c in verdict.citations],
+            "citations": [self._citation(c) for c in verdict.citations],
             "rules": verdict.rules,
             "confidence": verdict.confidence,
             "data_snapshot": verdict.data_snapshot,

@@ -178,19 +178,22 @@ class Checker:
             self.decision_log.record(query, cached)
         return cached
 
-    def answer(self, query: Query, key: tuple[object, ...]) -> Verdict:
+    def answer(self, query: Query, key: tuple[object, ...], *, remember: bool = True) -> Verdict:
         """The memoized verdict of the question `key` (normalized_key(query)), as first folded: its
         task_input, as_of and task_note may be an earlier asker's, and nothing is logged. For batch,
-        which writes none of those and has the key already; everyone else calls evaluate()."""
+        which writes none of those and has the key already; everyone else calls evaluate().
+        `remember=False`: not kept in the verdict memo (batch keeps each question's output columns
+        itself; a second copy of every verdict was a fifth of a worker's memory)."""
         cached = self._memo.get(key)
         if cached is None:
             with self._lock:
                 cached = self._memo.get(key)
                 if cached is None:
                     cached = fold(self.lib, self.plan(query.jurisdiction), query, Findings(self._find(query, key)))
-                    if len(self._memo) >= self._memo_size:
-                        self._memo.popitem(last=False)  # the oldest, O(1): never a full clear
-                    self._memo[key] = cached
+                    if remember:
+                        if len(self._memo) >= self._memo_size:
+                            self._memo.popitem(last=False)  # the oldest, O(1): never a full clear
+                        self._memo[key] = cached
         return cached
 
     def _find(self, query: Query, key: tuple[object, ...]) -> tuple[Finding, ...]:
