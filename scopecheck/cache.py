@@ -55,3 +55,27 @@ def write_atomically(path: Path, data: bytes) -> None:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(name)
+
+
+def cache_files(root: Path) -> list[Path]:
+    """The files scopecheck wrote under `root` (answer tables with their SQLite side files, validated
+    rule files); nothing else that may live there."""
+    if not root.is_dir():
+        return []
+    tables = [p for p in root.glob("answers-*.sqlite*") if p.is_file()]
+    validated = [p for d in root.glob("validated-*") if d.is_dir() for p in d.iterdir() if p.is_file()]
+    return sorted(tables + validated)
+
+
+def clear(root: Path) -> tuple[int, int]:
+    """Remove what cache_files() lists, and the emptied validated-* folders: (files, bytes) removed."""
+    files = removed = 0
+    for path in cache_files(root):
+        with contextlib.suppress(OSError):
+            size = path.stat().st_size
+            path.unlink()
+            files, removed = files + 1, removed + size
+    for folder in root.glob("validated-*"):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+    return files, removed

@@ -69,9 +69,10 @@ def test_the_table_equals_the_engine_on_every_key_it_holds(table_on: Path, tmp_p
     assert table is not None and table.path.parent == table_on
     engine = Checker(REPO, answer_table=False)
     held = 0
-    for question, stored in table.questions():
-        assert stored == engine.engine.find(engine.compiled(question.jurisdiction), question), question
-        assert table.get(engine.normalized_key(question)) == stored  # the key it is found by is the question's
+    for key, stored in table.items():
+        question = engine.question(key)
+        assert engine.normalized_key(question) == key  # the key is the question's own
+        assert stored == engine.engine.find(engine.compiled(question.jurisdiction), question), key
         held += 1
     assert held > asked // 2 and held > 1_000, (held, asked)  # examples and batch rows, not a token few
 
@@ -148,3 +149,51 @@ def test_edited_data_gets_a_table_of_its_own(table_on: Path, tmp_path: Path) -> 
     again = Checker(REPO)
     again.check("NY", "flu shot")
     assert again.evaluations == 0 and isinstance(again.answers, AnswerTable)
+
+
+def test_cache_build_asks_every_question_of_a_state_once_and_the_engine_agrees(table_on: Path) -> None:
+    code, out, err = run("cache", "build", "RI", "Vermont")
+    assert code == 0, err
+    assert "RI: " in err and "VT: " in err and "2 state(s)" in out
+    built = Checker(REPO)
+    table = built.answers
+    assert table is not None
+    keys = [key for code in ("RI", "VT") for key in built.every_key(code)]
+    assert len(set(keys)) == len(keys)  # each question once
+    engine = Checker(REPO, answer_table=False)
+    held = dict(table.items())
+    assert set(held) == set(keys) and len(keys) > 1_000  # every question of both states
+    for key, stored in held.items():
+        question = engine.question(key)
+        assert engine.normalized_key(question) == key
+        assert stored == engine.engine.find(engine.compiled(question.jurisdiction), question), key
+    code, out, _ = run("cache", "build", "RI")
+    assert code == 0 and ", 0 new," in out
+    examples = [q for q in _example_questions(built) if q.jurisdiction in ("RI", "VT")]
+    before = built.evaluations  # (settling ambiguous words of other states' examples asks the engine)
+    for example in examples:
+        built.evaluate(example)
+    assert examples and built.evaluations == before  # a built state is answered from the table alone
+
+
+def test_cache_info_and_clear(table_on: Path) -> None:
+    code, out, _ = run("cache", "info")
+    assert code == 0 and str(table_on) in out and "not made yet" in out
+    run("cache", "build", "RI")
+    code, out, _ = run("cache", "info")
+    assert code == 0 and "822 questions" in out  # every question of Rhode Island
+    assert any(table_on.glob("answers-*.sqlite"))
+    code, out, _ = run("cache", "clear")
+    assert code == 0 and out.startswith("removed ") and not any(table_on.glob("answers-*.sqlite"))
+
+
+def test_cache_commands_say_so_when_the_cache_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCOPECHECK_NO_CACHE", "1")
+    for args in (("cache", "info"), ("cache", "build", "RI"), ("cache", "clear")):
+        code, _, err = run(*args)
+        assert code == 2 and err.strip().splitlines() == [err.strip()] and "turned off" in err, args
+
+
+def test_cache_build_of_an_unknown_state_is_one_line(table_on: Path) -> None:
+    code, _, err = run("cache", "build", "Atlantis")
+    assert code == 2 and "STATES" in err and len(err.strip().splitlines()) == 1

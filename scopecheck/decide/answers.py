@@ -5,10 +5,10 @@ kept across runs; with the table warm, a process neither compiles rules nor call
 table is a SQLite file in the user's cache directory (cache.py: SCOPECHECK_CACHE_DIR moves it,
 SCOPECHECK_NO_CACHE=1 turns it off). Its name is a hash of the data snapshot and of this package's
 own code, so an edited rule file, another scopecheck version or a changed line of code never reads
-another's answers. Each normalized question maps to the engine's Findings (a few rule ids, shared
-by every question with the same findings: about 100 bytes a question) and to the question as
-asked, so a test can ask the engine again for every key the table holds. The verdict is folded
-from the findings in the process, as it is after a fresh engine call.
+another's answers. Each normalized question maps to the engine's Findings (a few rule ids, stored
+once and shared by every question with the same findings: about 150 bytes a question). A key is
+itself a question (Checker.question), so a test can ask the engine again for every key the table
+holds. The verdict is folded from the findings in the process, as it is after a fresh engine call.
 
 It is an optimisation only: any error opening, reading or writing it turns it off for the process,
 and the engine answers as it would have. SQLite serializes writers across processes (WAL mode);
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -30,7 +29,6 @@ from pathlib import Path
 
 from scopecheck.cache import cache_root, code_fingerprint
 from scopecheck.decide.findings import Finding
-from scopecheck.decide.query import Query
 
 #: Answers kept in memory before they are written in one transaction.
 WRITE_EVERY = 1_000
@@ -39,16 +37,19 @@ WRITE_EVERY = 1_000
 KEEP_TABLES = 8
 
 _SCHEMA = """
-create table if not exists findings (id text primary key, body text not null);
-create table if not exists answers (
-    key text primary key, findings text not null references findings(id), question text not null
-);
+create table if not exists findings (id integer primary key, body text not null unique);
+create table if not exists answers (key text primary key, findings integer not null) without rowid;
 """
 
 
 def key_text(key: tuple[object, ...]) -> str:
     """The normalized question as text: sets sorted, so the same question is the same text in any process."""
     return json.dumps([sorted(part) if isinstance(part, frozenset) else part for part in key])
+
+
+def key_of(text: str) -> tuple[object, ...]:
+    """key_text() read back: its lists are the sets they were."""
+    return tuple(frozenset(part) if isinstance(part, list) else part for part in json.loads(text))
 
 
 class AnswerTable:
@@ -61,8 +62,9 @@ class AnswerTable:
         self._connection: sqlite3.Connection | None = None
         self._pid = -1
         self._broken = False
-        self._pending: list[tuple[str, str, str]] = []  # (key, question, findings) not yet written
+        self._pending: list[tuple[str, str]] = []  # (key, findings) not yet written
         self._bodies: dict[str, tuple[Finding, ...]] = {}  # a few thousand distinct findings, read once each
+        self._ids: dict[str, int] = {}  # the row id of each findings body written
         _open.add(self)
 
     @classmethod
@@ -123,11 +125,11 @@ class AnswerTable:
             found = self._bodies[body] = _findings(body)
         return found
 
-    def put(self, key: tuple[object, ...], query: Query, found: tuple[Finding, ...]) -> None:
+    def put(self, key: tuple[object, ...], found: tuple[Finding, ...]) -> None:
         """Keep an answer; written with the next WRITE_EVERY, or at flush() (one transaction is far
         cheaper than one a question)."""
         with self._lock:
-            self._pending.append((key_text(key), query.model_dump_json(), _body(found)))
+            self._pending.append((key_text(key), _body(found)))
             if len(self._pending) >= WRITE_EVERY:
                 self._write()
 
@@ -142,25 +144,33 @@ class AnswerTable:
         db = self._db() if pending else None
         if db is None:
             return
-        bodies = {body: hashlib.sha256(body.encode()).hexdigest()[:24] for _, _, body in pending}
         try:
             with db:  # one transaction: the findings and the answers that point to them
                 db.execute("begin immediate")
-                db.executemany("insert or ignore into findings values (?, ?)", [(i, b) for b, i in bodies.items()])
-                db.executemany(
-                    "insert or ignore into answers values (?, ?, ?)", [(k, bodies[b], q) for k, q, b in pending]
-                )
+                for body in {body for _, body in pending} - self._ids.keys():
+                    db.execute("insert or ignore into findings (body) values (?)", (body,))
+                    self._ids[body] = db.execute("select id from findings where body = ?", (body,)).fetchone()[0]
+                db.executemany("insert or ignore into answers values (?, ?)", [(k, self._ids[b]) for k, b in pending])
         except sqlite3.Error:
+            self._ids.clear()  # ids of a rolled-back transaction
             self._broken = True
 
-    def questions(self) -> Iterator[tuple[Query, tuple[Finding, ...]]]:
-        """Every question the table holds, as asked, with its stored findings (for the tests)."""
+    def count(self) -> int:
+        """How many questions the table holds (0 when it cannot be read)."""
+        db = self._db()
+        try:
+            return 0 if db is None else int(db.execute("select count(*) from answers").fetchone()[0])
+        except sqlite3.Error:
+            return 0
+
+    def items(self) -> Iterator[tuple[tuple[object, ...], tuple[Finding, ...]]]:
+        """Every key the table holds with its stored findings (for the tests)."""
         db = self._db()
         if db is None:
             return
-        rows = db.execute("select question, body from answers join findings on findings.id = answers.findings")
-        for question, body in rows.fetchall():
-            yield Query.model_validate_json(question), _findings(body)
+        rows = db.execute("select key, body from answers join findings on findings.id = answers.findings")
+        for key, body in rows.fetchall():
+            yield key_of(key), _findings(body)
 
 
 _open: weakref.WeakSet[AnswerTable] = weakref.WeakSet()

@@ -13,9 +13,10 @@ thread-safe and a half-registered ruleset must never answer.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +32,7 @@ from scopecheck.decide.resolve import Resolver
 from scopecheck.decide.verdict import Verdict, fold
 from scopecheck.errors import UserError
 from scopecheck.law.library import Library
-from scopecheck.law.terms import Supervision, SupervisorType
+from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType
 
 
 class DecisionRecorder(Protocol):
@@ -207,14 +208,70 @@ class Checker:
                 found = self.engine.find(self.compiled(query.jurisdiction), query)
                 self.evaluations += 1
                 if table is not None:
-                    table.put(key, query, found)
+                    table.put(key, found)
             if len(self._found) >= MAX_QUESTIONS:
                 self._found.popitem(last=False)
             self._found[key] = found
         return found
 
+    def every_key(self, code: str) -> Iterator[tuple[object, ...]]:
+        """Every normalized key of a jurisdiction: every task, every stretch of dates, and every value
+        of the facts a rule on the task tests (unknown included). `question(key)` asks it."""
+        plan = self.plan(code)
+        windows = range(len(plan.window_dates(date.today())))
+        settings = sorted(self.lib.settings)
+        for task in self.lib.tasks:
+            rel = plan.relevance(task)
+            for rest in itertools.product(
+                windows,
+                _unknown_or_subsets(rel.credentials),
+                _unknown_or_subsets(rel.trainings),
+                (None, *SUPERVISION_LEVELS) if rel.supervision else (None,),
+                (None, *SUPERVISOR_TYPES) if rel.supervisor else (None,),
+                (None, *settings) if rel.setting else (None,),
+            ):
+                yield (code, task, *rest)
+
+    def question(self, key: tuple[object, ...]) -> Query:
+        """A question whose normalized key is `key` (a key of the answer table asked again)."""
+        code, task, window, credentials, trainings, supervision, supervisor, setting = key
+        assert isinstance(code, str) and isinstance(window, int)
+        return Query(
+            jurisdiction=code,
+            task=task,  # type: ignore[arg-type]
+            credentials=credentials,  # type: ignore[arg-type]
+            trainings=trainings,  # type: ignore[arg-type]
+            supervision=supervision,  # type: ignore[arg-type]
+            supervisor=supervisor,  # type: ignore[arg-type]
+            setting=setting,  # type: ignore[arg-type]
+            as_of=self.plan(code).window_dates(date.today())[window],
+        )
+
+    def fill_table(self, code: str) -> tuple[int, int]:
+        """Ask the engine, ahead of time, every question of a jurisdiction the answer table lacks
+        (`scopecheck cache build`); (questions, newly evaluated). Nothing is kept in memory."""
+        table = self.answers
+        if table is None:
+            raise UserError("the cache is turned off (SCOPECHECK_NO_CACHE); nothing to build")
+        asked = new = 0
+        for key in self.every_key(code):
+            asked += 1
+            if table.get(key) is None:
+                table.put(key, self.engine.find(self.compiled(code), self.question(key)))
+                self.evaluations += 1
+                new += 1
+        table.flush()
+        return asked, new
+
     def check(self, state: str, task: str, **kwargs: object) -> Verdict:
         return self.evaluate(self.query(state, task, **kwargs))  # type: ignore[arg-type]
+
+
+def _unknown_or_subsets(values: frozenset[str]) -> list[frozenset[str] | None]:
+    """None (not stated), then every subset of `values` (the empty one is "holds none")."""
+    ordered = sorted(values)
+    subsets = itertools.chain.from_iterable(itertools.combinations(ordered, n) for n in range(len(ordered) + 1))
+    return [None, *(frozenset(s) for s in subsets)]
 
 
 _default: Checker | None = None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from typing import Literal
 
@@ -127,6 +127,14 @@ class Plan:
     def window(self, on: date) -> int:
         """Which stretch between effective dates `on` falls in: equal windows, equal law."""
         return bisect.bisect_right(self._breakpoints, on)
+
+    def window_dates(self, today: date) -> list[date]:
+        """One date in each stretch between effective dates, in order (`today` when there is one
+        stretch): every date of the law asked once."""
+        points = self._breakpoints
+        if not points:
+            return [today]
+        return [points[0] - timedelta(days=1), *points]
 
     def relevance(self, task: str) -> Relevance:
         """The facts that can change a verdict on `task` here; a query's other facts are ignored."""

@@ -887,6 +887,91 @@ def rules_schema() -> None:
     click.echo(json.dumps(StateFile.model_json_schema(), indent=2))
 
 
+@cli.group("cache")
+def cache_group() -> None:
+    """What scopecheck keeps to answer faster: the answer table of the data and code (the engine's
+    findings per question) and each rule file as validated, in the user cache directory.
+    SCOPECHECK_CACHE_DIR moves it; SCOPECHECK_NO_CACHE=1 turns it off. Removing it loses nothing.
+
+    \b
+    Examples:
+      scopecheck cache info
+      scopecheck cache build CA NY      # ahead of time: every question of CA and NY
+      scopecheck cache clear
+    """
+
+
+def _cache_root() -> Path:
+    from scopecheck.cache import cache_root
+
+    root = cache_root()
+    if root is None:
+        raise UserError("the cache is turned off (SCOPECHECK_NO_CACHE is set)")
+    return root
+
+
+@cache_group.command("info")
+@click.pass_context
+def cache_info(ctx: click.Context) -> None:
+    """Where the cache is, this data's answer table and how much it holds."""
+    from scopecheck.cache import cache_files
+
+    root = _cache_root()
+    table = checker(ctx).answers
+    assert table is not None  # the cache is on (_cache_root)
+    files = cache_files(root)
+    tables = [f for f in files if f.name.endswith(".sqlite")]
+    click.echo(f"cache directory: {root}")
+    if table.path.exists():
+        size = sum(f.stat().st_size for f in files if f.name.startswith(table.path.name))
+        click.echo(
+            f"answer table of this data and code: {table.path.name}: {table.count():,} questions, {size / 1e6:.1f} MB"
+        )
+    else:
+        click.echo(f"answer table of this data and code: {table.path.name}: not made yet")
+    others = [f for f in tables if f != table.path]
+    validated = [f for f in files if f.parent.name.startswith("validated-")]
+    click.echo(
+        f"other answer tables (other data or versions): {len(others)}; validated rule files: {len(validated)}; "
+        f"in all {sum(f.stat().st_size for f in files) / 1e6:.1f} MB"
+    )
+
+
+@cache_group.command("build")
+@click.argument("states", nargs=-1)
+@click.pass_context
+def cache_build(ctx: click.Context, states: tuple[str, ...]) -> None:
+    """Ask the engine every question of the STATES (all encoded ones by default) ahead of time, so no
+    later check, batch or server waits for it. Every task, date range and value of the facts a rule
+    tests: about a million questions for all states, a minute or two."""
+    import time
+
+    c = checker(ctx)
+    _cache_root()
+    codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    total = new = 0
+    started = time.perf_counter()
+    for code in codes:
+        asked, added = c.fill_table(code)
+        total, new = total + asked, new + added
+        click.echo(f"{code}: {asked:,} questions, {added:,} asked of the engine now", err=True)
+    assert c.answers is not None
+    click.echo(
+        f"{len(codes)} state(s): {total:,} questions, {new:,} new, in {time.perf_counter() - started:.1f} s "
+        f"({c.answers.path})"
+    )
+
+
+@cache_group.command("clear")
+def cache_clear() -> None:
+    """Remove everything scopecheck keeps in the cache directory (it is made again as needed)."""
+    from scopecheck.cache import clear
+
+    root = _cache_root()
+    files, size = clear(root)
+    click.echo(f"removed {files} file(s), {size / 1e6:.1f} MB, from {root}")
+
+
 @cli.group("log")
 def log_group() -> None:
     """Read the decision log back, and replay it against the current data."""
