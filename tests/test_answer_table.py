@@ -197,3 +197,23 @@ def test_cache_commands_say_so_when_the_cache_is_off(monkeypatch: pytest.MonkeyP
 def test_cache_build_of_an_unknown_state_is_one_line(table_on: Path) -> None:
     code, _, err = run("cache", "build", "Atlantis")
     assert code == 2 and "STATES" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_unusable_cache_directory_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache directory that cannot be made (a file is in the way): every answer as without a cache,
+    no error, no traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    src = _varied_csv(tmp_path / "in.csv", 500)
+    outputs = []
+    for env in ({"SCOPECHECK_NO_CACHE": "1"}, {"SCOPECHECK_CACHE_DIR": str(blocker / "cache")}):
+        monkeypatch.delenv("SCOPECHECK_NO_CACHE", raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        code, out, err = run("check", "--state", "NY", "--task", "flu shot", "--credential", "CMA", "--format", "json")
+        assert code == 1 and "Traceback" not in err
+        batch_out = tmp_path / f"out-{len(outputs)}.csv"
+        code, _, err = run("batch", str(src), "-o", str(batch_out), "--jobs", "2")
+        assert code == 1 and "Traceback" not in err, err
+        outputs.append((out, batch_out.read_bytes()))
+    assert outputs[0] == outputs[1]
