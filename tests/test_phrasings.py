@@ -26,7 +26,7 @@ is no longer blind and is held where it now stands.
 The fourth (tests/data/phrasings_holdout4.toml, 471 phrasings from 268 further sources) was measured blind,
 counts only: 52 resolved to another task (11 %), 49 with the senses check. Its errors were then read and
 the vocabulary given what they showed (veterinary work, self-administration, dose adjustment, cautery,
-rectal medication, alcohol testing, sedation monitoring, and a few names): 37 wrong, 305 right. The fifth
+rectal medication, alcohol testing, sedation monitoring, and a few names): 37 wrong, 304 right. The fifth
 (tests/data/phrasings_holdout5.toml, 357 from 234 further sources) was measured blind before and after
 that: 46 -> 45 wrong (13 %); labelled a second time; then tuned on too (39). The sixth, kept out of the
 tree, was measured blind at the start of that work and after each step: 29, 28, 29 wrong of 364 (8 %).
@@ -141,16 +141,18 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
 @pytest.mark.parametrize(
     "name, size, before, wrong, understood",
     [
-        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 317),
-        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 39, 224),
+        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 316),
+        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 39, 223),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
     checker: Checker, name: str, size: int, before: tuple[str, ...], wrong: int, understood: int
 ) -> None:
-    """holdout4: blind 52 wrong of 471 (49 with the senses check), tuned to 37 wrong, 305 right and 12
+    """holdout4: blind 52 wrong of 471 (49 with the senses check), tuned to 37 wrong, 304 right and 12
     asked back among acceptable tasks only. holdout5: blind 46 of 357, 45 after the tuning on holdout4,
-    tuned to 39, 219 and 5. Each is held there; neither shares a source with an earlier set."""
+    tuned to 39, 218 and 5. (Words that would also catch ordinary questions, "animal" in "animal bite
+    wounds", "walker", "breath test", "numbing medication", were narrowed at the cost of one right
+    answer each.) Each is held there; neither shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
