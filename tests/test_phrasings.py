@@ -233,3 +233,19 @@ def test_bad_task_words_are_one_line_errors_never_a_guess(checker: Checker, word
     with pytest.raises(UserError) as error:
         checker.resolver.task(words)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("clean and dress animal bite wounds", "wound_care"),
+        ("schedule appointments for Dr. Walker", "schedule_appointments"),
+        ("teach patients to walk with a cane", "patient_education"),
+    ],
+)
+def test_a_word_of_work_no_ma_task_covers_does_not_swallow_an_ordinary_task(
+    checker: Checker, words: str, task: str
+) -> None:
+    """The not-MA words for veterinary work and device fitting are phrases ("restraining animals",
+    "crutches"), not a bare "animal" or "walker" that ordinary questions also contain."""
+    assert checker.resolver.matcher.understand(words).task == task
