@@ -217,3 +217,19 @@ def test_an_unusable_cache_directory_changes_nothing(tmp_path: Path, monkeypatch
         assert code == 1 and "Traceback" not in err, err
         outputs.append((out, batch_out.read_bytes()))
     assert outputs[0] == outputs[1]
+
+
+def test_a_server_writes_its_few_new_answers_within_seconds(table_on: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-running process asks few new questions: they are written once the oldest has waited
+    WRITE_AFTER seconds, not only every WRITE_EVERY answers or at exit."""
+    from scopecheck.decide import answers
+
+    clock = [1_000.0]
+    monkeypatch.setattr(answers.time, "monotonic", lambda: clock[0])
+    server = Checker(REPO)
+    server.check("NY", "flu shot")
+    reader = Checker(REPO)
+    assert reader.answers is not None and reader.answers.count() == 0  # kept, not yet written
+    clock[0] += answers.WRITE_AFTER
+    server.check("CA", "flu shot")
+    assert reader.answers.count() == 2

@@ -23,6 +23,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,8 @@ from scopecheck.decide.findings import Finding
 
 #: Answers kept in memory before they are written in one transaction.
 WRITE_EVERY = 1_000
+#: ... or once the oldest kept answer is this many seconds old (a server asked a few new questions an hour).
+WRITE_AFTER = 30.0
 
 #: Snapshot tables kept side by side (others' data dirs, older versions); the least recently used go.
 KEEP_TABLES = 8
@@ -53,8 +56,8 @@ def key_of(text: str) -> tuple[object, ...]:
 
 
 class AnswerTable:
-    """One snapshot's table. What put() keeps is written every WRITE_EVERY answers, by flush(), and
-    at exit (a forked worker, which leaves by os._exit, flushes after each chunk of rows)."""
+    """One snapshot's table. What put() keeps is written every WRITE_EVERY answers or WRITE_AFTER
+    seconds, by flush(), and at exit (a forked worker, which leaves by os._exit, flushes after each chunk of rows)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -63,6 +66,7 @@ class AnswerTable:
         self._pid = -1
         self._broken = False
         self._pending: list[tuple[str, str]] = []  # (key, findings) not yet written
+        self._pending_since = 0.0  # time.monotonic() of the oldest of them
         self._bodies: dict[str, tuple[Finding, ...]] = {}  # a few thousand distinct findings, read once each
         self._ids: dict[str, int] = {}  # the row id of each findings body written
         _open.add(self)
@@ -126,11 +130,14 @@ class AnswerTable:
         return found
 
     def put(self, key: tuple[object, ...], found: tuple[Finding, ...]) -> None:
-        """Keep an answer; written with the next WRITE_EVERY, or at flush() (one transaction is far
-        cheaper than one a question)."""
+        """Keep an answer; written with the next WRITE_EVERY, after WRITE_AFTER seconds, or at
+        flush() (one transaction is far cheaper than one a question)."""
         with self._lock:
+            now = time.monotonic()
+            if not self._pending:
+                self._pending_since = now
             self._pending.append((key_text(key), _body(found)))
-            if len(self._pending) >= WRITE_EVERY:
+            if len(self._pending) >= WRITE_EVERY or now - self._pending_since >= WRITE_AFTER:
                 self._write()
 
     def flush(self) -> None:
