@@ -4,7 +4,9 @@ Two caches live there: the engine's answers per data snapshot (decide/answers.py
 as validated (law/tomlfile.py). Both are keyed by `code_fingerprint()`, so another version, or one
 edited module, never reads what different code wrote. SCOPECHECK_CACHE_DIR moves the directory;
 SCOPECHECK_NO_CACHE=1 turns both off. A cache is an optimisation only: whatever goes wrong in one
-is ignored, and the work is done again.
+is ignored, and the work is done again. What is read back from it decides answers, so only a
+directory this user alone may write to is used, and nothing there is ever executed (JSON and SQLite,
+never pickle).
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import contextlib
 import functools
 import hashlib
 import os
+import stat
 import sys
 from pathlib import Path
 
 
 def cache_root() -> Path | None:
-    """Where the caches live, or None when the user turned them off."""
+    """Where the caches live, or None when the user turned them off (usable_root() says whether it
+    may be used)."""
     if os.environ.get("SCOPECHECK_NO_CACHE", "").strip() not in ("", "0"):
         return None
     moved = os.environ.get("SCOPECHECK_CACHE_DIR", "").strip()
@@ -27,6 +31,28 @@ def cache_root() -> Path | None:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("scopecheck", appauthor=False))
+
+
+def usable_root() -> Path | None:
+    """cache_root() when it is this user's alone (made, mode 0700, when missing); None when it is
+    turned off, cannot be made, or another user owns it or may write to it: anyone who can write
+    there could change the answers read back."""
+    root = cache_root()
+    return root if root is not None and _private(str(root)) else None
+
+
+@functools.lru_cache(maxsize=16)
+def _private(where: str) -> bool:
+    path = Path(where)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        status = path.stat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(status.st_mode):
+        return False
+    getuid = getattr(os, "getuid", None)  # POSIX; elsewhere the user's profile is already private
+    return getuid is None or (status.st_uid == getuid() and not status.st_mode & 0o022)
 
 
 @functools.cache

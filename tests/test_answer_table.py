@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -126,7 +127,7 @@ def test_threads_sharing_a_checker_get_the_engines_answers(table_on: Path) -> No
 def test_a_broken_table_is_ignored_and_the_engine_answers(table_on: Path) -> None:
     first = Checker(REPO)
     assert first.answers is not None
-    first.answers.path.parent.mkdir(parents=True)
+    first.answers.path.parent.mkdir(parents=True, exist_ok=True)
     first.answers.path.write_bytes(b"not a database" * 100)
     verdict = first.check("NY", "flu shot", credentials=["CMA"])
     assert verdict.verdict == "prohibited" and first.evaluations == 1
@@ -233,3 +234,20 @@ def test_a_server_writes_its_few_new_answers_within_seconds(table_on: Path, monk
     clock[0] += answers.WRITE_AFTER
     server.check("CA", "flu shot")
     assert reader.answers.count() == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership and modes")
+def test_a_cache_directory_others_may_write_to_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whoever can write to the cache could change the answers read back: a directory others may
+    write to is not used (the engine answers), and the cache commands say why on one line."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.delenv("SCOPECHECK_NO_CACHE", raising=False)
+    monkeypatch.setenv("SCOPECHECK_CACHE_DIR", str(shared))
+    checker = Checker(REPO)
+    assert checker.answers is None
+    assert checker.check("NY", "flu shot", credentials=["CMA"]).verdict == "prohibited"
+    assert not any(shared.iterdir())  # nothing written there, nothing read
+    code, _, err = run("cache", "info")
+    assert code == 2 and "may write to it" in err and len(err.strip().splitlines()) == 1

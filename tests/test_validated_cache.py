@@ -39,7 +39,7 @@ def _everything(lib: Library) -> list[object]:
 
 def test_kept_files_are_the_models_a_fresh_read_gives(cache_on: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     filled = _everything(Library(REPO))
-    kept = list(cache_on.glob("validated-*/*.pickle"))
+    kept = list(cache_on.glob("validated-*/*.json"))
     assert len(kept) == len(filled)
 
     def no_parsing(*args: object, **kwargs: object) -> None:
@@ -66,8 +66,8 @@ def test_an_edited_file_is_read_again(cache_on: Path, tmp_path: Path) -> None:
 
 def test_a_broken_kept_file_is_ignored(cache_on: Path) -> None:
     fresh = load(REPO / "states" / "CA.toml", StateFile).model
-    for kept in cache_on.glob("validated-*/*.pickle"):
-        kept.write_bytes(b"\x80\x05not a pickle")
+    for kept in cache_on.glob("validated-*/*.json"):
+        kept.write_bytes(b"{not json\nnor a model")
     assert load(REPO / "states" / "CA.toml", StateFile).model == fresh
 
 
@@ -78,4 +78,4 @@ def test_a_defective_file_is_never_kept(cache_on: Path, tmp_path: Path) -> None:
         with pytest.raises(RuleFileError) as failed:
             load(path, StateFile)
         assert "XX.toml" in str(failed.value)
-    assert not list(cache_on.glob("validated-*/*.pickle"))
+    assert not list(cache_on.glob("validated-*/*.json"))

@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
-from scopecheck.cache import cache_root, code_fingerprint
+from scopecheck.cache import code_fingerprint, usable_root
 from scopecheck.decide.findings import Finding
 
 #: Answers kept in memory before they are written in one transaction.
@@ -73,8 +73,9 @@ class AnswerTable:
 
     @classmethod
     def for_snapshot(cls, snapshot: str) -> AnswerTable | None:
-        """The table of this data snapshot and code, in the cache directory; None when turned off."""
-        root = cache_root()
+        """The table of this data snapshot and code, in the cache directory; None when turned off or
+        not this user's alone (cache.usable_root)."""
+        root = usable_root()
         if root is None:
             return None
         return cls(root / f"answers-{snapshot}-{code_fingerprint()}.sqlite")

@@ -252,7 +252,7 @@ class Checker:
         (`scopecheck cache build`); (questions, newly evaluated). Nothing is kept in memory."""
         table = self.answers
         if table is None:
-            raise UserError("the cache is turned off (SCOPECHECK_NO_CACHE); nothing to build")
+            raise UserError("the cache is turned off or not usable (see 'scopecheck cache info'); nothing to build")
         asked = new = 0
         for key in self.every_key(code):
             asked += 1

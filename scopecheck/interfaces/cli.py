@@ -902,11 +902,13 @@ def cache_group() -> None:
 
 
 def _cache_root() -> Path:
-    from scopecheck.cache import cache_root
+    from scopecheck.cache import cache_root, usable_root
 
     root = cache_root()
     if root is None:
         raise UserError("the cache is turned off (SCOPECHECK_NO_CACHE is set)")
+    if usable_root() is None:
+        raise UserError(f"{root}: not used as the cache: it cannot be made, or another user owns it or may write to it")
     return root
 
 

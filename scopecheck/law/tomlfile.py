@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import pickle
 import re
 import sys
 import tomllib
@@ -19,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from scopecheck.cache import cache_root, code_fingerprint, write_atomically
+from scopecheck.cache import code_fingerprint, usable_root, write_atomically
 from scopecheck.errors import Defect, RuleFileError
 
 M = TypeVar("M", bound=BaseModel)
@@ -162,23 +161,23 @@ class Loaded(Generic[M]):
 
 def load(path: Path, model: type[M]) -> Loaded[M]:
     """A file as validated: from the cache of validated files when this content was read before
-    (no TOML parse, no validation: a state file in 0.1 ms instead of 5), else read and kept there."""
+    (its JSON validated again, no TOML parse: a state file in 0.2 ms instead of 2), else read and
+    kept there. The kept file is the model's JSON, a newline, then the file's text."""
     kept = _kept_path(path, model)
     if kept is not None:
-        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-            parsed, text = pickle.loads(kept.read_bytes())
-            if isinstance(parsed, model) and isinstance(text, str):
-                return Loaded(path, parsed, text)
+        with contextlib.suppress(OSError, ValueError, UnicodeDecodeError):
+            data, text = kept.read_text(encoding="utf-8").split("\n", 1)
+            return Loaded(path, model.model_validate_json(data), text)
     parsed, text = load_model(path, model)
     if kept is not None:
-        write_atomically(kept, pickle.dumps((parsed, text), protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(kept, (parsed.model_dump_json() + "\n" + text).encode("utf-8"))
     return Loaded(path, parsed, text)
 
 
 def _kept_path(path: Path, model: type[BaseModel]) -> Path | None:
-    """Where a validated copy of this file's content as `model` is kept, or None (no cache, or an
-    unreadable file: load_model names the problem)."""
-    root = cache_root()
+    """Where a validated copy of this file's content as `model` is kept, or None (no usable cache,
+    or an unreadable file: load_model names the problem)."""
+    root = usable_root()
     if root is None:
         return None
     try:
@@ -186,4 +185,4 @@ def _kept_path(path: Path, model: type[BaseModel]) -> Path | None:
     except OSError:
         return None
     digest = hashlib.sha256(model.__qualname__.encode() + b"\0" + content).hexdigest()[:32]
-    return root / f"validated-{code_fingerprint()}" / f"{digest}.pickle"
+    return root / f"validated-{code_fingerprint()}" / f"{digest}.json"
