@@ -6,9 +6,10 @@
 
 A Checker loads only the jurisdictions it is asked about, and evaluates identical normalized
 queries once: in memory, and across runs through the answer table of the data snapshot
-(answers.py); a jurisdiction is compiled only when the table lacks an answer. It is safe to share between threads (the web server does): one lock
-guards loading, registration, matching and the memo, because durable_rules' engine state is not
-thread-safe and a half-registered ruleset must never answer.
+(answers.py); a jurisdiction is compiled only when the table lacks an answer. It is safe to share
+between threads (the web server does): one lock guards loading, registration, matching and the
+memo, because durable_rules' engine state is not thread-safe and a half-registered ruleset must
+never answer.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Checker:
 
     def flush(self) -> None:
         """Write the answers this process found to the answer table now (else at exit)."""
-        table = self.__dict__.get("answers")
+        table = self.__dict__.get("answers")  # only a table already opened (cached_property): none is made here
         if table is not None:
             table.flush()
 
