@@ -538,3 +538,22 @@ def test_jobs_1_and_jobs_2_write_the_same_bytes(tmp_path: Path) -> None:
             for r in (rows_of(decoded) if fmt == "csv" else map(json.loads, decoded.rstrip("\n").split("\n")))
         )
         assert len(verdicts) == 5 and sum(verdicts.values()) >= 5_000, verdicts  # every kind of verdict, every row
+
+
+def test_a_big_roster_is_checked_in_one_process_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A roster repeats its questions, so the work is reading and writing: one process unless --jobs
+    asks for more (workers tripled the memory for 2 % on a realistic 1,000,000 rows)."""
+    src = tmp_path / "big.csv"
+    note = "x" * 120
+    with src.open("w") as f:
+        f.write("id,state,task,credentials,note\n")
+        for i in range(64_000):
+            f.write(f"{i},{('CA', 'NY', 'TX', 'FL')[i % 4]},{('vital_signs', 'flu shot')[i % 2]},CMA,{note}\n")
+    assert src.stat().st_size > 9_000_000
+
+    def no_workers(*args: object, **kwargs: object) -> None:
+        raise AssertionError("worker processes started without --jobs")
+
+    monkeypatch.setattr(batch_mod, "_Workers", no_workers)
+    code, _, err = run("batch", str(src), "-o", str(tmp_path / "out.csv"))
+    assert code == 1 and "64000 rows" in err, err

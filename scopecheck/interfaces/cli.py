@@ -390,7 +390,10 @@ def compare(
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]), help="Default: from IN's extension (stdin: csv).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Output format. Default: the input's.")
 @click.option(
-    "--jobs", type=click.IntRange(1, 64), help="Worker processes. Default: 1 for small inputs, else the core count."
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Worker processes. Default 1: a roster that repeats its questions is bound by reading and writing; "
+    "more help when most rows ask new questions (2 on 2 cores: 1.6x on all-distinct rows).",
 )
 @click.option("--as-of", "as_of", type=IsoDate(), help="Date for rows without an as_of column value (default: today).")
 @click.option("--strict", is_flag=True, help="Exit 1 also when a row is conditional, unknown or an error.")
@@ -548,7 +551,6 @@ def _batch_rows(
         )
     except OSError as exc:
         raise UserError(f"{source}: cannot read: {exc.strerror}") from None
-    size = None if str(source) == "-" else source.stat().st_size
     with opened as stream, contextlib.ExitStack() as stack:
         if in_fmt == "csv":
             header, rows = csv_rows(stream, name)
@@ -572,7 +574,7 @@ def _batch_rows(
             formatter,
             sink,
             checker=c,
-            jobs=jobs or batch_mod.default_jobs(size),
+            jobs=jobs or batch_mod.DEFAULT_JOBS,
             default_as_of=as_of or date.today(),
             progress=batch_mod.Progress(sys.stderr, sys.stderr.isatty()),
         )
