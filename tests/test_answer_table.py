@@ -8,6 +8,8 @@ import csv
 import io
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -251,3 +253,20 @@ def test_a_cache_directory_others_may_write_to_is_not_used(tmp_path: Path, monke
     assert not any(shared.iterdir())  # nothing written there, nothing read
     code, _, err = run("cache", "info")
     assert code == 2 and "may write to it" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_single_check_keeps_its_answer_for_the_next_run(table_on: Path) -> None:
+    """`scopecheck check` is one question per process: its answer is written when the command ends,
+    and the next process answers it from the table without the engine."""
+    env = {**os.environ}
+    done = subprocess.run(
+        [sys.executable, "-m", "scopecheck", "check", "--state", "NY", "--task", "flu shot", "--credential", "CMA"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    again = Checker(REPO)
+    assert again.answers is not None and again.answers.count() == 1
+    assert again.check("NY", "flu shot", credentials=["CMA"]).verdict == "prohibited" and again.evaluations == 0

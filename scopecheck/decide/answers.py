@@ -57,7 +57,8 @@ def key_of(text: str) -> tuple[object, ...]:
 
 class AnswerTable:
     """One snapshot's table. What put() keeps is written every WRITE_EVERY answers or WRITE_AFTER
-    seconds, by flush(), and at exit (a forked worker, which leaves by os._exit, flushes after each chunk of rows)."""
+    seconds, by flush(), when the table is dropped, and at exit (a forked worker, which leaves by
+    os._exit, flushes after each chunk of rows)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -146,6 +147,12 @@ class AnswerTable:
         worker after each chunk)."""
         with self._lock:
             self._write()
+
+    def __del__(self) -> None:
+        """A table dropped before exit (a command's checker goes with its command) writes what it
+        kept; the flush at exit reaches only the tables still alive then."""
+        with contextlib.suppress(Exception):
+            self.flush()
 
     def _write(self) -> None:
         pending, self._pending = self._pending, []

@@ -928,8 +928,10 @@ def cache_info(ctx: click.Context) -> None:
     click.echo(f"cache directory: {root}")
     if table.path.exists():
         size = sum(f.stat().st_size for f in files if f.name.startswith(table.path.name))
+        held = table.count()
         click.echo(
-            f"answer table of this data and code: {table.path.name}: {table.count():,} questions, {size / 1e6:.1f} MB"
+            f"answer table of this data and code: {table.path.name}: {held:,} question{'' if held == 1 else 's'}, "
+            f"{size / 1e6:.1f} MB"
         )
     else:
         click.echo(f"answer table of this data and code: {table.path.name}: not made yet")
