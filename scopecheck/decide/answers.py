@@ -86,8 +86,7 @@ class AnswerTable:
         if self._broken:
             return None
         if self._connection is None or self._pid != os.getpid():
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:  # the directory is there: cache.usable_root made it
                 fresh = not self.path.exists()
                 connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
                 connection.execute("pragma journal_mode=wal")
@@ -143,8 +142,8 @@ class AnswerTable:
                 self._write()
 
     def flush(self) -> None:
-        """Write what put() kept; a process calls it when it is done (the CLI at exit, a batch
-        worker after each chunk)."""
+        """Write what put() kept now: a batch worker calls it after each chunk (dropping the table,
+        and the exit, call it too)."""
         with self._lock:
             self._write()
 
@@ -172,20 +171,21 @@ class AnswerTable:
 
     def count(self) -> int:
         """How many questions the table holds (0 when it cannot be read)."""
-        db = self._db()
-        try:
-            return 0 if db is None else int(db.execute("select count(*) from answers").fetchone()[0])
-        except sqlite3.Error:
-            return 0
+        with self._lock:
+            db = self._db()
+            try:
+                return 0 if db is None else int(db.execute("select count(*) from answers").fetchone()[0])
+            except sqlite3.Error:
+                return 0
 
     def items(self) -> Iterator[tuple[tuple[object, ...], tuple[Finding, ...]]]:
         """Every key the table holds with its stored findings (for the tests)."""
-        db = self._db()
-        if db is None:
-            return
-        rows = db.execute("select key, body from answers join findings on findings.id = answers.findings")
-        for key, body in rows.fetchall():
-            yield key_of(key), _findings(body)
+        with self._lock:
+            db = self._db()
+            query = "select key, body from answers join findings on findings.id = answers.findings"
+            rows = [] if db is None else db.execute(query).fetchall()
+        for key, body in rows:
+            yield key_of(key), self._parsed(body)
 
 
 _open: weakref.WeakSet[AnswerTable] = weakref.WeakSet()
