@@ -67,10 +67,20 @@ def code_fingerprint() -> str:
     for folder, subfolders, files in os.walk(package):
         subfolders.sort()
         for name in sorted(f for f in files if f.endswith(".py")):
-            stat = os.stat(os.path.join(folder, name))
+            status = os.stat(os.path.join(folder, name))
             where = os.path.relpath(os.path.join(folder, name), package)
-            digest.update(f"{where}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+            digest.update(f"{where}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]
+
+
+def table_path(root: Path, snapshot: str) -> Path:
+    """The answer table of a data snapshot and this code (decide/answers.py)."""
+    return root / f"answers-{snapshot}-{code_fingerprint()}.sqlite"
+
+
+def validated_path(root: Path, name: str) -> Path:
+    """A rule file kept as validated by this code (law/tomlfile.py)."""
+    return root / f"validated-{code_fingerprint()}" / name
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -89,20 +99,21 @@ def write_atomically(path: Path, data: bytes) -> None:
                 os.unlink(name)
 
 
-def cache_files(root: Path) -> list[Path]:
-    """The files scopecheck wrote under `root` (answer tables with their SQLite side files, validated
-    rule files); nothing else that may live there."""
+def cache_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """What scopecheck wrote under `root`, and nothing else that may live there: the answer tables
+    (each with SQLite's -wal and -shm files beside it) and the validated rule files."""
     if not root.is_dir():
-        return []
-    tables = [p for p in root.glob("answers-*.sqlite*") if p.is_file()]
-    validated = [p for d in root.glob("validated-*") if d.is_dir() for p in d.iterdir() if p.is_file()]
-    return sorted(tables + validated)
+        return [], []
+    tables = sorted(p for p in root.glob("answers-*.sqlite*") if p.is_file())
+    validated = sorted(p for d in root.glob("validated-*") if d.is_dir() for p in d.iterdir() if p.is_file())
+    return tables, validated
 
 
 def clear(root: Path) -> tuple[int, int]:
     """Remove what cache_files() lists, and the emptied validated-* folders: (files, bytes) removed."""
     files = removed = 0
-    for path in cache_files(root):
+    tables, validated = cache_files(root)
+    for path in tables + validated:
         with contextlib.suppress(OSError):
             size = path.stat().st_size
             path.unlink()

@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
-from scopecheck.cache import code_fingerprint, usable_root
+from scopecheck.cache import cache_files, table_path, usable_root
 from scopecheck.decide.findings import Finding
 
 #: Answers kept in memory before they are written in one transaction.
@@ -79,7 +79,7 @@ class AnswerTable:
         root = usable_root()
         if root is None:
             return None
-        return cls(root / f"answers-{snapshot}-{code_fingerprint()}.sqlite")
+        return cls(table_path(root, snapshot))
 
     def _db(self) -> sqlite3.Connection | None:
         """This process's connection (a fork gets its own: SQLite's must not cross one)."""
@@ -102,8 +102,9 @@ class AnswerTable:
 
     def _prune(self) -> None:
         """Keep the KEEP_TABLES most recently used tables of this cache directory."""
-        tables = sorted(self.path.parent.glob("answers-*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in tables[KEEP_TABLES:]:
+        tables, _ = cache_files(self.path.parent)
+        newest = sorted((p for p in tables if p.suffix == ".sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in newest[KEEP_TABLES:]:
             for part in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
                 with contextlib.suppress(OSError):
                     part.unlink()

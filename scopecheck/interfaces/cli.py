@@ -923,11 +923,10 @@ def cache_info(ctx: click.Context) -> None:
     root = _cache_root()
     table = checker(ctx).answers
     assert table is not None  # the cache is on (_cache_root)
-    files = cache_files(root)
-    tables = [f for f in files if f.name.endswith(".sqlite")]
+    tables, validated = cache_files(root)
     click.echo(f"cache directory: {root}")
     if table.path.exists():
-        size = sum(f.stat().st_size for f in files if f.name.startswith(table.path.name))
+        size = sum(f.stat().st_size for f in tables if f.name.startswith(table.path.name))
         held = table.count()
         click.echo(
             f"answer table of this data and code: {table.path.name}: {held:,} question{'' if held == 1 else 's'}, "
@@ -935,11 +934,10 @@ def cache_info(ctx: click.Context) -> None:
         )
     else:
         click.echo(f"answer table of this data and code: {table.path.name}: not made yet")
-    others = [f for f in tables if f != table.path]
-    validated = [f for f in files if f.parent.name.startswith("validated-")]
+    others = [f for f in tables if f.suffix == ".sqlite" and f != table.path]
     click.echo(
         f"other answer tables (other data or versions): {len(others)}; validated rule files: {len(validated)}; "
-        f"in all {sum(f.stat().st_size for f in files) / 1e6:.1f} MB"
+        f"in all {sum(f.stat().st_size for f in tables + validated) / 1e6:.1f} MB"
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from scopecheck.cache import code_fingerprint, usable_root, write_atomically
+from scopecheck.cache import usable_root, validated_path, write_atomically
 from scopecheck.errors import Defect, RuleFileError
 
 M = TypeVar("M", bound=BaseModel)
@@ -189,4 +189,4 @@ def _kept_path(text: str, model: type[BaseModel]) -> Path | None:
     if root is None:
         return None
     digest = hashlib.sha256(model.__qualname__.encode() + b"\0" + text.encode("utf-8")).hexdigest()[:32]
-    return root / f"validated-{code_fingerprint()}" / f"{digest}.json"
+    return validated_path(root, f"{digest}.json")
