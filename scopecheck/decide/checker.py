@@ -206,13 +206,18 @@ class Checker:
             table = self.answers
             found = table.get(key) if table is not None else None
             if found is None:
-                found = self.engine.find(self.compiled(query.jurisdiction), query)
-                self.evaluations += 1
-                if table is not None:
-                    table.put(key, found)
+                found = self._ask_engine(query, key)
             if len(self._found) >= MAX_QUESTIONS:
                 self._found.popitem(last=False)
             self._found[key] = found
+        return found
+
+    def _ask_engine(self, query: Query, key: tuple[object, ...]) -> tuple[Finding, ...]:
+        """The engine's findings for a question the answer table lacks, kept there for next time."""
+        found = self.engine.find(self.compiled(query.jurisdiction), query)
+        self.evaluations += 1
+        if self.answers is not None:
+            self.answers.put(key, found)
         return found
 
     def every_key(self, code: str) -> Iterator[tuple[object, ...]]:
@@ -258,8 +263,7 @@ class Checker:
         for key in self.every_key(code):
             asked += 1
             if table.get(key) is None:
-                table.put(key, self.engine.find(self.compiled(code), self.question(key)))
-                self.evaluations += 1
+                self._ask_engine(self.question(key), key)
                 new += 1
         table.flush()
         return asked, new
