@@ -99,15 +99,6 @@ class RowChecker:
         self._raw: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._by_question: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._cells: OrderedDict[tuple[str, Any], Any] = OrderedDict()  # (column, cell) -> resolved, or _Refused
-        self._citation_texts: dict[Any, str] = {}
-
-    def _citation(self, citation: Any) -> str:
-        """A citation's text, one string per distinct citation: the data cites a few hundred sources,
-        and a copy per remembered question was a tenth of a worker's memory."""
-        text = self._citation_texts.get(citation)
-        if text is None:
-            text = self._citation_texts[citation] = citation_text(citation)
-        return text
 
     def _cell(self, name: str, raw: Any, resolve: Callable[[Any], Any]) -> Any:
         """`resolve(raw)`, remembered per distinct cell value (a roster repeats a few hundred
@@ -200,12 +191,13 @@ class RowChecker:
             return found
         return self._columns(self.checker.evaluate(query))
 
-    def _columns(self, verdict: Any) -> dict[str, Any]:
+    @staticmethod
+    def _columns(verdict: Any) -> dict[str, Any]:
         return {
             "verdict": verdict.verdict,
             "reasons": verdict.reasons,
             "conditions": verdict.conditions,
-            "citations": [self._citation(c) for c in verdict.citations],
+            "citations": [citation_text(c) for c in verdict.citations],
             "rules": verdict.rules,
             "confidence": verdict.confidence,
             "data_snapshot": verdict.data_snapshot,

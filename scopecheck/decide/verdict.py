@@ -24,6 +24,7 @@ state's silence) and otherwise `low`: it never claims to be sure of what the law
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -180,6 +181,7 @@ class Explainer:
         return f"stated setting: {_names((query.setting or '',), lib.settings)}"  # type: ignore[arg-type]
 
 
+@functools.lru_cache(maxsize=4_096)  # one string per cited source (a few hundred), not one per verdict that cites it
 def citation_text(c: Citation) -> str:
     """`cite [kind] <url>`: the kind of source beside every link, so a forum copy is never mistaken for law."""
     kind = KIND_NAMES.get(c.kind, c.kind) + (", official text" if c.official else "")
