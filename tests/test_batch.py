@@ -492,7 +492,13 @@ def _varied_rows(count: int, seed: int = 5) -> list[list[str]]:
     return rows
 
 
-def test_jobs_1_and_jobs_2_write_the_same_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block_chars", [batch_mod.PARALLEL_BLOCK_CHARS, 3_000])
+def test_jobs_1_and_jobs_2_write_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_chars: int
+) -> None:
+    """Workers read blocks of CSV lines themselves; the block with the broken record is read again
+    by the parent's careful reader, with the blocks in flight after it (3,000 characters: many)."""
+    monkeypatch.setattr(batch_mod, "PARALLEL_BLOCK_CHARS", block_chars)
     header = [
         "id",
         "state",
@@ -538,6 +544,29 @@ def test_jobs_1_and_jobs_2_write_the_same_bytes(tmp_path: Path) -> None:
             for r in (rows_of(decoded) if fmt == "csv" else map(json.loads, decoded.rstrip("\n").split("\n")))
         )
         assert len(verdicts) == 5 and sum(verdicts.values()) >= 5_000, verdicts  # every kind of verdict, every row
+
+
+def test_a_broken_block_is_read_again_with_the_blocks_sent_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three workers start on the first three blocks at once; the first holds a broken quote, so
+    the parent reads it again, carefully, with the two blocks already sent after it (their output
+    dropped) and the rest of the input: the bytes of --jobs 1."""
+    monkeypatch.setattr(batch_mod, "PARALLEL_BLOCK_CHARS", 400)
+    lines = ["id,state,task,note"] + [f"{i},{'CA' if i % 2 else 'NY'},vitals,n{i}" for i in range(1, 400)]
+    lines[3] = '3,TX,"vitals,broken'
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join(lines) + "\n")
+    outputs = []
+    for jobs in ("1", "3"):
+        out = tmp_path / f"out-{jobs}.csv"
+        code, _, err = run("batch", str(src), "-o", str(out), "--jobs", jobs)
+        assert code == 0, err
+        outputs.append(out.read_text())
+    assert outputs[0] == outputs[1]
+    written = rows_of(outputs[1])
+    assert len(written) == 399 and written[2]["verdict"] == "error" and "broken CSV quoting" in written[2]["reasons"]
+    assert [r["id"] for r in written] == [str(i) for i in range(1, 400)]
 
 
 def test_a_big_roster_is_checked_in_one_process_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

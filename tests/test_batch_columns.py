@@ -170,7 +170,7 @@ def test_verdicts_refuses_an_input_verdict_id_column_and_the_output_file(tmp_pat
 def test_one_formatter_serves_parent_and_workers() -> None:
     """The chunk text a worker sends is what the parent writes with --jobs 1: Formatter.chunk."""
     f = batch_io.Formatter("csv", ["id", "note"], ("verdict", "reasons"))
-    rows = [batch_io.Row(1, 2, {"id": "1", "note": "=cmd"}), batch_io.Row(2, 3, {"id": "2", "note": "-5"})]
+    rows = [batch_io.Row(2, {"id": "1", "note": "=cmd"}), batch_io.Row(3, {"id": "2", "note": "-5"})]
     result = {"verdict": "allowed", "reasons": ["+1", "ok"]}
     chunk = f.chunk(rows, [result, result])
     assert chunk.text == "1,'=cmd,allowed,'+1 | ok\n2,'-5,allowed,'+1 | ok\n"  # formula escaping in the worker

@@ -5,7 +5,9 @@ reader survive random text and bytes."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
+import itertools
 from datetime import date
 
 from conftest import REPO
@@ -13,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import oracle_hits
 
-from scopecheck.batch.rows import csv_rows, jsonl_rows
+from scopecheck.batch.rows import CsvBody, Row, _careful_records, csv_rows, jsonl_rows
+from scopecheck.csvsafe import CsvOut
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.compiler import to_fact
 from scopecheck.decide.query import Query
@@ -75,7 +78,7 @@ def test_batch_readers_keep_every_record_of_random_bytes(data: bytes) -> None:
     ).read()
     _, rows = csv_rows(io.StringIO(text), "random.csv")
     records = list(rows)
-    assert all(r.number == i for i, r in enumerate(records, 1))
+    assert all(a.line < b.line for a, b in itertools.pairwise(records))
     body = text.split("\n", 1)[1] if "\n" in text else ""
     nonblank = [line for line in body.splitlines() if line.strip()]
     assert len(records) <= max(1, len(nonblank)) or not nonblank
@@ -102,3 +105,61 @@ def test_a_row_with_its_output_rendered_once_is_byte_identical(inputs: list[str]
     if rendered is None or not out.write_rendered(inputs, rendered):
         out.writerow(inputs, safe)
     assert reused.getvalue() == whole.getvalue()
+
+
+def _careful(text: str) -> list[Row]:
+    stream = io.StringIO(text)
+    header = next(csv.reader([stream.readline()]))
+    return list(_careful_records(stream, header, 2))
+
+
+def _fast(text: str, block_chars: int) -> list[Row]:
+    stream = io.StringIO(text)
+    header = next(csv.reader([stream.readline()]))
+    return list(CsvBody(stream, header, block_chars))
+
+
+def _same_rows(text: str) -> None:
+    """The fast reader (blocks, any size) makes the careful reader's rows; and a row whose line it
+    keeps (Row.text) is written back by CsvOut as exactly that line."""
+    careful = [(r.line, r.values, r.error) for r in _careful(text)]
+    for block_chars in (1, 7, 64, 1 << 18):
+        fast = _fast(text, block_chars)
+        assert [(r.line, r.values, r.error) for r in fast] == careful, block_chars
+        for row in fast:
+            if row.text is not None:
+                out = io.StringIO()
+                CsvOut(out).writerow(row.values.values())
+                assert out.getvalue() == row.text + "\n"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.binary(max_size=600))
+def test_the_fast_csv_reader_makes_the_careful_readers_rows_from_random_bytes(data: bytes) -> None:
+    _same_rows(io.TextIOWrapper(io.BytesIO(b"state,task,id\n" + data), "utf-8", "surrogateescape", newline="").read())
+
+
+LINE_PART = st.sampled_from(
+    ["a", "b", ",", '"', '""', "\n", "\r\n", "\r", "=", "-", "@", "\t", " ", "\u00e9", "\udce9", "x" * 40]
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.lists(st.lists(CELL, min_size=1, max_size=4), max_size=12), st.lists(LINE_PART, max_size=30), st.integers(0, 12)
+)
+def test_the_fast_csv_reader_makes_the_careful_readers_rows_from_csv_text(
+    rows: list[list[str]], junk: list[str], at: int
+) -> None:
+    """Well-formed CSV (quoted newlines, quotes, formula starts) with a piece of junk (a broken quote,
+    a lone carriage return) somewhere in it."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["state", "task", "id"])
+    lines = []
+    for row in rows:
+        part = io.StringIO()
+        csv.writer(part, lineterminator="\n").writerow(row)
+        lines.append(part.getvalue())
+    lines.insert(min(at, len(lines)), "".join(junk))
+    _same_rows(buf.getvalue() + "".join(lines))

@@ -54,7 +54,7 @@ def check_frame(pdf: pd.DataFrame, data_dir: str, snapshot: str, as_of: str) -> 
     for record in pdf.itertuples(index=False):
         values = dict(zip(pdf.columns, record))
         number = int(values.pop(ROW_ID))
-        result = rows.check(Row(number, number + 1, {c: values[c] for c in columns}))
+        result = rows.check(Row(number + 1, {c: values[c] for c in columns}))
         for name, cell in zip(OUTPUT, formatted.cells(result)):
             out[name].append(cell)
     result_frame = pdf.copy()

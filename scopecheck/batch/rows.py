@@ -12,13 +12,14 @@ import csv
 import errno
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
 import stat
 import tempfile
 from collections import Counter, OrderedDict, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -35,12 +36,12 @@ MAX_FIELD = 100_000
 MAX_COLUMNS = 1_000  # columns of a CSV input, or different keys of JSONL rows written as CSV
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    number: int  # 1-based record number (the header is not counted)
     line: int  # 1-based line where the record starts
     values: dict[str, Any]
     error: str = ""
+    text: str | None = None  # CSV: the record's line when writing its values back gives that line itself
 
 
 # Bytes that were not UTF-8, kept by the surrogateescape error handler.
@@ -55,8 +56,8 @@ def _parse_line(text: str) -> list[str]:
     return next(csv.reader([text], strict=True), [])
 
 
-def csv_rows(stream: IO[str], name: str) -> tuple[list[str], Iterator[Row]]:
-    """The header and a lazy iterator of rows. A missing required column is a UserError."""
+def csv_rows(stream: IO[str], name: str) -> tuple[list[str], CsvBody]:
+    """The header and the body, a lazy iterator of rows. A missing required column is a UserError."""
     first = stream.readline()
     if not first.strip():
         raise UserError(f"{name}: empty input (expected a CSV header with columns: state, task)")
@@ -80,7 +81,7 @@ def csv_rows(stream: IO[str], name: str) -> tuple[list[str], Iterator[Row]]:
     dup = sorted(h for h, n in Counter(header).items() if n > 1)
     if dup:
         raise UserError(f"{name}: duplicate column(s) {', '.join(dup)}")
-    return header, _csv_records(stream, header)
+    return header, CsvBody(stream, header)
 
 
 class _Runaway(Exception):
@@ -91,8 +92,8 @@ class _Lines:
     """The input's physical lines, numbered, with push-back and look-ahead; it records the lines of
     the record the csv reader is reading, so a broken record can be re-read line by line."""
 
-    def __init__(self, stream: IO[str]):
-        self._numbered = enumerate(stream, start=2)
+    def __init__(self, stream: Iterable[str], first: int = 2):
+        self._numbered = enumerate(stream, start=first)
         self.pushed_back: deque[tuple[int, str]] = deque()
         self.taken: list[tuple[int, str]] = []
         self._size = 0
@@ -148,15 +149,125 @@ def _starts_record(lines: _Lines, width: int) -> bool:
     return len(values) == width
 
 
-def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
-    """The fast path is the C csv reader over the lines. A broken record (a bad quote, or one left
-    open to the end or for more than MAX_RECORD_CHARS) becomes one error row for its first line; the
-    lines after it are read again from the first one that begins a record of the header's width, and
-    the lines before that (the rest of the broken field) belong to the error row, never rows of
-    their own."""
-    lines = _Lines(stream)
+BLOCK_CHARS = 1 << 18  # input read and parsed at once by the fast path
+# A line whose values CsvOut would write back differently: a quote, a carriage return inside, or a
+# cell starting like a formula (csv_cell escapes it).
+_NOT_AS_WRITTEN = re.compile(r'["\r]|(?:^|,)[=+\-@\t]')
+
+
+@dataclass(slots=True)
+class Block:
+    """Whole lines of a CSV body, the first being line `first`: what a worker is sent to read itself."""
+
+    first: int
+    lines: list[str]
+
+
+class CsvBody:
+    """The records of a CSV input after its header: Rows to check in this process, or Blocks of whole
+    lines a worker reads itself (so the parent reads no record). The fast path parses a block with
+    the C csv reader in one go and keeps each plain line's text (Row.text), which output writes back
+    as it was instead of quoting its cells again. From the first block it cannot read exactly (a
+    broken quote, a record over MAX_RECORD_CHARS) the careful reader takes over, from that block's
+    first line: both make the same rows (a property test holds it), and broken input is rare."""
+
+    def __init__(self, stream: IO[str], header: list[str], block_chars: int = BLOCK_CHARS):
+        self.stream = stream
+        self.header = header
+        self.block_chars = block_chars
+
+    def __iter__(self) -> Iterator[Row]:
+        for block in self.blocks():
+            rows = block_rows(block, self.header)
+            if rows is None:
+                yield from self.careful([block])
+                return
+            yield from rows
+
+    def blocks(self, block_chars: int | None = None) -> Iterator[Block]:
+        """The body in blocks of about `block_chars`, each ending where the quotes are balanced (where
+        a record most likely ends; a block that ends inside one is read by the careful reader)."""
+        line_no = 2
+        while True:
+            lines = self.stream.readlines(block_chars or self.block_chars)
+            if not lines:
+                return
+            quotes = "".join(lines).count('"')
+            size = 0
+            while quotes % 2 and size <= MAX_RECORD_CHARS:
+                more = self.stream.readline()
+                if not more:
+                    break
+                lines.append(more)
+                quotes += more.count('"')
+                size += len(more)
+            yield Block(line_no, lines)
+            line_no += len(lines)
+
+    def careful(self, blocks: list[Block]) -> Iterator[Row]:
+        """The rows of `blocks` (in order, from the first that could not be read fast) and of the
+        rest of the input, by the careful reader."""
+        lines = itertools.chain(*(b.lines for b in blocks), self.stream)
+        return _careful_records(lines, self.header, blocks[0].first)
+
+
+def block_rows(block: Block, header: list[str]) -> list[Row] | None:
+    """The rows of a block, as the careful reader would make them; None when the block holds
+    something only the careful reader handles."""
+    lines, width = block.lines, len(header)
+    if max(map(len, lines)) > MAX_RECORD_CHARS:
+        return None
+    surrogates = _has_surrogates("".join(lines))
     reader = csv.reader(lines, strict=True)
-    number = 0
+    rows: list[Row] = []
+    before = 0
+    try:
+        for values in reader:
+            first, before = before, reader.line_num
+            if not values:
+                continue  # a blank line
+            if before - first == 1:
+                text = lines[first]
+            else:
+                text = "".join(lines[first:before])
+                if len(text) > MAX_RECORD_CHARS:
+                    return None
+            row = _record(block.first + first, values, header, width, text, surrogates)
+            if before - first == 1 and not row.error and len(values) == width:
+                plain = text.rstrip("\r\n")
+                if _NOT_AS_WRITTEN.search(plain) is None:
+                    row.text = plain
+            rows.append(row)
+    except csv.Error:
+        return None
+    return rows
+
+
+def _record(line_no: int, values: list[str], header: list[str], width: int, text: str, surrogates: bool = True) -> Row:
+    """One record's Row: padded to the header's width, or an error for too many fields, bytes that
+    are not UTF-8 (looked for only where `surrogates` says there may be some) or an overlong field."""
+    if len(values) == width:
+        row = Row(line_no, dict(zip(header, values)))
+    else:
+        row = Row(line_no, dict(zip(header, values + [""] * (width - len(values)))))
+        if len(values) > width:
+            row.error = f"{len(values)} fields but the header has {width}"
+    if not row.error and surrogates and _has_surrogates(text):
+        bad = next((h for h, v in row.values.items() if _has_surrogates(v)), "?")
+        row.error = f"field '{bad}' is not valid UTF-8"
+    elif not row.error and len(text) > MAX_FIELD and any(len(v) > MAX_FIELD for v in values):
+        row.error = f"a field is longer than {MAX_FIELD:,} characters"
+    return row
+
+
+def _careful_records(source: Iterable[str], header: list[str], line_no: int) -> Iterator[Row]:
+    """The C csv reader over lines it tracks, from line `line_no`. A broken record (a bad quote, or
+    one left open to the end or for more than MAX_RECORD_CHARS) becomes one error row for its first
+    line; the lines after it are read again from the first one that begins a record of the header's
+    width, and the lines before that (the rest of the broken field) belong to the error row, never
+    rows of their own."""
+    lines = _Lines(source, line_no)
+    reader = csv.reader(lines, strict=True)
     width = len(header)
     while True:
         lines.start_record()
@@ -173,7 +284,6 @@ def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
             while lines.peek() is not None and not _starts_record(lines, width):
                 last_no = lines.drop()
             reader = csv.reader(lines, strict=True)
-            number += 1
             if isinstance(exc, _Runaway) and len(lines.taken) == 1:
                 why = f"a line of more than {MAX_RECORD_CHARS:,} characters"
             elif isinstance(exc, _Runaway) or "end of data" in str(exc):
@@ -181,27 +291,12 @@ def _csv_records(stream: IO[str], header: list[str]) -> Iterator[Row]:
             else:
                 why = str(exc)
             span = f"; lines {first_no}-{last_no} are taken as part of it" if last_no > first_no else ""
-            yield Row(
-                number, first_no, _lenient(first, header), f"broken CSV quoting ({why}){span}: {first.rstrip()[:80]!r}"
-            )
+            yield Row(first_no, _lenient(first, header), f"broken CSV quoting ({why}){span}: {first.rstrip()[:80]!r}")
             continue
         if not values:
             continue  # a blank line
-        number += 1
-        line_no = lines.taken[0][0] if lines.taken else 0
-        if len(values) == width:
-            row = Row(number, line_no, dict(zip(header, values)))
-        else:
-            row = Row(number, line_no, dict(zip(header, values + [""] * (width - len(values)))))
-            if len(values) > width:
-                row.error = f"{len(values)} fields but the header has {width}"
-        text = "".join(t for _, t in lines.taken)
-        if not row.error and _has_surrogates(text):
-            bad = next((h for h, v in row.values.items() if _has_surrogates(v)), "?")
-            row.error = f"field '{bad}' is not valid UTF-8"
-        elif not row.error and len(text) > MAX_FIELD and any(len(v) > MAX_FIELD for v in values):
-            row.error = f"a field is longer than {MAX_FIELD:,} characters"
-        yield row
+        first_no = lines.taken[0][0] if lines.taken else 0
+        yield _record(first_no, values, header, width, "".join(t for _, t in lines.taken))
 
 
 def _lenient(text: str, header: list[str]) -> dict[str, Any]:
@@ -216,27 +311,25 @@ def _lenient(text: str, header: list[str]) -> dict[str, Any]:
 def jsonl_rows(stream: IO[str], name: str, max_keys: int | None = None) -> Iterator[Row]:
     """One Row per non-blank line. With `max_keys` (CSV output: a column per key), more different
     keys than that across the rows is a UserError naming the line."""
-    number = 0
     seen_any = False
     keys: set[str] = set()
     for line_no, physical in enumerate(stream, 1):
         if not physical.strip():
             continue
         seen_any = True
-        number += 1
         if _has_surrogates(physical):
-            yield Row(number, line_no, {}, "the line is not valid UTF-8")
+            yield Row(line_no, {}, "the line is not valid UTF-8")
             continue
         try:
             value = safejson.loads(physical)
         except json.JSONDecodeError as exc:
-            yield Row(number, line_no, {}, f"not JSON ({exc.msg} at column {exc.colno}): {physical.strip()[:80]!r}")
+            yield Row(line_no, {}, f"not JSON ({exc.msg} at column {exc.colno}): {physical.strip()[:80]!r}")
             continue
         except safejson.JsonProblem as exc:
-            yield Row(number, line_no, {}, f"refused JSON: {exc}")
+            yield Row(line_no, {}, f"refused JSON: {exc}")
             continue
         if not isinstance(value, dict):
-            yield Row(number, line_no, {}, f"expected a JSON object, got {type(value).__name__}")
+            yield Row(line_no, {}, f"expected a JSON object, got {type(value).__name__}")
             continue
         if max_keys is not None:
             keys.update(value)
@@ -245,7 +338,7 @@ def jsonl_rows(stream: IO[str], name: str, max_keys: int | None = None) -> Itera
                     f"{name}: line {line_no}: the rows have more than {max_keys:,} different keys, "
                     "one CSV column each; write JSONL instead (--format jsonl)"
                 )
-        yield Row(number, line_no, value)
+        yield Row(line_no, value)
     if not seen_any:
         raise UserError(f"{name}: empty input (expected one JSON object per line)")
 
@@ -384,6 +477,9 @@ class Formatter:
                 lines.append((ident, verdict_line(ident, result), not error))
             values = row.values
             if writer is not None:
+                if row.text is not None and rendered is not None:  # the line as read is what CsvOut writes
+                    buf.write(f"{row.text},{rendered}\n")
+                    continue
                 cells = [_cell(values.get(c)) for c in header]
                 if rendered is None or not writer.write_rendered(cells, rendered):
                     writer.writerow(cells, out if out is not None else self._make(result)[0])

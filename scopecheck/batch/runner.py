@@ -3,9 +3,9 @@
 Rows are read, checked and written in chunks, so memory does not grow with the input. Identical
 normalized questions are evaluated once (Checker's memo). With --jobs N, the parent compiles every
 jurisdiction, then forks N workers that inherit its Checker (a durable_rules Host cannot be
-pickled; a fork copies it); each worker checks and formats whole chunks, whose text comes back and
-is written in input order, and no more than a few chunks are in flight, so a huge input never
-piles up in memory.
+pickled; a fork copies it); each worker reads, checks and formats whole chunks (a CSV input goes
+out as blocks of lines, so the parent parses no record), whose text comes back and is written in
+input order, and no more than a few chunks are in flight, so a huge input never piles up in memory.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from scopecheck import safejson
-from scopecheck.batch.rows import Formatted, Formatter, Row, Sink
+from scopecheck.batch.rows import Block, CsvBody, Formatted, Formatter, Row, Sink, block_rows
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.query import Query
 from scopecheck.decide.verdict import citation_text
@@ -36,6 +36,7 @@ from scopecheck.hr.posting import read_posting_file
 from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
 CHUNK = 2_000
+PARALLEL_BLOCK_CHARS = 1 << 16  # CSV lines a worker is sent at once (about CHUNK rows of a roster)
 
 
 def _split(value: Any) -> list[str] | None:
@@ -278,6 +279,12 @@ def _worker_main(
         if failure:
             conn.send(("error", failure))
             continue
+        if isinstance(chunk, Block):
+            rows = block_rows(chunk, formatter.header)
+            if rows is None:  # the parent reads it again, carefully, with the rest of the input
+                conn.send(("careful", None))
+                continue
+            chunk = rows
         try:
             formatted = _check_chunk(worker, formatter, chunk)
         except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it as an internal error
@@ -373,35 +380,51 @@ def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Fo
 
 
 def _run_parallel(
-    chunks: Iterator[list[Row]],
+    pieces: Iterator[list[Row]] | Iterator[Block],
     emit: Callable[[Formatted], None],
     jobs: int,
     checker: Checker,
     default_as_of: date,
     formatter: Formatter,
+    careful: Callable[[list[Block]], Iterator[Row]] | None = None,
 ) -> None:
-    """Chunks go to idle workers in input order; their output text is written in input order. At
-    most `jobs` chunks are being checked and at most `jobs` wait to be written."""
+    """Pieces (chunks of rows, or blocks of CSV lines each worker reads itself) go to idle workers in
+    input order; their output text is written in input order. At most `jobs` pieces are being
+    checked and at most `jobs` wait to be written. A block a worker cannot read exactly is read
+    again by `careful`, with the blocks sent after it (their output is dropped) and the rest of the
+    input, as chunks of rows."""
     workers = _Workers(jobs, checker, default_as_of, formatter)
     try:
         idle = list(reversed(workers.conns))
         busy: dict[Connection, int] = {}
         done: dict[int, Formatted] = {}
+        held: dict[int, Block] = {}  # blocks sent and not yet written
+        careful_from: int | None = None
         next_chunk = next_write = 0
         more = True
         while True:
-            while idle and more:  # new work first: workers wait while results are written
-                chunk = next(chunks, None)
-                if chunk is None:
+            while idle and more and careful_from is None:  # new work first: workers wait while results are written
+                piece = next(pieces, None)
+                if piece is None:
                     more = False
                     break
                 conn = idle.pop()
-                conn.send(chunk)
+                conn.send(piece)
                 busy[conn] = next_chunk
+                if isinstance(piece, Block):
+                    held[next_chunk] = piece
                 next_chunk += 1
             while next_write in done:
                 emit(done.pop(next_write))
+                held.pop(next_write, None)
                 next_write += 1
+            if careful_from is not None and not busy:
+                assert careful is not None
+                again = [held.pop(n) for n in range(careful_from, next_chunk)]
+                done = {n: f for n, f in done.items() if n < careful_from}
+                pieces, careful = _chunks(careful(again), CHUNK), None
+                next_chunk, careful_from, more = careful_from, None, True
+                continue
             if not busy:
                 break
             for conn in wait(list(busy)):
@@ -412,10 +435,14 @@ def _run_parallel(
                     process = workers.processes[workers.conns.index(conn)]
                     process.join(timeout=1)
                     raise RuntimeError(f"a worker process died (exit code {process.exitcode})") from None
+                index = busy.pop(conn)
+                idle.append(conn)
+                if status == "careful" and careful is not None:
+                    careful_from = index if careful_from is None else min(careful_from, index)
+                    continue
                 if status != "ok":
                     raise RuntimeError(f"in a worker process: {payload}")
-                done[busy.pop(conn)] = payload
-                idle.append(conn)
+                done[index] = payload
     except BaseException:
         workers.stop()
         raise
@@ -477,7 +504,7 @@ class Progress:
 
 
 def run(
-    rows: Iterator[Row],
+    rows: Iterator[Row] | CsvBody,
     formatter: Formatter,
     sink: Sink,
     *,
@@ -500,8 +527,10 @@ def run(
 
     if jobs <= 1:
         local = RowChecker(checker, default_as_of)
-        for chunk in _chunks(rows, CHUNK):
+        for chunk in _chunks(iter(rows), CHUNK):
             emit(_check_chunk(local, formatter, chunk))
+    elif isinstance(rows, CsvBody):  # the workers read the CSV records: the parent only reads lines
+        _run_parallel(rows.blocks(PARALLEL_BLOCK_CHARS), emit, jobs, checker, default_as_of, formatter, rows.careful)
     else:
         _run_parallel(_chunks(rows, CHUNK), emit, jobs, checker, default_as_of, formatter)
     summary.seconds = time.monotonic() - started

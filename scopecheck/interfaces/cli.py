@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -532,7 +533,9 @@ def _batch_rows(
     from scopecheck.batch.rows import (
         MAX_COLUMNS,
         VERDICT_ID,
+        CsvBody,
         Formatter,
+        Row,
         Sink,
         atomic_text,
         csv_rows,
@@ -552,6 +555,7 @@ def _batch_rows(
     except OSError as exc:
         raise UserError(f"{source}: cannot read: {exc.strerror}") from None
     with opened as stream, contextlib.ExitStack() as stack:
+        rows: CsvBody | Iterator[Row]
         if in_fmt == "csv":
             header, rows = csv_rows(stream, name)
         else:
