@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import os
 import stat
 import sys
@@ -58,11 +59,15 @@ def _private(where: str) -> bool:
 @functools.cache
 def code_fingerprint() -> str:
     """A hash of every module of this package (its name, size and modification time, as Python's own
-    .pyc check does: a few stat calls, not reading 400 kB at every start) and the Python and pydantic
-    versions: the code that reads rule files and turns them into verdicts. Any change is new."""
-    import pydantic
-
-    digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0".encode())
+    .pyc check does: a few stat calls, not reading 400 kB at every start), the Python version and the
+    installed pydantic (found, not imported: a command answered from the cache never imports it):
+    the code that reads rule files and turns them into verdicts. Any change is new."""
+    digest = hashlib.sha256(f"{sys.version}\0".encode())
+    for library in ("pydantic", "pydantic_core"):
+        spec = importlib.util.find_spec(library)
+        where = spec.origin if spec is not None and spec.origin else ""
+        status = os.stat(where) if where else None
+        digest.update(f"{where}\0{status and status.st_size}\0{status and status.st_mtime_ns}\0".encode())
     package = os.path.dirname(os.path.abspath(__file__))
     for folder, subfolders, files in os.walk(package):
         subfolders.sort()

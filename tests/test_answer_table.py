@@ -270,3 +270,63 @@ def test_a_single_check_keeps_its_answer_for_the_next_run(table_on: Path) -> Non
     again = Checker(REPO)
     assert again.answers is not None and again.answers.count() == 1
     assert again.check("NY", "flu shot", credentials=["CMA"]).verdict == "prohibited" and again.evaluations == 0
+
+
+# ---- a check asked again in the same words is printed again, without loading the law
+
+WATCH = """
+import sys
+from scopecheck.interfaces.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    print("law loaded" if "scopecheck.law.schema" in sys.modules else "law not loaded", file=sys.stderr)
+"""
+
+
+def _check(*args: str, data: Path = REPO) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", WATCH, "--data-dir", str(data), "check", *args]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--state", "NY", "--task", "flu shot", "--credential", "CMA"),  # prohibited: exit 1
+        ("--state", "CA", "--task", "give a flu shot", "--supervision", "direct", "--format", "json"),
+        ("--state", "TX", "--task", "draw blood", "--strict"),
+    ],
+)
+def test_a_check_asked_again_prints_the_same_bytes_without_loading_the_law(
+    table_on: Path, args: tuple[str, ...]
+) -> None:
+    first, second = _check(*args), _check(*args)
+    assert first.stderr.strip() == "law loaded" and second.stderr.strip() == "law not loaded"
+    assert (second.returncode, second.stdout) == (first.returncode, first.stdout)
+    code, out, _ = run("check", *args)  # the whole flow, in this process, with the cache off
+    assert (code, out) == (first.returncode, first.stdout)
+
+
+def test_a_check_in_other_words_or_on_edited_data_goes_through_the_whole_flow(table_on: Path, tmp_path: Path) -> None:
+    _check("--state", "NY", "--task", "flu shot")
+    assert _check("--state", "NY", "--task", "flu shots").stderr.strip() == "law loaded"
+    assert _check("--state", "NY", "--task", "flu shot", "--as-of", "2020-01-01").stderr.strip() == "law loaded"
+    copy = tmp_path / "data"
+    shutil.copytree(REPO / "rules", copy / "rules")
+    shutil.copytree(REPO / "states", copy / "states")
+    state = copy / "states" / "NY.toml"
+    state.write_text(state.read_text() + "\n# an analyst's note\n")
+    assert _check("--state", "NY", "--task", "flu shot", data=copy).stderr.strip() == "law loaded"
+
+
+def test_with_a_decision_log_every_check_is_decided_and_logged(table_on: Path, tmp_path: Path) -> None:
+    log = tmp_path / "decisions.jsonl"
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", WATCH, "--decision-log", str(log), "check", "--state", "NY", "--task", "flu shot"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.stderr.strip() == "law loaded"
+    assert len(log.read_text().splitlines()) == 2

@@ -10,6 +10,11 @@ once and shared by every question with the same findings: about 150 bytes a ques
 itself a question (Checker.question), so a test can ask the engine again for every key the table
 holds. The verdict is folded from the findings in the process, as it is after a fresh engine call.
 
+Beside the answers, the table keeps what a command printed for a request (`reply`): a `check` asked
+again, in the same words with the same facts on the same day, is printed again from there without
+loading the law, as fast as the interpreter starts. The request is the command's own arguments, so
+this holds only for the very same question; any other wording goes through the whole flow.
+
 It is an optimisation only: any error opening, reading or writing it turns it off for the process,
 and the engine answers as it would have. SQLite serializes writers across processes (WAL mode);
 a connection is never used across a fork, and one lock guards it between threads.
@@ -42,6 +47,7 @@ KEEP_TABLES = 8
 _SCHEMA = """
 create table if not exists findings (id integer primary key, body text not null unique);
 create table if not exists answers (key text primary key, findings integer not null) without rowid;
+create table if not exists replies (request text primary key, code integer not null, text text not null) without rowid;
 """
 
 
@@ -169,6 +175,31 @@ class AnswerTable:
         except sqlite3.Error:
             self._ids.clear()  # ids of a rolled-back transaction
             self._broken = True
+
+    def reply(self, request: str) -> tuple[int, str] | None:
+        """What a command printed for `request` (its exit code and text), or None."""
+        with self._lock:
+            db = self._db()
+            try:
+                row = (
+                    None
+                    if db is None
+                    else db.execute("select code, text from replies where request = ?", (request,)).fetchone()
+                )
+            except sqlite3.Error:
+                self._broken = True
+                return None
+            return None if row is None else (int(row[0]), str(row[1]))
+
+    def keep_reply(self, request: str, code: int, text: str) -> None:
+        """Keep what a command printed for `request` (written now: a command prints one reply)."""
+        with self._lock:
+            db = self._db()
+            try:
+                if db is not None:
+                    db.execute("insert or replace into replies values (?, ?, ?)", (request, code, text))
+            except sqlite3.Error:
+                self._broken = True
 
     def count(self) -> int:
         """How many questions the table holds (0 when it cannot be read)."""

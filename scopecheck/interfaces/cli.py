@@ -27,6 +27,7 @@ from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervisi
 
 if TYPE_CHECKING:
     from scopecheck.batch.runner import Summary
+    from scopecheck.decide.answers import AnswerTable
     from scopecheck.decide.checker import Checker
 
 
@@ -80,6 +81,20 @@ def checker(ctx: click.Context) -> Checker:
                 names=obj.get("log_names", False),
             )
     return obj["checker"]  # type: ignore[no-any-return]
+
+
+def replies_table(ctx: click.Context) -> AnswerTable | None:
+    """This data's answer table, found without loading the law (law/snapshot.py), to print again what
+    a command printed for the same request; None when the cache is off, and with a decision log
+    (every question asked is then a decision to log)."""
+    obj = ctx.find_root().obj
+    if obj.get("decision_log"):
+        return None
+    from scopecheck.decide.answers import AnswerTable
+    from scopecheck.law.snapshot import data_snapshot, default_data_dir
+
+    root = obj.get("data_dir") or default_data_dir()
+    return AnswerTable.for_snapshot(data_snapshot(Path(root)))
 
 
 FORMAT = click.option(
@@ -215,10 +230,21 @@ def check(
           --training training_injections_10h
       scopecheck check --state WA --task iv_start --credential MA-C --as-of 2023-01-01 --format json
     """
+    as_of = as_of or date.today()  # once: the day the request names is the day it is answered for
+    asked = (state, task, credentials, trainings, supervision, supervisor, setting, as_of.isoformat(), strict, fmt)
+    request, replies = json.dumps(["check", *asked]), replies_table(ctx)
+    kept = replies.reply(request) if replies is not None else None
+    if kept is not None:  # asked before, in these very words: printed as it was, without loading the law
+        click.echo(kept[1])
+        ctx.exit(kept[0])
     c = checker(ctx)
     verdict = c.evaluate(c.query(state, task, **facts(credentials, trainings, supervision, supervisor, setting, as_of)))
-    click.echo(render.to_json(render.verdict_json(verdict)) if fmt == "json" else render.verdict_text(verdict))
-    ctx.exit(exit_code([verdict.verdict], strict))
+    text = render.to_json(render.verdict_json(verdict)) if fmt == "json" else render.verdict_text(verdict)
+    code = exit_code([verdict.verdict], strict)
+    if replies is not None:
+        replies.keep_reply(request, code, text)
+    click.echo(text)
+    ctx.exit(code)
 
 
 @cli.command()

@@ -7,7 +7,6 @@ variable SCOPECHECK_DATA_DIR) points at an analyst's own edited copy.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from scopecheck.errors import RuleFileError, UserError
 from scopecheck.law import schema
 from scopecheck.law.crosscheck import state_defects
+from scopecheck.law.snapshot import data_snapshot, default_data_dir
 from scopecheck.law.tomlfile import Loaded, load
 
 #: The catalogue files in rules/ (anything else there is an error: `rules validate`).
@@ -28,16 +28,6 @@ CATALOGUES = (
     "trainings.toml",
     "vocabulary.toml",
 )
-
-
-def default_data_dir() -> Path:
-    env = os.environ.get("SCOPECHECK_DATA_DIR")
-    if env:
-        return Path(env)
-    packaged = Path(__file__).resolve().parent.parent / "_data"
-    if (packaged / "states").is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent.parent
 
 
 @dataclass
@@ -121,21 +111,8 @@ class Library:
 
     @cached_property
     def snapshot(self) -> str:
-        """A short stable id of the data as loaded: the package version and a hash of every file under
-        rules/ and states/ (cases included). Same data, same id, in any process; one edited
-        character, a new id. Every verdict carries it (`data_snapshot`)."""
-        import hashlib
-        from importlib.metadata import PackageNotFoundError, version
-
-        digest = hashlib.sha256()
-        for folder in ("rules", "states"):
-            for path in sorted((self.root / folder).rglob("*.toml")):
-                digest.update(path.relative_to(self.root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-        try:
-            release = version("scopecheck")
-        except PackageNotFoundError:
-            release = "0+unknown"
-        return f"{release}-{digest.hexdigest()[:12]}"
+        """The data's id as loaded (law/snapshot.py): every verdict carries it (`data_snapshot`)."""
+        return data_snapshot(self.root)
 
     # ---- states
 

@@ -1,0 +1,37 @@
+"""Where the data lives and which data it is: the data directory and its snapshot id.
+
+Apart from the library so that a command can name the data's snapshot (and find what it already
+answered for it) without importing the schema or loading a rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("SCOPECHECK_DATA_DIR")
+    if env:
+        return Path(env)
+    packaged = Path(__file__).resolve().parent.parent / "_data"
+    if (packaged / "states").is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent
+
+
+def data_snapshot(root: Path) -> str:
+    """A short stable id of the data: the package version and a hash of every file under rules/ and
+    states/ (cases included). Same data, same id, in any process; one edited character, a new id."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256()
+    for folder in ("rules", "states"):
+        for path in sorted((root / folder).rglob("*.toml")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        release = version("scopecheck")
+    except PackageNotFoundError:
+        release = "0+unknown"
+    return f"{release}-{digest.hexdigest()[:12]}"
