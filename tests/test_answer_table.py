@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,7 +20,9 @@ from conftest import REPO
 from test_batch import _varied_rows
 from test_cli import run
 
-from scopecheck.decide.answers import AnswerTable
+from scopecheck.batch.runner import RowChecker
+from scopecheck.decide import checker as checker_module
+from scopecheck.decide.answers import AnswerTable, key_of
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.examples import example_query
 from scopecheck.decide.query import Query
@@ -98,6 +102,40 @@ def test_cold_warm_and_jobs_write_the_bytes_the_engine_writes(
     assert outputs["warm2"] == outputs["engine"]
     assert " 0 questions evaluated" not in summaries["cold"]
     assert " 0 questions evaluated" in summaries["warm1"] and " 0 questions evaluated" in summaries["warm2"]
+
+
+def test_kept_output_columns_equal_the_verdicts_and_a_warm_batch_folds_none(
+    table_on: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch keeps each question's output columns in the table; each kept set equals the columns
+    of the verdict folded afresh by the engine alone, and a second run writes the same bytes
+    without folding a verdict at all."""
+    src, first, second = _varied_csv(tmp_path / "in.csv", 3_000), tmp_path / "1.csv", tmp_path / "2.csv"
+    code, _, err = run("batch", str(src), "-o", str(tmp_path / "varied.csv"))
+    assert code == 1, err
+    table = Checker(REPO).answers
+    assert table is not None
+    with sqlite3.connect(table.path) as db:
+        kept = [key_of(text) for (text,) in db.execute("select key from rows")]
+    engine = Checker(REPO, answer_table=False)
+    for key in kept:
+        question = engine.question(key)
+        assert table.row(key) == RowChecker._columns(engine.evaluate(question)), key
+    assert len(kept) > 500, len(kept)
+
+    def no_fold(*args: object) -> None:
+        raise AssertionError("a verdict was folded")
+
+    ids = tmp_path / "ids.csv"  # task ids: no words that fit several tasks (settling those folds each)
+    lines = ["state,task,credentials,supervision"]
+    for n, (state, task) in enumerate(itertools.product(("CA", "NY", "TX", "WA", "FL"), sorted(engine.lib.tasks))):
+        lines.append(f"{state},{task},{('CMA', '', 'RMA')[n % 3]},{('', 'direct', 'general')[n % 3]}")
+    ids.write_text("\n".join(lines) + "\n")
+    run("batch", str(ids), "-o", str(first))
+    monkeypatch.setattr(checker_module, "fold", no_fold)
+    code, _, err = run("batch", str(ids), "-o", str(second))
+    assert code == 1, err
+    assert second.read_bytes() == first.read_bytes()
 
 
 def test_threads_sharing_a_checker_get_the_engines_answers(table_on: Path) -> None:

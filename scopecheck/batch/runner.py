@@ -187,10 +187,22 @@ class RowChecker:
             question = self.checker.normalized_key(query)
             found = self._by_question.get(question)
             if found is None:  # many raw rows ask one question: its output columns are made once
-                found = self._columns(self.checker.answer(query, question, remember=False))  # no per-row copy: batch
+                found = self._kept_columns(query, question)
                 _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)  # writes no asker's words
             return found
         return self._columns(self.checker.evaluate(query))
+
+    def _kept_columns(self, query: Query, question: tuple[Any, ...]) -> dict[str, Any]:
+        """A question's output columns: as an earlier run kept them in the answer table, or from its
+        verdict (and then kept there). They are the verdict's alone (no asker's words), so any row
+        asking the question may be written with them."""
+        table = self.checker.answers
+        found = table.row(question) if table is not None else None
+        if found is None:
+            found = self._columns(self.checker.answer(query, question, remember=False))  # no per-row copy: batch
+            if table is not None:
+                table.put_row(question, found)
+        return found
 
     @staticmethod
     def _columns(verdict: Any) -> dict[str, Any]:
@@ -369,13 +381,12 @@ class _Workers:
 
 def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Formatted:
     """Check a chunk and format its output: what a worker does, and the parent with --jobs 1. The
-    engine's new answers go to the answer table as each chunk ends (a worker leaves by os._exit,
-    without the table's flush at exit)."""
+    engine's new answers and new output columns go to the answer table as each chunk ends (a worker
+    leaves by os._exit, without the table's flush at exit)."""
     before = rows.checker.evaluations
     formatted = formatter.chunk(chunk, [rows.check(r) for r in chunk])
     formatted.evaluations = rows.checker.evaluations - before
-    if formatted.evaluations:
-        rows.checker.flush()
+    rows.checker.flush()  # what the chunk added to the answer table, if anything
     return formatted
 
 

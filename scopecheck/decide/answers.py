@@ -10,7 +10,9 @@ once and shared by every question with the same findings: about 150 bytes a ques
 itself a question (Checker.question), so a test can ask the engine again for every key the table
 holds. The verdict is folded from the findings in the process, as it is after a fresh engine call.
 
-Beside the answers, the table keeps what a command printed for a request (`reply`): a `check` asked
+Beside the answers, the table keeps a batch row's output columns for each question (`row`: a few
+thousand distinct sets of columns, each stored once, serve tens of thousands of questions), so a
+batch whose questions were asked before folds no verdict; and what a command printed for a request (`reply`): a `check` asked
 again, in the same words with the same facts on the same day, is printed again from there without
 loading the law, as fast as the interpreter starts. The request is the command's own arguments, so
 this holds only for the very same question; any other wording goes through the whole flow.
@@ -24,14 +26,18 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
+import hashlib
 import json
 import os
 import sqlite3
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from scopecheck.cache import cache_files, table_path, usable_root
 from scopecheck.decide.findings import Finding
@@ -41,16 +47,22 @@ WRITE_EVERY = 1_000
 #: ... or once the oldest kept answer is this many seconds old (a server asked a few new questions an hour).
 WRITE_AFTER = 30.0
 
+#: Distinct sets of output columns kept in memory once read (a batch meets a few thousand).
+OUTPUTS_IN_MEMORY = 20_000
+
 #: Snapshot tables kept side by side (others' data dirs, older versions); the least recently used go.
 KEEP_TABLES = 8
 
 _SCHEMA = """
-create table if not exists findings (id integer primary key, body text not null unique);
+create table if not exists findings (id integer primary key, hash text not null unique, body text not null);
 create table if not exists answers (key text primary key, findings integer not null) without rowid;
 create table if not exists replies (request text primary key, code integer not null, text text not null) without rowid;
+create table if not exists outputs (id integer primary key, hash text not null unique, body text not null);
+create table if not exists rows (key text primary key, output integer not null) without rowid;
 """
 
 
+@functools.lru_cache(maxsize=1_024)  # a new question is looked up and kept in several steps: one text
 def key_text(key: tuple[object, ...]) -> str:
     """The normalized question as text: sets sorted, so the same question is the same text in any process."""
     return json.dumps([sorted(part) if isinstance(part, frozenset) else part for part in key])
@@ -73,9 +85,12 @@ class AnswerTable:
         self._pid = -1
         self._broken = False
         self._pending: list[tuple[str, str]] = []  # (key, findings) not yet written
+        self._pending_rows: list[tuple[str, str]] = []  # (key, output columns) not yet written
         self._pending_since = 0.0  # time.monotonic() of the oldest of them
         self._bodies: dict[str, tuple[Finding, ...]] = {}  # a few thousand distinct findings, read once each
         self._ids: dict[str, int] = {}  # the row id of each findings body written
+        self._outputs: OrderedDict[int, dict[str, Any]] = OrderedDict()  # output columns read, by id (bounded)
+        self._output_ids: dict[str, int] = {}  # the row id of each output body written
         _open.add(self)
 
     @classmethod
@@ -141,12 +156,42 @@ class AnswerTable:
         """Keep an answer; written with the next WRITE_EVERY, after WRITE_AFTER seconds, or at
         flush() (one transaction is far cheaper than one a question)."""
         with self._lock:
-            now = time.monotonic()
-            if not self._pending:
-                self._pending_since = now
-            self._pending.append((key_text(key), _body(found)))
-            if len(self._pending) >= WRITE_EVERY or now - self._pending_since >= WRITE_AFTER:
-                self._write()
+            self._keep(self._pending, (key_text(key), _body(found)))
+
+    def row(self, key: tuple[object, ...]) -> dict[str, Any] | None:
+        """A batch row's output columns for `key`, or None. Questions with the same columns share one
+        dict (read once): it must not be changed."""
+        with self._lock:
+            db = self._db()
+            if db is None:
+                return None
+            try:
+                found = db.execute("select output from rows where key = ?", (key_text(key),)).fetchone()
+                if found is None:
+                    return None
+                columns = self._outputs.get(found[0])
+                if columns is None:
+                    body = db.execute("select body from outputs where id = ?", (found[0],)).fetchone()
+                    columns = self._outputs[found[0]] = json.loads(body[0])
+                    if len(self._outputs) > OUTPUTS_IN_MEMORY:
+                        self._outputs.popitem(last=False)
+                return columns
+            except (sqlite3.Error, ValueError, TypeError):
+                self._broken = True
+                return None
+
+    def put_row(self, key: tuple[object, ...], columns: dict[str, Any]) -> None:
+        """Keep a batch row's output columns for `key` (JSON values); written as put() writes."""
+        with self._lock:
+            self._keep(self._pending_rows, (key_text(key), json.dumps(columns, ensure_ascii=False)))
+
+    def _keep(self, pending: list[tuple[str, str]], item: tuple[str, str]) -> None:
+        now = time.monotonic()
+        if not self._pending and not self._pending_rows:
+            self._pending_since = now
+        pending.append(item)
+        if len(pending) >= WRITE_EVERY or now - self._pending_since >= WRITE_AFTER:
+            self._write()
 
     def flush(self) -> None:
         """Write what put() kept now: a batch worker calls it after each chunk (dropping the table,
@@ -162,18 +207,18 @@ class AnswerTable:
 
     def _write(self) -> None:
         pending, self._pending = self._pending, []
-        db = self._db() if pending else None
+        rows, self._pending_rows = self._pending_rows, []
+        db = self._db() if pending or rows else None
         if db is None:
             return
         try:
-            with db:  # one transaction: the findings and the answers that point to them
+            with db:  # one transaction: the bodies and the keys that point to them
                 db.execute("begin immediate")
-                for body in {body for _, body in pending} - self._ids.keys():
-                    db.execute("insert or ignore into findings (body) values (?)", (body,))
-                    self._ids[body] = db.execute("select id from findings where body = ?", (body,)).fetchone()[0]
-                db.executemany("insert or ignore into answers values (?, ?)", [(k, self._ids[b]) for k, b in pending])
+                _insert(db, "findings", "answers", pending, self._ids)
+                _insert(db, "outputs", "rows", rows, self._output_ids)
         except sqlite3.Error:
             self._ids.clear()  # ids of a rolled-back transaction
+            self._output_ids.clear()
             self._broken = True
 
     def reply(self, request: str) -> tuple[int, str] | None:
@@ -227,6 +272,19 @@ _open: weakref.WeakSet[AnswerTable] = weakref.WeakSet()
 def _flush_at_exit() -> None:
     for table in list(_open):
         table.flush()
+
+
+def _insert(
+    db: sqlite3.Connection, bodies: str, keys: str, pending: list[tuple[str, str]], ids: dict[str, int]
+) -> None:
+    """Write (key, body) pairs: each body once in `bodies` (its id remembered in `ids`), found again
+    by a hash of it (an index of the bodies themselves would hold each twice), and each key in `keys`
+    pointing to its body's id."""
+    for body in {body for _, body in pending} - ids.keys():
+        digest = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        db.execute(f"insert or ignore into {bodies} (hash, body) values (?, ?)", (digest, body))
+        ids[body] = db.execute(f"select id from {bodies} where hash = ?", (digest,)).fetchone()[0]
+    db.executemany(f"insert or ignore into {keys} values (?, ?)", [(k, ids[b]) for k, b in pending])
 
 
 def _body(found: tuple[Finding, ...]) -> str:
