@@ -28,9 +28,12 @@ counts only: 52 resolved to another task (11 %), 49 with the senses check. Its e
 the vocabulary given what they showed (veterinary work, self-administration, dose adjustment, cautery,
 rectal medication, alcohol testing, sedation monitoring, and a few names): 37 wrong, 304 right. The fifth
 (tests/data/phrasings_holdout5.toml, 357 from 234 further sources) was measured blind before and after
-that: 46 -> 45 wrong (13 %); labelled a second time; then tuned on too (39). The sixth, kept out of the
-tree, was measured blind at the start of that work and after each step: 29, 28, 29, 28 wrong of 364 (8 %).
-Wordings tuned on one set again did not carry to the next."""
+that: 46 -> 45 wrong (13 %); labelled a second time; then tuned on too (39). The sixth (phrasings_holdout6.toml,
+364 from 209 further sources), kept out of the tree meanwhile, was measured blind at the start of that
+work and after each step: 29, 28, 29, 28 wrong (8 %). Wordings tuned on one set again did not carry to
+the next. The seventh (phrasings_holdout7.toml, 427 from 217 further sources, labelled twice) was
+measured blind once, with the matcher unchanged since: 43 wrong (10 %), 35 by both labellers. Neither
+was tuned on."""
 
 from __future__ import annotations
 
@@ -48,6 +51,7 @@ DATA = Path(__file__).parent / "data"
 
 #: The sets tuned on first, each held to no phrasing answered as a different task.
 EARLIER = ("phrasings.toml", "phrasings_holdout.toml", "phrasings_holdout2.toml", "phrasings_holdout3a.toml")
+LATER = ("phrasings_holdout3b.toml", "phrasings_holdout4.toml", "phrasings_holdout5.toml", "phrasings_holdout6.toml")
 
 
 def corpus(name: str) -> dict:  # type: ignore[type-arg]
@@ -143,6 +147,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
     [
         ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 316),
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 39, 223),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 28, 213),
+        ("phrasings_holdout7.toml", 427, LATER[:4], 43, 248),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -152,7 +158,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     asked back among acceptable tasks only. holdout5: blind 46 of 357, 45 after the tuning on holdout4,
     tuned to 39, 218 and 5. (Words that would also catch ordinary questions, "animal" in "animal bite
     wounds", "walker", "breath test", "numbing medication", were narrowed at the cost of one right
-    answer each.) Each is held there; neither shares a source with an earlier set."""
+    answer each.) holdout6 and holdout7 were never tuned on: 28 of 364 and 43 of 427 (10 %) resolved
+    to another task when measured blind, the figure of unseen wording. Each is held there; none
+    shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -163,7 +171,11 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
 
 @pytest.mark.parametrize(
     "name, size, agree, outside_both",
-    [("phrasings_holdout3b.toml", 250, 225, 5), ("phrasings_holdout5.toml", 357, 307, 25)],
+    [
+        ("phrasings_holdout3b.toml", 250, 225, 5),
+        ("phrasings_holdout5.toml", 357, 307, 25),
+        ("phrasings_holdout7.toml", 427, 379, 35),
+    ],
 )
 def test_the_holdout_errors_are_not_label_noise(
     checker: Checker, name: str, size: int, agree: int, outside_both: int
@@ -172,7 +184,7 @@ def test_the_holdout_errors_are_not_label_noise(
     and 86 % of holdout5's; the phrasings resolved to a task outside both are the matcher's own errors.
     holdout3b: 17 of 250 when measured blind, 5 once the `senses` check was built from them. holdout5:
     32 of 357 after the tuning on holdout4 (its second labelling came after its blind measure), 25 once
-    tuned on. Held there."""
+    tuned on. holdout7: 89 % agree; 35 of 427 outside both when measured blind (not tuned on). Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
