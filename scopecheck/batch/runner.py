@@ -59,10 +59,9 @@ def _text(value: Any) -> str | None:
 
 
 INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
-#: Processes unless asked for more. A roster repeats its questions, and then the work is reading and
-#: writing, which one process does: on 2 cores, 1,000,000 realistic rows took 12.2 s in 133 MB with
-#: one process and 11.9 s in 344 MB with two (with new questions: 12.5 s and 12.8 s). Workers pay off
-#: when most rows ask new questions (--jobs 2: 1.6x on all-distinct rows).
+#: Processes unless asked for more: one, for memory. On 2 cores, 1,000,000 realistic rows (table warm)
+#: took 9.0-9.9 s in 111 MB with one process and 6.8 s in about 207 MB (all processes) with two;
+#: all-distinct rows 1.5-1.6x with two. --jobs 2 is the choice when time matters more than memory.
 DEFAULT_JOBS = 1
 RAW_CACHE_SIZE = 50_000  # distinct raw rows remembered (a small tuple and a shared result each)
 QUESTION_CACHE_SIZE = 20_000  # output columns per distinct question
