@@ -355,6 +355,12 @@ def test_a_check_in_other_words_or_on_edited_data_goes_through_the_whole_flow(ta
     state = copy / "states" / "NY.toml"
     state.write_text(state.read_text() + "\n# an analyst's note\n")
     assert _check("--state", "NY", "--task", "flu shot", data=copy).stderr.strip() == "law loaded"
+    tables = sorted(table_on.glob("answers-*.sqlite"))
+    not_data = tmp_path / "not-data"
+    not_data.mkdir()
+    refused = _check("--state", "NY", "--task", "flu shot", data=not_data)
+    assert refused.returncode == 2 and "not a scopecheck data directory" in refused.stderr
+    assert sorted(table_on.glob("answers-*.sqlite")) == tables  # no table for data that is not data
 
 
 def test_with_a_decision_log_every_check_is_decided_and_logged(table_on: Path, tmp_path: Path) -> None:

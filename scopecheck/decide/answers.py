@@ -222,9 +222,10 @@ class AnswerTable:
             self._broken = True
 
     def reply(self, request: str) -> tuple[int, str] | None:
-        """What a command printed for `request` (its exit code and text), or None."""
+        """What a command printed for `request` (its exit code and text), or None. A table not made
+        yet holds none and is not made here (a data directory that is not one makes no table)."""
         with self._lock:
-            db = self._db()
+            db = self._db() if self._connection is not None or self.path.exists() else None
             try:
                 row = (
                     None
