@@ -222,8 +222,14 @@ def test_cache_info_and_clear(table_on: Path) -> None:
     assert code == 0 and str(table_on) in out and "not made yet" in out
     run("cache", "build", "RI")
     code, out, _ = run("cache", "info")
-    assert code == 0 and "822 questions" in out  # every question of Rhode Island
+    assert code == 0 and "822 questions (0 with batch columns; 0 checks to print again)" in out  # all of RI's
     assert any(table_on.glob("answers-*.sqlite"))
+    run("check", "--state", "RI", "--task", "flu shot")
+    roster = table_on.parent / "roster.csv"
+    roster.write_text("state,task\nRI,vital_signs\nRI,flu shot\nRI,vital_signs\n")
+    run("batch", str(roster), "-o", str(table_on.parent / "out.csv"))
+    code, out, _ = run("cache", "info")
+    assert code == 0 and "822 questions (2 with batch columns; 1 check to print again)" in out
     code, out, _ = run("cache", "clear")
     assert code == 0 and out.startswith("removed ") and not any(table_on.glob("answers-*.sqlite"))
 

@@ -37,7 +37,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from scopecheck.cache import cache_files, table_path, usable_root
 from scopecheck.decide.findings import Finding
@@ -247,12 +247,13 @@ class AnswerTable:
             except sqlite3.Error:
                 self._broken = True
 
-    def count(self) -> int:
-        """How many questions the table holds (0 when it cannot be read)."""
+    def count(self, kept: Literal["answers", "rows", "replies"] = "answers") -> int:
+        """How many questions the table holds answers for (or batch columns, or how many replies; 0
+        when it cannot be read)."""
         with self._lock:
             db = self._db()
             try:
-                return 0 if db is None else int(db.execute("select count(*) from answers").fetchone()[0])
+                return 0 if db is None else int(db.execute(f"select count(*) from {kept}").fetchone()[0])
             except sqlite3.Error:
                 return 0
 

@@ -957,9 +957,10 @@ def cache_info(ctx: click.Context) -> None:
     click.echo(f"cache directory: {root}")
     if table.path.exists():
         size = sum(f.stat().st_size for f in tables if f.name.startswith(table.path.name))
-        held = table.count()
+        held, rows, replies = table.count(), table.count("rows"), table.count("replies")
         click.echo(
-            f"answer table of this data and code: {table.path.name}: {held:,} question{'' if held == 1 else 's'}, "
+            f"answer table of this data and code: {table.path.name}: {held:,} question{'' if held == 1 else 's'} "
+            f"({rows:,} with batch columns; {replies:,} check{'' if replies == 1 else 's'} to print again), "
             f"{size / 1e6:.1f} MB"
         )
     else:
