@@ -569,6 +569,24 @@ def test_a_broken_block_is_read_again_with_the_blocks_sent_after_it(
     assert [r["id"] for r in written] == [str(i) for i in range(1, 400)]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_workers_bytes_on_stdout_are_the_bytes_of_one_process(tmp_path: Path, fmt: str) -> None:
+    """Workers encode their chunks and the parent writes the bytes as they come, after the header it
+    wrote as text: on stdout too, the bytes of --jobs 1 (a non-ASCII cell and a byte that is not
+    UTF-8 included)."""
+    lines = ["id,state,task,note"] + [f"{i},{('CA', 'NY', 'TX')[i % 3]},flu shot,caf\u00e9 {i}" for i in range(5_000)]
+    src = tmp_path / "in.csv"
+    src.write_bytes(("\n".join(lines) + "\n").encode() + b"5000,CA,vitals,latin-1 caf\xe9\n")
+    outputs = []
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(
+            cli, ["--data-dir", str(REPO), "batch", str(src), "-o", "-", "--format", fmt, "--jobs", jobs]
+        )
+        assert result.exit_code == 1, result.stderr
+        outputs.append(result.stdout_bytes)
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") >= 5_001 and "caf\u00e9 4999".encode() in outputs[0]
+
+
 def test_a_big_roster_is_checked_in_one_process_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One process unless --jobs asks for more, for memory (two workers made a realistic 1,000,000 rows
     1.4x faster in nearly twice the memory)."""

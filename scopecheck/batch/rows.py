@@ -22,7 +22,7 @@ from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 from scopecheck import safejson
 from scopecheck.csvsafe import CsvOut, LineRenderer, csv_cell
@@ -419,6 +419,13 @@ class Formatted:
     keys: tuple[str, ...] = ()  # JSONL in, CSV out: the input keys, in the order they appear in the chunk
     lines: list[tuple[str, str, bool]] = field(default_factory=list)  # --verdicts: (id, line, remember)
     evaluations: int = 0  # engine evaluations made while checking the chunk (set by the caller)
+    data: bytes = b""  # `text` as the output encodes it, when a worker encoded it (the parent only writes it)
+
+    def encode(self) -> None:
+        """Encode the text as every output file and stdout of batch are written (UTF-8, undecodable
+        input bytes kept): a worker does it, so the parent has only bytes to write (not for spool
+        lines, JSONL in and CSV out, which the parent lays out)."""
+        self.data, self.text = self.text.encode("utf-8", "surrogateescape"), ""
 
 
 class Formatter:
@@ -509,7 +516,7 @@ class Sink:
     close(), each row padded to the full header of every key seen."""
 
     def __init__(
-        self, stream: IO[str], formatter: Formatter, spool_dir: Path | None = None, verdicts: IO[str] | None = None
+        self, stream: TextIO, formatter: Formatter, spool_dir: Path | None = None, verdicts: IO[str] | None = None
     ):
         self.stream = stream
         self.layout = formatter.layout
@@ -529,6 +536,9 @@ class Sink:
         if self.spool is not None:
             self.keys.update(dict.fromkeys(chunk.keys))
             self.spool.write(chunk.text)
+        elif chunk.data:  # encoded by a worker as this stream would encode it (Formatted.encode)
+            self.stream.flush()
+            self.stream.buffer.write(chunk.data)
         else:
             self.stream.write(chunk.text)
         if self.verdicts is not None:
@@ -621,7 +631,7 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_text(path: Path) -> Iterator[IO[str]]:
+def atomic_text(path: Path) -> Iterator[TextIO]:
     """Write to a temporary file beside the target and rename it into place only when complete
     (flushed and synced), so an interrupted run never leaves a partial file under the final name.
     The new file keeps the mode of the one it replaces (a new one gets 0666 less the umask).

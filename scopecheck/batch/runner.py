@@ -301,6 +301,8 @@ def _worker_main(
         except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it as an internal error
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
             continue
+        if formatter.layout != "jsonl-csv":
+            formatted.encode()
         conn.send(("ok", formatted))
 
 
