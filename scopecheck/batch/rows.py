@@ -151,8 +151,8 @@ def _starts_record(lines: _Lines, width: int) -> bool:
 
 BLOCK_CHARS = 1 << 18  # input read and parsed at once by the fast path
 # A line whose values CsvOut would write back differently: a quote, a carriage return inside, or a
-# cell starting like a formula (csv_cell escapes it).
-_NOT_AS_WRITTEN = re.compile(r'["\r]|(?:^|,)[=+\-@\t]')
+# cell starting like a formula (csv_cell escapes it). Multiline: a search over a block finds any such line.
+_NOT_AS_WRITTEN = re.compile(r'["\r]|(?:^|,)[=+\-@\t]', re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -217,7 +217,9 @@ def block_rows(block: Block, header: list[str]) -> list[Row] | None:
     lines, width = block.lines, len(header)
     if max(map(len, lines)) > MAX_RECORD_CHARS:
         return None
-    surrogates = _has_surrogates("".join(lines))
+    whole = "".join(lines)
+    surrogates = _has_surrogates(whole)
+    all_plain = _NOT_AS_WRITTEN.search(whole) is None  # then no line needs looking at
     reader = csv.reader(lines, strict=True)
     rows: list[Row] = []
     before = 0
@@ -235,7 +237,7 @@ def block_rows(block: Block, header: list[str]) -> list[Row] | None:
             row = _record(block.first + first, values, header, width, text, surrogates)
             if before - first == 1 and not row.error and len(values) == width:
                 plain = text.rstrip("\r\n")
-                if _NOT_AS_WRITTEN.search(plain) is None:
+                if all_plain or _NOT_AS_WRITTEN.search(plain) is None:
                     row.text = plain
             rows.append(row)
     except csv.Error:

@@ -163,7 +163,7 @@ class RowChecker:
             return error_columns(f"line {row.line}: {row.error}")
         values = row.values
         try:
-            key = tuple([values.get(k) for k in INPUT_KEYS])
+            key = tuple(map(values.get, INPUT_KEYS))
             hash(key)
         except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
             return self._check(row)
