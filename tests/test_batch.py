@@ -589,7 +589,7 @@ def test_workers_bytes_on_stdout_are_the_bytes_of_one_process(tmp_path: Path, fm
 
 def test_a_big_roster_is_checked_in_one_process_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One process unless --jobs asks for more, for memory (two workers made a realistic 1,000,000 rows
-    1.4x faster in nearly twice the memory)."""
+    1.6x faster in 1.6 times the memory)."""
     src = tmp_path / "big.csv"
     note = "x" * 120
     with src.open("w") as f:
