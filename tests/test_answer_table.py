@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO
@@ -380,3 +381,32 @@ def test_with_a_decision_log_every_check_is_decided_and_logged(table_on: Path, t
         )
         assert done.stderr.strip() == "law loaded"
     assert len(log.read_text().splitlines()) == 2
+
+
+def _open_together(path: str, start: Any, number: int) -> None:
+    """One of several processes that open a fresh table at the same moment and keep an answer."""
+    table = AnswerTable(Path(path))
+    start.wait()
+    table.put((f"question {number}",), ())
+    table.flush()
+    os._exit(3 if table._broken else 0)
+
+
+def test_processes_opening_a_fresh_table_at_once_all_keep_their_answers(table_on: Path) -> None:
+    """Batch workers open the new table of a data snapshot together: making the file, its WAL mode
+    and its tables must not fail in any of them (one that failed answered on without the table and
+    kept nothing: a warm run then asked the engine again)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for attempt in range(20):
+        path = table_on / f"answers-race-{attempt}.sqlite"
+        table_on.mkdir(parents=True, exist_ok=True)
+        start = context.Barrier(8)
+        processes = [context.Process(target=_open_together, args=(str(path), start, n)) for n in range(8)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=30)
+        assert [p.exitcode for p in processes] == [0] * 8, attempt
+        assert AnswerTable(path).count() == 8, attempt

@@ -109,23 +109,27 @@ class AnswerTable:
         if self._connection is None or self._pid != os.getpid():
             try:  # the directory is there: cache.usable_root made it
                 fresh = not self.path.exists()
-                connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
-                connection.execute("pragma journal_mode=wal")
-                connection.execute("pragma synchronous=normal")
-                connection.executescript(_SCHEMA)
+                connection = _set_up(
+                    sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
+                )
             except (sqlite3.Error, OSError):
                 self._broken = True
                 return None
             self._connection, self._pid = connection, os.getpid()
             if fresh:
-                self._prune()
+                with contextlib.suppress(OSError):  # pruning is housekeeping: never a reason to fail
+                    self._prune()
         return self._connection
 
     def _prune(self) -> None:
-        """Keep the KEEP_TABLES most recently used tables of this cache directory."""
+        """Keep the KEEP_TABLES most recently used tables of this cache directory. Other processes may
+        be pruning too: a file gone meanwhile is simply not there."""
         tables, _ = cache_files(self.path.parent)
-        newest = sorted((p for p in tables if p.suffix == ".sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in newest[KEEP_TABLES:]:
+        used = {}
+        for table in (p for p in tables if p.suffix == ".sqlite"):
+            with contextlib.suppress(OSError):
+                used[table] = table.stat().st_mtime
+        for old in sorted(used, key=used.__getitem__, reverse=True)[KEEP_TABLES:]:
             for part in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
                 with contextlib.suppress(OSError):
                     part.unlink()
@@ -265,6 +269,23 @@ class AnswerTable:
             rows = [] if db is None else db.execute(query).fetchall()
         for key, body in rows:
             yield key_of(key), self._parsed(body)
+
+
+def _set_up(connection: sqlite3.Connection, tries: int = 20) -> sqlite3.Connection:
+    """WAL mode and the tables. Batch workers open a new table at the same moment, and SQLite then
+    answers some of them "locked" at once, without waiting (making the WAL and the first tables
+    takes the whole file): the set-up is tried again for a while before the table is given up."""
+    for attempt in range(tries):
+        try:
+            connection.execute("pragma journal_mode=wal")
+            connection.execute("pragma synchronous=normal")
+            connection.executescript(_SCHEMA)
+            return connection
+        except sqlite3.OperationalError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    return connection
 
 
 _open: weakref.WeakSet[AnswerTable] = weakref.WeakSet()
