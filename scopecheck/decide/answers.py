@@ -12,10 +12,11 @@ holds. The verdict is folded from the findings in the process, as it is after a 
 
 Beside the answers, the table keeps a batch row's output columns for each question (`row`: a few
 thousand distinct sets of columns, each stored once, serve tens of thousands of questions), so a
-batch whose questions were asked before folds no verdict; and what a command printed for a request (`reply`): a `check` asked
-again, in the same words with the same facts on the same day, is printed again from there without
-loading the law, as fast as the interpreter starts. The request is the command's own arguments, so
-this holds only for the very same question; any other wording goes through the whole flow.
+batch whose questions were asked before folds no verdict; and what a command printed for a request
+(`reply`): a `check` asked again, in the same words with the same facts on the same day, is printed
+again from there without loading the law, as fast as the interpreter starts. The request is the
+command's own arguments, so this holds only for the very same question; any other wording goes
+through the whole flow.
 
 It is an optimisation only: any error opening, reading or writing it turns it off for the process,
 and the engine answers as it would have. SQLite serializes writers across processes (WAL mode);

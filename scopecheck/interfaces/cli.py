@@ -87,8 +87,10 @@ def replies_table(ctx: click.Context) -> AnswerTable | None:
     """This data's answer table, found without loading the law (law/snapshot.py), to print again what
     a command printed for the same request; None when the cache is off, and with a decision log
     (every question asked is then a decision to log)."""
+    from scopecheck.cache import usable_root
+
     obj = ctx.find_root().obj
-    if obj.get("decision_log"):
+    if obj.get("decision_log") or usable_root() is None:  # then no need to hash the data either
         return None
     from scopecheck.decide.answers import AnswerTable
     from scopecheck.law.snapshot import data_snapshot, default_data_dir
