@@ -7,6 +7,7 @@ import contextlib
 import csv
 import io
 import itertools
+import json
 import os
 import shutil
 import sqlite3
@@ -21,6 +22,7 @@ from conftest import REPO
 from test_batch import _varied_rows
 from test_cli import run
 
+from scopecheck.batch.rows import Row
 from scopecheck.batch.runner import RowChecker
 from scopecheck.decide import checker as checker_module
 from scopecheck.decide.answers import AnswerTable, key_of
@@ -410,3 +412,17 @@ def test_processes_opening_a_fresh_table_at_once_all_keep_their_answers(table_on
             process.join(timeout=30)
         assert [p.exitcode for p in processes] == [0] * 8, attempt
         assert AnswerTable(path).count() == 8, attempt
+
+
+def test_questions_with_the_same_columns_share_one_set_in_a_cold_run(table_on: Path, tmp_path: Path) -> None:
+    """A cold batch makes each question's columns afresh; once kept, every question with the same
+    columns uses one dict (as a warm run reads them), so memory and formatting go by distinct sets."""
+    from datetime import date
+
+    rows = RowChecker(Checker(REPO), date(2026, 1, 1))
+    for line in _varied_rows(1_500):
+        rows.check(Row(2, dict(zip(HEADER, line))))
+    kept = list(rows._by_question.values())
+    distinct = {json.dumps(columns, sort_keys=True) for columns in kept}
+    assert len(kept) > len(distinct) > 100, (len(kept), len(distinct))
+    assert len({id(columns) for columns in kept}) == len(distinct)

@@ -200,7 +200,7 @@ class RowChecker:
         if found is None:
             found = self._columns(self.checker.answer(query, question, remember=False))  # no per-row copy: batch
             if table is not None:
-                table.put_row(question, found)
+                found = table.put_row(question, found)  # one dict per distinct set of columns
         return found
 
     @staticmethod

@@ -85,13 +85,14 @@ class AnswerTable:
         self._connection: sqlite3.Connection | None = None
         self._pid = -1
         self._broken = False
-        self._pending: list[tuple[str, str]] = []  # (key, findings) not yet written
-        self._pending_rows: list[tuple[str, str]] = []  # (key, output columns) not yet written
+        self._pending: list[tuple[str, str, str]] = []  # (key, findings, their hash) not yet written
+        self._pending_rows: list[tuple[str, str, str]] = []  # (key, output columns, their hash) not yet written
         self._pending_since = 0.0  # time.monotonic() of the oldest of them
         self._bodies: dict[str, tuple[Finding, ...]] = {}  # a few thousand distinct findings, read once each
-        self._ids: dict[str, int] = {}  # the row id of each findings body written
+        self._ids: dict[str, int] = {}  # the row id of each findings body written, by its hash
         self._outputs: OrderedDict[int, dict[str, Any]] = OrderedDict()  # output columns read, by id (bounded)
-        self._output_ids: dict[str, int] = {}  # the row id of each output body written
+        self._shared: OrderedDict[str, dict[str, Any]] = OrderedDict()  # output columns kept, by hash (bounded)
+        self._output_ids: dict[str, int] = {}  # the row id of each output body written, by its hash
         _open.add(self)
 
     @classmethod
@@ -160,8 +161,9 @@ class AnswerTable:
     def put(self, key: tuple[object, ...], found: tuple[Finding, ...]) -> None:
         """Keep an answer; written with the next WRITE_EVERY, after WRITE_AFTER seconds, or at
         flush() (one transaction is far cheaper than one a question)."""
+        body = _body(found)
         with self._lock:
-            self._keep(self._pending, (key_text(key), _body(found)))
+            self._keep(self._pending, (key_text(key), body, _hash(body)))
 
     def row(self, key: tuple[object, ...]) -> dict[str, Any] | None:
         """A batch row's output columns for `key`, or None. Questions with the same columns share one
@@ -185,12 +187,20 @@ class AnswerTable:
                 self._broken = True
                 return None
 
-    def put_row(self, key: tuple[object, ...], columns: dict[str, Any]) -> None:
-        """Keep a batch row's output columns for `key` (JSON values); written as put() writes."""
+    def put_row(self, key: tuple[object, ...], columns: dict[str, Any]) -> dict[str, Any]:
+        """Keep a batch row's output columns for `key` (JSON values); written as put() writes. Returns
+        the columns to use from now on: one dict for every question with these same columns (as row()
+        gives them), so a batch holds and formats each distinct set once."""
+        body = json.dumps(columns, ensure_ascii=False)
+        digest = _hash(body)
         with self._lock:
-            self._keep(self._pending_rows, (key_text(key), json.dumps(columns, ensure_ascii=False)))
+            shared = self._shared.setdefault(digest, columns)
+            if len(self._shared) > OUTPUTS_IN_MEMORY:
+                self._shared.popitem(last=False)
+            self._keep(self._pending_rows, (key_text(key), body, digest))
+        return shared
 
-    def _keep(self, pending: list[tuple[str, str]], item: tuple[str, str]) -> None:
+    def _keep(self, pending: list[tuple[str, str, str]], item: tuple[str, str, str]) -> None:
         now = time.monotonic()
         if not self._pending and not self._pending_rows:
             self._pending_since = now
@@ -299,16 +309,19 @@ def _flush_at_exit() -> None:
 
 
 def _insert(
-    db: sqlite3.Connection, bodies: str, keys: str, pending: list[tuple[str, str]], ids: dict[str, int]
+    db: sqlite3.Connection, bodies: str, keys: str, pending: list[tuple[str, str, str]], ids: dict[str, int]
 ) -> None:
-    """Write (key, body) pairs: each body once in `bodies` (its id remembered in `ids`), found again
-    by a hash of it (an index of the bodies themselves would hold each twice), and each key in `keys`
-    pointing to its body's id."""
-    for body in {body for _, body in pending} - ids.keys():
-        digest = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    """Write (key, body, hash) triples: each body once in `bodies` (its id remembered in `ids`, by
+    hash), found again by its hash (an index of the bodies themselves would hold each twice), and
+    each key in `keys` pointing to its body's id."""
+    for body, digest in {(body, digest) for _, body, digest in pending if digest not in ids}:
         db.execute(f"insert or ignore into {bodies} (hash, body) values (?, ?)", (digest, body))
-        ids[body] = db.execute(f"select id from {bodies} where hash = ?", (digest,)).fetchone()[0]
-    db.executemany(f"insert or ignore into {keys} values (?, ?)", [(k, ids[b]) for k, b in pending])
+        ids[digest] = db.execute(f"select id from {bodies} where hash = ?", (digest,)).fetchone()[0]
+    db.executemany(f"insert or ignore into {keys} values (?, ?)", [(k, ids[d]) for k, _, d in pending])
+
+
+def _hash(body: str) -> str:
+    return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _body(found: tuple[Finding, ...]) -> str:
