@@ -587,6 +587,24 @@ def test_workers_bytes_on_stdout_are_the_bytes_of_one_process(tmp_path: Path, fm
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") >= 5_001 and "caf\u00e9 4999".encode() in outputs[0]
 
 
+def test_a_batch_of_rows_loads_no_posting_reader(tmp_path: Path) -> None:
+    """Start-up is paid by every batch: the posting reader (its patterns cost about 65 ms to compile)
+    is loaded only for --postings."""
+    src = tmp_path / "in.csv"
+    src.write_text("state,task\nCA,vital_signs\n")
+    watch = (
+        "import sys\nfrom scopecheck.interfaces.cli import main\ntry:\n    main(sys.argv[1:])\nfinally:\n"
+        "    print('posting reader loaded' if 'scopecheck.hr.posting' in sys.modules else 'not loaded', file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", watch, "--data-dir", str(REPO), "batch", str(src), "-o", str(tmp_path / "out.csv")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr.strip().endswith("not loaded"), done.stderr
+
+
 def test_a_big_roster_is_checked_in_one_process_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One process unless --jobs asks for more, for memory (two workers made a realistic 1,000,000 rows
     1.6x faster in 1.6 times the memory)."""

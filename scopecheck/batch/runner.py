@@ -32,7 +32,6 @@ from scopecheck.decide.checker import Checker
 from scopecheck.decide.query import Query
 from scopecheck.decide.verdict import citation_text
 from scopecheck.errors import UserError
-from scopecheck.hr.posting import read_posting_file
 from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
 CHUNK = 2_000
@@ -557,6 +556,8 @@ POSTING_COLUMNS = ["source", "jurisdiction", "title", "duties", "findings", "wor
 
 def _posting_sources(source: Path) -> Iterator[tuple[str, str | None, str | None, str]]:
     """(name, state, text, error) for each posting in a directory or a JSONL file."""
+    from scopecheck.hr.posting import read_posting_file  # here: a batch of rows never reads a posting
+
     if source.is_dir():
         for path in sorted(p for p in source.iterdir() if p.suffix.lower() in (".txt", ".md", ".html", ".htm")):
             try:
