@@ -605,6 +605,28 @@ def test_a_batch_of_rows_loads_no_posting_reader(tmp_path: Path) -> None:
     assert done.returncode == 0 and done.stderr.strip().endswith("not loaded"), done.stderr
 
 
+def test_a_run_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    """One process collects less often during a run (and freezes what is loaded); a program that
+    calls batch from Python gets its collector back as it was."""
+    import gc
+
+    src = tmp_path / "in.csv"
+    src.write_text("state,task\nCA,vital_signs\nNY,flu shot\n")
+    threshold = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    code, _, err = run("batch", str(src), "-o", str(tmp_path / "out.csv"), "--jobs", "1")
+    assert code == 1, err
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, 0)  # what it froze is unfrozen
+    gc.freeze()  # a caller's own frozen objects stay frozen
+    try:
+        frozen = gc.get_freeze_count()
+        code, _, err = run("batch", str(src), "-o", str(tmp_path / "out.csv"), "--jobs", "1")
+        assert code == 1, err
+        assert gc.get_threshold() == threshold and gc.get_freeze_count() > frozen // 2
+    finally:
+        gc.unfreeze()
+
+
 def test_a_big_roster_is_checked_in_one_process_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One process unless --jobs asks for more, for memory (two workers made a realistic 1,000,000 rows
     1.6x faster in 1.6 times the memory)."""
