@@ -273,12 +273,18 @@ def _worker_main(
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     for other in inherited:  # the parent's ends of the pipes of the workers forked before this one
         other.close()
-    failure = ""
+    failure, worker = "", None
     try:
         checker.decision_log = None  # this process's copy: the parent's log is the parent's (as before)
         worker = RowChecker(checker, default_as_of)
     except Exception as exc:  # noqa: BLE001 - reported with the first chunk (the parent reads only what it asked for)
         failure = f"{type(exc).__name__}: {exc}"
+    with _few_collections():  # what the worker inherited is frozen already (the parent froze it)
+        _serve(conn, worker, formatter, failure)
+
+
+def _serve(conn: Connection, worker: RowChecker | None, formatter: Formatter, failure: str) -> None:
+    """A worker's loop: chunks in, formatted text out, until told to stop or the pipe closes."""
     while True:
         try:
             chunk = conn.recv()
@@ -286,7 +292,7 @@ def _worker_main(
             return
         if chunk is None:
             return
-        if failure:
+        if failure or worker is None:
             conn.send(("error", failure))
             continue
         if isinstance(chunk, Block):
