@@ -59,8 +59,8 @@ def _text(value: Any) -> str | None:
 
 INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
 #: Processes unless asked for more: one, for memory. On 2 cores, 1,000,000 realistic rows (table warm)
-#: took 9.0-9.9 s in 111 MB with one process and 5.9 s in about 180 MB (all processes) with two;
-#: all-distinct rows 1.6-1.7x with two. --jobs 2 is the choice when time matters more than memory.
+#: took 7.8 s in 112 MB with one process and 5.6-6.0 s in about 180 MB (all processes) with two;
+#: all-distinct rows 1.5-1.6x with two. --jobs 2 is the choice when time matters more than memory.
 DEFAULT_JOBS = 1
 RAW_CACHE_SIZE = 50_000  # distinct raw rows remembered (a small tuple and a shared result each)
 QUESTION_CACHE_SIZE = 20_000  # output columns per distinct question
