@@ -90,8 +90,7 @@ class AnswerTable:
         self._pending_since = 0.0  # time.monotonic() of the oldest of them
         self._bodies: dict[str, tuple[Finding, ...]] = {}  # a few thousand distinct findings, read once each
         self._ids: dict[str, int] = {}  # the row id of each findings body written, by its hash
-        self._outputs: OrderedDict[int, dict[str, Any]] = OrderedDict()  # output columns read, by id (bounded)
-        self._shared: OrderedDict[str, dict[str, Any]] = OrderedDict()  # output columns kept, by hash (bounded)
+        self._shared: OrderedDict[str, dict[str, Any]] = OrderedDict()  # output columns read or kept, by hash (bounded)
         self._output_ids: dict[str, int] = {}  # the row id of each output body written, by its hash
         _open.add(self)
 
@@ -173,15 +172,15 @@ class AnswerTable:
             if db is None:
                 return None
             try:
-                found = db.execute("select output from rows where key = ?", (key_text(key),)).fetchone()
+                found = db.execute(
+                    "select hash from rows join outputs on outputs.id = rows.output where key = ?", (key_text(key),)
+                ).fetchone()
                 if found is None:
                     return None
-                columns = self._outputs.get(found[0])
+                columns = self._shared.get(found[0])
                 if columns is None:
-                    body = db.execute("select body from outputs where id = ?", (found[0],)).fetchone()
-                    columns = self._outputs[found[0]] = json.loads(body[0])
-                    if len(self._outputs) > OUTPUTS_IN_MEMORY:
-                        self._outputs.popitem(last=False)
+                    body = db.execute("select body from outputs where hash = ?", (found[0],)).fetchone()
+                    columns = self._share(found[0], json.loads(body[0]))
                 return columns
             except (sqlite3.Error, ValueError, TypeError):
                 self._broken = True
@@ -194,11 +193,16 @@ class AnswerTable:
         body = json.dumps(columns, ensure_ascii=False)
         digest = _hash(body)
         with self._lock:
-            shared = self._shared.setdefault(digest, columns)
-            if len(self._shared) > OUTPUTS_IN_MEMORY:
-                self._shared.popitem(last=False)
             self._keep(self._pending_rows, (key_text(key), body, digest))
-        return shared
+            shared = self._shared.get(digest)
+            return shared if shared is not None else self._share(digest, columns)
+
+    def _share(self, digest: str, columns: dict[str, Any]) -> dict[str, Any]:
+        """Remember the one dict of a set of columns (bounded: the oldest goes)."""
+        self._shared[digest] = columns
+        if len(self._shared) > OUTPUTS_IN_MEMORY:
+            self._shared.popitem(last=False)
+        return columns
 
     def _keep(self, pending: list[tuple[str, str, str]], item: tuple[str, str, str]) -> None:
         now = time.monotonic()
