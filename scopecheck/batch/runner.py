@@ -1,11 +1,12 @@
 """`scopecheck batch`: check many rows, streaming, memoized, optionally in several processes.
 
 Rows are read, checked and written in chunks, so memory does not grow with the input. Identical
-normalized questions are evaluated once (Checker's memo). With --jobs N, the parent compiles every
-jurisdiction, then forks N workers that inherit its Checker (a durable_rules Host cannot be
-pickled; a fork copies it); each worker reads, checks and formats whole chunks (a CSV input goes
-out as blocks of lines, so the parent parses no record), whose text comes back and is written in
-input order, and no more than a few chunks are in flight, so a huge input never piles up in memory.
+normalized questions are evaluated once (Checker's memo, and the answer table across runs). With
+--jobs N, the parent loads every jurisdiction (and compiles it when there is no answer table), then
+forks N workers that inherit its Checker (a durable_rules Host cannot be pickled; a fork copies
+it); each worker reads, checks and formats whole chunks (a CSV input goes out as blocks of lines,
+so the parent parses no record) and encodes their text, which the parent writes in input order; no
+more than a few chunks are in flight, so a huge input never piles up in memory.
 """
 
 from __future__ import annotations
