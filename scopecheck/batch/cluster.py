@@ -51,10 +51,12 @@ def check_frame(pdf: pd.DataFrame, data_dir: str, snapshot: str, as_of: str) -> 
     rows, formatted = _worker(data_dir, snapshot, as_of)
     columns = [c for c in pdf.columns if c != ROW_ID]
     out: dict[str, list[str]] = {c: [] for c in OUTPUT}
+    batch = []
     for record in pdf.itertuples(index=False):
         values = dict(zip(pdf.columns, record))
         number = int(values.pop(ROW_ID))
-        result = rows.check(Row(number + 1, {c: values[c] for c in columns}))
+        batch.append(Row(number + 1, {c: values[c] for c in columns}))
+    for result in rows.check_all(batch):
         for name, cell in zip(OUTPUT, formatted.cells(result)):
             out[name].append(cell)
     result_frame = pdf.copy()

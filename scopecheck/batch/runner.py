@@ -67,6 +67,7 @@ RAW_CACHE_SIZE = 50_000  # distinct raw rows remembered (a small tuple and a sha
 QUESTION_CACHE_SIZE = 20_000  # output columns per distinct question
 CELL_CACHE_SIZE = 20_000  # resolved words per distinct (column, cell value)
 _MISSING = object()
+_TO_ANSWER: dict[str, Any] = {}  # a row's place while the answers to a chunk's new questions are found
 
 
 class _Refused:
@@ -87,10 +88,10 @@ def _bounded_put(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) 
 
 
 class RowChecker:
-    """Turns one input row into output columns; every failure becomes an `error` row.
+    """Turns input rows into output columns; every failure becomes an `error` row.
 
     Rows repeat in real rosters, so results are cached by the row's raw input values (bounded);
-    behind that, the Checker memoizes by normalized question.
+    behind that, by normalized question, in this process and in the answer table.
     """
 
     def __init__(self, checker: Checker, default_as_of: date):
@@ -158,50 +159,65 @@ class RowChecker:
             task_id, note = self.checker.settle_task(code, task, facts, field="task")
         return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)
 
-    def check(self, row: Row) -> dict[str, Any]:
-        if row.error:
-            return error_columns(f"line {row.line}: {row.error}")
-        values = row.values
-        try:
-            key = tuple(map(values.get, INPUT_KEYS))
-            hash(key)
-        except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
-            return self._check(row)
-        if self.checker.decision_log is not None:
-            return self._check(row)  # every row is a logged decision: no shortcut past the Checker
-        cached = self._raw.get(key)
-        if cached is None:
-            cached = self._check(row)
-            if cached["verdict"] == "error":
-                return cached  # the message names the line; do not reuse it for another row
-            _bounded_put(self._raw, key, cached, RAW_CACHE_SIZE)
-        return cached
+    def check_all(self, rows: list[Row]) -> list[dict[str, Any]]:
+        """Each row's output columns, in order. A row asked before (the same raw values) is found by
+        them; the others by their normalized question, and the questions new to this process are
+        looked up in the answer table together, in one query for the chunk (one a row cost twice
+        as much), before the engine decides those the table lacks."""
+        results: list[dict[str, Any]] = []
+        new: dict[tuple[Any, ...], tuple[Query, list[tuple[int, tuple[Any, ...] | None]]]] = {}
+        logged = self.checker.decision_log is not None  # every row is a logged decision: no shortcut
+        for row in rows:
+            if row.error:
+                results.append(error_columns(f"line {row.line}: {row.error}"))
+                continue
+            key: tuple[Any, ...] | None = tuple(map(row.values.get, INPUT_KEYS))
+            try:
+                hash(key)
+            except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
+                key = None
+            found = None if key is None or logged else self._raw.get(key)
+            if found is None:
+                try:
+                    query = self.query_for(row.values)
+                except UserError as exc:  # the message names the line: never reused for another row
+                    results.append(error_columns(f"line {row.line}: {exc}"))
+                    continue
+                if logged:
+                    results.append(self._columns(self.checker.evaluate(query)))
+                    continue
+                question = self.checker.normalized_key(query)
+                found = self._by_question.get(question)
+                if found is None:
+                    new.setdefault(question, (query, []))[1].append((len(results), key))
+                elif key is not None:
+                    _bounded_put(self._raw, key, found, RAW_CACHE_SIZE)
+            results.append(_TO_ANSWER if found is None else found)
+        if new:
+            self._answer_new(new, results)
+        return results
 
-    def _check(self, row: Row) -> dict[str, Any]:
-        try:
-            query = self.query_for(row.values)
-        except UserError as exc:
-            return error_columns(f"line {row.line}: {exc}")
-        if self.checker.decision_log is None:
-            question = self.checker.normalized_key(query)
-            found = self._by_question.get(question)
-            if found is None:  # many raw rows ask one question: its output columns are made once
-                found = self._kept_columns(query, question)
-                _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)  # writes no asker's words
-            return found
-        return self._columns(self.checker.evaluate(query))
-
-    def _kept_columns(self, query: Query, question: tuple[Any, ...]) -> dict[str, Any]:
-        """A question's output columns: as an earlier run kept them in the answer table, or from its
-        verdict (and then kept there). They are the verdict's alone (no asker's words), so any row
-        asking the question may be written with them."""
+    def _answer_new(
+        self,
+        new: dict[tuple[Any, ...], tuple[Query, list[tuple[int, tuple[Any, ...] | None]]]],
+        results: list[dict[str, Any]],
+    ) -> None:
+        """The output columns of questions this process has not met: as an earlier run kept them in
+        the answer table, or from the verdict (and then kept there). They are the verdict's alone (no
+        asker's words), so any row asking the question may be written with them."""
         table = self.checker.answers
-        found = table.row(question) if table is not None else None
-        if found is None:
-            found = self._columns(self.checker.answer(query, question, remember=False))  # no per-row copy: batch
-            if table is not None:
-                found = table.put_row(question, found)  # one dict per distinct set of columns
-        return found
+        kept = table.rows(list(new)) if table is not None else {}
+        for question, (query, asked) in new.items():
+            found = kept.get(question)
+            if found is None:
+                found = self._columns(self.checker.answer(query, question, remember=False))  # no per-row copy
+                if table is not None:
+                    found = table.put_row(question, found)  # one dict per distinct set of columns
+            _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)
+            for index, key in asked:
+                results[index] = found
+                if key is not None:
+                    _bounded_put(self._raw, key, found, RAW_CACHE_SIZE)
 
     @staticmethod
     def _columns(verdict: Any) -> dict[str, Any]:
@@ -391,7 +407,7 @@ def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Fo
     engine's new answers and new output columns go to the answer table as each chunk ends (a worker
     leaves by os._exit, without the table's flush at exit)."""
     before = rows.checker.evaluations
-    formatted = formatter.chunk(chunk, [rows.check(r) for r in chunk])
+    formatted = formatter.chunk(chunk, rows.check_all(chunk))
     formatted.evaluations = rows.checker.evaluations - before
     rows.checker.flush()  # what the chunk added to the answer table, if anything
     return formatted

@@ -164,31 +164,38 @@ class AnswerTable:
         with self._lock:
             self._keep(self._pending, (key_text(key), body, _hash(body)))
 
-    def row(self, key: tuple[object, ...]) -> dict[str, Any] | None:
-        """A batch row's output columns for `key`, or None. Questions with the same columns share one
+    def rows(self, keys: list[tuple[object, ...]]) -> dict[tuple[object, ...], dict[str, Any]]:
+        """The batch output columns kept for those of `keys` the table holds, looked up together (a
+        batch asks for a chunk's new questions at once). Questions with the same columns share one
         dict (read once): it must not be changed."""
+        asked = {key_text(key): key for key in keys}
         with self._lock:
             db = self._db()
             if db is None:
-                return None
+                return {}
             try:
-                found = db.execute(
-                    "select hash from rows join outputs on outputs.id = rows.output where key = ?", (key_text(key),)
-                ).fetchone()
-                if found is None:
-                    return None
-                columns = self._shared.get(found[0])
-                if columns is None:
-                    body = db.execute("select body from outputs where hash = ?", (found[0],)).fetchone()
-                    columns = self._share(found[0], json.loads(body[0]))
-                return columns
+                digests = [
+                    (text, digest)
+                    for part in _parts(list(asked))
+                    for text, digest in db.execute(
+                        "select key, hash from rows join outputs on outputs.id = rows.output"
+                        f" where key in ({','.join('?' * len(part))})",
+                        part,
+                    )
+                ]
+                columns = {d: self._shared[d] for _, d in digests if d in self._shared}
+                for part in _parts(list({d for _, d in digests if d not in columns})):
+                    query = f"select hash, body from outputs where hash in ({','.join('?' * len(part))})"
+                    for digest, body in db.execute(query, part):
+                        columns[digest] = self._share(digest, json.loads(body))
+                return {asked[text]: columns[digest] for text, digest in digests if digest in columns}
             except (sqlite3.Error, ValueError, TypeError):
                 self._broken = True
-                return None
+                return {}
 
     def put_row(self, key: tuple[object, ...], columns: dict[str, Any]) -> dict[str, Any]:
         """Keep a batch row's output columns for `key` (JSON values); written as put() writes. Returns
-        the columns to use from now on: one dict for every question with these same columns (as row()
+        the columns to use from now on: one dict for every question with these same columns (as rows()
         gives them), so a batch holds and formats each distinct set once."""
         body = json.dumps(columns, ensure_ascii=False)
         digest = _hash(body)
@@ -322,6 +329,12 @@ def _insert(
         db.execute(f"insert or ignore into {bodies} (hash, body) values (?, ?)", (digest, body))
         ids[digest] = db.execute(f"select id from {bodies} where hash = ?", (digest,)).fetchone()[0]
     db.executemany(f"insert or ignore into {keys} values (?, ?)", [(k, ids[d]) for k, _, d in pending])
+
+
+def _parts(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    """`values` in pieces small enough to bind in one statement (SQLite's limit: 999 before 3.32)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _hash(body: str) -> str:
