@@ -382,6 +382,17 @@ def test_a_broken_quote_keeps_the_rows_after_it_even_past_a_megabyte(tmp_path: P
     assert {r["verdict"] for r in rows[2:]} == {"conditional"}
 
 
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_field_over_the_limit_is_an_error_row_and_the_rows_around_it_are_kept(tmp_path: Path, quoted: bool) -> None:
+    """A cell longer than MAX_FIELD is refused for its row alone, whether or not it is quoted (a
+    quote-free block is read by splitting lines, a quoted one by the csv reader)."""
+    long = "x" * (batch_io.MAX_FIELD + 1)
+    cell = f'"{long}"' if quoted else long
+    rows = _batch_csv(tmp_path, f"id,state,task,note\n1,CA,vitals,ok\n2,NY,flu shot,{cell}\n3,CA,vitals,ok\n")
+    assert [(r["id"], r["verdict"]) for r in rows] == [("1", "conditional"), ("2", "error"), ("3", "conditional")]
+    assert "line 3: a field is longer than 100,000 characters" in rows[1]["reasons"]
+
+
 def test_a_multi_line_record_right_after_a_broken_one_is_kept(tmp_path: Path) -> None:
     text = 'id,state,task,note\n1,CA,"vitals,ok\n2,NY,flu shot,"two\nlines"\n3,CA,vitals,ok\n'
     rows = _batch_csv(tmp_path, text)

@@ -224,11 +224,14 @@ def block_rows(block: Block, header: list[str]) -> list[Row] | None:
     """The rows of a block, as the careful reader would make them; None when the block holds
     something only the careful reader handles."""
     lines, width = block.lines, len(header)
-    if max(map(len, lines)) > MAX_RECORD_CHARS:
+    longest = max(map(len, lines))
+    if longest > MAX_RECORD_CHARS:
         return None
     whole = "".join(lines)
-    surrogates = _has_surrogates(whole)
+    surrogates = not whole.isascii() and _has_surrogates(whole)
     all_plain = _all_plain(whole)  # then no line needs looking at
+    if all_plain and not surrogates and longest <= MAX_FIELD and whole.count("\r") == whole.count("\r\n"):
+        return _plain_rows(block, header)  # most blocks
     reader = csv.reader(lines, strict=True)
     rows: list[Row] = []
     before = 0
@@ -255,6 +258,23 @@ def block_rows(block: Block, header: list[str]) -> list[Row] | None:
             rows.append(row)
     except csv.Error:
         return None
+    return rows
+
+
+def _plain_rows(block: Block, header: list[str]) -> list[Row]:
+    """The rows of a block with no quote, no formula start, no undecodable byte, no line over
+    MAX_FIELD and no carriage return but in line ends: each line is one record, its cells are what
+    lies between its commas, and it is written back as read."""
+    width, rows = len(header), []
+    for line_no, line in enumerate(block.lines, block.first):
+        plain = line.rstrip("\r\n")
+        if not plain:
+            continue  # a blank line
+        values = plain.split(",")
+        if len(values) == width:
+            rows.append(Row(line_no, dict(zip(header, values)), "", plain))
+        else:
+            rows.append(_record(line_no, values, header, width, plain, False))
     return rows
 
 
