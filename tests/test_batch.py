@@ -355,6 +355,23 @@ def _batch_csv(tmp_path: Path, text: str) -> list[dict[str, str]]:
     return rows_of(out.read_text())
 
 
+def test_a_row_with_several_problems_names_the_first_in_a_fixed_order_on_every_row(tmp_path: Path) -> None:
+    """The state, then the facts (supervision, supervisor, date, credentials, trainings, setting), then
+    the task's words; a refusal met again names its own row's line."""
+    text = (
+        "state,task,supervision,credentials\n"
+        "ZZ,no such task words,sometimes,nonsense\n"
+        "CA,no such task words,sometimes,nonsense\n"
+        "CA,no such task words,direct,nonsense\n"
+        "CA,no such task words,sometimes,nonsense\n"
+    )
+    reasons = [r["reasons"] for r in _batch_csv(tmp_path, text)]
+    assert reasons[0].startswith("line 2: state: ")
+    assert reasons[1].startswith("line 3: supervision: 'sometimes'")
+    assert reasons[2].startswith("line 4: credentials: ")
+    assert reasons[3].startswith("line 5: supervision: 'sometimes'")
+
+
 def test_a_quoted_field_of_200_lines_is_one_field(tmp_path: Path) -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

@@ -59,6 +59,7 @@ def _text(value: Any) -> str | None:
 
 
 INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
+FACT_KEYS = INPUT_KEYS[2:]  # the order of RowChecker._facts's arguments
 #: Processes unless asked for more: one, for memory. On 2 cores, 1,000,000 realistic rows (table warm)
 #: took 7.8 s in 112 MB with one process and 5.6-6.0 s in about 180 MB (all processes) with two;
 #: all-distinct rows 1.5-1.6x with two. --jobs 2 is the choice when time matters more than memory.
@@ -85,6 +86,15 @@ def _bounded_put(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) 
     if len(cache) >= size:
         cache.popitem(last=False)
     cache[key] = value
+
+
+#: What a row asks: jurisdiction, task id, the task's words, how they were understood, and the facts.
+Asked = tuple[str, str, str, str, dict[str, Any]]
+
+
+def _query(asked: Asked) -> Query:
+    code, task_id, words, note, facts = asked
+    return Query(jurisdiction=code, task=task_id, task_input=words, task_note=note, **facts)
 
 
 class RowChecker:
@@ -118,46 +128,52 @@ class RowChecker:
             raise UserError(found.message)
         return found
 
-    def query_for(self, values: dict[str, Any]) -> Any:
-        """The row's Query. The checks run in a fixed order, so a row with several problems always
-        names the same one; words are resolved once per distinct cell value."""
-        r = self.checker.resolver
+    def query_for(self, values: dict[str, Any]) -> Query:
+        """The row's Query (check_all builds one only for a question new to the process)."""
+        return _query(self._asked(values))
+
+    def _asked(self, values: dict[str, Any]) -> Asked:
+        """The row's jurisdiction, task id, task words, how they were understood, and its facts. The
+        checks run in a fixed order (the state, the task's words, then the facts, then the task), so
+        a row with several problems always names the same one; each is resolved once per distinct
+        cell value, and the facts once per distinct set of fact cells."""
         state, task = _text(values.get("state")), _text(values.get("task"))
         if state is None:
             raise UserError("state: empty")
         if task is None:
             raise UserError("task: empty")
-        supervision = _text(values.get("supervision"))
+        code = self._cell("state", state, lambda v: self.checker.jurisdiction(v, field="state"))
+        facts: dict[str, Any] = self._cell("facts", tuple(map(values.get, FACT_KEYS)), self._facts)
+        understood = self._cell("task", task, lambda v: self.checker.resolver.understand_task(v, "task"))
+        if understood.task:  # what Checker.settle_task does first, without asking the matcher again
+            return code, understood.task, task, understood.note, facts
+        # words that fit several tasks: settled with the facts (the one matcher, as `check`)
+        task_id, note = self.checker.settle_task(code, task, facts, field="task")
+        return code, task_id, task, note, facts
+
+    def _facts(self, raw: tuple[Any, ...]) -> dict[str, Any]:
+        """The facts of a row's fact cells (FACT_KEYS), or a UserError naming the first that is wrong."""
+        r = self.checker.resolver
+        credentials, trainings, supervision, supervisor, setting, as_of = raw
+        supervision, supervisor, raw_date = _text(supervision), _text(supervisor), _text(as_of)
         if supervision is not None and supervision.lower() not in SUPERVISION_LEVELS:
             raise UserError(f"supervision: '{supervision}' is not one of {', '.join(SUPERVISION_LEVELS)}")
-        supervisor = _text(values.get("supervisor"))
         if supervisor is not None and supervisor.lower() not in SUPERVISOR_TYPES:
             raise UserError(f"supervisor: '{supervisor}' is not one of {', '.join(SUPERVISOR_TYPES)}")
-        raw_date = _text(values.get("as_of"))
         try:
-            as_of = date.fromisoformat(raw_date) if raw_date else self.default_as_of
+            day = date.fromisoformat(raw_date) if raw_date else self.default_as_of
         except ValueError:
             raise UserError(f"as_of: '{raw_date}' is not a date (YYYY-MM-DD)") from None
-
-        code = self._cell("state", state, lambda v: self.checker.jurisdiction(v, field="state"))
-        facts: dict[str, Any] = {
+        return {
             "credentials": self._cell(
-                "credentials", values.get("credentials"), lambda v: r.credentials(_split(v), field="credentials")
+                "credentials", credentials, lambda v: r.credentials(_split(v), field="credentials")
             ),
-            "trainings": self._cell(
-                "trainings", values.get("trainings"), lambda v: r.trainings(_split(v), field="trainings")
-            ),
+            "trainings": self._cell("trainings", trainings, lambda v: r.trainings(_split(v), field="trainings")),
             "supervision": supervision.lower() if supervision else None,
             "supervisor": supervisor.lower() if supervisor else None,
-            "setting": self._cell("setting", values.get("setting"), lambda v: r.setting(_text(v), field="setting")),
-            "as_of": as_of,
+            "setting": self._cell("setting", setting, lambda v: r.setting(_text(v), field="setting")),
+            "as_of": day,
         }
-        understood = self._cell("task", task, lambda v: r.understand_task(v, "task"))
-        if understood.task:  # what Checker.settle_task does first, without asking the matcher again
-            task_id, note = understood.task, understood.note
-        else:  # words that fit several tasks: settled with the facts (the one matcher, as `check`)
-            task_id, note = self.checker.settle_task(code, task, facts, field="task")
-        return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)
 
     def check_all(self, rows: list[Row]) -> list[dict[str, Any]]:
         """Each row's output columns, in order. A row asked before (the same raw values) is found by
@@ -165,7 +181,7 @@ class RowChecker:
         looked up in the answer table together, in one query for the chunk (one a row cost twice
         as much), before the engine decides those the table lacks."""
         results: list[dict[str, Any]] = []
-        new: dict[tuple[Any, ...], tuple[Query, list[tuple[int, tuple[Any, ...] | None]]]] = {}
+        new: dict[tuple[Any, ...], tuple[Asked, list[tuple[int, tuple[Any, ...] | None]]]] = {}
         logged = self.checker.decision_log is not None  # every row is a logged decision: no shortcut
         for row in rows:
             if row.error:
@@ -179,17 +195,17 @@ class RowChecker:
             found = None if key is None or logged else self._raw.get(key)
             if found is None:
                 try:
-                    query = self.query_for(row.values)
+                    asked = self._asked(row.values)
                 except UserError as exc:  # the message names the line: never reused for another row
                     results.append(error_columns(f"line {row.line}: {exc}"))
                     continue
                 if logged:
-                    results.append(self._columns(self.checker.evaluate(query)))
+                    results.append(self._columns(self.checker.evaluate(_query(asked))))
                     continue
-                question = self.checker.normalized_key(query)
+                question = self.checker.question_key(asked[0], asked[1], **asked[4])
                 found = self._by_question.get(question)
                 if found is None:
-                    new.setdefault(question, (query, []))[1].append((len(results), key))
+                    new.setdefault(question, (asked, []))[1].append((len(results), key))
                 elif key is not None:
                     _bounded_put(self._raw, key, found, RAW_CACHE_SIZE)
             results.append(_TO_ANSWER if found is None else found)
@@ -199,7 +215,7 @@ class RowChecker:
 
     def _answer_new(
         self,
-        new: dict[tuple[Any, ...], tuple[Query, list[tuple[int, tuple[Any, ...] | None]]]],
+        new: dict[tuple[Any, ...], tuple[Asked, list[tuple[int, tuple[Any, ...] | None]]]],
         results: list[dict[str, Any]],
     ) -> None:
         """The output columns of questions this process has not met: as an earlier run kept them in
@@ -207,14 +223,14 @@ class RowChecker:
         asker's words), so any row asking the question may be written with them."""
         table = self.checker.answers
         kept = table.rows(list(new)) if table is not None else {}
-        for question, (query, asked) in new.items():
+        for question, (asked, places) in new.items():
             found = kept.get(question)
             if found is None:
-                found = self._columns(self.checker.answer(query, question, remember=False))  # no per-row copy
+                found = self._columns(self.checker.answer(_query(asked), question, remember=False))  # no per-row copy
                 if table is not None:
                     found = table.put_row(question, found)  # one dict per distinct set of columns
             _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)
-            for index, key in asked:
+            for index, key in places:
                 results[index] = found
                 if key is not None:
                     _bounded_put(self._raw, key, found, RAW_CACHE_SIZE)

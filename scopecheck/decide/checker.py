@@ -157,17 +157,35 @@ class Checker:
     def normalized_key(self, query: Query) -> tuple[object, ...]:
         """Questions with equal keys get equal verdicts: the same jurisdiction, task and stretch of
         dates, and the same values of the facts that any rule on the task tests."""
-        plan = self.plan(query.jurisdiction)
-        rel = plan.relevance(query.task)
+        q = query
+        return self.question_key(
+            q.jurisdiction, q.task, q.as_of, q.credentials, q.trainings, q.supervision, q.supervisor, q.setting
+        )
+
+    def question_key(
+        self,
+        jurisdiction: str,
+        task: str,
+        as_of: date,
+        credentials: frozenset[str] | None,
+        trainings: frozenset[str] | None,
+        supervision: str | None,
+        supervisor: str | None,
+        setting: str | None,
+    ) -> tuple[object, ...]:
+        """normalized_key() of the Query of these values, without building it (batch builds a Query
+        only for a question new to the process)."""
+        plan = self.plan(jurisdiction)
+        rel = plan.relevance(task)
         return (
-            query.jurisdiction,
-            query.task,
-            plan.window(query.as_of),
-            None if query.credentials is None else query.credentials & rel.credentials,
-            None if query.trainings is None else query.trainings & rel.trainings,
-            query.supervision if rel.supervision else None,
-            query.supervisor if rel.supervisor else None,
-            query.setting if rel.setting else None,
+            jurisdiction,
+            task,
+            plan.window(as_of),
+            None if credentials is None else credentials & rel.credentials,
+            None if trainings is None else trainings & rel.trainings,
+            supervision if rel.supervision else None,
+            supervisor if rel.supervisor else None,
+            setting if rel.setting else None,
         )
 
     def evaluate(self, query: Query) -> Verdict:
