@@ -186,12 +186,18 @@ class CsvBody:
         self.block_chars = block_chars
 
     def __iter__(self) -> Iterator[Row]:
+        for rows in self.chunks():
+            yield from rows
+
+    def chunks(self, size: int = 2_000) -> Iterator[list[Row]]:
+        """The rows in lists: a block's rows at once, and from the first block only the careful
+        reader reads, `size` rows at a time."""
         for block in self.blocks():
             rows = block_rows(block, self.header)
             if rows is None:
-                yield from self.careful([block])
+                yield from in_lists(self.careful([block]), size)
                 return
-            yield from rows
+            yield rows
 
     def blocks(self, block_chars: int | None = None) -> Iterator[Block]:
         """The body in blocks of about `block_chars`, each ending where the quotes are balanced (where
@@ -218,6 +224,18 @@ class CsvBody:
         rest of the input, by the careful reader."""
         lines = itertools.chain(*(b.lines for b in blocks), self.stream)
         return _careful_records(lines, self.header, blocks[0].first)
+
+
+def in_lists(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    """`rows` in lists of `size` (the last may be shorter)."""
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def block_rows(block: Block, header: list[str]) -> list[Row] | None:

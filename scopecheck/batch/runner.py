@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from scopecheck import safejson
-from scopecheck.batch.rows import Block, CsvBody, Formatted, Formatter, Row, Sink, block_rows
+from scopecheck.batch.rows import Block, CsvBody, Formatted, Formatter, Row, Sink, block_rows, in_lists
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.query import Query
 from scopecheck.decide.verdict import citation_text
@@ -472,7 +472,7 @@ def _run_parallel(
                 assert careful is not None
                 again = [held.pop(n) for n in range(careful_from, next_chunk)]
                 done = {n: f for n, f in done.items() if n < careful_from}
-                pieces, careful = _chunks(careful(again), CHUNK), None
+                pieces, careful = in_lists(careful(again), CHUNK), None
                 next_chunk, careful_from, more = careful_from, None, True
                 continue
             if not busy:
@@ -516,17 +516,6 @@ def _few_collections() -> Iterator[None]:
         gc.set_threshold(*before)
         if freezing:
             gc.unfreeze()
-
-
-def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    chunk: list[Row] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 @dataclass
@@ -597,12 +586,12 @@ def run(
     if jobs <= 1:
         local = RowChecker(checker, default_as_of)
         with _few_collections():
-            for chunk in _chunks(iter(rows), CHUNK):
+            for chunk in rows.chunks(CHUNK) if isinstance(rows, CsvBody) else in_lists(rows, CHUNK):
                 emit(_check_chunk(local, formatter, chunk))
     elif isinstance(rows, CsvBody):  # the workers read the CSV records: the parent only reads lines
         _run_parallel(rows.blocks(PARALLEL_BLOCK_CHARS), emit, jobs, checker, default_as_of, formatter, rows.careful)
     else:
-        _run_parallel(_chunks(rows, CHUNK), emit, jobs, checker, default_as_of, formatter)
+        _run_parallel(in_lists(rows, CHUNK), emit, jobs, checker, default_as_of, formatter)
     summary.seconds = time.monotonic() - started
     progress.done()
     return summary
