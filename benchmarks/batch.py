@@ -271,7 +271,8 @@ def distinct_questions(path: Path) -> int:
     """Distinct normalized questions of a file (what the engine must evaluate at least once)."""
     from datetime import date
 
-    from scopecheck.batch.runner import INPUT_KEYS, RowChecker
+    from scopecheck.batch.rows import QUESTION_COLUMNS
+    from scopecheck.batch.runner import RowChecker
     from scopecheck.decide.checker import Checker
     from scopecheck.errors import UserError
 
@@ -279,7 +280,7 @@ def distinct_questions(path: Path) -> int:
     raw, questions = set(), set()
     with path.open(newline="") as f:
         for values in csv.DictReader(f):
-            key = tuple(values.get(k) for k in INPUT_KEYS)
+            key = tuple(values.get(k) for k in QUESTION_COLUMNS)
             if key in raw:
                 continue
             raw.add(key)

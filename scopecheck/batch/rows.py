@@ -10,16 +10,18 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import functools
 import hashlib
 import io
 import itertools
 import json
+import operator
 import os
 import re
 import stat
 import tempfile
 from collections import Counter, OrderedDict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -36,12 +38,50 @@ MAX_FIELD = 100_000
 MAX_COLUMNS = 1_000  # columns of a CSV input, or different keys of JSONL rows written as CSV
 
 
-@dataclass(slots=True)
+#: The columns that make a row's question (the others are passed through).
+QUESTION_COLUMNS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
+
+
 class Row:
-    line: int  # 1-based line where the record starts
-    values: dict[str, Any]
-    error: str = ""
-    text: str | None = None  # CSV: the record's line when writing its values back gives that line itself
+    """One input record: the line it starts on (1-based), its values by column, the error that makes
+    it an error row, and `text`, its line, when writing its values back gives that line itself (CSV).
+
+    A CSV record keeps its cells and makes `values` only when asked, for most rows are answered by
+    `key` alone (the cells of its question's columns) and written back as read. Rows of other
+    inputs have no key: the checker makes one from their values."""
+
+    __slots__ = ("_cells", "_header", "_values", "error", "key", "line", "text")
+
+    def __init__(
+        self,
+        line: int,
+        values: dict[str, Any] | None = None,
+        error: str = "",
+        text: str | None = None,
+        key: tuple[str, ...] | None = None,
+        cells: list[str] | None = None,
+        header: list[str] | None = None,
+    ):
+        self.line, self._values, self.error, self.text, self.key = line, values, error, text, key
+        self._cells, self._header = cells, header
+
+    @property
+    def values(self) -> dict[str, Any]:
+        if self._values is None:
+            self._values = dict(zip(self._header or (), self._cells or ()))
+        return self._values
+
+    def __repr__(self) -> str:
+        return f"Row({self.line}, {self.values!r}, {self.error!r}, {self.text!r})"
+
+
+@functools.lru_cache(maxsize=16)
+def question_cells(header: tuple[str, ...]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A function giving a CSV record's key: its cells in QUESTION_COLUMNS (those in the header)."""
+    at = [header.index(c) for c in QUESTION_COLUMNS if c in header]
+    if len(at) >= 2:
+        return operator.itemgetter(*at)  # a tuple for two or more
+    return lambda cells: tuple(cells[i] for i in at)
 
 
 # Bytes that were not UTF-8, kept by the surrogateescape error handler.
@@ -250,7 +290,7 @@ def block_rows(block: Block, header: list[str]) -> list[Row] | None:
     all_plain = _all_plain(whole)  # then no line needs looking at
     if all_plain and not surrogates and longest <= MAX_FIELD and whole.count("\r") == whole.count("\r\n"):
         return _plain_rows(block, header)  # most blocks
-    reader = csv.reader(lines, strict=True)
+    reader, key = csv.reader(lines, strict=True), question_cells(tuple(header))
     rows: list[Row] = []
     before = 0
     try:
@@ -261,7 +301,7 @@ def block_rows(block: Block, header: list[str]) -> list[Row] | None:
             if before - first == 1:
                 text = lines[first]
                 if len(values) == width and len(text) <= MAX_FIELD and not (surrogates and _has_surrogates(text)):
-                    row = Row(block.first + first, dict(zip(header, values)))  # most records: nothing to look at
+                    row = Row(block.first + first, None, "", None, key(values), values, header)  # nothing to look at
                 else:
                     row = _record(block.first + first, values, header, width, text, surrogates)
                 if not row.error and len(values) == width:
@@ -283,28 +323,26 @@ def _plain_rows(block: Block, header: list[str]) -> list[Row]:
     """The rows of a block with no quote, no formula start, no undecodable byte, no line over
     MAX_FIELD and no carriage return but in line ends: each line is one record, its cells are what
     lies between its commas, and it is written back as read."""
-    width, rows = len(header), []
+    width, key, rows = len(header), question_cells(tuple(header)), []
     for line_no, line in enumerate(block.lines, block.first):
         plain = line.rstrip("\r\n")
         if not plain:
             continue  # a blank line
-        values = plain.split(",")
-        if len(values) == width:
-            rows.append(Row(line_no, dict(zip(header, values)), "", plain))
+        cells = plain.split(",")
+        if len(cells) == width:
+            rows.append(Row(line_no, None, "", plain, key(cells), cells, header))
         else:
-            rows.append(_record(line_no, values, header, width, plain, False))
+            rows.append(_record(line_no, cells, header, width, plain, False))
     return rows
 
 
 def _record(line_no: int, values: list[str], header: list[str], width: int, text: str, surrogates: bool = True) -> Row:
     """One record's Row: padded to the header's width, or an error for too many fields, bytes that
     are not UTF-8 (looked for only where `surrogates` says there may be some) or an overlong field."""
-    if len(values) == width:
-        row = Row(line_no, dict(zip(header, values)))
-    else:
-        row = Row(line_no, dict(zip(header, values + [""] * (width - len(values)))))
-        if len(values) > width:
-            row.error = f"{len(values)} fields but the header has {width}"
+    cells = values if len(values) >= width else values + [""] * (width - len(values))
+    row = Row(line_no, None, "", None, question_cells(tuple(header))(cells), cells, header)
+    if len(values) > width:
+        row.error = f"{len(values)} fields but the header has {width}"
     if not row.error and surrogates and _has_surrogates(text):
         bad = next((h for h, v in row.values.items() if _has_surrogates(v)), "?")
         row.error = f"field '{bad}' is not valid UTF-8"
@@ -535,11 +573,11 @@ class Formatter:
                 if not error:
                     self._sent.add(ident)
                 lines.append((ident, verdict_line(ident, result), not error))
+            if writer is not None and row.text is not None and rendered is not None:
+                buf.write(f"{row.text},{rendered}\n")  # the line as read is what CsvOut writes
+                continue
             values = row.values
             if writer is not None:
-                if row.text is not None and rendered is not None:  # the line as read is what CsvOut writes
-                    buf.write(f"{row.text},{rendered}\n")
-                    continue
                 cells = [_cell(values.get(c)) for c in header]
                 if rendered is None or not writer.write_rendered(cells, rendered):
                     writer.writerow(cells, out if out is not None else self._make(result)[0])

@@ -28,7 +28,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from scopecheck import safejson
-from scopecheck.batch.rows import Block, CsvBody, Formatted, Formatter, Row, Sink, block_rows, in_lists
+from scopecheck.batch.rows import (
+    QUESTION_COLUMNS,
+    Block,
+    CsvBody,
+    Formatted,
+    Formatter,
+    Row,
+    Sink,
+    block_rows,
+    in_lists,
+)
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.query import Query
 from scopecheck.decide.verdict import citation_text
@@ -58,8 +68,7 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-INPUT_KEYS = ("state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
-FACT_KEYS = INPUT_KEYS[2:]  # the order of RowChecker._facts's arguments
+FACT_KEYS = QUESTION_COLUMNS[2:]  # the order of RowChecker._facts's arguments
 #: Processes unless asked for more: one, for memory. On 2 cores, 1,000,000 realistic rows (table warm)
 #: took 7.8 s in 112 MB with one process and 5.6-6.0 s in about 180 MB (all processes) with two;
 #: all-distinct rows 1.5-1.6x with two. --jobs 2 is the choice when time matters more than memory.
@@ -187,11 +196,13 @@ class RowChecker:
             if row.error:
                 results.append(error_columns(f"line {row.line}: {row.error}"))
                 continue
-            key: tuple[Any, ...] | None = tuple(map(row.values.get, INPUT_KEYS))
-            try:
-                hash(key)
-            except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
-                key = None
+            key: tuple[Any, ...] | None = row.key
+            if key is None:  # not a CSV record: its key is made of its values
+                key = tuple(map(row.values.get, QUESTION_COLUMNS))
+                try:
+                    hash(key)
+                except TypeError:  # a JSON list or object in a cell: not cacheable, still checkable
+                    key = None
             found = None if key is None or logged else self._raw.get(key)
             if found is None:
                 try:
