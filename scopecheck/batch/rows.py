@@ -199,9 +199,12 @@ _FORMULA_AFTER_LINE_START = re.compile(r"[,\n][=+\-@\t]")  # a character class f
 
 
 def _all_plain(text: str) -> bool:
-    """No line of `text` needs _NOT_AS_WRITTEN's look: about 1.5 ms for 256 kB, against 4 ms for
-    one multiline search of _NOT_AS_WRITTEN and 1 us a line for a search of each."""
-    return '"' not in text and text[:1] not in _FORMULA_START and _FORMULA_AFTER_LINE_START.search(text) is None
+    """No line of `text` needs _NOT_AS_WRITTEN's look. For 256 kB: well under 0.1 ms when no formula
+    character is there at all, else about 1.5 ms; one multiline search of _NOT_AS_WRITTEN took
+    4 ms, and a search of each line 1 us a line."""
+    if '"' in text or text[:1] in _FORMULA_START:
+        return False
+    return not any(c in text for c in _FORMULA_START) or _FORMULA_AFTER_LINE_START.search(text) is None
 
 
 @dataclass(slots=True)
