@@ -293,7 +293,7 @@ def block_rows(block: Block, header: list[str]) -> list[Row] | None:
     all_plain = _all_plain(whole)  # then no line needs looking at
     if all_plain and not surrogates and longest <= MAX_FIELD and whole.count("\r") == whole.count("\r\n"):
         return _plain_rows(block, header)  # most blocks
-    reader, key = csv.reader(lines, strict=True), question_cells(tuple(header))
+    reader = csv.reader(lines, strict=True)
     rows: list[Row] = []
     before = 0
     try:
@@ -303,19 +303,15 @@ def block_rows(block: Block, header: list[str]) -> list[Row] | None:
                 continue  # a blank line
             if before - first == 1:
                 text = lines[first]
-                if len(values) == width and len(text) <= MAX_FIELD and not (surrogates and _has_surrogates(text)):
-                    row = Row(block.first + first, None, "", None, key(values), values, header)  # nothing to look at
-                else:
-                    row = _record(block.first + first, values, header, width, text, surrogates)
-                if not row.error and len(values) == width:
-                    plain = text.rstrip("\r\n")
-                    if all_plain or _NOT_AS_WRITTEN.search(plain) is None:
-                        row.text = plain
             else:
                 text = "".join(lines[first:before])
                 if len(text) > MAX_RECORD_CHARS:
                     return None
-                row = _record(block.first + first, values, header, width, text, surrogates)
+            row = _record(block.first + first, values, header, width, text, surrogates)
+            if before - first == 1 and not row.error and len(values) == width:
+                plain = text.rstrip("\r\n")
+                if all_plain or _NOT_AS_WRITTEN.search(plain) is None:
+                    row.text = plain
             rows.append(row)
     except csv.Error:
         return None
