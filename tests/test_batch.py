@@ -372,6 +372,30 @@ def test_a_row_with_several_problems_names_the_first_in_a_fixed_order_on_every_r
     assert reasons[3].startswith("line 5: supervision: 'sometimes'")
 
 
+def test_rows_that_differ_in_one_question_cell_each_get_their_own_answer(tmp_path: Path) -> None:
+    """A row asked before is answered from memory by all of its question's cells: rows that differ in
+    one cell each (the date too), asked again in a later block, are answered as each is alone."""
+    header = ["id", "state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of"]
+    base = ["WA", "immunization", "", "", "general", "physician", "", "2024-01-01"]
+    changes = [
+        (0, "CA"),
+        (1, "vital_signs"),
+        (2, "WA_MA_C"),
+        (3, "training_injections_10h"),
+        (4, "direct"),
+        (5, "np"),
+        (6, "hospital_inpatient"),
+        (7, "2022-01-01"),
+    ]
+    variants = [base] + [[*base[:at], value, *base[at + 1 :]] for at, value in changes]
+    lines = [",".join(["x", *cells]) for cells in variants]
+    filler = [",".join(["x", *base])] * (batch_io.BLOCK_CHARS // len(lines[0]) + 1)  # the repeats: a later block
+    together = _batch_csv(tmp_path, "\n".join([",".join(header), *lines, *filler, *lines]) + "\n")
+    alone = [_batch_csv(tmp_path, f"{','.join(header)}\n{line}\n")[0] for line in lines]
+    assert together[: len(lines)] == alone and together[-len(lines) :] == alone
+    assert alone[0]["verdict"] != alone[-1]["verdict"]  # the date alone changes the answer here
+
+
 def test_a_quoted_field_of_200_lines_is_one_field(tmp_path: Path) -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
