@@ -233,14 +233,16 @@ class CsvBody:
             yield from rows
 
     def chunks(self, size: int = 2_000) -> Iterator[list[Row]]:
-        """The rows in lists: a block's rows at once, and from the first block only the careful
-        reader reads, `size` rows at a time."""
+        """The rows in lists of at most `size` (a chunk's output is held in memory until written):
+        a block's rows in slices, and from the first block only the careful reader reads, as it
+        reads them."""
         for block in self.blocks():
             rows = block_rows(block, self.header)
             if rows is None:
                 yield from in_lists(self.careful([block]), size)
                 return
-            yield rows
+            for start in range(0, len(rows), size):
+                yield rows[start : start + size]
 
     def blocks(self, block_chars: int | None = None) -> Iterator[Block]:
         """The body in blocks of about `block_chars`, each ending where the quotes are balanced (where
