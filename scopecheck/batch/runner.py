@@ -249,6 +249,7 @@ class RowChecker:
     @staticmethod
     def _columns(verdict: Any) -> dict[str, Any]:
         return {
+            "understood_task": verdict.task,
             "verdict": verdict.verdict,
             "reasons": verdict.reasons,
             "conditions": verdict.conditions,
@@ -261,6 +262,7 @@ class RowChecker:
 
 def error_columns(message: str) -> dict[str, Any]:
     return {
+        "understood_task": "",
         "verdict": "error",
         "reasons": [message],
         "conditions": [],
