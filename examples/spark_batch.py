@@ -21,7 +21,7 @@ def main(source: str, target: str) -> None:
     from pyspark.sql.types import StringType, StructField, StructType
 
     from scopecheck.batch.cluster import ROW_ID, check_frame
-    from scopecheck.batch.rows import ADDED
+    from scopecheck.batch.rows import OUTPUT
     from scopecheck.decide.checker import Checker
 
     spark = SparkSession.builder.appName("scopecheck-batch").getOrCreate()
@@ -32,7 +32,7 @@ def main(source: str, target: str) -> None:
     frame = reader(source)
     frame = frame.select(*(functions.col(c).cast("string") for c in frame.columns))
     frame = frame.withColumn(ROW_ID, functions.monotonically_increasing_id() + 1)
-    schema = StructType([*frame.schema.fields, *(StructField(c, StringType()) for c in ADDED)])
+    schema = StructType([*frame.schema.fields, *(StructField(c, StringType()) for c in OUTPUT)])
 
     def check(frames: Iterator[pandas.DataFrame]) -> Iterator[pandas.DataFrame]:  # noqa: F821
         for pdf in frames:

@@ -298,7 +298,6 @@ def test_jsonl_to_csv_keeps_every_input_key_as_a_column_in_order_of_first_appear
         "credentials",
         "trainings",
         "extra",
-        "understood_task",
         "verdict",
         "reasons",
         "conditions",
@@ -459,7 +458,7 @@ def test_batch_csv_output_neutralises_formulas_but_jsonl_keeps_them(tmp_path: Pa
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode(), newline="")))
     assert rows[0][3] == "'=note"
     assert [r[0] for r in rows[1:]] == ["'" + t for t in FORMULAS]
-    assert rows[1][4:6] == ["vital_signs", "conditional"], "ordinary cells are untouched"
+    assert rows[1][4] == "conditional", "ordinary cells are untouched"
     jsonl = tmp_path / "out.jsonl"
     run("batch", str(src), "-o", str(jsonl), "--format", "jsonl")
     assert [json.loads(line)["id"] for line in jsonl.read_text().splitlines()] == FORMULAS
@@ -697,20 +696,3 @@ def test_a_big_roster_is_checked_in_one_process_by_default(tmp_path: Path, monke
     monkeypatch.setattr(batch_mod, "_Workers", no_workers)
     code, _, err = run("batch", str(src), "-o", str(tmp_path / "out.csv"))
     assert code == 1 and "64000 rows" in err, err
-
-
-def test_each_row_says_which_task_its_words_were_read_as(tmp_path: Path) -> None:
-    """understood_task is the task the one matcher reads the row's words as (what `check` prints as
-    the task of its answer); a row that cannot be checked has none; the --verdicts lines (and so the
-    ids) are the verdict's alone."""
-    words = ["Botox injections", "give a flu shot", "take blood pressures", "vital_signs", "call in a refill"]
-    src, out, verdicts = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "verdicts.jsonl"
-    src.write_text("state,task\n" + "".join(f"CA,{w}\n" for w in words) + "ZZ,vitals\n")
-    run("batch", str(src), "-o", str(out), "--verdicts", str(verdicts))
-    rows = rows_of(out.read_text())
-    matcher = Checker(REPO).resolver.matcher
-    assert [r["understood_task"] for r in rows[:-1]] == [matcher.task(w) for w in words]
-    assert rows[-1]["verdict"] == "error" and rows[-1]["understood_task"] == ""
-    lines = [json.loads(line) for line in verdicts.read_text().splitlines()]
-    assert all("understood_task" not in line for line in lines)
-    assert len({r["verdict_id"] for r in rows}) == len(lines)

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scopecheck.batch.rows import ADDED, Row, _cell, _Formatted
+from scopecheck.batch.rows import OUTPUT, Row, _cell, _Formatted
 from scopecheck.batch.runner import RowChecker
 from scopecheck.csvsafe import CsvOut
 from scopecheck.errors import UserError
@@ -50,17 +50,17 @@ def check_frame(pdf: pd.DataFrame, data_dir: str, snapshot: str, as_of: str) -> 
     the output columns, formatted as the local batch formats them (CSV-safe cells)."""
     rows, formatted = _worker(data_dir, snapshot, as_of)
     columns = [c for c in pdf.columns if c != ROW_ID]
-    out: dict[str, list[str]] = {c: [] for c in ADDED}
+    out: dict[str, list[str]] = {c: [] for c in OUTPUT}
     batch = []
     for record in pdf.itertuples(index=False):
         values = dict(zip(pdf.columns, record))
         number = int(values.pop(ROW_ID))
         batch.append(Row(number + 1, {c: values[c] for c in columns}))
     for result in rows.check_all(batch):
-        for name, cell in zip(ADDED, formatted.cells(result)):
+        for name, cell in zip(OUTPUT, formatted.cells(result)):
             out[name].append(cell)
     result_frame = pdf.copy()
-    for name in ADDED:
+    for name in OUTPUT:
         result_frame[name] = out[name]
     return result_frame
 
@@ -68,14 +68,14 @@ def check_frame(pdf: pd.DataFrame, data_dir: str, snapshot: str, as_of: str) -> 
 def write_part(pdf: pd.DataFrame, folder: str, fmt: str, part: int) -> int:
     """Write one partition's rows (input columns then output columns) to its own part file."""
     path = Path(folder) / f"part-{part:05d}.{fmt}"
-    columns = [c for c in pdf.columns if c not in (ROW_ID, *ADDED)]
+    columns = [c for c in pdf.columns if c not in (ROW_ID, *OUTPUT)]
     if fmt == "parquet":
         pdf.drop(columns=[ROW_ID]).to_parquet(path, index=False)
         return len(pdf)
     with path.open("w", encoding="utf-8", errors="surrogateescape", newline="") as stream:
         writer = CsvOut(stream)
-        writer.writerow([*columns, *ADDED])
-        for record in pdf[columns + list(ADDED)].itertuples(index=False):
+        writer.writerow([*columns, *OUTPUT])
+        for record in pdf[columns + list(OUTPUT)].itertuples(index=False):
             values = list(record)
             writer.writerow([_cell(v) for v in values[: len(columns)]], [str(v) for v in values[len(columns) :]])
     return len(pdf)

@@ -32,12 +32,7 @@ from scopecheck.errors import UserError
 
 REQUIRED = ("state", "task")
 OPTIONAL = ("id", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of")
-#: A verdict's columns: what --verdicts writes for each distinct verdict, and what its id is a hash of.
 OUTPUT = ("verdict", "reasons", "conditions", "citations", "rules", "confidence", "data_snapshot")
-#: The columns a batch adds: first the catalogue task the row's words were read as (its id; not part of
-#: the verdict, its id or its line in --verdicts), so a reader of many rows sees what each was answered
-#: as, as `check` says on every answer; then the verdict's.
-ADDED = ("understood_task", *OUTPUT)
 MAX_RECORD_CHARS = 1_000_000  # a quoted field may span any number of lines; past 1 MB its quote is broken
 MAX_FIELD = 100_000
 MAX_COLUMNS = 1_000  # columns of a CSV input, or different keys of JSONL rows written as CSV
@@ -120,7 +115,7 @@ def csv_rows(stream: IO[str], name: str) -> tuple[list[str], CsvBody]:
             f"{name}: missing required column(s) {', '.join(missing)}; found: {', '.join(header) or 'none'}; "
             f"wanted: {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
         )
-    clash = [c for c in ADDED if c in header]
+    clash = [c for c in OUTPUT if c in header]
     if clash:
         raise UserError(f"{name}: input already has output column(s) {', '.join(clash)}; rename them")
     dup = sorted(h for h, n in Counter(header).items() if n > 1)
@@ -461,7 +456,7 @@ class _Formatted:
     def cells(self, result: dict[str, Any]) -> list[str]:
         entry = self._formatted.get(id(result))
         if entry is None or entry[0] is not result:
-            entry = (result, [csv_cell(_cell(result.get(c))) for c in ADDED])
+            entry = (result, [csv_cell(_cell(result.get(c))) for c in OUTPUT])
             if len(self._formatted) >= 20_000:  # evict the oldest (O(1)), never a full clear
                 self._formatted.popitem(last=False)
             self._formatted[id(result)] = entry
@@ -469,16 +464,16 @@ class _Formatted:
 
 
 VERDICT_ID = "verdict_id"
-COLUMN_NAMES = (*ADDED, VERDICT_ID)  # what --columns may name
+COLUMN_NAMES = (*OUTPUT, VERDICT_ID)  # what --columns may name
 _FORMATTED_CACHE = 20_000  # distinct results whose output cells are remembered (by identity)
 
 
 def output_columns(text: str | None, verdicts: bool) -> tuple[str, ...]:
-    """The output columns: --columns (names, in the order given; default ADDED), then verdict_id
+    """The output columns: --columns (names, in the order given; default OUTPUT), then verdict_id
     at the end with --verdicts unless it is named. A bad name is a UserError naming --columns."""
     allowed = f"allowed: {', '.join(COLUMN_NAMES)}"
     if text is None:
-        names = list(ADDED)
+        names = list(OUTPUT)
     else:
         names = [n.strip() for n in text.split(",")]
         bad = [n for n in names if n not in COLUMN_NAMES]
@@ -532,7 +527,7 @@ class Formatter:
     "jsonl-csv" (JSONL in, CSV out: the header needs every key, so rows are spool lines that
     Sink.close() lays out). Every CSV cell goes through CsvOut (formula escaping)."""
 
-    def __init__(self, layout: str, header: list[str], columns: tuple[str, ...] = ADDED):
+    def __init__(self, layout: str, header: list[str], columns: tuple[str, ...] = OUTPUT):
         self.layout = layout
         self.header = header
         self.columns = columns

@@ -249,7 +249,6 @@ class RowChecker:
     @staticmethod
     def _columns(verdict: Any) -> dict[str, Any]:
         return {
-            "understood_task": verdict.task,
             "verdict": verdict.verdict,
             "reasons": verdict.reasons,
             "conditions": verdict.conditions,
@@ -262,7 +261,6 @@ class RowChecker:
 
 def error_columns(message: str) -> dict[str, Any]:
     return {
-        "understood_task": "",
         "verdict": "error",
         "reasons": [message],
         "conditions": [],

@@ -439,8 +439,7 @@ def compare(
     "columns_text",
     metavar="NAMES",
     help="Output columns to add, comma-separated, in this order (default: all of "
-    "understood_task,verdict,reasons,conditions,citations,rules,confidence,data_snapshot; verdict_id with "
-    "--verdicts).",
+    "verdict,reasons,conditions,citations,rules,confidence,data_snapshot; verdict_id with --verdicts).",
 )
 @click.option(
     "--verdicts",
@@ -477,16 +476,15 @@ def batch(
     \b
     Columns: state, task (required); id, credentials, trainings (';'-separated, 'none' allowed,
     empty = unknown), supervision, supervisor, setting, as_of (optional). Other columns pass
-    through untouched. Added: understood_task (the catalogue task the words were read as: check
-    it), verdict, reasons, conditions, citations, rules, confidence, data_snapshot.
+    through untouched. Added: verdict, reasons, conditions, citations, rules, confidence.
     A row that cannot be checked gets verdict 'error' and the reason; no row is ever dropped.
     JSONL to CSV keeps every input key as a column. A CSV cell starting with = + - @ tab or CR
     (a spreadsheet formula) gets a leading ' (negative numbers too); JSON is never changed.
     SIGTERM and Ctrl-C stop cleanly (exit 143, 130): no partial output, no worker left running.
 
     \b
-    Compact rows: --columns picks the output columns (any of understood_task, verdict, reasons,
-    conditions, citations, rules, confidence, data_snapshot, verdict_id; in the order given). --verdicts FILE
+    Compact rows: --columns picks the output columns (any of verdict, reasons, conditions,
+    citations, rules, confidence, data_snapshot, verdict_id; in the order given). --verdicts FILE
     writes each distinct verdict once, in full, as a JSON line keyed by verdict_id (a content hash:
     the same question on the same data gets the same id in every run, for any --jobs); rows then
     carry that verdict_id. An error row's verdict is its own line there.
