@@ -696,3 +696,39 @@ def test_a_big_roster_is_checked_in_one_process_by_default(tmp_path: Path, monke
     monkeypatch.setattr(batch_mod, "_Workers", no_workers)
     code, _, err = run("batch", str(src), "-o", str(tmp_path / "out.csv"))
     assert code == 1 and "64000 rows" in err, err
+
+
+def test_understood_task_says_which_task_each_rows_words_were_read_as(tmp_path: Path) -> None:
+    """--columns understood_task: the task the one matcher reads the row's words as (what `check`
+    answers for), empty on an error row; not a default column, and not part of the verdict: the
+    --verdicts lines are the verdict's alone, as without it."""
+    words = ["Botox injections", "give a flu shot", "take blood pressures", "vital_signs", "call in a refill"]
+    src, out, verdicts = tmp_path / "in.csv", tmp_path / "out.csv", tmp_path / "verdicts.jsonl"
+    src.write_text("state,task\n" + "".join(f"CA,{w}\n" for w in words) + "ZZ,vitals\n")
+    code, _, err = run(
+        "batch", str(src), "-o", str(out), "--columns", "understood_task,verdict", "--verdicts", str(verdicts)
+    )
+    assert code in (0, 1), err
+    rows = rows_of(out.read_text())
+    matcher = Checker(REPO).resolver.matcher
+    assert [r["understood_task"] for r in rows[:-1]] == [matcher.task(w) for w in words]
+    assert rows[-1]["verdict"] == "error" and rows[-1]["understood_task"] == ""
+    assert all("understood_task" not in json.loads(line) for line in verdicts.read_text().splitlines())
+    two, two_verdicts = tmp_path / "two.csv", tmp_path / "two.jsonl"
+    run(
+        "batch",
+        str(src),
+        "-o",
+        str(two),
+        "--columns",
+        "understood_task,verdict",
+        "--verdicts",
+        str(two_verdicts),
+        "--jobs",
+        "2",
+    )
+    assert two.read_bytes() == out.read_bytes() and two_verdicts.read_bytes() == verdicts.read_bytes()
+    plain = tmp_path / "plain.csv"
+    run("batch", str(src), "-o", str(plain), "--verdicts", str(tmp_path / "v2.jsonl"))
+    assert "understood_task" not in plain.read_text().splitlines()[0]
+    assert (tmp_path / "v2.jsonl").read_text() == verdicts.read_text()

@@ -115,7 +115,7 @@ def csv_rows(stream: IO[str], name: str) -> tuple[list[str], CsvBody]:
             f"{name}: missing required column(s) {', '.join(missing)}; found: {', '.join(header) or 'none'}; "
             f"wanted: {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
         )
-    clash = [c for c in OUTPUT if c in header]
+    clash = [c for c in (*OUTPUT, UNDERSTOOD_TASK) if c in header]
     if clash:
         raise UserError(f"{name}: input already has output column(s) {', '.join(clash)}; rename them")
     dup = sorted(h for h, n in Counter(header).items() if n > 1)
@@ -464,7 +464,11 @@ class _Formatted:
 
 
 VERDICT_ID = "verdict_id"
-COLUMN_NAMES = (*OUTPUT, VERDICT_ID)  # what --columns may name
+#: The catalogue task (its id) a row's words were read as: a column to ask for (--columns), the batch's
+#: "Understood as" line. It is not part of a verdict, its id or its --verdicts line; asked for, it makes
+#: each question's output its own (questions of several tasks no longer share one), so it is not a default.
+UNDERSTOOD_TASK = "understood_task"
+COLUMN_NAMES = (*OUTPUT, UNDERSTOOD_TASK, VERDICT_ID)  # what --columns may name
 _FORMATTED_CACHE = 20_000  # distinct results whose output cells are remembered (by identity)
 
 

@@ -30,6 +30,7 @@ from typing import IO, Any
 from scopecheck import safejson
 from scopecheck.batch.rows import (
     QUESTION_COLUMNS,
+    UNDERSTOOD_TASK,
     Block,
     CsvBody,
     Formatted,
@@ -113,9 +114,10 @@ class RowChecker:
     behind that, by normalized question, in this process and in the answer table.
     """
 
-    def __init__(self, checker: Checker, default_as_of: date):
+    def __init__(self, checker: Checker, default_as_of: date, *, with_task: bool = False):
         self.checker = checker
         self.default_as_of = default_as_of
+        self.with_task = with_task  # each question's columns also say its task (UNDERSTOOD_TASK)
         self._raw: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._by_question: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._cells: OrderedDict[tuple[str, Any], Any] = OrderedDict()  # (column, cell) -> resolved, or _Refused
@@ -211,7 +213,7 @@ class RowChecker:
                     results.append(error_columns(f"line {row.line}: {exc}"))
                     continue
                 if logged:
-                    results.append(self._columns(self.checker.evaluate(_query(asked))))
+                    results.append(self._task_too(asked[1], self._columns(self.checker.evaluate(_query(asked)))))
                     continue
                 question = self.checker.question_key(asked[0], asked[1], **asked[4])
                 found = self._by_question.get(question)
@@ -240,11 +242,17 @@ class RowChecker:
                 found = self._columns(self.checker.answer(_query(asked), question, remember=False))  # no per-row copy
                 if table is not None:
                     found = table.put_row(question, found)  # one dict per distinct set of columns
+            found = self._task_too(asked[1], found)
             _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)
             for index, key in places:
                 results[index] = found
                 if key is not None:
                     _bounded_put(self._raw, key, found, RAW_CACHE_SIZE)
+
+    def _task_too(self, task: str, columns: dict[str, Any]) -> dict[str, Any]:
+        """The columns with the question's task when it is asked for (a dict of the question's own;
+        the verdict's columns stay shared and kept without it)."""
+        return {UNDERSTOOD_TASK: task, **columns} if self.with_task else columns
 
     @staticmethod
     def _columns(verdict: Any) -> dict[str, Any]:
@@ -320,7 +328,7 @@ def _worker_main(
     failure, worker = "", None
     try:
         checker.decision_log = None  # this process's copy: the parent's log is the parent's (as before)
-        worker = RowChecker(checker, default_as_of)
+        worker = RowChecker(checker, default_as_of, with_task=UNDERSTOOD_TASK in formatter.columns)
     except Exception as exc:  # noqa: BLE001 - reported with the first chunk (the parent reads only what it asked for)
         failure = f"{type(exc).__name__}: {exc}"
     with _few_collections():  # what the worker inherited is frozen already (the parent froze it)
@@ -595,7 +603,7 @@ def run(
         progress.update(summary.rows)
 
     if jobs <= 1:
-        local = RowChecker(checker, default_as_of)
+        local = RowChecker(checker, default_as_of, with_task=UNDERSTOOD_TASK in formatter.columns)
         with _few_collections():
             for chunk in rows.chunks(CHUNK) if isinstance(rows, CsvBody) else in_lists(rows, CHUNK):
                 emit(_check_chunk(local, formatter, chunk))

@@ -439,7 +439,8 @@ def compare(
     "columns_text",
     metavar="NAMES",
     help="Output columns to add, comma-separated, in this order (default: all of "
-    "verdict,reasons,conditions,citations,rules,confidence,data_snapshot; verdict_id with --verdicts).",
+    "verdict,reasons,conditions,citations,rules,confidence,data_snapshot; verdict_id with --verdicts; "
+    "understood_task: the task the words were read as).",
 )
 @click.option(
     "--verdicts",
@@ -476,7 +477,8 @@ def batch(
     \b
     Columns: state, task (required); id, credentials, trainings (';'-separated, 'none' allowed,
     empty = unknown), supervision, supervisor, setting, as_of (optional). Other columns pass
-    through untouched. Added: verdict, reasons, conditions, citations, rules, confidence.
+    through untouched. Added: verdict, reasons, conditions, citations, rules, confidence,
+    data_snapshot.
     A row that cannot be checked gets verdict 'error' and the reason; no row is ever dropped.
     JSONL to CSV keeps every input key as a column. A CSV cell starting with = + - @ tab or CR
     (a spreadsheet formula) gets a leading ' (negative numbers too); JSON is never changed.
@@ -484,7 +486,9 @@ def batch(
 
     \b
     Compact rows: --columns picks the output columns (any of verdict, reasons, conditions,
-    citations, rules, confidence, data_snapshot, verdict_id; in the order given). --verdicts FILE
+    citations, rules, confidence, data_snapshot, understood_task, verdict_id; in the order given).
+    understood_task is the catalogue task each row's words were read as: check it when the task
+    column holds free words (a batch's "Understood as"; it is not part of the verdict). --verdicts FILE
     writes each distinct verdict once, in full, as a JSON line keyed by verdict_id (a content hash:
     the same question on the same data gets the same id in every run, for any --jobs); rows then
     carry that verdict_id. An error row's verdict is its own line there.
