@@ -238,6 +238,7 @@ def timed(cmd: list[str], sample: bool = False) -> tuple[float, float, float, st
     """Wall seconds, peak RSS (MB) of the largest process (its VmHWM, sampled every 50 ms: getrusage's
     maxrss of a child counts the benchmark's own size at the fork), peak PSS (MB) of the whole process
     tree (pages shared after a fork counted once; when `sample`) and stderr of one child process."""
+    os.sync()  # the last run's output written out first: its write-back is not this run's time
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak_rss, peak_pss = [0], [0]
@@ -296,6 +297,16 @@ def batch_cmd(src: Path, dst: Path, *extra: str) -> list[str]:
 COMPACT = "verdict,rules,confidence"
 
 
+def _compiled() -> None:
+    """Bytecode for the package, as pip writes it when it installs: with PYTHONDONTWRITEBYTECODE set, or
+    an install that never wrote it, every command would compile the package again (about 40 ms)."""
+    import compileall
+
+    import scopecheck
+
+    compileall.compile_dir(str(Path(scopecheck.__file__).parent), quiet=1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=300_000, help="realistic rows (target: <= 2.0x passthrough)")
@@ -311,6 +322,7 @@ def main() -> None:
     memory_rows = [int(n) for n in args.memory_rows.split(",") if n.strip()]
 
     sys.path.insert(0, str(REPO))
+    _compiled()
 
     if not args.cold_only:
         batch_runs(args, memory_rows)
@@ -376,6 +388,8 @@ def batch_runs(args: argparse.Namespace, memory_rows: list[int]) -> None:
             ("compact", "warm table", ("--columns", COMPACT)),
         )
         for label, state, extra in runs:
+            out.unlink(missing_ok=True)  # neither writer pays for dropping the last run's output
+            pt_out.unlink(missing_ok=True)
             b_wall, b_rss, _, err = timed(batch_cmd(real, out, "--jobs", "1", *extra))
             passthrough_table(out, 8, table)
             pt_wall, _, _, _ = timed([sys.executable, "-c", PASSTHROUGH, str(real), str(pt_out), str(table)])
