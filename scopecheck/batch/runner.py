@@ -71,7 +71,7 @@ def _text(value: Any) -> str | None:
 
 FACT_KEYS = QUESTION_COLUMNS[2:]  # the order of RowChecker._facts's arguments
 #: Processes unless asked for more: one, for memory. On 2 cores, 1,000,000 realistic rows (table warm)
-#: took 7.8 s in 112 MB with one process and 5.6-6.0 s in about 180 MB (all processes) with two;
+#: took 5.3-5.6 s in 115 MB with one process and 3.7-3.8 s in about 180 MB (all processes) with two;
 #: all-distinct rows 1.5-1.6x with two. --jobs 2 is the choice when time matters more than memory.
 DEFAULT_JOBS = 1
 RAW_CACHE_SIZE = 50_000  # distinct raw rows remembered (a small tuple and a shared result each)
