@@ -544,6 +544,28 @@ def _varied_rows(count: int, seed: int = 5) -> list[list[str]]:
     return rows
 
 
+def test_the_key_a_row_is_answered_by_is_its_querys_normalized_key() -> None:
+    """A batch finds a row's answer by Checker.question_key of what the row asks, without building its
+    Query: that must be the key normalized_key gives the Query (validated), for every kind of row."""
+    from datetime import date
+
+    from scopecheck.errors import UserError
+
+    checker = Checker(REPO, answer_table=False)
+    rows = batch_mod.RowChecker(checker, date(2026, 1, 1))
+    header = ["id", "state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of"]
+    compared = 0
+    for line in _varied_rows(2_000):
+        values = dict(zip(header, line))
+        try:
+            code, task, _, _, facts = rows._asked(values)
+        except UserError:
+            continue
+        assert checker.question_key(code, task, **facts) == checker.normalized_key(rows.query_for(values)), values
+        compared += 1
+    assert compared > 500, compared
+
+
 @pytest.mark.parametrize("block_chars", [batch_mod.PARALLEL_BLOCK_CHARS, 3_000])
 def test_jobs_1_and_jobs_2_write_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_chars: int
