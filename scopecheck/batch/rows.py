@@ -217,9 +217,10 @@ class Block:
 
 class CsvBody:
     """The records of a CSV input after its header: Rows to check in this process, or Blocks of whole
-    lines a worker reads itself (so the parent reads no record). The fast path parses a block with
-    the C csv reader in one go and keeps each plain line's text (Row.text), which output writes back
-    as it was instead of quoting its cells again. From the first block it cannot read exactly (a
+    lines a worker reads itself (so the parent reads no record). The fast path reads a block in one
+    go: split at commas when nothing in it needs the csv reader (most blocks), else with the C csv
+    reader; it keeps each plain line's text (Row.text), which output writes back as it was instead
+    of quoting its cells again. From the first block it cannot read exactly (a
     broken quote, a record over MAX_RECORD_CHARS) the careful reader takes over, from that block's
     first line: both make the same rows (a property test holds it), and broken input is rare."""
 
