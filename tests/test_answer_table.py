@@ -221,6 +221,26 @@ def test_cache_build_asks_every_question_of_a_state_once_and_the_engine_agrees(t
     assert examples and built.evaluations == before  # a built state is answered from the table alone
 
 
+def test_a_batch_after_cache_build_asks_the_engine_nothing(
+    table_on: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's new questions have their findings recalled from a built table together: none goes
+    to the engine, and the output is the engine's own, byte for byte."""
+    run("cache", "build", "RI")
+    tasks = sorted(Checker(REPO).lib.tasks)
+    lines = ["state,task,credentials,supervision"] + [
+        f"RI,{task},{('CMA', '', 'none')[n % 3]},{('', 'direct', 'general')[n % 3]}" for n, task in enumerate(tasks)
+    ]
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join(lines) + "\n")
+    code, _, err = run("batch", str(src), "-o", str(tmp_path / "table.csv"))
+    assert code in (0, 1) and " 0 questions evaluated" in err, err
+    monkeypatch.setenv("SCOPECHECK_NO_CACHE", "1")
+    code, _, err = run("batch", str(src), "-o", str(tmp_path / "engine.csv"))
+    assert f" {len(tasks)} questions evaluated" in err
+    assert (tmp_path / "table.csv").read_bytes() == (tmp_path / "engine.csv").read_bytes()
+
+
 def test_cache_info_and_clear(table_on: Path) -> None:
     code, out, _ = run("cache", "info")
     assert code == 0 and str(table_on) in out and "not made yet" in out

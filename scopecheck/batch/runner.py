@@ -236,6 +236,7 @@ class RowChecker:
         asker's words), so any row asking the question may be written with them."""
         table = self.checker.answers
         kept = table.rows(list(new)) if table is not None else {}
+        self.checker.recall([question for question in new if question not in kept])  # their findings, at once
         for question, (asked, places) in new.items():
             found = kept.get(question)
             if found is None:

@@ -63,6 +63,7 @@ class Checker:
         self._lock = threading.RLock()
         # the engine's findings per question: small (shared Finding objects), kept
         self._found: OrderedDict[tuple[object, ...], tuple[Finding, ...]] = OrderedDict()
+        self._unkept: set[tuple[object, ...]] = set()  # recalled and not in the table (until found)
         self.evaluations = 0  # engine evaluations (distinct questions), for benchmarks and tests
         self.decision_log: DecisionRecorder | None = None  # set by an interface: every asked question is logged
 
@@ -222,13 +223,33 @@ class Checker:
         found = self._found.get(key)
         if found is None:
             table = self.answers
-            found = table.get(key) if table is not None else None
+            looked = key in self._unkept  # recall() asked the table already
+            found = table.get(key) if table is not None and not looked else None
             if found is None:
                 found = self._ask_engine(query, key)
-            if len(self._found) >= MAX_QUESTIONS:
-                self._found.popitem(last=False)
-            self._found[key] = found
+            self._keep_found(key, found)
+            self._unkept.discard(key)
         return found
+
+    def _keep_found(self, key: tuple[object, ...], found: tuple[Finding, ...]) -> None:
+        if len(self._found) >= MAX_QUESTIONS:
+            self._found.popitem(last=False)
+        self._found[key] = found
+
+    def recall(self, keys: list[tuple[object, ...]]) -> None:
+        """Bring what the answer table holds for these questions into memory together (a batch's new
+        questions: one look-up for the chunk instead of one each when their verdicts are folded)."""
+        table = self.answers
+        missing = [key for key in keys if key not in self._found]
+        if table is not None and missing:
+            with self._lock:
+                held = table.findings(missing)
+                self._unkept.clear()  # meant for the folds that follow; a key left over is only asked again
+                for key in missing:
+                    if key in held:
+                        self._keep_found(key, held[key])
+                    else:
+                        self._unkept.add(key)  # the engine is asked when its verdict is folded
 
     def _ask_engine(self, query: Query, key: tuple[object, ...]) -> tuple[Finding, ...]:
         """The engine's findings for a question the answer table lacks, kept there for next time."""
@@ -278,11 +299,14 @@ class Checker:
         if table is None:
             raise UserError("the cache is turned off or not usable (see 'scopecheck cache info'); nothing to build")
         asked = new = 0
-        for key in self.every_key(code):
-            asked += 1
-            if table.get(key) is None:
-                self._ask_engine(self.question(key), key)
-                new += 1
+        keys = self.every_key(code)
+        while part := list(itertools.islice(keys, 2_000)):
+            held = table.findings(part)  # looked up together: a table built before answers fast
+            asked += len(part)
+            for key in part:
+                if key not in held:
+                    self._ask_engine(self.question(key), key)
+                    new += 1
         table.flush()
         return asked, new
 
