@@ -750,6 +750,10 @@ def test_understood_task_says_which_task_each_rows_words_were_read_as(tmp_path: 
         "2",
     )
     assert two.read_bytes() == out.read_bytes() and two_verdicts.read_bytes() == verdicts.read_bytes()
+    logged, log = tmp_path / "logged.csv", tmp_path / "decisions.jsonl"  # every row decided and logged
+    run("--decision-log", str(log), "batch", str(src), "-o", str(logged), "--columns", "understood_task,verdict")
+    assert logged.read_text().splitlines() == [line.rsplit(",", 1)[0] for line in out.read_text().splitlines()]
+    assert len(log.read_text().splitlines()) == len(words)
     plain = tmp_path / "plain.csv"
     run("batch", str(src), "-o", str(plain), "--verdicts", str(tmp_path / "v2.jsonl"))
     assert "understood_task" not in plain.read_text().splitlines()[0]
