@@ -10,7 +10,7 @@ once and shared by every question with the same findings: about 150 bytes a ques
 itself a question (Checker.question), so a test can ask the engine again for every key the table
 holds. The verdict is folded from the findings in the process, as it is after a fresh engine call.
 
-Beside the answers, the table keeps a batch row's output columns for each question (`row`: a few
+Beside the answers, the table keeps a batch row's output columns for each question (`rows`: a few
 thousand distinct sets of columns, each stored once, serve tens of thousands of questions), so a
 batch whose questions were asked before folds no verdict; and what a command printed for a request
 (`reply`): a `check` asked again, in the same words with the same facts on the same day, is printed
@@ -36,7 +36,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -142,20 +142,27 @@ class AnswerTable:
     def findings(self, keys: list[tuple[object, ...]]) -> dict[tuple[object, ...], tuple[Finding, ...]]:
         """What the engine found for those of `keys` the table holds, looked up together (a batch's
         new questions, a cache build's next keys: one statement for hundreds, not one each)."""
+
+        def read(db: sqlite3.Connection, asked: dict[str, tuple[object, ...]]) -> dict[tuple[object, ...], Any]:
+            query = "select key, body from answers join findings on findings.id = answers.findings where key in ({})"
+            return {asked[text]: self._parsed(body) for text, body in _each_in(db, query, list(asked))}
+
+        return self._looked_up(keys, read)
+
+    def _looked_up(
+        self,
+        keys: list[tuple[object, ...]],
+        read: Callable[[sqlite3.Connection, dict[str, tuple[object, ...]]], dict[tuple[object, ...], Any]],
+    ) -> dict[tuple[object, ...], Any]:
+        """`read(db, {key text: key})` under the lock: what the table holds for `keys`, or nothing
+        when it cannot be read (and then it is turned off for the process)."""
         asked = {key_text(key): key for key in keys}
         with self._lock:
             db = self._db()
             if db is None:
                 return {}
             try:
-                query = (
-                    "select key, body from answers join findings on findings.id = answers.findings where key in ({})"
-                )
-                return {
-                    asked[text]: self._parsed(body)
-                    for part in _parts(list(asked))
-                    for text, body in db.execute(query.format(",".join("?" * len(part))), part)
-                }
+                return read(db, asked)
             except (sqlite3.Error, ValueError, TypeError):
                 self._broken = True
                 return {}
@@ -177,30 +184,17 @@ class AnswerTable:
         """The batch output columns kept for those of `keys` the table holds, looked up together (a
         batch asks for a chunk's new questions at once). Questions with the same columns share one
         dict (read once): it must not be changed."""
-        asked = {key_text(key): key for key in keys}
-        with self._lock:
-            db = self._db()
-            if db is None:
-                return {}
-            try:
-                digests = [
-                    (text, digest)
-                    for part in _parts(list(asked))
-                    for text, digest in db.execute(
-                        "select key, hash from rows join outputs on outputs.id = rows.output"
-                        f" where key in ({','.join('?' * len(part))})",
-                        part,
-                    )
-                ]
-                columns = {d: self._shared[d] for _, d in digests if d in self._shared}
-                for part in _parts(list({d for _, d in digests if d not in columns})):
-                    query = f"select hash, body from outputs where hash in ({','.join('?' * len(part))})"
-                    for digest, body in db.execute(query, part):
-                        columns[digest] = self._share(digest, json.loads(body))
-                return {asked[text]: columns[digest] for text, digest in digests if digest in columns}
-            except (sqlite3.Error, ValueError, TypeError):
-                self._broken = True
-                return {}
+
+        def read(db: sqlite3.Connection, asked: dict[str, tuple[object, ...]]) -> dict[tuple[object, ...], Any]:
+            query = "select key, hash from rows join outputs on outputs.id = rows.output where key in ({})"
+            digests = list(_each_in(db, query, list(asked)))
+            columns = {d: self._shared[d] for _, d in digests if d in self._shared}
+            query = "select hash, body from outputs where hash in ({})"
+            for digest, body in _each_in(db, query, list({d for _, d in digests if d not in columns})):
+                columns[digest] = self._share(digest, json.loads(body))
+            return {asked[text]: columns[digest] for text, digest in digests if digest in columns}
+
+        return self._looked_up(keys, read)
 
     def put_row(self, key: tuple[object, ...], columns: dict[str, Any]) -> dict[str, Any]:
         """Keep a batch row's output columns for `key` (JSON values); written as put() writes. Returns
@@ -306,16 +300,18 @@ def _set_up(connection: sqlite3.Connection, tries: int = 20) -> sqlite3.Connecti
     """WAL mode and the tables. Batch workers open a new table at the same moment, and SQLite then
     answers some of them "locked" at once, without waiting (making the WAL and the first tables
     takes the whole file): the set-up is tried again for a while before the table is given up."""
-    for attempt in range(tries):
+    for attempt in range(1, tries):
         try:
-            connection.execute("pragma journal_mode=wal")
-            connection.execute("pragma synchronous=normal")
-            connection.executescript(_SCHEMA)
-            return connection
+            return _configured(connection)
         except sqlite3.OperationalError:
-            if attempt == tries - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1))
+            time.sleep(0.01 * attempt)
+    return _configured(connection)  # the last try: its error is the caller's
+
+
+def _configured(connection: sqlite3.Connection) -> sqlite3.Connection:
+    connection.execute("pragma journal_mode=wal")
+    connection.execute("pragma synchronous=normal")
+    connection.executescript(_SCHEMA)
     return connection
 
 
@@ -340,10 +336,12 @@ def _insert(
     db.executemany(f"insert or ignore into {keys} values (?, ?)", [(k, ids[d]) for k, _, d in pending])
 
 
-def _parts(values: list[str], size: int = 500) -> Iterator[list[str]]:
-    """`values` in pieces small enough to bind in one statement (SQLite's limit: 999 before 3.32)."""
+def _each_in(db: sqlite3.Connection, query: str, values: list[str], size: int = 500) -> Iterator[Any]:
+    """The rows of `query` ("... in ({})") for all `values`, bound a piece at a time (SQLite's limit
+    on the values of one statement: 999 before 3.32)."""
     for start in range(0, len(values), size):
-        yield values[start : start + size]
+        part = values[start : start + size]
+        yield from db.execute(query.format(",".join("?" * len(part))), part)
 
 
 def _hash(body: str) -> str:
