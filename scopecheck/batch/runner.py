@@ -268,6 +268,11 @@ class RowChecker:
         }
 
 
+def _row_checker(checker: Checker, default_as_of: date, formatter: Formatter) -> RowChecker:
+    """A run's RowChecker (one process's, or a worker's): questions say their task when the output names it."""
+    return RowChecker(checker, default_as_of, with_task=UNDERSTOOD_TASK in formatter.columns)
+
+
 def error_columns(message: str) -> dict[str, Any]:
     return {
         "verdict": "error",
@@ -329,7 +334,7 @@ def _worker_main(
     failure, worker = "", None
     try:
         checker.decision_log = None  # this process's copy: the parent's log is the parent's (as before)
-        worker = RowChecker(checker, default_as_of, with_task=UNDERSTOOD_TASK in formatter.columns)
+        worker = _row_checker(checker, default_as_of, formatter)
     except Exception as exc:  # noqa: BLE001 - reported with the first chunk (the parent reads only what it asked for)
         failure = f"{type(exc).__name__}: {exc}"
     with _few_collections():  # what the worker inherited is frozen already (the parent froze it)
@@ -604,7 +609,7 @@ def run(
         progress.update(summary.rows)
 
     if jobs <= 1:
-        local = RowChecker(checker, default_as_of, with_task=UNDERSTOOD_TASK in formatter.columns)
+        local = _row_checker(checker, default_as_of, formatter)
         with _few_collections():
             for chunk in rows.chunks(CHUNK) if isinstance(rows, CsvBody) else in_lists(rows, CHUNK):
                 emit(_check_chunk(local, formatter, chunk))
