@@ -566,6 +566,44 @@ def test_the_key_a_row_is_answered_by_is_its_querys_normalized_key() -> None:
     assert compared > 500, compared
 
 
+def test_plain_lines_are_checked_and_written_as_their_rows_are() -> None:
+    """A block of plain lines is kept as PlainRows (keys and texts, no Row each): checked by its keys
+    and written line by line, it gives the results, the text, the counts and the --verdicts lines
+    its Rows give through the general path, in chunks with error rows (written a row at a time) and
+    without, met for the first time and again."""
+    from datetime import date
+
+    from scopecheck.batch.rows import Block, Formatter, PlainRows, block_rows
+    from scopecheck.errors import UserError
+
+    header = ["id", "state", "task", "credentials", "trainings", "supervision", "supervisor", "setting", "as_of"]
+    plain = [r[:9] for r in _varied_rows(3_000, seed=11) if not any(c in "".join(r[:9]) for c in ',"\r\n=+-@\t')]
+    checker = Checker(REPO, answer_table=False)
+    fast, general = (batch_mod.RowChecker(checker, date(2026, 1, 1)) for _ in range(2))
+
+    def answered(row: list[str]) -> bool:
+        try:
+            general._asked(dict(zip(header, row)))
+        except UserError:
+            return False
+        return True
+
+    lines = [",".join(r) + "\n" for r in [*filter(answered, plain), *plain]]  # no error rows, then some
+    columns = ("verdict_id", "verdict", "rules", "confidence")
+    fast_out, general_out = Formatter("csv", header, columns), Formatter("csv", header, columns)
+    without_errors = 0
+    for start in [*range(0, len(lines), 40), *range(0, len(lines), 40)]:  # the second time: rows asked before
+        rows = block_rows(Block(2 + start, lines[start : start + 40]), header)
+        assert isinstance(rows, PlainRows)
+        results = fast.check_all(rows)
+        as_rows = rows.rows()
+        assert results == general.check_all(as_rows)
+        without_errors += all(r["verdict"] != "error" for r in results)
+        a, b = fast_out.chunk(rows, results), general_out.chunk(as_rows, results)
+        assert (a.rows, a.text, a.verdicts, a.lines) == (b.rows, b.text, b.verdicts, b.lines)
+    assert len(plain) > 1_000 and without_errors > 10, (len(plain), without_errors)
+
+
 @pytest.mark.parametrize("block_chars", [batch_mod.PARALLEL_BLOCK_CHARS, 3_000])
 def test_jobs_1_and_jobs_2_write_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_chars: int

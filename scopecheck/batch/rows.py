@@ -233,7 +233,7 @@ class CsvBody:
         for rows in self.chunks():
             yield from rows
 
-    def chunks(self, size: int = 2_000) -> Iterator[list[Row]]:
+    def chunks(self, size: int = 2_000) -> Iterator[list[Row] | PlainRows]:
         """The rows in lists of at most `size` (a chunk's output is held in memory until written):
         a block's rows in slices, and from the first block only the careful reader reads, as it
         reads them."""
@@ -242,6 +242,9 @@ class CsvBody:
             if rows is None:
                 yield from in_lists(self.careful([block]), size)
                 return
+            if isinstance(rows, PlainRows):
+                yield from rows.slices(size)
+                continue
             for start in range(0, len(rows), size):
                 yield rows[start : start + size]
 
@@ -284,7 +287,7 @@ def in_lists(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield chunk
 
 
-def block_rows(block: Block, header: list[str]) -> list[Row] | None:
+def block_rows(block: Block, header: list[str]) -> list[Row] | PlainRows | None:
     """The rows of a block, as the careful reader would make them; None when the block holds
     something only the careful reader handles."""
     lines, width = block.lines, len(header)
@@ -321,20 +324,59 @@ def block_rows(block: Block, header: list[str]) -> list[Row] | None:
     return rows
 
 
-def _plain_rows(block: Block, header: list[str]) -> list[Row]:
+@dataclass(slots=True)
+class PlainRows:
+    """Plain lines of a block (one record each, of the header's width, lines `first` on with none
+    blank), kept as parallel lists rather than a Row each: most of a roster is checked by its keys
+    and written back as its texts (RowChecker.check_all, Formatter.chunk). `rows()` makes Rows of
+    them for what needs a row's values."""
+
+    first: int
+    texts: list[str]
+    cells: list[list[str]]
+    keys: list[tuple[str, ...]]
+    header: list[str]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows())
+
+    def rows(self, at: Iterable[int] | None = None) -> list[Row]:
+        """The Rows of these lines (of those at the indexes `at`)."""
+        texts, cells, keys, header, first = self.texts, self.cells, self.keys, self.header, self.first
+        return [
+            Row(first + i, None, "", texts[i], keys[i], cells[i], header)
+            for i in (range(len(texts)) if at is None else at)
+        ]
+
+    def slices(self, size: int) -> Iterator[PlainRows]:
+        for start in range(0, len(self.texts), size):
+            end = start + size
+            yield PlainRows(
+                self.first + start, self.texts[start:end], self.cells[start:end], self.keys[start:end], self.header
+            )
+
+
+def _plain_rows(block: Block, header: list[str]) -> PlainRows | list[Row]:
     """The rows of a block with no quote, no formula start, no undecodable byte, no line over
     MAX_FIELD and no carriage return but in line ends: each line is one record, its cells are what
-    lies between its commas, and it is written back as read."""
-    width, key, rows = len(header), question_cells(tuple(header)), []
-    for line_no, line in enumerate(block.lines, block.first):
-        plain = line.rstrip("\r\n")
+    lies between its commas, and it is written back as read. PlainRows when every line is a record
+    of the header's width (most blocks), else a Row each."""
+    width, key = len(header), question_cells(tuple(header))
+    texts = [line.rstrip("\r\n") for line in block.lines]
+    cells = [text.split(",") for text in texts]
+    if all(map(width.__eq__, map(len, cells))):  # so no line is blank either (a blank line is one cell)
+        return PlainRows(block.first, texts, cells, list(map(key, cells)), header)
+    rows: list[Row] = []
+    for line_no, plain, values in zip(itertools.count(block.first), texts, cells):
         if not plain:
             continue  # a blank line
-        cells = plain.split(",")
-        if len(cells) == width:
-            rows.append(Row(line_no, None, "", plain, key(cells), cells, header))
+        if len(values) == width:
+            rows.append(Row(line_no, None, "", plain, key(values), values, header))
         else:
-            rows.append(_record(line_no, cells, header, width, plain, False))
+            rows.append(_record(line_no, values, header, width, plain, False))
     return rows
 
 
@@ -566,7 +608,14 @@ class Formatter:
             self._made[id(result)] = entry
         return entry[1], entry[2], entry[3]
 
-    def chunk(self, rows: list[Row], results: list[dict[str, Any]]) -> Formatted:
+    def chunk(self, rows: list[Row] | PlainRows, results: list[dict[str, Any]]) -> Formatted:
+        """The chunk's output text: each row's line as read (or its cells written again) and its
+        output columns, and the --verdicts lines of the verdicts it is the first to give."""
+        if isinstance(rows, PlainRows):
+            formatted = self._plain_chunk(rows, results) if self.layout == "csv" else None
+            if formatted is not None:
+                return formatted
+            rows = rows.rows()
         buf = io.StringIO()
         writer = CsvOut(buf) if self.layout == "csv" else None
         header, names, layout = self.header, self._names, self.layout
@@ -604,6 +653,28 @@ class Formatter:
                 buf.write(json.dumps([inputs, out], ensure_ascii=False) + "\n")
         counts = Counter(r["verdict"] for r in results)
         return Formatted(len(rows), buf.getvalue(), dict(counts), tuple(keys), lines)
+
+    def _plain_chunk(self, rows: PlainRows, results: list[dict[str, Any]]) -> Formatted | None:
+        """chunk() for plain lines: each distinct result is rendered once, and each line is its text
+        and its result's rendering. None when a result has no rendering apart from its row (an error
+        row, or cells CsvOut must quote with the whole row): chunk() writes those a row at a time."""
+        distinct = {id(result): result for result in results}  # in the order of their first rows
+        rendered: dict[int, str] = {}
+        for ident_of, result in distinct.items():
+            _, _, text = self.output(result)
+            if text is None:  # an error row's is never rendered apart (its line is in it)
+                return None
+            rendered[ident_of] = text
+        lines: list[tuple[str, str, bool]] = []
+        if self.with_ids:
+            for result in distinct.values():
+                ident = self.output(result)[1]
+                if ident not in self._sent:
+                    self._sent.add(ident)
+                    lines.append((ident, verdict_line(ident, result), True))
+        text = "".join([f"{line},{rendered[id(result)]}\n" for line, result in zip(rows.texts, results)])
+        counts = Counter(map(operator.itemgetter("verdict"), results))
+        return Formatted(len(rows), text, dict(counts), (), lines)
 
 
 class Sink:

@@ -35,6 +35,7 @@ from scopecheck.batch.rows import (
     CsvBody,
     Formatted,
     Formatter,
+    PlainRows,
     Row,
     Sink,
     block_rows,
@@ -186,11 +187,13 @@ class RowChecker:
             "as_of": day,
         }
 
-    def check_all(self, rows: list[Row]) -> list[dict[str, Any]]:
+    def check_all(self, rows: list[Row] | PlainRows) -> list[dict[str, Any]]:
         """Each row's output columns, in order. A row asked before (the same raw values) is found by
         them; the others by their normalized question, and the questions new to this process are
         looked up in the answer table together, in one query for the chunk (one a row cost twice
         as much), before the engine decides those the table lacks."""
+        if isinstance(rows, PlainRows):
+            return self._check_plain(rows)
         results: list[dict[str, Any]] = []
         new: dict[tuple[Any, ...], tuple[Asked, list[tuple[int, tuple[Any, ...] | None]]]] = {}
         logged = self.checker.decision_log is not None  # every row is a logged decision: no shortcut
@@ -224,6 +227,18 @@ class RowChecker:
             results.append(_TO_ANSWER if found is None else found)
         if new:
             self._answer_new(new, results)
+        return results
+
+    def _check_plain(self, rows: PlainRows) -> list[dict[str, Any]]:
+        """check_all for plain lines: those asked before are found by their keys at once, and only
+        the others are made Rows and checked as any row is."""
+        if self.checker.decision_log is not None:
+            return self.check_all(rows.rows())
+        results: list[Any] = list(map(self._raw.get, rows.keys))
+        if None in results:
+            missed = [i for i, found in enumerate(results) if found is None]
+            for i, found in zip(missed, self.check_all(rows.rows(missed))):
+                results[i] = found
         return results
 
     def _answer_new(
@@ -443,7 +458,7 @@ class _Workers:
             conn.close()
 
 
-def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row]) -> Formatted:
+def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row] | PlainRows) -> Formatted:
     """Check a chunk and format its output: what a worker does, and the parent with --jobs 1. The
     engine's new answers and new output columns go to the answer table as each chunk ends (a worker
     leaves by os._exit, without the table's flush at exit)."""
