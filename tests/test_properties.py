@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import oracle_hits
 
-from scopecheck.batch.rows import CsvBody, Row, _careful_records, csv_rows, jsonl_rows
+from scopecheck.batch.rows import QUESTION_COLUMNS, CsvBody, Row, _careful_records, csv_rows, jsonl_rows
 from scopecheck.csvsafe import CsvOut
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.compiler import to_fact
@@ -183,3 +183,35 @@ def test_the_fast_csv_reader_makes_the_careful_readers_rows_from_csv_text(
         lines.append(part.getvalue())
     lines.insert(min(at, len(lines)), "".join(junk))
     _same_rows(buf.getvalue() + "".join(lines))
+
+
+# The question's columns side by side (the whole line, at its start, at its end, inside it) or apart.
+HEADERS = [
+    ["state", "task", "as_of"],
+    ["task", "state", "setting", "id", "note"],
+    ["id", "note", "as_of", "state", "task"],
+    ["id", "state", "credentials", "task", "note"],
+    ["state", "id", "task", "setting", "note"],
+]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.sampled_from(HEADERS),
+    st.lists(st.lists(st.sampled_from(["", "a", "b", "a b"]), min_size=5, max_size=5), min_size=1, max_size=40),
+)
+def test_rows_share_a_key_exactly_when_they_ask_the_same_question(header: list[str], cells: list[list[str]]) -> None:
+    """A batch remembers answers by a row's key (for plain lines, a stretch of the line when the
+    question's columns are side by side): two rows must share a key exactly when their question's
+    cells, as the csv module reads them, are the same."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(row[: len(header)] for row in cells)
+    asked = [c for c in header if c in QUESTION_COLUMNS]
+    question_of: dict[object, tuple[str, ...]] = {}
+    key_of: dict[tuple[str, ...], object] = {}
+    for row in _fast(buf.getvalue(), 1 << 18):
+        question = tuple(row.values[c] for c in asked)
+        assert question_of.setdefault(row.key, question) == question
+        assert key_of.setdefault(question, row.key) == row.key

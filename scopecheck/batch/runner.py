@@ -20,7 +20,7 @@ import signal
 import sys
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing.connection import Connection, wait
@@ -119,7 +119,7 @@ class RowChecker:
         self.checker = checker
         self.default_as_of = default_as_of
         self.with_task = with_task  # each question's columns also say its task (UNDERSTOOD_TASK)
-        self._raw: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._raw: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
         self._by_question: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._cells: OrderedDict[tuple[str, Any], Any] = OrderedDict()  # (column, cell) -> resolved, or _Refused
 
@@ -195,13 +195,13 @@ class RowChecker:
         if isinstance(rows, PlainRows):
             return self._check_plain(rows)
         results: list[dict[str, Any]] = []
-        new: dict[tuple[Any, ...], tuple[Asked, list[tuple[int, tuple[Any, ...] | None]]]] = {}
+        new: dict[tuple[Any, ...], tuple[Asked, list[tuple[int, Hashable | None]]]] = {}
         logged = self.checker.decision_log is not None  # every row is a logged decision: no shortcut
         for row in rows:
             if row.error:
                 results.append(error_columns(f"line {row.line}: {row.error}"))
                 continue
-            key: tuple[Any, ...] | None = row.key
+            key: Hashable | None = row.key
             if key is None:  # not a CSV record: its key is made of its values
                 key = tuple(map(row.values.get, QUESTION_COLUMNS))
                 try:
@@ -243,7 +243,7 @@ class RowChecker:
 
     def _answer_new(
         self,
-        new: dict[tuple[Any, ...], tuple[Asked, list[tuple[int, tuple[Any, ...] | None]]]],
+        new: dict[tuple[Any, ...], tuple[Asked, list[tuple[int, Hashable | None]]]],
         results: list[dict[str, Any]],
     ) -> None:
         """The output columns of questions this process has not met: as an earlier run kept them in
