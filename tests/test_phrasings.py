@@ -34,7 +34,8 @@ work and after each step: 29, 28, 29, 28 wrong (8 %). Wordings tuned on one set 
 the next. The seventh (phrasings_holdout7.toml, 427 from 217 further sources, labelled twice) was
 measured blind once, with the matcher unchanged since: 43 wrong (10 %), 35 by both labellers. The
 eighth (phrasings_holdout8.toml, 504 from 303 further sources, labelled twice) was measured blind once
-with the same matcher: 70 wrong (14 %), 64 by both labellers. None of the last three was tuned on."""
+with the same matcher: 70 wrong (14 %), 64 by both labellers; then tuned on (64, 58 by both).
+holdout6 and holdout7 were not tuned on."""
 
 from __future__ import annotations
 
@@ -150,7 +151,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 39, 223),
         ("phrasings_holdout6.toml", 364, LATER[:3], 28, 213),
         ("phrasings_holdout7.toml", 427, LATER[:4], 43, 248),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 70, 285),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 64, 291),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -160,9 +161,11 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     asked back among acceptable tasks only. holdout5: blind 46 of 357, 45 after the tuning on holdout4,
     tuned to 39, 218 and 5. (Words that would also catch ordinary questions, "animal" in "animal bite
     wounds", "walker", "breath test", "numbing medication", were narrowed at the cost of one right
-    answer each.) holdout6, holdout7 and holdout8 were never tuned on: 28 of 364, 43 of 427 (10 %) and
-    70 of 504 (14 %) resolved to another task when measured blind, the figure of unseen wording. Each
-    is held there; none shares a source with an earlier set."""
+    answer each.) holdout6 and holdout7 were never tuned on: 28 of 364 and 43 of 427 (10 %) resolved to
+    another task when measured blind, the figure of unseen wording. holdout8 was 70 of 504 (14 %) blind,
+    then its errors were read (stop 14) and the matcher given what generalises (coordinated modifiers,
+    a dental office as a place, anaesthetic jelly, a route through a peripheral IV, raising a wheal): 64,
+    291 understood. Each is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -177,7 +180,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout3b.toml", 250, 225, 5),
         ("phrasings_holdout5.toml", 357, 307, 25),
         ("phrasings_holdout7.toml", 427, 379, 35),
-        ("phrasings_holdout8.toml", 504, 439, 64),
+        ("phrasings_holdout8.toml", 504, 439, 58),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -188,7 +191,7 @@ def test_the_holdout_errors_are_not_label_noise(
     holdout3b: 17 of 250 when measured blind, 5 once the `senses` check was built from them. holdout5:
     32 of 357 after the tuning on holdout4 (its second labelling came after its blind measure), 25 once
     tuned on. holdout7: 89 % agree; 35 of 427 outside both when measured blind (not tuned on). holdout8:
-    87 % agree (97 % share an id); 64 of 504 outside both when measured blind (not tuned on). Held there."""
+    87 % agree (97 % share an id); 64 of 504 outside both when measured blind, 58 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -235,7 +238,15 @@ def test_two_tasks_with_different_answers_are_asked_back_and_equal_answers_are_g
 
 
 @pytest.mark.parametrize(
-    "words", ["suture a wound", "prescribe antibiotics", "dental cleaning", "diagnose the patient"]
+    "words",
+    [
+        "suture a wound",
+        "prescribe antibiotics",
+        "dental cleaning",
+        "diagnose the patient",
+        "suture and dressing change",
+        "suturing or staple removal",
+    ],
 )
 def test_what_no_ma_task_covers_is_said_plainly(checker: Checker, words: str) -> None:
     with pytest.raises(NotAnMATask, match="not a medical-assistant task"):
@@ -256,6 +267,9 @@ def test_bad_task_words_are_one_line_errors_never_a_guess(checker: Checker, word
     [
         ("clean and dress animal bite wounds", "wound_care"),
         ("apply topical numbing medication before the injection", "medication_topical"),
+        ("suture or staple removal", "suture_removal"),  # suture removal or staple removal
+        ("sutures and staples removal", "suture_removal"),
+        ("test the autoclave in dental offices", "room_sterilization"),  # a place, not dental work
     ],
 )
 def test_a_word_of_work_no_ma_task_covers_does_not_swallow_an_ordinary_task(
@@ -263,5 +277,7 @@ def test_a_word_of_work_no_ma_task_covers_does_not_swallow_an_ordinary_task(
 ) -> None:
     """The not-MA words for veterinary work are phrases ("restraining animals"), not a bare "animal"
     that ordinary questions also contain; a numbing *shot* is an anaesthetic injection, numbing
-    medication may be a cream."""
+    medication may be a cream. A not-MA word coordinated with another word before a task phrase's head
+    names that task when the two make one of its phrases ("suture or staple removal"); "suture and
+    dressing change" is still suturing."""
     assert checker.resolver.matcher.understand(words).task == task

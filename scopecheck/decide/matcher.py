@@ -444,12 +444,27 @@ class TaskMatcher:
             ):
                 continue
             span = set(range(at, at + len(phrase)))
-            if span & taken or any(
-                m.start <= at and at + len(phrase) <= m.end and m.end - m.start > len(phrase) for m in a.raw
+            if (
+                span & taken
+                or any(m.start <= at and at + len(phrase) <= m.end and m.end - m.start > len(phrase) for m in a.raw)
+                or self._shares_head(a, at, at + len(phrase))
             ):
                 continue
             taken |= span
             yield at, phrase, entry
+
+    def _shares_head(self, a: _Analysis, start: int, end: int) -> bool:
+        """Whether the words at [start, end) are the first of two modifiers of one task phrase's last
+        words ("suture or staple removal" is suture removal or staple removal), and with those words
+        are a phrase of the same task: then they name that task, not the other work they name alone."""
+        if end >= len(a.plain) or a.plain[end] not in ("or", "and"):
+            return False
+        for m in a.raw:
+            if m.start == end + 1 and m.end - m.start >= 2:
+                whole = (*a.stems[start:end], *a.stems[m.start + 1 : m.end])
+                if any(p.tokens == whole and p.task == m.task for p in self._phrases.get(whole[0], ())):
+                    return True
+        return False
 
     def _paperwork_for(self, a: _Analysis, start: int, end: int) -> bool:
         """Whether scheduling, insurance or billing is named for this work ("schedule an MRI", "MRI
