@@ -34,7 +34,7 @@ work and after each step: 29, 28, 29, 28 wrong (8 %). Wordings tuned on one set 
 the next. The seventh (phrasings_holdout7.toml, 427 from 217 further sources, labelled twice) was
 measured blind once, with the matcher unchanged since: 43 wrong (10 %), 35 by both labellers. The
 eighth (phrasings_holdout8.toml, 504 from 303 further sources, labelled twice) was measured blind once
-with the same matcher: 70 wrong (14 %), 64 by both labellers; then tuned on (64, 58 by both).
+with the same matcher: 70 wrong (14 %), 64 by both labellers; then tuned on (59, 53 by both).
 holdout6 and holdout7 were not tuned on."""
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 39, 223),
         ("phrasings_holdout6.toml", 364, LATER[:3], 28, 213),
         ("phrasings_holdout7.toml", 427, LATER[:4], 43, 248),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 64, 291),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 59, 295),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -164,8 +164,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     answer each.) holdout6 and holdout7 were never tuned on: 28 of 364 and 43 of 427 (10 %) resolved to
     another task when measured blind, the figure of unseen wording. holdout8 was 70 of 504 (14 %) blind,
     then its errors were read (stop 14) and the matcher given what generalises (coordinated modifiers,
-    a dental office as a place, anaesthetic jelly, a route through a peripheral IV, raising a wheal): 64,
-    291 understood. Each is held there; none shares a source with an earlier set."""
+    a dental office as a place, anaesthetic jelly, a route through a peripheral IV, raising a wheal, laser
+    surgery, "all" as no part of a phrase, losing weight as no weighing): 59, 295 understood. Each is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -180,7 +180,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout3b.toml", 250, 225, 5),
         ("phrasings_holdout5.toml", 357, 307, 25),
         ("phrasings_holdout7.toml", 427, 379, 35),
-        ("phrasings_holdout8.toml", 504, 439, 58),
+        ("phrasings_holdout8.toml", 504, 439, 53),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -191,7 +191,7 @@ def test_the_holdout_errors_are_not_label_noise(
     holdout3b: 17 of 250 when measured blind, 5 once the `senses` check was built from them. holdout5:
     32 of 357 after the tuning on holdout4 (its second labelling came after its blind measure), 25 once
     tuned on. holdout7: 89 % agree; 35 of 427 outside both when measured blind (not tuned on). holdout8:
-    87 % agree (97 % share an id); 64 of 504 outside both when measured blind, 58 once tuned on. Held there."""
+    87 % agree (97 % share an id); 64 of 504 outside both when measured blind, 53 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -280,4 +280,18 @@ def test_a_word_of_work_no_ma_task_covers_does_not_swallow_an_ordinary_task(
     medication may be a cream. A not-MA word coordinated with another word before a task phrase's head
     names that task when the two make one of its phrases ("suture or staple removal"); "suture and
     dressing change" is still suturing."""
+    assert checker.resolver.matcher.understand(words).task == task
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("pend all orders", "cpoe_order_entry"),  # "all" is no part of a phrase
+        ("laser surgery", "laser_procedure"),  # not assisting with minor surgery
+        ("local anesthetic jelly before a catheter", "medication_topical"),  # put on, not injected
+        ("raise a wheal", "injection_intradermal"),  # reading one is interpreting
+        ("give the antibiotic through a peripheral IV", "iv_medication"),  # not starting the IV
+    ],
+)
+def test_the_words_around_a_phrase_that_change_the_task_decide(checker: Checker, words: str, task: str) -> None:
     assert checker.resolver.matcher.understand(words).task == task
