@@ -35,7 +35,10 @@ the next. The seventh (phrasings_holdout7.toml, 427 from 217 further sources, la
 measured blind once, with the matcher unchanged since: 43 wrong (10 %), 35 by both labellers. The
 eighth (phrasings_holdout8.toml, 504 from 303 further sources, labelled twice) was measured blind once
 with the same matcher: 70 wrong (14 %), 64 by both labellers; then tuned on (59, 53 by both).
-holdout6 and holdout7 were not tuned on."""
+holdout6 and holdout7 were not tuned on. The ninth (phrasings_holdout9.toml, 358 from 212 further
+sources: job-posting duty lines, and the words of people asking what an MA may do) was measured blind
+once after that tuning, and once with the matcher before it: 35 wrong (10 %) both times, 27 by both
+labellers. Not tuned on."""
 
 from __future__ import annotations
 
@@ -152,6 +155,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout6.toml", 364, LATER[:3], 28, 213),
         ("phrasings_holdout7.toml", 427, LATER[:4], 43, 248),
         ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 59, 295),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 35, 231),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -165,7 +169,10 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     another task when measured blind, the figure of unseen wording. holdout8 was 70 of 504 (14 %) blind,
     then its errors were read (stop 14) and the matcher given what generalises (coordinated modifiers,
     a dental office as a place, anaesthetic jelly, a route through a peripheral IV, raising a wheal, laser
-    surgery, "all" as no part of a phrase, losing weight as no weighing): 59, 295 understood. Each is held there; none shares a source with an earlier set."""
+    surgery, "all" as no part of a phrase, losing weight as no weighing): 59, 295 understood. holdout9
+    (job-posting duty lines and the words of people asking what an MA may do) was measured blind after
+    that: 35 of 358 (10 %), the same as with the matcher before it; not tuned on. Each is held there;
+    none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -181,6 +188,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout5.toml", 357, 307, 25),
         ("phrasings_holdout7.toml", 427, 379, 35),
         ("phrasings_holdout8.toml", 504, 439, 53),
+        ("phrasings_holdout9.toml", 358, 300, 27),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -191,7 +199,8 @@ def test_the_holdout_errors_are_not_label_noise(
     holdout3b: 17 of 250 when measured blind, 5 once the `senses` check was built from them. holdout5:
     32 of 357 after the tuning on holdout4 (its second labelling came after its blind measure), 25 once
     tuned on. holdout7: 89 % agree; 35 of 427 outside both when measured blind (not tuned on). holdout8:
-    87 % agree (97 % share an id); 64 of 504 outside both when measured blind, 53 once tuned on. Held there."""
+    87 % agree (97 % share an id); 64 of 504 outside both when measured blind, 53 once tuned on. holdout9: 84 % agree (93 % share an
+    id); 27 of 358 outside both when measured blind (not tuned on). Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
