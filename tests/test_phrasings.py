@@ -38,7 +38,7 @@ with the same matcher: 70 wrong (14 %), 64 by both labellers; then tuned on (59,
 holdout6 and holdout7 were not tuned on. The ninth (phrasings_holdout9.toml, 358 from 212 further
 sources: job-posting duty lines, and the words of people asking what an MA may do) was measured blind
 once after that tuning, and once with the matcher before it: 35 wrong (10 %) both times, 27 by both
-labellers. Not tuned on."""
+labellers; one change was then made from its errors (34, 26 by both)."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout6.toml", 364, LATER[:3], 28, 213),
         ("phrasings_holdout7.toml", 427, LATER[:4], 43, 248),
         ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 59, 295),
-        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 35, 231),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 34, 232),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -171,8 +171,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     a dental office as a place, anaesthetic jelly, a route through a peripheral IV, raising a wheal, laser
     surgery, "all" as no part of a phrase, losing weight as no weighing): 59, 295 understood. holdout9
     (job-posting duty lines and the words of people asking what an MA may do) was measured blind after
-    that: 35 of 358 (10 %), the same as with the matcher before it; not tuned on. Each is held there;
-    none shares a source with an earlier set."""
+    that: 35 of 358 (10 %), the same as with the matcher before it. Its errors were then read and one
+    change made that generalises (a procedure is scheduled; a second verb keeps its own act): 34. Each
+    is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -188,7 +189,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout5.toml", 357, 307, 25),
         ("phrasings_holdout7.toml", 427, 379, 35),
         ("phrasings_holdout8.toml", 504, 439, 53),
-        ("phrasings_holdout9.toml", 358, 300, 27),
+        ("phrasings_holdout9.toml", 358, 300, 26),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -200,7 +201,7 @@ def test_the_holdout_errors_are_not_label_noise(
     32 of 357 after the tuning on holdout4 (its second labelling came after its blind measure), 25 once
     tuned on. holdout7: 89 % agree; 35 of 427 outside both when measured blind (not tuned on). holdout8:
     87 % agree (97 % share an id); 64 of 504 outside both when measured blind, 53 once tuned on. holdout9: 84 % agree (93 % share an
-    id); 27 of 358 outside both when measured blind (not tuned on). Held there."""
+    id); 27 of 358 outside both when measured blind, 26 after one change made from its errors. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -304,3 +305,17 @@ def test_a_word_of_work_no_ma_task_covers_does_not_swallow_an_ordinary_task(
 )
 def test_the_words_around_a_phrase_that_change_the_task_decide(checker: Checker, words: str, task: str) -> None:
     assert checker.resolver.matcher.understand(words).task == task
+
+
+def test_scheduling_a_procedure_is_scheduling_and_a_second_verb_keeps_its_own_act(checker: Checker) -> None:
+    """A frame word reaches the task after it ("schedule a Pap smear" is scheduling), but not across
+    a conjunction and a verb of doing ("schedule and perform x-rays" names two acts: asked back in a
+    question, two duties in a posting)."""
+    m = checker.resolver.matcher
+    assert m.understand("calls to schedule a Pap smear").task == "schedule_appointments"
+    both = m.understand("schedule and perform x-rays")
+    assert both.task is None and set(both.candidates) == {"schedule_appointments", "xray_operation"}
+    duties = m.mentions("Schedule and administer vaccines", items=True)
+    assert [d.task for d in duties] == ["schedule_appointments", "immunization"]
+    duties = m.mentions("schedule patients and take vital signs", items=True)  # the frame's words named once
+    assert [d.task for d in duties] == ["schedule_appointments", "vital_signs"]

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import pairwise
 
 from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
 from scopecheck.law import schema
@@ -40,6 +41,13 @@ _ASSISTED_GAP = 3  # an assisting frame this close before work no MA task covers
 _LIST_INTRO = frozenset({"such", "including", "include", "includes", "like", "eg"})
 _CLAUSE = re.compile(r"[;,/\n]|\s[-\u2013\u2014]\s")
 _CONJUNCTIONS = frozenset({"and", "or", "nor", "then", "plus", "also"})
+# Verbs of doing a task: after a conjunction they give the task its own act, which a frame word before
+# them does not change ("schedule and perform x-rays" is scheduling and taking x-rays).
+_DOING = frozenset(
+    f"{stem}{end}"
+    for stem in ("perform", "conduct", "administer", "collect", "obtain", "draw", "start")
+    for end in ("", "s", "ing")
+) | {"take", "takes", "taking", "give", "gives", "giving", "do", "does", "doing", "apply", "applies", "applying"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -294,7 +302,7 @@ class TaskMatcher:
         if start <= m.start and m.end <= end:
             return True
         listed = plain is not None and end <= m.start and bool(_LIST_INTRO & set(plain[end : m.start]))
-        before = end <= m.start and (m.start - end <= frame.gap or listed)
+        before = end <= m.start and (m.start - end <= frame.gap or listed) and not _own_act(end, m, plain)
         after = m.end <= start and start - m.end <= frame.gap
         return (before and frame.position != "after") or (after and frame.position != "before")
 
@@ -346,7 +354,11 @@ class TaskMatcher:
                     m = replace(m, framed="assist")
             changed.append(m)
         for start, end, frame in hits:
-            if frame.alone and not any(self._reaches(start, end, frame, m) for m in mentions):
+            if frame.alone and not any(
+                (self._reaches(start, end, frame, m) and not _own_act(end, m, plain))
+                or (m.start < end and start < m.end)
+                for m in mentions
+            ):  # no mention near, none on the frame's words ("schedule patients")
                 changed.append(Mention(frame.alone, start, end, " ".join(toks[start:end])))
         return sorted(changed, key=lambda m: (m.start, m.end))
 
@@ -708,6 +720,15 @@ def _frame_also(frame: schema.Frame, m: Mention) -> tuple[str, ...]:
             if x.task == task:
                 return x.also
     return ()
+
+
+def _own_act(end: int, m: Mention, plain: list[str] | None) -> bool:
+    """Whether the words from a frame word (ending at `end`) to a mention after it give the mention a
+    verb of its own after a conjunction ("schedule and perform x-rays"): then the frame does not reach it."""
+    if plain is None or m.start < end:
+        return False
+    between = plain[end : m.start + 1]  # and the mention's first word ("and take x-rays")
+    return any(w in _CONJUNCTIONS and after in _DOING for w, after in pairwise(between))
 
 
 def _frame_target(frame: schema.Frame, m: Mention) -> str | None:
