@@ -38,10 +38,10 @@ with the same matcher: 70 wrong (14 %), 64 by both labellers; then tuned on (59,
 holdout6 and holdout7 were not tuned on. The ninth (phrasings_holdout9.toml, 358 from 212 further
 sources: job-posting duty lines, and the words of people asking what an MA may do) was measured blind
 once after that tuning, and once with the matcher before it: 35 wrong (10 %) both times, 27 by both
-labellers; one change was then made from its errors (34, 26 by both). The tenth
+labellers; changes were then made from its errors (32, 24 by both). The tenth
 (phrasings_holdout10.toml, 348 from 191 further sources, the same two kinds) was measured blind once
-after all of that: 26 wrong (7.5 %; 25 with the matcher before this tuning), 20 by both labellers.
-Not tuned on."""
+after the first of those: 26 wrong (7.5 %; 25 with the matcher before this tuning), 20 by both
+labellers; 25 (19) after the last. Not tuned on."""
 
 from __future__ import annotations
 
@@ -158,13 +158,13 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout6.toml", 364, LATER[:3], 28, 213),
         ("phrasings_holdout7.toml", 427, LATER[:4], 43, 248),
         ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 59, 295),
-        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 34, 232),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 32, 234),
         (
             "phrasings_holdout10.toml",
             348,
             (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml", "phrasings_holdout9.toml"),
-            26,
-            248,
+            25,
+            249,
         ),
     ],
 )
@@ -182,9 +182,11 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     surgery, "all" as no part of a phrase, losing weight as no weighing): 59, 295 understood. holdout9
     (job-posting duty lines and the words of people asking what an MA may do) was measured blind after
     that: 35 of 358 (10 %), the same as with the matcher before it. Its errors were then read and one
-    change made that generalises (a procedure is scheduled; a second verb keeps its own act): 34.
-    holdout10 (the same two kinds of wording) was measured blind after all that: 26 of 348 (7.5 %; 25
-    with the matcher before this tuning); not tuned on. Each is held there; none shares a source with
+    change made that generalises (a procedure is scheduled; a second verb keeps its own act): 34; then
+    two more (wiping down an exam table is cleaning the room; fitting and dispensing eyewear is no MA
+    task): 32. holdout10 (the same two kinds of wording) was measured blind after the first of those:
+    26 of 348 (7.5 %; 25 with the matcher before this stop's tuning), and 25 after the last, counts
+    only; not tuned on. Each is held there; none shares a source with
     an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
@@ -201,8 +203,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout5.toml", 357, 307, 25),
         ("phrasings_holdout7.toml", 427, 379, 35),
         ("phrasings_holdout8.toml", 504, 439, 53),
-        ("phrasings_holdout9.toml", 358, 300, 26),
-        ("phrasings_holdout10.toml", 348, 305, 20),
+        ("phrasings_holdout9.toml", 358, 300, 24),
+        ("phrasings_holdout10.toml", 348, 305, 19),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -214,8 +216,9 @@ def test_the_holdout_errors_are_not_label_noise(
     32 of 357 after the tuning on holdout4 (its second labelling came after its blind measure), 25 once
     tuned on. holdout7: 89 % agree; 35 of 427 outside both when measured blind (not tuned on). holdout8:
     87 % agree (97 % share an id); 64 of 504 outside both when measured blind, 53 once tuned on. holdout9: 84 % agree (93 % share an
-    id); 27 of 358 outside both when measured blind, 26 after one change made from its errors.
-    holdout10: 88 % agree (93 % share an id); 20 of 348 outside both when measured blind (not tuned on). Held there."""
+    id); 27 of 358 outside both when measured blind, 24 after the changes made from its errors.
+    holdout10: 88 % agree (93 % share an id); 20 of 348 outside both when measured blind, 19 after
+    those changes (not tuned on). Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -270,6 +273,7 @@ def test_two_tasks_with_different_answers_are_asked_back_and_equal_answers_are_g
         "diagnose the patient",
         "suture and dressing change",
         "suturing or staple removal",
+        "dispensing eyeglasses",
     ],
 )
 def test_what_no_ma_task_covers_is_said_plainly(checker: Checker, words: str) -> None:
@@ -294,6 +298,7 @@ def test_bad_task_words_are_one_line_errors_never_a_guess(checker: Checker, word
         ("suture or staple removal", "suture_removal"),  # suture removal or staple removal
         ("sutures and staples removal", "suture_removal"),
         ("test the autoclave in dental offices", "room_sterilization"),  # a place, not dental work
+        ("wiping down exam tables between patients", "room_sterilization"),  # not assisting the exam
     ],
 )
 def test_a_word_of_work_no_ma_task_covers_does_not_swallow_an_ordinary_task(
