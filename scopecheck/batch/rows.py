@@ -78,11 +78,9 @@ class Row:
 
 @functools.lru_cache(maxsize=16)
 def question_cells(header: tuple[str, ...]) -> Callable[[list[str]], tuple[str, ...]]:
-    """A function giving a CSV record's key: its cells in QUESTION_COLUMNS (those in the header)."""
-    at = [header.index(c) for c in QUESTION_COLUMNS if c in header]
-    if len(at) >= 2:
-        return operator.itemgetter(*at)  # a tuple for two or more
-    return lambda cells: tuple(cells[i] for i in at)
+    """A function giving a CSV record's key: its cells in QUESTION_COLUMNS (those in the header; state
+    and task are required, so there are two or more and itemgetter gives a tuple)."""
+    return operator.itemgetter(*[header.index(c) for c in QUESTION_COLUMNS if c in header])
 
 
 @functools.lru_cache(maxsize=16)
@@ -677,18 +675,19 @@ class Formatter:
         row, or cells CsvOut must quote with the whole row): chunk() writes those a row at a time."""
         distinct = {id(result): result for result in results}  # in the order of their first rows
         rendered: dict[int, str] = {}
+        given: list[tuple[str, dict[str, Any]]] = []  # (verdict id, result), handed out once below
         for ident_of, result in distinct.items():
-            _, _, text = self.output(result)
+            _, ident, text = self.output(result)
             if text is None:  # an error row's is never rendered apart (its line is in it)
                 return None
             rendered[ident_of] = text
+            if ident:
+                given.append((ident, result))
         lines: list[tuple[str, str, bool]] = []
-        if self.with_ids:
-            for result in distinct.values():
-                ident = self.output(result)[1]
-                if ident not in self._sent:
-                    self._sent.add(ident)
-                    lines.append((ident, verdict_line(ident, result), True))
+        for ident, result in given:  # only now: a chunk written a row at a time hands them out itself
+            if ident not in self._sent:
+                self._sent.add(ident)
+                lines.append((ident, verdict_line(ident, result), True))
         text = "".join([f"{line},{rendered[id(result)]}\n" for line, result in zip(rows.texts, results)])
         counts = Counter(map(operator.itemgetter("verdict"), results))
         return Formatted(len(rows), text, dict(counts), (), lines)
