@@ -29,10 +29,9 @@ from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName
 from scopecheck.law import schema
 from scopecheck.law.library import Library
 
-_ARTICLES = frozenset(
-    {"the", "a", "an", "s", "your", "his", "their", "my", "our", "its", "all"}
-)  # never part of a phrase:
-# "remove the cannula" = "remove cannula", "dilate your pupils" = "dilate pupils", "pend all orders" = "pend orders"
+# Never part of a phrase: "remove the cannula" = "remove cannula", "dilate your pupils" = "dilate pupils",
+# "pend all orders" = "pend orders".
+_ARTICLES = frozenset({"the", "a", "an", "s", "your", "his", "their", "my", "our", "its", "all"})
 MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
 _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3  # a generic phrase this close to a specific one is that one's object
