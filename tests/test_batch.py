@@ -227,6 +227,25 @@ def test_disk_full_is_one_line_naming_the_output_and_leaves_nothing(
     assert list(out_dir.iterdir()) == []
 
 
+def test_a_worker_that_cannot_write_its_chunk_is_one_line_naming_the_output_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --jobs 2 and -o, workers write their chunks into the output themselves: a full disk
+    there is the same one line as in the parent."""
+    src = _many_rows(tmp_path, 3_000)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(batch_mod, "PARALLEL_BLOCK_CHARS", 4_000)
+    monkeypatch.setattr(os, "pwrite", full)  # the workers are forked from this process
+    code, _, err = run("batch", str(src), "-o", str(out_dir / "out.csv"), "--jobs", "2")
+    one_line(code, err, str(out_dir / "out.csv"), "No space left on device")
+    assert list(out_dir.iterdir()) == []
+
+
 @pytest.mark.parametrize("errno_", [errno.EACCES, errno.EROFS])
 def test_an_unwritable_directory_is_one_line_naming_the_output(
     tmp_path: Path, errno_: int, monkeypatch: pytest.MonkeyPatch
@@ -663,10 +682,12 @@ def test_a_broken_block_is_read_again_with_the_blocks_sent_after_it(
 ) -> None:
     """Three workers start on the first three blocks at once; the first holds a broken quote, so
     the parent reads it again, carefully, with the two blocks already sent after it (their output
-    dropped) and the rest of the input: the bytes of --jobs 1."""
+    dropped) and the rest of the input: the bytes of --jobs 1. The rest goes out in small chunks,
+    so that every worker, including those holding the dropped blocks' bytes, writes some of it."""
     monkeypatch.setattr(batch_mod, "PARALLEL_BLOCK_CHARS", 400)
+    monkeypatch.setattr(batch_mod, "CHUNK", 40)
     lines = ["id,state,task,note"] + [f"{i},{'CA' if i % 2 else 'NY'},vitals,n{i}" for i in range(1, 400)]
-    lines[3] = '3,TX,"vitals,broken'
+    lines[3] = '3,TX,"vitals,broken"x'  # balanced quotes: the block ends where it would
     src = tmp_path / "in.csv"
     src.write_text("\n".join(lines) + "\n")
     outputs = []

@@ -574,6 +574,7 @@ class Formatted:
     lines: list[tuple[str, str, bool]] = field(default_factory=list)  # --verdicts: (id, line, remember)
     evaluations: int = 0  # engine evaluations made while checking the chunk (set by the caller)
     data: bytes = b""  # `text` as the output encodes it, when a worker encoded it (the parent only writes it)
+    held: int = 0  # bytes of output the worker that made the chunk holds, to write at its place itself
 
     def encode(self) -> None:
         """Encode the text as every output file and stdout of batch are written (UTF-8, undecodable
@@ -697,18 +698,28 @@ class Sink:
     """The parent's side of the output: the header, then each chunk's text in input order, and the
     --verdicts file (each verdict once, in the order of its first row). JSONL in, CSV out: chunks
     go to an anonymous temporary file (in `spool_dir`, beside the output) and are copied out by
-    close(), each row padded to the full header of every key seen."""
+    close(), each row padded to the full header of every key seen. When the output is a file of
+    this run's own (`own_file`: the -o file, renamed into place only when complete), workers may
+    write their chunks into it themselves: write() then gives each chunk's place in input order."""
 
     def __init__(
-        self, stream: TextIO, formatter: Formatter, spool_dir: Path | None = None, verdicts: IO[str] | None = None
+        self,
+        stream: TextIO,
+        formatter: Formatter,
+        spool_dir: Path | None = None,
+        verdicts: IO[str] | None = None,
+        *,
+        own_file: bool = False,
     ):
         self.stream = stream
         self.layout = formatter.layout
         self.columns = formatter.columns
         self.verdicts = verdicts
+        self.own_file = own_file
         self._written: set[str] = set()
         self.keys: dict[str, None] = {}
         self.spool: IO[str] | None = None
+        self._place: int | None = None  # where the next chunk a worker holds goes
         if self.layout == "csv":
             CsvOut(stream).writerow([*formatter.header, *self.columns])
         elif self.layout == "jsonl-csv":
@@ -716,8 +727,25 @@ class Sink:
                 mode="w+", encoding="utf-8", errors="surrogateescape", newline="", dir=spool_dir
             )
 
-    def write(self, chunk: Formatted) -> None:
-        if self.spool is not None:
+    def workers_fd(self) -> int | None:
+        """The output's file descriptor, for workers to write their chunks at their places
+        (os.pwrite), or None when the parent writes everything: output on stdout, which may be a
+        pipe and is not ours to leave with gaps if the run fails, and JSONL in, CSV out (spooled).
+        What the parent wrote so far (the header) is flushed; the chunks follow it."""
+        if not self.own_file or self.spool is not None:
+            return None
+        self.stream.flush()
+        fd = self.stream.fileno()
+        self._place = os.lseek(fd, 0, os.SEEK_CUR)
+        return fd
+
+    def write(self, chunk: Formatted) -> int | None:
+        """Write a chunk (the next in input order), or, for one a worker holds, say where it goes."""
+        place = None
+        if chunk.held:
+            assert self._place is not None
+            place, self._place = self._place, self._place + chunk.held
+        elif self.spool is not None:
             self.keys.update(dict.fromkeys(chunk.keys))
             self.spool.write(chunk.text)
         elif chunk.data:  # encoded by a worker as this stream would encode it (Formatted.encode)
@@ -731,8 +759,11 @@ class Sink:
                     self.verdicts.write(line)
                     if remember:
                         self._written.add(ident)
+        return place
 
     def close(self) -> None:
+        if self._place is not None:  # the file's own offset at the end of what the workers wrote
+            self.stream.seek(self._place)
         if self.spool is None:
             return
         writer = CsvOut(self.stream)

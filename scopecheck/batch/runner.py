@@ -5,13 +5,16 @@ normalized questions are evaluated once (Checker's memo, and the answer table ac
 --jobs N, the parent loads every jurisdiction (and compiles it when there is no answer table), then
 forks N workers that inherit its Checker (a durable_rules Host cannot be pickled; a fork copies
 it); each worker reads, checks and formats whole chunks (a CSV input goes out as blocks of lines,
-so the parent parses no record) and encodes their text, which the parent writes in input order; no
-more than a few chunks are in flight, so a huge input never piles up in memory.
+so the parent parses no record) and encodes their text. Into an -o file each worker writes its
+chunks itself, at the places the parent hands out in input order (so no output passes through
+the parent); on stdout the parent writes the bytes in input order. No more than a few chunks are in
+flight, so a huge input never piles up in memory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import json
 import multiprocessing
@@ -19,7 +22,7 @@ import os
 import signal
 import sys
 import time
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -306,7 +309,8 @@ def error_columns(message: str) -> dict[str, Any]:
 # good on a pipe when a worker is killed in the middle of a message, and the interpreter then waits
 # for them at exit (a SIGTERM'd batch hung in about 1 run of 10). Here the parent has no threads:
 # each worker has one pipe, gets one chunk at a time and only while idle (so neither side can block
-# the other), and is stopped with a signal.
+# the other: what else a busy worker is sent is a few places to write at, a few bytes each, which a
+# pipe's buffer always holds), and is stopped with a signal.
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 PR_SET_PDEATHSIG = 1
@@ -334,6 +338,7 @@ def _worker_main(
     default_as_of: date,
     formatter: Formatter,
     parent: int,
+    out_fd: int | None,
 ) -> None:
     """Ctrl-C reaches the whole process group: only the parent reports it, workers ignore it.
     SIGTERM and SIGHUP get their default action back (the parent's handler raises): the parent
@@ -353,11 +358,15 @@ def _worker_main(
     except Exception as exc:  # noqa: BLE001 - reported with the first chunk (the parent reads only what it asked for)
         failure = f"{type(exc).__name__}: {exc}"
     with _few_collections():  # what the worker inherited is frozen already (the parent froze it)
-        _serve(conn, worker, formatter, failure)
+        _serve(conn, worker, formatter, failure, out_fd)
 
 
-def _serve(conn: Connection, worker: RowChecker | None, formatter: Formatter, failure: str) -> None:
-    """A worker's loop: chunks in, formatted text out, until told to stop or the pipe closes."""
+def _serve(conn: Connection, worker: RowChecker | None, formatter: Formatter, failure: str, out_fd: int | None) -> None:
+    """A worker's loop: chunks in, formatted text out, until told to stop or the pipe closes. With
+    `out_fd` (the output file) a chunk's bytes stay here and only their size goes out; the parent
+    answers with their place in the file (an int, in the order of this worker's chunks), and they
+    are written there, so no output passes through the parent. "drop" forgets the chunks held."""
+    held: deque[bytes] = deque()
     while True:
         try:
             chunk = conn.recv()
@@ -365,6 +374,13 @@ def _serve(conn: Connection, worker: RowChecker | None, formatter: Formatter, fa
             return
         if chunk is None:
             return
+        if isinstance(chunk, int):
+            assert out_fd is not None
+            conn.send(("wrote", _write_at(out_fd, held.popleft(), chunk)))
+            continue
+        if chunk == "drop":
+            held.clear()
+            continue
         if failure or worker is None:
             conn.send(("error", failure))
             continue
@@ -381,7 +397,24 @@ def _serve(conn: Connection, worker: RowChecker | None, formatter: Formatter, fa
             continue
         if formatter.layout != "jsonl-csv":
             formatted.encode()
+            if out_fd is not None and formatted.data:  # a block of blank lines has none
+                held.append(formatted.data)
+                formatted.held, formatted.data = len(formatted.data), b""
         conn.send(("ok", formatted))
+
+
+def _write_at(fd: int, data: bytes, offset: int) -> tuple[int, str] | None:
+    """Write all of `data` at `offset` of the file; the error (errno, message) if that fails."""
+    view = memoryview(data)
+    try:
+        while view:
+            done = os.pwrite(fd, view, offset)
+            if done == 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            view, offset = view[done:], offset + done
+    except OSError as exc:
+        return exc.errno or errno.EIO, exc.strerror or str(exc)
+    return None
 
 
 def _warm(checker: Checker) -> None:
@@ -403,7 +436,9 @@ class _Workers:
     parent's Checker (its compiled rulesets included: the engine's state is copied by the fork, not
     pickled)."""
 
-    def __init__(self, jobs: int, checker: Checker, default_as_of: date, formatter: Formatter):
+    def __init__(
+        self, jobs: int, checker: Checker, default_as_of: date, formatter: Formatter, out_fd: int | None = None
+    ):
         _warm(checker)
         # What the workers inherit (the loaded law, the plans) is frozen out of their collector's
         # scans, which otherwise walk it again and again and copy its pages (7 % of a worker's CPU);
@@ -420,7 +455,7 @@ class _Workers:
                     target=_worker_main,
                     daemon=True,
                     name="scopecheck-worker",
-                    args=(theirs, list(self.conns), checker, default_as_of, formatter, os.getpid()),
+                    args=(theirs, list(self.conns), checker, default_as_of, formatter, os.getpid(), out_fd),
                 )
                 process.start()
                 theirs.close()
@@ -471,24 +506,27 @@ def _check_chunk(rows: RowChecker, formatter: Formatter, chunk: list[Row] | Plai
 
 def _run_parallel(
     pieces: Iterator[list[Row]] | Iterator[Block],
-    emit: Callable[[Formatted], None],
+    emit: Callable[[Formatted], int | None],
     jobs: int,
     checker: Checker,
     default_as_of: date,
     formatter: Formatter,
     careful: Callable[[list[Block]], Iterator[Row]] | None = None,
+    out_fd: int | None = None,
 ) -> None:
     """Pieces (chunks of rows, or blocks of CSV lines each worker reads itself) go to idle workers in
-    input order; their output text is written in input order. At most `jobs` pieces are being
-    checked and at most `jobs` wait to be written. A block a worker cannot read exactly is read
-    again by `careful`, with the blocks sent after it (their output is dropped) and the rest of the
-    input, as chunks of rows."""
-    workers = _Workers(jobs, checker, default_as_of, formatter)
+    input order; their output is emitted in input order. At most `jobs` pieces are being checked and
+    at most `jobs` wait to be emitted. With `out_fd`, a worker keeps a chunk's bytes and `emit` gives
+    their place in the file, which goes back to that worker to write them; the run ends when every
+    write is done. A block a worker cannot read exactly is read again by `careful`, with the blocks
+    sent after it (their output is dropped) and the rest of the input, as chunks of rows."""
+    workers = _Workers(jobs, checker, default_as_of, formatter, out_fd)
     try:
         idle = list(reversed(workers.conns))
         busy: dict[Connection, int] = {}
-        done: dict[int, Formatted] = {}
-        held: dict[int, Block] = {}  # blocks sent and not yet written
+        writing = Counter[Connection]()  # places sent to a worker and not yet written
+        done: dict[int, tuple[Formatted, Connection]] = {}
+        held: dict[int, Block] = {}  # blocks sent and not yet emitted
         careful_from: int | None = None
         next_chunk = next_write = 0
         more = True
@@ -505,19 +543,27 @@ def _run_parallel(
                     held[next_chunk] = piece
                 next_chunk += 1
             while next_write in done:
-                emit(done.pop(next_write))
+                formatted, conn = done.pop(next_write)
+                place = emit(formatted)
+                if place is not None:
+                    conn.send(place)
+                    writing[conn] += 1
                 held.pop(next_write, None)
                 next_write += 1
             if careful_from is not None and not busy:
                 assert careful is not None
+                if out_fd is not None:  # after the places sent (a pipe keeps order): what was held past the block
+                    for conn in workers.conns:
+                        conn.send("drop")
                 again = [held.pop(n) for n in range(careful_from, next_chunk)]
                 done = {n: f for n, f in done.items() if n < careful_from}
                 pieces, careful = in_lists(careful(again), CHUNK), None
                 next_chunk, careful_from, more = careful_from, None, True
                 continue
-            if not busy:
+            waiting = [*busy, *(conn for conn, n in writing.items() if n and conn not in busy)]
+            if not waiting:
                 break
-            for conn in wait(list(busy)):
+            for conn in wait(waiting):
                 assert isinstance(conn, Connection)
                 try:
                     status, payload = conn.recv()
@@ -525,6 +571,11 @@ def _run_parallel(
                     process = workers.processes[workers.conns.index(conn)]
                     process.join(timeout=1)
                     raise RuntimeError(f"a worker process died (exit code {process.exitcode})") from None
+                if status == "wrote":
+                    writing[conn] -= 1
+                    if payload is not None:
+                        raise OSError(*payload)
+                    continue
                 index = busy.pop(conn)
                 idle.append(conn)
                 if status == "careful" and careful is not None:
@@ -532,7 +583,7 @@ def _run_parallel(
                     continue
                 if status != "ok":
                     raise RuntimeError(f"in a worker process: {payload}")
-                done[index] = payload
+                done[index] = payload, conn
     except BaseException:
         workers.stop()
         raise
@@ -616,12 +667,13 @@ def run(
     summary = Summary()
     started = time.monotonic()
 
-    def emit(formatted: Formatted) -> None:
-        sink.write(formatted)
+    def emit(formatted: Formatted) -> int | None:
+        place = sink.write(formatted)
         summary.verdicts.update(formatted.verdicts)
         summary.evaluations += formatted.evaluations
         summary.rows += formatted.rows
         progress.update(summary.rows)
+        return place
 
     if jobs <= 1:
         local = _row_checker(checker, default_as_of, formatter)
@@ -629,9 +681,10 @@ def run(
             for chunk in rows.chunks(CHUNK) if isinstance(rows, CsvBody) else in_lists(rows, CHUNK):
                 emit(_check_chunk(local, formatter, chunk))
     elif isinstance(rows, CsvBody):  # the workers read the CSV records: the parent only reads lines
-        _run_parallel(rows.blocks(PARALLEL_BLOCK_CHARS), emit, jobs, checker, default_as_of, formatter, rows.careful)
+        blocks = rows.blocks(PARALLEL_BLOCK_CHARS)
+        _run_parallel(blocks, emit, jobs, checker, default_as_of, formatter, rows.careful, sink.workers_fd())
     else:
-        _run_parallel(in_lists(rows, CHUNK), emit, jobs, checker, default_as_of, formatter)
+        _run_parallel(in_lists(rows, CHUNK), emit, jobs, checker, default_as_of, formatter, None, sink.workers_fd())
     summary.seconds = time.monotonic() - started
     progress.done()
     return summary

@@ -604,7 +604,8 @@ def _batch_rows(
         side = stack.enter_context(atomic_text(verdicts_file)) if verdicts_file is not None else None
         layout = "jsonl" if out_fmt == "jsonl" else "csv" if in_fmt == "csv" else "jsonl-csv"
         formatter = Formatter(layout, header, columns)
-        sink = Sink(out, formatter, output_target(output)[0].parent if str(output) != "-" else None, side)
+        own_file = str(output) != "-"
+        sink = Sink(out, formatter, output_target(output)[0].parent if own_file else None, side, own_file=own_file)
         summary = batch_mod.run(
             rows,
             formatter,
