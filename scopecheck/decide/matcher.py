@@ -508,6 +508,10 @@ class TaskMatcher:
         neg = self.vocab.negation
         if neg is None:
             return ""
+        if (
+            m.start > 0 and plain[m.start - 1] == "non"
+        ):  # "non-medical records": the prefix denies the phrase's first word
+            return "non"
         before, after, pseudo, ends = self._negation_words
         blocked: set[int] = set()
         for p in pseudo:
@@ -588,6 +592,8 @@ class TaskMatcher:
         tasks = list(dict.fromkeys(m.task for m in found))
         named = set(tasks) | {m.task for m in a.found if m.negated}  # "do not need a monitor when giving nitrous"
         for at, phrase, entry in self._not_ma_hits(a, named):
+            if found and self._negation(a.plain, Mention("", at, at + len(phrase), " ".join(phrase))):
+                continue  # "do not diagnose ..., but give the test results": the work denied is not what is asked
             if not self._doubted(a.stems, at, at + len(phrase), not_ma=entry.what):
                 return Understood(text, None, not_ma=entry.what)
         doubted = self._doubted_mentions(a, found)
