@@ -347,6 +347,10 @@ def test_scheduling_a_procedure_is_scheduling_and_a_second_verb_keeps_its_own_ac
         ("Score patient sleep testing results", "interpret_results"),  # scoring a study is reading it
         ("non-sterile dressing changes", "wound_care"),  # the prefix denies "sterile", not the task
         ("clean wounds from animal bites", "wound_care"),  # a person's wound from an animal
+        ("pure tone screening", "vision_hearing_screening"),  # audiology's own name for a hearing screen
+        ("the nurse came in and started to take my IV out", "iv_removal"),  # "started to" is not starting an IV
+        ("start an IV", "iv_start"),
+        ("clean and stock exam rooms", "room_sterilization"),
     ],
 )
 def test_words_from_holdout11_errors_that_generalise(checker: Checker, words: str, task: str) -> None:
@@ -368,3 +372,15 @@ def test_a_prefix_or_a_negation_denies_only_what_it_touches(checker: Checker) ->
     topical = m.understand("Topical anesthetics, such as lidocaine, can be applied for superficial numbing")
     assert topical.task is None and {"medication_topical", "anesthetic_injection"} <= set(topical.candidates)
     assert "veterinary" in m.understand("Vet techs can draw blood from an animal").not_ma
+
+
+@pytest.mark.parametrize(
+    "words, not_task",
+    [
+        ("interpret verbal communications", "interpret_results"),  # between languages, not a test
+        ("An ice pack is applied to the treatment area prior to the injections", "room_sterilization"),  # only a place
+    ],
+)
+def test_a_word_in_its_other_sense_is_not_read_as_the_task(checker: Checker, words: str, not_task: str) -> None:
+    understood = checker.resolver.matcher.understand(words)
+    assert understood.task != not_task and not_task not in understood.candidates

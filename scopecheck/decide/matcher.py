@@ -729,10 +729,13 @@ def _frame_also(frame: schema.Frame, m: Mention) -> tuple[str, ...]:
 
 def _own_act(end: int, m: Mention, plain: list[str] | None) -> bool:
     """Whether the words from a frame word (ending at `end`) to a mention after it give the mention a
-    verb of its own after a conjunction ("schedule and perform x-rays"): then the frame does not reach it."""
+    verb of its own after a conjunction ("schedule and perform x-rays") or as the frame word's
+    infinitive ("started to take my IV out"): then the frame does not reach it."""
     if plain is None or m.start < end:
         return False
     between = plain[end : m.start + 1]  # and the mention's first word ("and take x-rays")
+    if between[:1] == ["to"] and m.start == end + 1 and plain[m.start] in _DOING:
+        return True  # "started to take my IV out": the frame word only says when the act begins
     return any(w in _CONJUNCTIONS and after in _DOING for w, after in pairwise(between))
 
 
