@@ -154,17 +154,24 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
     "name, size, before, wrong, understood",
     [
         ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 316),
-        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 39, 223),
-        ("phrasings_holdout6.toml", 364, LATER[:3], 28, 213),
-        ("phrasings_holdout7.toml", 427, LATER[:4], 43, 248),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 59, 295),
-        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 32, 234),
+        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 38, 223),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 27, 214),
+        ("phrasings_holdout7.toml", 427, LATER[:4], 43, 249),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 57, 296),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 31, 234),
         (
             "phrasings_holdout10.toml",
             348,
             (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml", "phrasings_holdout9.toml"),
             25,
             249,
+        ),
+        (
+            "phrasings_holdout11.toml",
+            379,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10))),
+            28,
+            255,
         ),
     ],
 )
@@ -186,7 +193,12 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     two more (wiping down an exam table is cleaning the room; fitting and dispensing eyewear is no MA
     task): 32. holdout10 (the same two kinds of wording) was measured blind after the first of those:
     26 of 348 (7.5 %; 25 with the matcher before this stop's tuning), and 25 after the last, counts
-    only; not tuned on. Each is held there; none shares a source with
+    only; not tuned on. holdout11 (the same two kinds) was measured blind at stop 15: 39 of 379
+    (10.3 %); its errors were read and what generalises given to the matcher (a "non-" prefix denies a
+    phrase, denied work gives way to the task named besides, a room named only as a place, "interpret"
+    between languages, a named route over a drug's name, "animals"): 28. Those changes also moved sets
+    never tuned on: holdout5 39 -> 38, holdout6 28 -> 27, holdout8 59 -> 57, holdout9 32 -> 31;
+    holdout10, the validation set, stayed at 25. Each is held there; none shares a source with
     an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
@@ -202,9 +214,10 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout3b.toml", 250, 225, 5),
         ("phrasings_holdout5.toml", 357, 307, 25),
         ("phrasings_holdout7.toml", 427, 379, 35),
-        ("phrasings_holdout8.toml", 504, 439, 53),
-        ("phrasings_holdout9.toml", 358, 300, 24),
+        ("phrasings_holdout8.toml", 504, 439, 51),
+        ("phrasings_holdout9.toml", 358, 300, 23),
         ("phrasings_holdout10.toml", 348, 305, 19),
+        ("phrasings_holdout11.toml", 379, 328, 22),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -218,7 +231,8 @@ def test_the_holdout_errors_are_not_label_noise(
     87 % agree (97 % share an id); 64 of 504 outside both when measured blind, 53 once tuned on. holdout9: 84 % agree (93 % share an
     id); 27 of 358 outside both when measured blind, 24 after the changes made from its errors.
     holdout10: 88 % agree (93 % share an id); 20 of 348 outside both when measured blind, 19 after
-    those changes (not tuned on). Held there."""
+    those changes (not tuned on). holdout11: 87 % agree (94 % share an id); 33 of 379 outside both
+    when measured blind, 22 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
