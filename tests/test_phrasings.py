@@ -398,3 +398,18 @@ def test_a_prefix_or_a_negation_denies_only_what_it_touches(checker: Checker) ->
 def test_a_word_in_its_other_sense_is_not_read_as_the_task(checker: Checker, words: str, not_task: str) -> None:
     understood = checker.resolver.matcher.understand(words)
     assert understood.task != not_task and not_task not in understood.candidates
+
+
+def test_examining_or_analysing_a_specimen_is_laboratory_work_not_collecting_it(checker: Checker) -> None:
+    """From holdout8's errors (its own words): examining a specimen, or running analyses on samples, is
+    a lab test (waived or moderate: asked back), not collecting it; a sample taken for testing is
+    still collected."""
+    m = checker.resolver.matcher
+    for words in ("Examining specimens for the presence of specified cells", "run analyses on blood samples"):
+        u = m.understand(words)
+        assert u.task is None and {"moderate_complexity_lab_tests", "waived_lab_tests"} <= set(u.candidates), words
+    assert m.understand("collect and process specimens").task == "specimen_collection"
+    taken = m.understand("take the samples for testing such as blood, liquid or specimens")
+    assert "specimen_collection" in (taken.task, *taken.candidates)
+    assert m.understand("generate the CDC vaccine card").task == "maintain_records"  # a record, not a shot
+    assert m.understand("Interpret formulary coverage").task != "interpret_results"  # a document's terms
