@@ -156,14 +156,14 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 316),
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 38, 223),
         ("phrasings_holdout6.toml", 364, LATER[:3], 27, 214),
-        ("phrasings_holdout7.toml", 427, LATER[:4], 43, 249),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 57, 296),
-        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 31, 234),
+        ("phrasings_holdout7.toml", 427, LATER[:4], 41, 250),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 55, 296),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 29, 235),
         (
             "phrasings_holdout10.toml",
             348,
             (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml", "phrasings_holdout9.toml"),
-            25,
+            24,
             249,
         ),
         (
@@ -172,6 +172,13 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10))),
             28,
             255,
+        ),
+        (
+            "phrasings_holdout12.toml",
+            377,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11))),
+            40,
+            242,
         ),
     ],
 )
@@ -198,7 +205,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     phrase, denied work gives way to the task named besides, a room named only as a place, "interpret"
     between languages, a named route over a drug's name, "animals"): 28. Those changes also moved sets
     never tuned on: holdout5 39 -> 38, holdout6 28 -> 27, holdout8 59 -> 57, holdout9 32 -> 31;
-    holdout10, the validation set, stayed at 25. Each is held there; none shares a source with
+    holdout10, the validation set, stayed at 25 (24 after a later change from holdout8's errors).
+    holdout12 (the same two kinds), measured blind after all of that: 40 of 377 (10.6 %; 43 with the
+    matcher before this stop's changes); not tuned on. Each is held there; none shares a source with
     an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
@@ -213,11 +222,12 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     [
         ("phrasings_holdout3b.toml", 250, 225, 5),
         ("phrasings_holdout5.toml", 357, 307, 25),
-        ("phrasings_holdout7.toml", 427, 379, 35),
-        ("phrasings_holdout8.toml", 504, 439, 51),
-        ("phrasings_holdout9.toml", 358, 300, 23),
-        ("phrasings_holdout10.toml", 348, 305, 19),
+        ("phrasings_holdout7.toml", 427, 379, 33),
+        ("phrasings_holdout8.toml", 504, 439, 49),
+        ("phrasings_holdout9.toml", 358, 300, 21),
+        ("phrasings_holdout10.toml", 348, 305, 18),
         ("phrasings_holdout11.toml", 379, 328, 22),
+        ("phrasings_holdout12.toml", 377, 342, 35),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -232,7 +242,9 @@ def test_the_holdout_errors_are_not_label_noise(
     id); 27 of 358 outside both when measured blind, 24 after the changes made from its errors.
     holdout10: 88 % agree (93 % share an id); 20 of 348 outside both when measured blind, 19 after
     those changes (not tuned on). holdout11: 87 % agree (94 % share an id); 33 of 379 outside both
-    when measured blind, 22 once tuned on. Held there."""
+    when measured blind, 22 once tuned on. holdout12: 91 % agree (96 % share an id); 35 of 377
+    outside both when measured blind (38 with the matcher before stop 15's changes); not tuned on.
+    Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)

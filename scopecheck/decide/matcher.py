@@ -508,9 +508,8 @@ class TaskMatcher:
         neg = self.vocab.negation
         if neg is None:
             return ""
-        if (
-            m.start > 0 and plain[m.start - 1] == "non"
-        ):  # "non-medical records": the prefix denies the phrase's first word
+        # "non-medical records": the prefix denies the phrase's first word ("non-sterile dressing" is a dressing)
+        if m.start > 0 and plain[m.start - 1] == "non":
             return "non"
         before, after, pseudo, ends = self._negation_words
         blocked: set[int] = set()
