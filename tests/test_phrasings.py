@@ -156,7 +156,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 316),
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 38, 223),
         ("phrasings_holdout6.toml", 364, LATER[:3], 27, 214),
-        ("phrasings_holdout7.toml", 427, LATER[:4], 41, 250),
+        ("phrasings_holdout7.toml", 427, LATER[:4], 40, 251),
         ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 55, 296),
         ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 29, 235),
         (
@@ -170,15 +170,15 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout11.toml",
             379,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10))),
-            28,
-            255,
+            27,
+            256,
         ),
         (
             "phrasings_holdout12.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11))),
-            40,
-            242,
+            32,
+            248,
         ),
     ],
 )
@@ -207,7 +207,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     never tuned on: holdout5 39 -> 38, holdout6 28 -> 27, holdout8 59 -> 57, holdout9 32 -> 31;
     holdout10, the validation set, stayed at 25 (24 after a later change from holdout8's errors).
     holdout12 (the same two kinds), measured blind after all of that: 40 of 377 (10.6 %; 43 with the
-    matcher before this stop's changes); not tuned on. Each is held there; none shares a source with
+    matcher before this stop's changes); then tuned on (electrodes of a sleep study, an injectable
+    medicine, cleaning a procedure's instruments, a pet, "interpret" referrals): 32, and holdout7, never
+    tuned on, 41 -> 40. Each is held there; none shares a source with
     an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
@@ -222,12 +224,12 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     [
         ("phrasings_holdout3b.toml", 250, 225, 5),
         ("phrasings_holdout5.toml", 357, 307, 25),
-        ("phrasings_holdout7.toml", 427, 379, 33),
+        ("phrasings_holdout7.toml", 427, 379, 32),
         ("phrasings_holdout8.toml", 504, 439, 49),
         ("phrasings_holdout9.toml", 358, 300, 21),
         ("phrasings_holdout10.toml", 348, 305, 18),
-        ("phrasings_holdout11.toml", 379, 328, 22),
-        ("phrasings_holdout12.toml", 377, 342, 35),
+        ("phrasings_holdout11.toml", 379, 328, 21),
+        ("phrasings_holdout12.toml", 377, 342, 27),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -243,8 +245,8 @@ def test_the_holdout_errors_are_not_label_noise(
     holdout10: 88 % agree (93 % share an id); 20 of 348 outside both when measured blind, 19 after
     those changes (not tuned on). holdout11: 87 % agree (94 % share an id); 33 of 379 outside both
     when measured blind, 22 once tuned on. holdout12: 91 % agree (96 % share an id); 35 of 377
-    outside both when measured blind (38 with the matcher before stop 15's changes); not tuned on.
-    Held there."""
+    outside both when measured blind (38 with the matcher before stop 15's changes), 27 once tuned
+    on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -425,3 +427,32 @@ def test_examining_or_analysing_a_specimen_is_laboratory_work_not_collecting_it(
     assert "specimen_collection" in (taken.task, *taken.candidates)
     assert m.understand("generate the CDC vaccine card").task == "maintain_records"  # a record, not a shot
     assert m.understand("Interpret formulary coverage").task != "interpret_results"  # a document's terms
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("Cleans and decontaminates surgical instruments, procedure trays", "room_sterilization"),
+        ("clean and assist with minor surgery", "assist_minor_surgery"),  # a second verb keeps its own act
+        ("apply EKG electrodes", "ekg"),
+        ("administering injectables", "cosmetic_injection"),
+        ("greeting pet owners when they enter the office", "front_desk"),  # the owners are people
+    ],
+)
+def test_words_from_holdout12_errors_that_generalise(checker: Checker, words: str, task: str) -> None:
+    """holdout12 was measured blind (40 of 377), then its errors read for what carries."""
+    assert checker.resolver.matcher.understand(words).task == task
+
+
+@pytest.mark.parametrize(
+    "words, not_task",
+    [
+        ("Apply electrodes and sensors in accordance with set procedures.", "ekg"),  # a sleep study's
+        ("Can the school nurse delegate administration of injectable glucagon?", "cosmetic_injection"),
+        ("Interpret patient referrals.", "interpret_results"),
+        ("Prepare anesthetic according to pet's weight and needs.", "height_weight"),  # veterinary work
+    ],
+)
+def test_holdout12_words_in_their_other_sense(checker: Checker, words: str, not_task: str) -> None:
+    understood = checker.resolver.matcher.understand(words)
+    assert understood.task != not_task and not_task not in understood.candidates

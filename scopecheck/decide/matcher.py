@@ -46,7 +46,23 @@ _DOING = frozenset(
     f"{stem}{end}"
     for stem in ("perform", "conduct", "administer", "collect", "obtain", "draw", "start")
     for end in ("", "s", "ing")
-) | {"take", "takes", "taking", "give", "gives", "giving", "do", "does", "doing", "apply", "applies", "applying"}
+) | {
+    "take",
+    "takes",
+    "taking",
+    "give",
+    "gives",
+    "giving",
+    "do",
+    "does",
+    "doing",
+    "apply",
+    "applies",
+    "applying",
+    "assist",
+    "assists",
+    "assisting",
+}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
