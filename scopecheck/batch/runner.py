@@ -76,8 +76,8 @@ def _text(value: Any) -> str | None:
 FACT_KEYS = QUESTION_COLUMNS[2:]  # the order of RowChecker._facts's arguments
 #: Processes unless asked for more: one, for memory. On 2 cores, 1,000,000 realistic rows took
 #: 4.6-5.2 s with one process and 3.0-3.4 s in about 145 MB (all processes) with two; all-distinct
-#: rows 1.55x with two over 100,000 rows, 1.8x over 1,000,000. --jobs 2 is the choice when time
-#: matters more than memory.
+#: rows 1.55x with two over 100,000 rows, 1.77-1.82x over 1,000,000. --jobs 2 is the choice when
+#: time matters more than memory.
 DEFAULT_JOBS = 1
 RAW_CACHE_SIZE = 50_000  # distinct raw rows remembered (a small tuple and a shared result each)
 QUESTION_CACHE_SIZE = 20_000  # output columns per distinct question
