@@ -702,6 +702,75 @@ def test_a_broken_block_is_read_again_with_the_blocks_sent_after_it(
     assert [r["id"] for r in written] == [str(i) for i in range(1, 400)]
 
 
+_FULL_DISK_AT = """
+import errno, os, sys
+real, at = os.pwrite, int(os.environ["FAIL_AT"])
+def pwrite(fd, data, offset):
+    if offset == at:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return real(fd, data, offset)
+os.pwrite = pwrite  # the forked workers inherit it
+from scopecheck.interfaces.cli import main
+sys.exit(main())
+"""
+
+
+def _batch_onto(
+    stdout: Path, src: Path, jobs: str, fail_at: int = -1, mode: str = "wb"
+) -> subprocess.CompletedProcess[str]:
+    """`scopecheck batch SRC --jobs N` with stdout on a regular file (`mode` "ab": appending, as
+    `>>` opens it), a chunk's write at byte `fail_at` failing with a full disk."""
+    with stdout.open(mode) as out:
+        return subprocess.run(
+            [sys.executable, "-c", _FULL_DISK_AT, "batch", str(src), "--jobs", jobs, "--format", "csv"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            timeout=120,
+            check=False,
+            env={**os.environ, "FAIL_AT": str(fail_at), "SCOPECHECK_NO_CACHE": "1"},
+        )
+
+
+def test_workers_write_a_stdout_file_in_order_after_what_was_there(tmp_path: Path) -> None:
+    """stdout on a regular file (`{ echo pre; scopecheck batch ... --jobs 2; echo post; } > out`): the
+    workers write their chunks into it at their places, after what was there, and the file's offset
+    ends after the output (what the shell writes next follows it). The places go out one at a time,
+    each once the chunk before it is written: when a write fails, the file holds a whole prefix of
+    the output, never a later chunk after a gap."""
+    lines = ["id,state,task"] + [f"{i},{('CA', 'NY', 'TX')[i % 3]},flu shot" for i in range(20_000)]  # ~7 blocks
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join(lines) + "\n")
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    assert _batch_onto(one, src, "1").returncode == 1  # done; some rows are prohibited
+    two.write_bytes(b"pre\n")
+    with two.open("r+b") as out:  # the shell's file: its one offset is shared with the batch
+        out.seek(0, os.SEEK_END)
+        proc = subprocess.run(
+            [sys.executable, "-m", "scopecheck", "batch", str(src), "--jobs", "2"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            cwd=REPO,
+            timeout=120,
+            check=False,
+            env={**os.environ, "SCOPECHECK_NO_CACHE": "1"},
+        )
+        assert proc.returncode == 1, proc.stderr
+        os.write(out.fileno(), b"post\n")
+    assert two.read_bytes() == b"pre\n" + one.read_bytes() + b"post\n"
+    appended = tmp_path / "appended.csv"  # `>>`: an appending write ignores its place; the parent writes
+    appended.write_bytes(b"pre\n")
+    assert _batch_onto(appended, src, "2", mode="ab").returncode == 1
+    assert appended.read_bytes() == b"pre\n" + one.read_bytes()
+    failed = tmp_path / "failed.csv"
+    header = one.read_bytes().index(b"\n") + 1
+    proc = _batch_onto(failed, src, "2", fail_at=header)  # the first chunk's write fails
+    one_line(proc.returncode, proc.stderr, "stdout", "No space left on device")
+    written = failed.read_bytes()
+    assert b"\0" not in written and one.read_bytes().startswith(written), written[:200]
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_workers_bytes_on_stdout_are_the_bytes_of_one_process(tmp_path: Path, fmt: str) -> None:
     """Workers encode their chunks and the parent writes the bytes as they come, after the header it

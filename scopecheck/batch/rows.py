@@ -698,9 +698,12 @@ class Sink:
     """The parent's side of the output: the header, then each chunk's text in input order, and the
     --verdicts file (each verdict once, in the order of its first row). JSONL in, CSV out: chunks
     go to an anonymous temporary file (in `spool_dir`, beside the output) and are copied out by
-    close(), each row padded to the full header of every key seen. When the output is a file of
-    this run's own (`own_file`: the -o file, renamed into place only when complete), workers may
-    write their chunks into it themselves: write() then gives each chunk's place in input order."""
+    close(), each row padded to the full header of every key seen. When the output is a regular
+    file, workers may write their chunks into it themselves: write() then gives each chunk's place in
+    input order. Into a file of this run's own (`own_file`: the -o file, renamed into place only when
+    complete) they write as soon as their places are known; into a file on stdout, which is the
+    user's, `in_order` is set: each chunk only after the one before it is written, so the file is
+    what came before plus a whole prefix of the output at every moment, even if the run fails."""
 
     def __init__(
         self,
@@ -720,6 +723,7 @@ class Sink:
         self.keys: dict[str, None] = {}
         self.spool: IO[str] | None = None
         self._place: int | None = None  # where the next chunk a worker holds goes
+        self.in_order = False
         if self.layout == "csv":
             CsvOut(stream).writerow([*formatter.header, *self.columns])
         elif self.layout == "jsonl-csv":
@@ -729,13 +733,23 @@ class Sink:
 
     def workers_fd(self) -> int | None:
         """The output's file descriptor, for workers to write their chunks at their places
-        (os.pwrite), or None when the parent writes everything: output on stdout, which may be a
-        pipe and is not ours to leave with gaps if the run fails, and JSONL in, CSV out (spooled).
-        What the parent wrote so far (the header) is flushed; the chunks follow it."""
-        if not self.own_file or self.spool is not None:
+        (os.pwrite), or None when the parent writes everything: JSONL in, CSV out (spooled), and
+        stdout when it is not a regular file (a pipe, a terminal) or is opened for appending (`>>`:
+        an appending write ignores its place). What the parent wrote so far (the header) is
+        flushed; the chunks follow it."""
+        if self.spool is not None:
             return None
+        try:
+            fd = self.stream.fileno()
+        except (OSError, ValueError, io.UnsupportedOperation):
+            return None
+        if not self.own_file:
+            import fcntl  # here: POSIX only, like the forked workers that need it
+
+            if not stat.S_ISREG(os.fstat(fd).st_mode) or fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
+                return None
+            self.in_order = True
         self.stream.flush()
-        fd = self.stream.fileno()
         self._place = os.lseek(fd, 0, os.SEEK_CUR)
         return fd
 

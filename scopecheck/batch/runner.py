@@ -514,18 +514,21 @@ def _run_parallel(
     formatter: Formatter,
     careful: Callable[[list[Block]], Iterator[Row]] | None = None,
     out_fd: int | None = None,
+    in_order: bool = False,
 ) -> None:
     """Pieces (chunks of rows, or blocks of CSV lines each worker reads itself) go to idle workers in
     input order; their output is emitted in input order. At most `jobs` pieces are being checked and
     at most `jobs` wait to be emitted. With `out_fd`, a worker keeps a chunk's bytes and `emit` gives
-    their place in the file, which goes back to that worker to write them; the run ends when every
-    write is done. A block a worker cannot read exactly is read again by `careful`, with the blocks
-    sent after it (their output is dropped) and the rest of the input, as chunks of rows."""
+    their place in the file, which goes back to that worker to write them (`in_order`: only once the
+    chunk before it is written); the run ends when every write is done. A block a worker cannot
+    read exactly is read again by `careful`, with the blocks sent after it (their output is dropped)
+    and the rest of the input, as chunks of rows."""
     workers = _Workers(jobs, checker, default_as_of, formatter, out_fd)
     try:
         idle = list(reversed(workers.conns))
         busy: dict[Connection, int] = {}
         writing = Counter[Connection]()  # places sent to a worker and not yet written
+        waiting_places: deque[tuple[Connection, int]] = deque()  # in_order: places not yet sent
         done: dict[int, tuple[Formatted, Connection]] = {}
         held: dict[int, Block] = {}  # blocks sent and not yet emitted
         careful_from: int | None = None
@@ -547,11 +550,14 @@ def _run_parallel(
                 formatted, conn = done.pop(next_write)
                 place = emit(formatted)
                 if place is not None:
-                    conn.send(place)
-                    writing[conn] += 1
+                    waiting_places.append((conn, place))
                 held.pop(next_write, None)
                 next_write += 1
-            if careful_from is not None and not busy:
+            while waiting_places and not (in_order and writing.total()):
+                conn, place = waiting_places.popleft()
+                conn.send(place)
+                writing[conn] += 1
+            if careful_from is not None and not busy and not waiting_places:
                 assert careful is not None
                 if out_fd is not None:  # after the places sent (a pipe keeps order): what was held past the block
                     for conn in workers.conns:
@@ -576,7 +582,7 @@ def _run_parallel(
                     writing[conn] -= 1
                     if payload is not None:
                         raise OSError(*payload)
-                    continue
+                    continue  # in_order: the next place goes out at the top of the loop
                 index = busy.pop(conn)
                 idle.append(conn)
                 if status == "careful" and careful is not None:
@@ -683,9 +689,11 @@ def run(
                 emit(_check_chunk(local, formatter, chunk))
     elif isinstance(rows, CsvBody):  # the workers read the CSV records: the parent only reads lines
         blocks = rows.blocks(PARALLEL_BLOCK_CHARS)
-        _run_parallel(blocks, emit, jobs, checker, default_as_of, formatter, rows.careful, sink.workers_fd())
+        out_fd = sink.workers_fd()
+        _run_parallel(blocks, emit, jobs, checker, default_as_of, formatter, rows.careful, out_fd, sink.in_order)
     else:
-        _run_parallel(in_lists(rows, CHUNK), emit, jobs, checker, default_as_of, formatter, None, sink.workers_fd())
+        out_fd = sink.workers_fd()
+        _run_parallel(in_lists(rows, CHUNK), emit, jobs, checker, default_as_of, formatter, None, out_fd, sink.in_order)
     summary.seconds = time.monotonic() - started
     progress.done()
     return summary
