@@ -5,10 +5,10 @@ normalized questions are evaluated once (Checker's memo, and the answer table ac
 --jobs N, the parent loads every jurisdiction (and compiles it when there is no answer table), then
 forks N workers that inherit its Checker (a durable_rules Host cannot be pickled; a fork copies
 it); each worker reads, checks and formats whole chunks (a CSV input goes out as blocks of lines,
-so the parent parses no record) and encodes their text. Into an -o file each worker writes its
-chunks itself, at the places the parent hands out in input order (so no output passes through
-the parent); on stdout the parent writes the bytes in input order. No more than a few chunks are in
-flight, so a huge input never piles up in memory.
+so the parent parses no record) and encodes their text. Into an -o file, or a regular file on
+stdout, each worker writes its chunks itself, at the places the parent hands out in input order
+(so no output passes through the parent); on a pipe the parent writes the bytes in input order. No
+more than a few chunks are in flight, so a huge input never piles up in memory.
 """
 
 from __future__ import annotations
