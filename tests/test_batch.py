@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 from click.testing import CliRunner
@@ -269,36 +270,35 @@ def test_a_read_only_existing_output_is_not_replaced(tmp_path: Path) -> None:
     assert target.read_text() == "keep\n"
 
 
+def scopecheck_onto(stdout: IO[Any], *args: str, code: str = "", env: dict[str, str] | None = None) -> Any:
+    """`scopecheck ARGS` in a process of its own, its stdout on `stdout` (a file the test opened as
+    the shell would); `code` runs instead of `-m scopecheck` (to change the process first)."""
+    return subprocess.run(
+        [sys.executable, *(("-c", code) if code else ("-m", "scopecheck")), *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
+    )
+
+
 def test_output_to_dev_stdout_is_refused_and_what_the_shell_wrote_stays(tmp_path: Path) -> None:
     """`{ echo header; scopecheck batch ... -o /dev/stdout; } >> log`: following the link to the log
     and renaming over it would drop the header."""
     log = tmp_path / "log.txt"
     log.write_text("header\n")
     with log.open("a") as stdout:
-        proc = subprocess.run(
-            [sys.executable, "-m", "scopecheck", "batch", str(DATA / "mixed.jsonl"), "-o", "/dev/stdout"],
-            stdout=stdout,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-            timeout=60,
-            check=False,
-        )
+        proc = scopecheck_onto(stdout, "batch", str(DATA / "mixed.jsonl"), "-o", "/dev/stdout")
     one_line(proc.returncode, proc.stderr, "/dev/stdout", "'-o -'")
     assert log.read_text() == "header\n"
 
 
 def test_stdout_on_a_full_disk_is_one_line() -> None:
     with open("/dev/full", "w") as full:
-        proc = subprocess.run(
-            [sys.executable, "-m", "scopecheck", "batch", str(DATA / "bad-rows.csv")],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-            timeout=60,
-            check=False,
-        )
+        proc = scopecheck_onto(full, "batch", str(DATA / "bad-rows.csv"))
     one_line(proc.returncode, proc.stderr, "stdout: cannot write: No space left on device")
 
 
@@ -715,22 +715,11 @@ sys.exit(main())
 """
 
 
-def _batch_onto(
-    stdout: Path, src: Path, jobs: str, fail_at: int = -1, mode: str = "wb"
-) -> subprocess.CompletedProcess[str]:
-    """`scopecheck batch SRC --jobs N` with stdout on a regular file (`mode` "ab": appending, as
-    `>>` opens it), a chunk's write at byte `fail_at` failing with a full disk."""
-    with stdout.open(mode) as out:
-        return subprocess.run(
-            [sys.executable, "-c", _FULL_DISK_AT, "batch", str(src), "--jobs", jobs, "--format", "csv"],
-            stdout=out,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-            timeout=120,
-            check=False,
-            env={**os.environ, "FAIL_AT": str(fail_at), "SCOPECHECK_NO_CACHE": "1"},
-        )
+def _batch_onto(out: IO[bytes], src: Path, jobs: str, fail_at: int = -1) -> Any:
+    """`scopecheck batch SRC --jobs N` onto `out`, a chunk's write at byte `fail_at` failing with a
+    full disk."""
+    env = {"FAIL_AT": str(fail_at), "SCOPECHECK_NO_CACHE": "1"}
+    return scopecheck_onto(out, "batch", str(src), "--jobs", jobs, code=_FULL_DISK_AT, env=env)
 
 
 def test_workers_write_a_stdout_file_in_order_after_what_was_there(tmp_path: Path) -> None:
@@ -743,29 +732,24 @@ def test_workers_write_a_stdout_file_in_order_after_what_was_there(tmp_path: Pat
     src = tmp_path / "in.csv"
     src.write_text("\n".join(lines) + "\n")
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
-    assert _batch_onto(one, src, "1").returncode == 1  # done; some rows are prohibited
+    with one.open("wb") as out:
+        assert _batch_onto(out, src, "1").returncode == 1  # done; some rows are prohibited
     two.write_bytes(b"pre\n")
     with two.open("r+b") as out:  # the shell's file: its one offset is shared with the batch
         out.seek(0, os.SEEK_END)
-        proc = subprocess.run(
-            [sys.executable, "-m", "scopecheck", "batch", str(src), "--jobs", "2"],
-            stdout=out,
-            stderr=subprocess.PIPE,
-            cwd=REPO,
-            timeout=120,
-            check=False,
-            env={**os.environ, "SCOPECHECK_NO_CACHE": "1"},
-        )
+        proc = _batch_onto(out, src, "2")
         assert proc.returncode == 1, proc.stderr
         os.write(out.fileno(), b"post\n")
     assert two.read_bytes() == b"pre\n" + one.read_bytes() + b"post\n"
     appended = tmp_path / "appended.csv"  # `>>`: an appending write ignores its place; the parent writes
     appended.write_bytes(b"pre\n")
-    assert _batch_onto(appended, src, "2", mode="ab").returncode == 1
+    with appended.open("ab") as out:
+        assert _batch_onto(out, src, "2").returncode == 1
     assert appended.read_bytes() == b"pre\n" + one.read_bytes()
     failed = tmp_path / "failed.csv"
     header = one.read_bytes().index(b"\n") + 1
-    proc = _batch_onto(failed, src, "2", fail_at=header)  # the first chunk's write fails
+    with failed.open("wb") as out:
+        proc = _batch_onto(out, src, "2", fail_at=header)  # the first chunk's write fails
     one_line(proc.returncode, proc.stderr, "stdout", "No space left on device")
     written = failed.read_bytes()
     assert b"\0" not in written and one.read_bytes().startswith(written), written[:200]
