@@ -703,10 +703,11 @@ def test_a_broken_block_is_read_again_with_the_blocks_sent_after_it(
 
 
 _FULL_DISK_AT = """
-import errno, os, sys
+import errno, os, sys, time
 real, at = os.pwrite, int(os.environ["FAIL_AT"])
 def pwrite(fd, data, offset):
     if offset == at:
+        time.sleep(0.5)  # slow to fail: places sent meanwhile would have their chunks written
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     return real(fd, data, offset)
 os.pwrite = pwrite  # the forked workers inherit it
