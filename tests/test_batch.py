@@ -871,3 +871,70 @@ def test_understood_task_says_which_task_each_rows_words_were_read_as(tmp_path: 
     run("batch", str(src), "-o", str(plain), "--verdicts", str(tmp_path / "v2.jsonl"))
     assert "understood_task" not in plain.read_text().splitlines()[0]
     assert (tmp_path / "v2.jsonl").read_text() == verdicts.read_text()
+
+
+def test_workers_writing_a_stdout_file_in_order_hold_a_bounded_number_of_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In order, a worker writes a chunk only between two of its own, so the chunks checked and not
+    yet written pile up unless the parent stops handing out work: it does so at 2 * jobs of them.
+    Counted in the parent: pieces sent less writes done (each piece's bytes are held until written)."""
+    from datetime import date
+
+    lines = ["id,state,task"] + [f"{i},{('CA', 'NY', 'TX')[i % 3]},flu shot" for i in range(20_000)]
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join(lines) + "\n")
+    monkeypatch.setattr(batch_mod, "PARALLEL_BLOCK_CHARS", 2_000)  # about 200 chunks
+    outstanding, most = [0], [0]
+    real_wait = batch_mod.wait
+
+    class Counted:
+        """A worker's pipe, counting the pieces sent and the writes reported."""
+
+        def __init__(self, conn: Any):
+            self.conn = conn
+
+        def fileno(self) -> int:
+            return int(self.conn.fileno())
+
+        def send(self, message: object) -> None:
+            if isinstance(message, (list, batch_io.Block)):
+                outstanding[0] += 1
+                most[0] = max(most[0], outstanding[0])
+            self.conn.send(message)
+
+        def recv(self) -> Any:
+            message = self.conn.recv()
+            if message[0] in ("wrote", "careful", "error"):
+                outstanding[0] -= 1
+            return message
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.conn, name)
+
+    real_init = batch_mod._Workers.__init__
+
+    def counted_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        self.conns = [Counted(c) for c in self.conns]
+
+    monkeypatch.setattr(batch_mod._Workers, "__init__", counted_init)
+    monkeypatch.setattr(batch_mod, "wait", lambda conns: real_wait(conns))
+    monkeypatch.setattr(batch_mod, "Connection", Counted)
+    with src.open(newline="") as stream, (tmp_path / "out.csv").open("w", newline="") as out:
+        header, rows = batch_io.csv_rows(stream, str(src))
+        formatter = batch_io.Formatter("csv", header)
+        sink = batch_io.Sink(out, formatter)  # not the run's own file: stdout's case, in order
+        summary = batch_mod.run(
+            rows,
+            formatter,
+            sink,
+            checker=Checker(),
+            jobs=2,
+            default_as_of=date.today(),
+            progress=batch_mod.Progress(sys.stderr, False),
+        )
+        sink.close()
+        assert sink.in_order
+    assert summary.rows == 20_000 and outstanding[0] == 0
+    assert most[0] <= 4 * 2, most  # 4 * jobs waiting, counting those being checked

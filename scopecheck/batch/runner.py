@@ -517,8 +517,8 @@ def _run_parallel(
     in_order: bool = False,
 ) -> None:
     """Pieces (chunks of rows, or blocks of CSV lines each worker reads itself) go to idle workers in
-    input order; their output is emitted in input order. At most `jobs` pieces are being checked and
-    at most `jobs` wait to be emitted. With `out_fd`, a worker keeps a chunk's bytes and `emit` gives
+    input order; their output is emitted in input order. At most `jobs` pieces are being checked, and
+    no new one is sent while 4 * `jobs` wait to be emitted or written. With `out_fd`, a worker keeps a chunk's bytes and `emit` gives
     their place in the file, which goes back to that worker to write them (`in_order`: only once the
     chunk before it is written); the run ends when every write is done. A block a worker cannot
     read exactly is read again by `careful`, with the blocks sent after it (their output is dropped)
@@ -535,7 +535,12 @@ def _run_parallel(
         next_chunk = next_write = 0
         more = True
         while True:
-            while idle and more and careful_from is None:  # new work first: workers wait while results are written
+            # new work first: workers wait while results are written. No piece is sent while 4 * jobs
+            # are out (being checked, or checked and waiting to be emitted after a slow one, or to be
+            # written: in order, a worker writes only between two of its chunks): their output is held
+            # in memory until written.
+            unwritten = len(busy) + len(done) + len(waiting_places) + writing.total()
+            while idle and more and careful_from is None and unwritten < 4 * jobs:
                 piece = next(pieces, None)
                 if piece is None:
                     more = False
@@ -546,6 +551,7 @@ def _run_parallel(
                 if isinstance(piece, Block):
                     held[next_chunk] = piece
                 next_chunk += 1
+                unwritten += 1
             while next_write in done:
                 formatted, conn = done.pop(next_write)
                 place = emit(formatted)
