@@ -723,7 +723,6 @@ class Sink:
         self.keys: dict[str, None] = {}
         self.spool: IO[str] | None = None
         self._place: int | None = None  # where the next chunk a worker holds goes
-        self.in_order = False
         if self.layout == "csv":
             CsvOut(stream).writerow([*formatter.header, *self.columns])
         elif self.layout == "jsonl-csv":
@@ -748,10 +747,15 @@ class Sink:
 
             if not stat.S_ISREG(os.fstat(fd).st_mode) or fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
                 return None
-            self.in_order = True
         self.stream.flush()
         self._place = os.lseek(fd, 0, os.SEEK_CUR)
         return fd
+
+    @property
+    def in_order(self) -> bool:
+        """Whether workers write into a file of the user's (stdout), where each chunk goes only after
+        the one before it is written."""
+        return self._place is not None and not self.own_file
 
     def write(self, chunk: Formatted) -> int | None:
         """Write a chunk (the next in input order), or, for one a worker holds, say where it goes."""

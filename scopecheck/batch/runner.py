@@ -517,12 +517,12 @@ def _run_parallel(
     in_order: bool = False,
 ) -> None:
     """Pieces (chunks of rows, or blocks of CSV lines each worker reads itself) go to idle workers in
-    input order; their output is emitted in input order. At most `jobs` pieces are being checked, and
-    no new one is sent while 4 * `jobs` wait to be emitted or written. With `out_fd`, a worker keeps a chunk's bytes and `emit` gives
-    their place in the file, which goes back to that worker to write them (`in_order`: only once the
-    chunk before it is written); the run ends when every write is done. A block a worker cannot
-    read exactly is read again by `careful`, with the blocks sent after it (their output is dropped)
-    and the rest of the input, as chunks of rows."""
+    input order; their output is emitted in input order. At most `jobs` pieces are being checked,
+    and no new one is sent while 4 * `jobs` are out unwritten. With `out_fd`, a worker keeps a
+    chunk's bytes and `emit` gives their place in the file, which goes back to that worker to write
+    them (`in_order`: only once the chunk before it is written); the run ends when every write is
+    done. A block a worker cannot read exactly is read again by `careful`, with the blocks sent after
+    it (their output is dropped) and the rest of the input, as chunks of rows."""
     workers = _Workers(jobs, checker, default_as_of, formatter, out_fd)
     try:
         idle = list(reversed(workers.conns))
@@ -693,13 +693,11 @@ def run(
         with _few_collections():
             for chunk in rows.chunks(CHUNK) if isinstance(rows, CsvBody) else in_lists(rows, CHUNK):
                 emit(_check_chunk(local, formatter, chunk))
-    elif isinstance(rows, CsvBody):  # the workers read the CSV records: the parent only reads lines
-        blocks = rows.blocks(PARALLEL_BLOCK_CHARS)
+    else:  # a CSV input goes out as blocks of lines: the workers read the records, the parent only lines
+        pieces = rows.blocks(PARALLEL_BLOCK_CHARS) if isinstance(rows, CsvBody) else in_lists(rows, CHUNK)
+        careful = rows.careful if isinstance(rows, CsvBody) else None
         out_fd = sink.workers_fd()
-        _run_parallel(blocks, emit, jobs, checker, default_as_of, formatter, rows.careful, out_fd, sink.in_order)
-    else:
-        out_fd = sink.workers_fd()
-        _run_parallel(in_lists(rows, CHUNK), emit, jobs, checker, default_as_of, formatter, None, out_fd, sink.in_order)
+        _run_parallel(pieces, emit, jobs, checker, default_as_of, formatter, careful, out_fd, sink.in_order)
     summary.seconds = time.monotonic() - started
     progress.done()
     return summary
