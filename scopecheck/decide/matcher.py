@@ -44,25 +44,9 @@ _CONJUNCTIONS = frozenset({"and", "or", "nor", "then", "plus", "also"})
 # them does not change ("schedule and perform x-rays" is scheduling and taking x-rays).
 _DOING = frozenset(
     f"{stem}{end}"
-    for stem in ("perform", "conduct", "administer", "collect", "obtain", "draw", "start")
+    for stem in ("perform", "conduct", "administer", "collect", "obtain", "draw", "start", "assist")
     for end in ("", "s", "ing")
-) | {
-    "take",
-    "takes",
-    "taking",
-    "give",
-    "gives",
-    "giving",
-    "do",
-    "does",
-    "doing",
-    "apply",
-    "applies",
-    "applying",
-    "assist",
-    "assists",
-    "assisting",
-}
+) | {"take", "takes", "taking", "give", "gives", "giving", "do", "does", "doing", "apply", "applies", "applying"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
