@@ -389,10 +389,17 @@ def test_scheduling_a_procedure_is_scheduling_and_a_second_verb_keeps_its_own_ac
         ("the nurse came in and started to take my IV out", "iv_removal"),  # "started to" is not starting an IV
         ("start an IV", "iv_start"),
         ("clean and stock exam rooms", "room_sterilization"),
+        # from holdout12's errors (measured blind first: 40 of 377)
+        ("Cleans and decontaminates surgical instruments, procedure trays", "room_sterilization"),
+        ("clean and assist with minor surgery", "assist_minor_surgery"),  # a second verb keeps its own act
+        ("apply EKG electrodes", "ekg"),
+        ("administering injectables", "cosmetic_injection"),
+        ("greeting pet owners when they enter the office", "front_desk"),  # the owners are people
     ],
 )
-def test_words_from_holdout11_errors_that_generalise(checker: Checker, words: str, task: str) -> None:
-    """holdout11 was measured blind, then its errors read for what carries beyond their own words."""
+def test_words_from_blind_sets_errors_that_generalise(checker: Checker, words: str, task: str) -> None:
+    """holdout11 and holdout12 were measured blind, then their errors read for what carries beyond
+    their own words."""
     assert checker.resolver.matcher.understand(words).task == task
 
 
@@ -417,6 +424,10 @@ def test_a_prefix_or_a_negation_denies_only_what_it_touches(checker: Checker) ->
     [
         ("interpret verbal communications", "interpret_results"),  # between languages, not a test
         ("An ice pack is applied to the treatment area prior to the injections", "room_sterilization"),  # only a place
+        ("Apply electrodes and sensors in accordance with set procedures.", "ekg"),  # a sleep study's
+        ("Can the school nurse delegate administration of injectable glucagon?", "cosmetic_injection"),
+        ("Interpret patient referrals.", "interpret_results"),
+        ("Prepare anesthetic according to pet's weight and needs.", "height_weight"),  # veterinary work
     ],
 )
 def test_a_word_in_its_other_sense_is_not_read_as_the_task(checker: Checker, words: str, not_task: str) -> None:
@@ -437,32 +448,3 @@ def test_examining_or_analysing_a_specimen_is_laboratory_work_not_collecting_it(
     assert "specimen_collection" in (taken.task, *taken.candidates)
     assert m.understand("generate the CDC vaccine card").task == "maintain_records"  # a record, not a shot
     assert m.understand("Interpret formulary coverage").task != "interpret_results"  # a document's terms
-
-
-@pytest.mark.parametrize(
-    "words, task",
-    [
-        ("Cleans and decontaminates surgical instruments, procedure trays", "room_sterilization"),
-        ("clean and assist with minor surgery", "assist_minor_surgery"),  # a second verb keeps its own act
-        ("apply EKG electrodes", "ekg"),
-        ("administering injectables", "cosmetic_injection"),
-        ("greeting pet owners when they enter the office", "front_desk"),  # the owners are people
-    ],
-)
-def test_words_from_holdout12_errors_that_generalise(checker: Checker, words: str, task: str) -> None:
-    """holdout12 was measured blind (40 of 377), then its errors read for what carries."""
-    assert checker.resolver.matcher.understand(words).task == task
-
-
-@pytest.mark.parametrize(
-    "words, not_task",
-    [
-        ("Apply electrodes and sensors in accordance with set procedures.", "ekg"),  # a sleep study's
-        ("Can the school nurse delegate administration of injectable glucagon?", "cosmetic_injection"),
-        ("Interpret patient referrals.", "interpret_results"),
-        ("Prepare anesthetic according to pet's weight and needs.", "height_weight"),  # veterinary work
-    ],
-)
-def test_holdout12_words_in_their_other_sense(checker: Checker, words: str, not_task: str) -> None:
-    understood = checker.resolver.matcher.understand(words)
-    assert understood.task != not_task and not_task not in understood.candidates
