@@ -153,10 +153,10 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
 @pytest.mark.parametrize(
     "name, size, before, wrong, understood",
     [
-        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 316),
-        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 38, 223),
-        ("phrasings_holdout6.toml", 364, LATER[:3], 27, 214),
-        ("phrasings_holdout7.toml", 427, LATER[:4], 40, 251),
+        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 315),
+        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 37, 223),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 26, 215),
+        ("phrasings_holdout7.toml", 427, LATER[:4], 38, 257),
         ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 55, 296),
         ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 29, 235),
         (
@@ -184,8 +184,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout13.toml",
             373,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12))),
-            39,
-            230,
+            23,
+            237,
         ),
     ],
 )
@@ -217,8 +217,12 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     matcher before this stop's changes); then tuned on (electrodes of a sleep study, an injectable
     medicine, cleaning a procedure's instruments, a pet, "interpret" referrals): 32, and holdout7, never
     tuned on, 41 -> 40. holdout13 (the same two kinds), measured blind at the end of stop 15: 39 of
-    373 (10.5 %), the same as with stop 14's matcher; not tuned on. Each is held there; none shares a source with
-    an earlier set."""
+    373 (10.5 %), the same as with stop 14's matcher; then tuned on at stop 16 (a pronoun is no part of a
+    phrase, "pre-"/"post-" before a phrase, calling in a medicine, abnormal lab results, booking surgery,
+    sterilizing dental instruments, the British "surgery", a biopsy's result, "prior auth"): 23, and
+    holdout6 and holdout7, never tuned on, 27 -> 26 and 40 -> 38. holdout4 38: its "prior auth
+    coordination" is labelled "none", though "prior authorization" is the catalogue's own phrase for
+    verifying insurance. Each is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -231,14 +235,14 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     "name, size, agree, outside_both",
     [
         ("phrasings_holdout3b.toml", 250, 225, 5),
-        ("phrasings_holdout5.toml", 357, 307, 25),
-        ("phrasings_holdout7.toml", 427, 379, 32),
+        ("phrasings_holdout5.toml", 357, 307, 23),
+        ("phrasings_holdout7.toml", 427, 379, 30),
         ("phrasings_holdout8.toml", 504, 439, 49),
         ("phrasings_holdout9.toml", 358, 300, 21),
         ("phrasings_holdout10.toml", 348, 305, 18),
         ("phrasings_holdout11.toml", 379, 328, 21),
         ("phrasings_holdout12.toml", 377, 342, 27),
-        ("phrasings_holdout13.toml", 373, 323, 33),
+        ("phrasings_holdout13.toml", 373, 323, 17),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -256,7 +260,7 @@ def test_the_holdout_errors_are_not_label_noise(
     when measured blind, 22 once tuned on. holdout12: 91 % agree (96 % share an id); 35 of 377
     outside both when measured blind (38 with the matcher before stop 15's changes), 27 once tuned
     on. holdout13: 87 % agree (94 % share an id); 33 of 373 outside both when measured blind, with
-    stop 15's matcher and with stop 14's alike; not tuned on. Held there."""
+    stop 15's matcher and with stop 14's alike; 17 once tuned on (stop 16). Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)

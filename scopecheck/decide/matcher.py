@@ -30,8 +30,10 @@ from scopecheck.law import schema
 from scopecheck.law.library import Library
 
 # Never part of a phrase: "remove the cannula" = "remove cannula", "dilate your pupils" = "dilate pupils",
-# "pend all orders" = "pend orders".
-_ARTICLES = frozenset({"the", "a", "an", "s", "your", "his", "their", "my", "our", "its", "all"})
+# "pend all orders" = "pend orders", "tell her the results" = "tell results".
+_ARTICLES = frozenset({"the", "a", "an", "s", "your", "his", "her", "him", "them", "their", "my", "our", "its", "all"})
+# "pre-laser medication", "post-op vitals": a phrase right after these only says when the next one happens
+_WHEN = frozenset({"pre", "post"})
 MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
 _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3  # a generic phrase this close to a specific one is that one's object
@@ -280,6 +282,7 @@ class TaskMatcher:
                 o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
                 for o in found
             )
+            and not (m.start and toks[m.start - 1] in _WHEN and any(o.start >= m.end for o in found))
         ]
 
     def _frame_hits(self, toks: list[str], plain: list[str]) -> list[tuple[int, int, schema.Frame]]:
