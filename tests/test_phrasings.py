@@ -155,16 +155,16 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
     [
         ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 315),
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 37, 223),
-        ("phrasings_holdout6.toml", 364, LATER[:3], 26, 215),
-        ("phrasings_holdout7.toml", 427, LATER[:4], 38, 257),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 55, 296),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 25, 214),
+        ("phrasings_holdout7.toml", 427, LATER[:4], 37, 257),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 53, 297),
         ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 29, 235),
         (
             "phrasings_holdout10.toml",
             348,
             (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml", "phrasings_holdout9.toml"),
-            24,
-            249,
+            22,
+            251,
         ),
         (
             "phrasings_holdout11.toml",
@@ -184,8 +184,15 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout13.toml",
             373,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12))),
-            23,
-            237,
+            22,
+            238,
+        ),
+        (
+            "phrasings_holdout14.toml",
+            371,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13))),
+            9,
+            261,
         ),
     ],
 )
@@ -222,7 +229,12 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     sterilizing dental instruments, the British "surgery", a biopsy's result, "prior auth"): 23, and
     holdout6 and holdout7, never tuned on, 27 -> 26 and 40 -> 38. holdout4 38: its "prior auth
     coordination" is labelled "none", though "prior authorization" is the catalogue's own phrase for
-    verifying insurance. Each is held there; none shares a source with an earlier set."""
+    verifying insurance. holdout14 (the same two kinds), measured blind after that: 28 of 371 (7.5 %;
+    29 with stop 15's matcher); then tuned on (a cue read in one sense: "interpret" a test, "orally"
+    a medicine, hair removal by laser, results that are not normal; a patient under sedation; IV
+    medications prepared; d/c; a drug's order written): 9. Sets never tuned on moved with it: holdout6
+    26 -> 25, holdout7 38 -> 37, holdout8 55 -> 53, holdout10 24 -> 22. Each is held there; none shares
+    a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -236,13 +248,14 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     [
         ("phrasings_holdout3b.toml", 250, 225, 5),
         ("phrasings_holdout5.toml", 357, 307, 23),
-        ("phrasings_holdout7.toml", 427, 379, 30),
-        ("phrasings_holdout8.toml", 504, 439, 49),
+        ("phrasings_holdout7.toml", 427, 379, 29),
+        ("phrasings_holdout8.toml", 504, 439, 47),
         ("phrasings_holdout9.toml", 358, 300, 21),
-        ("phrasings_holdout10.toml", 348, 305, 18),
+        ("phrasings_holdout10.toml", 348, 305, 17),
         ("phrasings_holdout11.toml", 379, 328, 21),
         ("phrasings_holdout12.toml", 377, 342, 27),
-        ("phrasings_holdout13.toml", 373, 323, 17),
+        ("phrasings_holdout13.toml", 373, 323, 16),
+        ("phrasings_holdout14.toml", 371, 337, 6),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -260,7 +273,8 @@ def test_the_holdout_errors_are_not_label_noise(
     when measured blind, 22 once tuned on. holdout12: 91 % agree (96 % share an id); 35 of 377
     outside both when measured blind (38 with the matcher before stop 15's changes), 27 once tuned
     on. holdout13: 87 % agree (94 % share an id); 33 of 373 outside both when measured blind, with
-    stop 15's matcher and with stop 14's alike; 17 once tuned on (stop 16). Held there."""
+    stop 15's matcher and with stop 14's alike; 16 once tuned on (stop 16). holdout14: 91 % agree (96 %
+    share an id); 25 of 371 outside both when measured blind, 6 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
