@@ -153,12 +153,12 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
 @pytest.mark.parametrize(
     "name, size, before, wrong, understood",
     [
-        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 315),
-        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 37, 223),
-        ("phrasings_holdout6.toml", 364, LATER[:3], 25, 214),
+        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 36, 316),
+        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 28, 230),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 23, 217),
         ("phrasings_holdout7.toml", 427, LATER[:4], 37, 257),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 53, 297),
-        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 29, 235),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 49, 299),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 25, 239),
         (
             "phrasings_holdout10.toml",
             348,
@@ -170,21 +170,21 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout11.toml",
             379,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10))),
-            27,
-            256,
+            22,
+            261,
         ),
         (
             "phrasings_holdout12.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11))),
-            32,
-            248,
+            25,
+            253,
         ),
         (
             "phrasings_holdout13.toml",
             373,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12))),
-            22,
+            21,
             238,
         ),
         (
@@ -233,8 +233,13 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     29 with stop 15's matcher); then tuned on (a cue read in one sense: "interpret" a test, "orally"
     a medicine, hair removal by laser, results that are not normal; a patient under sedation; IV
     medications prepared; d/c; a drug's order written): 9. Sets never tuned on moved with it: holdout6
-    26 -> 25, holdout7 38 -> 37, holdout8 55 -> 53, holdout10 24 -> 22. Each is held there; none shares
-    a source with an earlier set."""
+    26 -> 25, holdout7 38 -> 37, holdout8 55 -> 53, holdout10 24 -> 22. Then the errors left in the
+    sets tuned on (holdout5, 8, 9, 11, 12, 13) were read once more (fluoride varnish is a topical that
+    primary care applies; a title is who, not what; "diagnosis" as a noun beside a task; impressions
+    and orthopedic braces; counting controlled substances; rescue breathing; therapeutic ultrasound;
+    the bladder; testing specimens): holdout5 37 -> 28, holdout8 53 -> 49, holdout9 29 -> 25,
+    holdout11 27 -> 22, holdout12 32 -> 25, and holdout6, never tuned on, 25 -> 23. Each is held there;
+    none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -247,14 +252,14 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     "name, size, agree, outside_both",
     [
         ("phrasings_holdout3b.toml", 250, 225, 5),
-        ("phrasings_holdout5.toml", 357, 307, 23),
+        ("phrasings_holdout5.toml", 357, 307, 20),
         ("phrasings_holdout7.toml", 427, 379, 29),
-        ("phrasings_holdout8.toml", 504, 439, 47),
-        ("phrasings_holdout9.toml", 358, 300, 21),
+        ("phrasings_holdout8.toml", 504, 439, 43),
+        ("phrasings_holdout9.toml", 358, 300, 17),
         ("phrasings_holdout10.toml", 348, 305, 17),
-        ("phrasings_holdout11.toml", 379, 328, 21),
-        ("phrasings_holdout12.toml", 377, 342, 27),
-        ("phrasings_holdout13.toml", 373, 323, 16),
+        ("phrasings_holdout11.toml", 379, 328, 16),
+        ("phrasings_holdout12.toml", 377, 342, 20),
+        ("phrasings_holdout13.toml", 373, 323, 15),
         ("phrasings_holdout14.toml", 371, 337, 6),
     ],
 )
