@@ -157,21 +157,21 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 28, 230),
         ("phrasings_holdout6.toml", 364, LATER[:3], 23, 217),
         ("phrasings_holdout7.toml", 427, LATER[:4], 37, 257),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 49, 299),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 47, 300),
         ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 25, 239),
         (
             "phrasings_holdout10.toml",
             348,
             (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml", "phrasings_holdout9.toml"),
-            22,
-            251,
+            21,
+            252,
         ),
         (
             "phrasings_holdout11.toml",
             379,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10))),
             22,
-            261,
+            262,
         ),
         (
             "phrasings_holdout12.toml",
@@ -193,6 +193,13 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13))),
             9,
             261,
+        ),
+        (
+            "phrasings_holdout15.toml",
+            377,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14))),
+            22,
+            233,
         ),
     ],
 )
@@ -238,8 +245,12 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     primary care applies; a title is who, not what; "diagnosis" as a noun beside a task; impressions
     and orthopedic braces; counting controlled substances; rescue breathing; therapeutic ultrasound;
     the bladder; testing specimens): holdout5 37 -> 28, holdout8 53 -> 49, holdout9 29 -> 25,
-    holdout11 27 -> 22, holdout12 32 -> 25, and holdout6, never tuned on, 25 -> 23. Each is held there;
-    none shares a source with an earlier set."""
+    holdout11 27 -> 22, holdout12 32 -> 25, and holdout6, never tuned on, 25 -> 23. holdout15 (the same
+    two kinds; mostly non-US and near-miss roles, the US pages being used up), measured blind after
+    all of that: 35 of 377 (9.3 %; 37 before the second reading, 39 with stop 15's matcher); then tuned
+    on (ear wax found is not ear wax removed; a specimen's temperature; a drug given IV; counselling;
+    "help diagnose"; a good faith exam; pill boxes; translating between languages): 22, and holdout10,
+    never tuned on, 22 -> 21. Each is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -254,13 +265,14 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout3b.toml", 250, 225, 5),
         ("phrasings_holdout5.toml", 357, 307, 20),
         ("phrasings_holdout7.toml", 427, 379, 29),
-        ("phrasings_holdout8.toml", 504, 439, 43),
+        ("phrasings_holdout8.toml", 504, 439, 41),
         ("phrasings_holdout9.toml", 358, 300, 17),
-        ("phrasings_holdout10.toml", 348, 305, 17),
+        ("phrasings_holdout10.toml", 348, 305, 16),
         ("phrasings_holdout11.toml", 379, 328, 16),
         ("phrasings_holdout12.toml", 377, 342, 20),
         ("phrasings_holdout13.toml", 373, 323, 15),
         ("phrasings_holdout14.toml", 371, 337, 6),
+        ("phrasings_holdout15.toml", 377, 322, 15),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -279,7 +291,8 @@ def test_the_holdout_errors_are_not_label_noise(
     outside both when measured blind (38 with the matcher before stop 15's changes), 27 once tuned
     on. holdout13: 87 % agree (94 % share an id); 33 of 373 outside both when measured blind, with
     stop 15's matcher and with stop 14's alike; 16 once tuned on (stop 16). holdout14: 91 % agree (96 %
-    share an id); 25 of 371 outside both when measured blind, 6 once tuned on. Held there."""
+    share an id); 25 of 371 outside both when measured blind, 6 once tuned on. holdout15: 85 % agree
+    (94 % share an id); 28 of 377 outside both when measured blind, 15 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
