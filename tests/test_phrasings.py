@@ -201,6 +201,13 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             22,
             233,
         ),
+        (
+            "phrasings_holdout16.toml",
+            375,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15))),
+            44,
+            243,
+        ),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -252,7 +259,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     all of that: 35 of 377 (9.3 %; 37 before the second reading, 39 with stop 15's matcher); then tuned
     on (ear wax found is not ear wax removed; a specimen's temperature; a drug given IV; counselling;
     "help diagnose"; a good faith exam; pill boxes; translating between languages): 22, and holdout10,
-    never tuned on, 22 -> 21. Each is held there; none shares a source with an earlier set."""
+    never tuned on, 22 -> 21. holdout16 (the same two kinds), measured blind at the end of stop 16: 44
+    of 375 (11.7 %), against 45 with stop 15's matcher: the tuning on three sets carried one answer to
+    a fourth. Not tuned on. Each is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -275,6 +284,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout13.toml", 373, 323, 15),
         ("phrasings_holdout14.toml", 371, 337, 6),
         ("phrasings_holdout15.toml", 377, 322, 15),
+        ("phrasings_holdout16.toml", 375, 328, 33),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -294,7 +304,9 @@ def test_the_holdout_errors_are_not_label_noise(
     on. holdout13: 87 % agree (94 % share an id); 33 of 373 outside both when measured blind, with
     stop 15's matcher and with stop 14's alike; 16 once tuned on (stop 16). holdout14: 91 % agree (96 %
     share an id); 25 of 371 outside both when measured blind, 6 once tuned on. holdout15: 85 % agree
-    (94 % share an id); 28 of 377 outside both when measured blind, 15 once tuned on. Held there."""
+    (94 % share an id); 28 of 377 outside both when measured blind, 15 once tuned on. holdout16: 87 %
+    agree (94 % share an id); 33 of 375 outside both when measured blind (34 with stop 15's matcher);
+    not tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
