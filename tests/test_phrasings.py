@@ -153,12 +153,12 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
 @pytest.mark.parametrize(
     "name, size, before, wrong, understood",
     [
-        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 316),
-        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 28, 229),
-        ("phrasings_holdout6.toml", 364, LATER[:3], 23, 217),
-        ("phrasings_holdout7.toml", 427, LATER[:4], 37, 257),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 47, 300),
-        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 25, 239),
+        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 317),
+        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 27, 230),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 22, 218),
+        ("phrasings_holdout7.toml", 427, LATER[:4], 37, 258),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 47, 301),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 25, 241),
         (
             "phrasings_holdout10.toml",
             348,
@@ -171,7 +171,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             379,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10))),
             22,
-            262,
+            263,
         ),
         (
             "phrasings_holdout12.toml",
@@ -205,8 +205,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout16.toml",
             375,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15))),
-            44,
-            243,
+            36,
+            248,
         ),
     ],
 )
@@ -261,7 +261,11 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     "help diagnose"; a good faith exam; pill boxes; translating between languages): 22, and holdout10,
     never tuned on, 22 -> 21. holdout16 (the same two kinds), measured blind at the end of stop 16: 44
     of 375 (11.7 %), against 45 with stop 15's matcher: the tuning on three sets carried one answer to
-    a fourth. Not tuned on. Each is held there; none shares a source with an earlier set."""
+    a fourth. Then tuned on (a phrase right after "before", "after" or "prior to" says when another
+    is done; "taught"; teaching about surgery; IUD removal; a care plan followed; an accurate EKG
+    reading): 36, and holdout6, never tuned on, 23 -> 22. holdout4 38: its "do not use this [inhaler]
+    for 4 hours before your appointment" is labelled "none", and is now read as the inhaler alone.
+    Each is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -274,7 +278,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     "name, size, agree, outside_both",
     [
         ("phrasings_holdout3b.toml", 250, 225, 5),
-        ("phrasings_holdout5.toml", 357, 307, 20),
+        ("phrasings_holdout5.toml", 357, 307, 19),
         ("phrasings_holdout7.toml", 427, 379, 29),
         ("phrasings_holdout8.toml", 504, 439, 41),
         ("phrasings_holdout9.toml", 358, 300, 17),
@@ -284,7 +288,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout13.toml", 373, 323, 15),
         ("phrasings_holdout14.toml", 371, 337, 6),
         ("phrasings_holdout15.toml", 377, 322, 15),
-        ("phrasings_holdout16.toml", 375, 328, 33),
+        ("phrasings_holdout16.toml", 375, 328, 25),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -305,8 +309,8 @@ def test_the_holdout_errors_are_not_label_noise(
     stop 15's matcher and with stop 14's alike; 16 once tuned on (stop 16). holdout14: 91 % agree (96 %
     share an id); 25 of 371 outside both when measured blind, 6 once tuned on. holdout15: 85 % agree
     (94 % share an id); 28 of 377 outside both when measured blind, 15 once tuned on. holdout16: 87 %
-    agree (94 % share an id); 33 of 375 outside both when measured blind (34 with stop 15's matcher);
-    not tuned on. Held there."""
+    agree (94 % share an id); 33 of 375 outside both when measured blind (34 with stop 15's matcher),
+    25 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)

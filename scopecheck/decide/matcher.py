@@ -34,6 +34,9 @@ from scopecheck.law.library import Library
 _ARTICLES = frozenset({"the", "a", "an", "s", "your", "his", "her", "him", "them", "their", "my", "our", "its", "all"})
 # "pre-laser medication", "post-op vitals": a phrase right after these only says when the next one happens
 _WHEN = frozenset({"pre", "post"})
+# "numbing cream is applied before Botox", "remove sutures after surgery": a phrase right after these, with
+# another before them, only says when that one happens (stemmed, as the words are matched)
+_AROUND = (("befor",), ("after",), ("prior", "to"))
 MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
 _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3  # a generic phrase this close to a specific one is that one's object
@@ -283,6 +286,7 @@ class TaskMatcher:
                 for o in found
             )
             and not (m.start and toks[m.start - 1] in _WHEN and any(o.start >= m.end for o in found))
+            and not _said_when(toks, m, found, original[source[m.start]])
         ]
 
     def _frame_hits(self, toks: list[str], plain: list[str]) -> list[tuple[int, int, schema.Frame]]:
@@ -713,6 +717,19 @@ def _settled(mentions: list[Mention]) -> list[Mention]:
                 m = replace(m, task=fits[0], alternatives=())
         out.append(m)
     return out
+
+
+def _said_when(toks: list[str], m: Mention, found: list[Mention], first_word: str) -> bool:
+    """Whether `m` stands right after "before", "after" or "prior to" with another phrase before those
+    words: then it only says when the other is done. Not an act ("reviewed records before authorizing
+    refills": both are done)."""
+    if first_word.endswith("ing"):
+        return False
+    for words in _AROUND:
+        at = m.start - len(words)
+        if at > 0 and tuple(toks[at : m.start]) == words and any(o.end <= at for o in found):
+            return True
+    return False
 
 
 def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:
