@@ -208,6 +208,13 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             36,
             248,
         ),
+        (
+            "phrasings_holdout17.toml",
+            358,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15, 16))),
+            32,
+            226,
+        ),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -265,7 +272,10 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     is done; "taught"; teaching about surgery; IUD removal; a care plan followed; an accurate EKG
     reading): 36, and holdout6, never tuned on, 23 -> 22. holdout4 38: its "do not use this [inhaler]
     for 4 hours before your appointment" is labelled "none", and is now read as the inhaler alone.
-    Each is held there; none shares a source with an earlier set."""
+    holdout17 (the same two kinds), measured blind at the end: 32 of 358 (8.9 %) with this stop's
+    final matcher, with the one before its last tuning and with stop 15's alike: the tuning of this
+    stop carried nothing to it. Not tuned on. Each is held there; none shares a source with an
+    earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -289,6 +299,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout14.toml", 371, 337, 6),
         ("phrasings_holdout15.toml", 377, 322, 15),
         ("phrasings_holdout16.toml", 375, 328, 25),
+        ("phrasings_holdout17.toml", 358, 319, 30),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -310,7 +321,8 @@ def test_the_holdout_errors_are_not_label_noise(
     share an id); 25 of 371 outside both when measured blind, 6 once tuned on. holdout15: 85 % agree
     (94 % share an id); 28 of 377 outside both when measured blind, 15 once tuned on. holdout16: 87 %
     agree (94 % share an id); 33 of 375 outside both when measured blind (34 with stop 15's matcher),
-    25 once tuned on. Held there."""
+    25 once tuned on. holdout17: 89 % agree (95 % share an id); 30 of 358 outside both when measured
+    blind, with stop 16's and stop 15's matchers alike; not tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
