@@ -155,10 +155,10 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
     [
         ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 317),
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 27, 230),
-        ("phrasings_holdout6.toml", 364, LATER[:3], 22, 218),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 22, 220),
         ("phrasings_holdout7.toml", 427, LATER[:4], 37, 258),
         ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 47, 301),
-        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 25, 241),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 25, 242),
         (
             "phrasings_holdout10.toml",
             348,
@@ -212,8 +212,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout17.toml",
             358,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15, 16))),
-            32,
-            226,
+            18,
+            236,
         ),
     ],
 )
@@ -274,8 +274,10 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     for 4 hours before your appointment" is labelled "none", and is now read as the inhaler alone.
     holdout17 (the same two kinds), measured blind at the end: 32 of 358 (8.9 %) with this stop's
     final matcher, with the one before its last tuning and with stop 15's alike: the tuning of this
-    stop carried nothing to it. Not tuned on. Each is held there; none shares a source with an
-    earlier set."""
+    stop carried nothing to it. Then tuned on (performing, not assisting, minor surgery; arterial
+    blood; otoscopy; a urine collection for alcohol testing; interpreters of languages; electrodes for
+    brain waves; training patients): 18. Each is held there; none shares a source with an earlier
+    set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -299,7 +301,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout14.toml", 371, 337, 6),
         ("phrasings_holdout15.toml", 377, 322, 15),
         ("phrasings_holdout16.toml", 375, 328, 25),
-        ("phrasings_holdout17.toml", 358, 319, 30),
+        ("phrasings_holdout17.toml", 358, 319, 16),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -322,7 +324,7 @@ def test_the_holdout_errors_are_not_label_noise(
     (94 % share an id); 28 of 377 outside both when measured blind, 15 once tuned on. holdout16: 87 %
     agree (94 % share an id); 33 of 375 outside both when measured blind (34 with stop 15's matcher),
     25 once tuned on. holdout17: 89 % agree (95 % share an id); 30 of 358 outside both when measured
-    blind, with stop 16's and stop 15's matchers alike; not tuned on. Held there."""
+    blind, with stop 16's and stop 15's matchers alike; 16 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
