@@ -153,12 +153,12 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
 @pytest.mark.parametrize(
     "name, size, before, wrong, understood",
     [
-        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 317),
+        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 318),
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 27, 230),
         ("phrasings_holdout6.toml", 364, LATER[:3], 22, 220),
         ("phrasings_holdout7.toml", 427, LATER[:4], 37, 258),
         ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 47, 301),
-        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 25, 242),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 24, 243),
         (
             "phrasings_holdout10.toml",
             348,
@@ -192,7 +192,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             371,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13))),
             9,
-            261,
+            262,
         ),
         (
             "phrasings_holdout15.toml",
@@ -219,8 +219,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout18.toml",
             336,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17))),
-            27,
-            212,
+            22,
+            217,
         ),
     ],
 )
@@ -284,8 +284,10 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     stop carried nothing to it. Then tuned on (performing, not assisting, minor surgery; arterial
     blood; otoscopy; a urine collection for alcohol testing; interpreters of languages; electrodes for
     brain waves; training patients): 18. holdout18 (the same two kinds), measured blind at the very
-    end: 27 of 336 (8.0 %), against 29 with stop 15's matcher. Not tuned on. Each is held there; none
-    shares a source with an earlier set."""
+    end: 27 of 336 (8.0 %), against 29 with stop 15's matcher; then tuned on ("during" joins
+    "before", "after" and "prior to"; "suture/staple removal"; a suture line; an impression as an
+    opinion; sedation assessed or watched, not given): 22. Each is held there; none shares a source
+    with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -310,7 +312,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout15.toml", 377, 322, 15),
         ("phrasings_holdout16.toml", 375, 328, 25),
         ("phrasings_holdout17.toml", 358, 319, 16),
-        ("phrasings_holdout18.toml", 336, 297, 20),
+        ("phrasings_holdout18.toml", 336, 297, 15),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -334,8 +336,8 @@ def test_the_holdout_errors_are_not_label_noise(
     agree (94 % share an id); 33 of 375 outside both when measured blind (34 with stop 15's matcher),
     25 once tuned on. holdout17: 89 % agree (95 % share an id); 30 of 358 outside both when measured
     blind, with stop 16's and stop 15's matchers alike; 16 once tuned on. holdout18: 88 % agree (94 %
-    share an id); 20 of 336 outside both when measured blind (23 with stop 15's matcher); not tuned
-    on. Held there."""
+    share an id); 20 of 336 outside both when measured blind (23 with stop 15's matcher), 15 once
+    tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)

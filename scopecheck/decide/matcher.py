@@ -34,9 +34,9 @@ from scopecheck.law.library import Library
 _ARTICLES = frozenset({"the", "a", "an", "s", "your", "his", "her", "him", "them", "their", "my", "our", "its", "all"})
 # "pre-laser medication", "post-op vitals": a phrase right after these only says when the next one happens
 _WHEN = frozenset({"pre", "post"})
-# "numbing cream is applied before Botox", "remove sutures after surgery": a phrase right after these, with
+# "numbing cream is applied before Botox", "anesthesia during surgery": a phrase right after these, with
 # another before them, only says when that one happens (stemmed, as the words are matched)
-_AROUND = (("befor",), ("after",), ("prior", "to"))
+_AROUND = (("befor",), ("after",), ("prior", "to"), ("dur",))
 MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
 _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3  # a generic phrase this close to a specific one is that one's object
@@ -475,12 +475,14 @@ class TaskMatcher:
 
     def _shares_head(self, a: _Analysis, start: int, end: int) -> bool:
         """Whether the words at [start, end) are the first of two modifiers of one task phrase's last
-        words ("suture or staple removal" is suture removal or staple removal), and with those words
-        are a phrase of the same task: then they name that task, not the other work they name alone."""
-        if end >= len(a.plain) or a.plain[end] not in ("or", "and"):
+        words ("suture or staple removal", "suture/staple removal" is suture removal or staple removal),
+        and with those words are a phrase of the same task: then they name that task, not the other
+        work they name alone."""
+        if end >= len(a.plain):
             return False
+        joined = end + 1 if a.plain[end] in ("or", "and") else end
         for m in a.raw:
-            if m.start == end + 1 and m.end - m.start >= 2:
+            if m.start == joined and m.end - m.start >= 2:
                 whole = (*a.stems[start:end], *a.stems[m.start + 1 : m.end])
                 if any(p.tokens == whole and p.task == m.task for p in self._phrases.get(whole[0], ())):
                     return True
@@ -722,12 +724,13 @@ def _settled(mentions: list[Mention]) -> list[Mention]:
 def _said_when(toks: list[str], m: Mention, found: list[Mention], first_word: str) -> bool:
     """Whether `m` stands right after "before", "after" or "prior to" with another phrase before those
     words: then it only says when the other is done. Not an act ("reviewed records before authorizing
-    refills": both are done)."""
+    refills": both are done), nor after a generic phrase it settles ("handing instruments during the
+    exam")."""
     if first_word.endswith("ing"):
         return False
     for words in _AROUND:
         at = m.start - len(words)
-        if at > 0 and tuple(toks[at : m.start]) == words and any(o.end <= at for o in found):
+        if at > 0 and tuple(toks[at : m.start]) == words and any(o.end <= at and not o.alternatives for o in found):
             return True
     return False
 
