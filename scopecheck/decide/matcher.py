@@ -32,11 +32,6 @@ from scopecheck.law.library import Library
 # Never part of a phrase: "remove the cannula" = "remove cannula", "dilate your pupils" = "dilate pupils",
 # "pend all orders" = "pend orders", "tell her the results" = "tell results".
 _ARTICLES = frozenset({"the", "a", "an", "s", "your", "his", "her", "him", "them", "their", "my", "our", "its", "all"})
-# "pre-laser medication", "post-op vitals": a phrase right after these only says when the next one happens
-_WHEN = frozenset({"pre", "post"})
-# "numbing cream is applied before Botox", "anesthesia during surgery": a phrase right after these, with
-# another before them, only says when that one happens (stemmed, as the words are matched)
-_AROUND = (("befor",), ("after",), ("prior", "to"), ("dur",))
 MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
 _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3  # a generic phrase this close to a specific one is that one's object
@@ -285,8 +280,7 @@ class TaskMatcher:
                 o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
                 for o in found
             )
-            and not (m.start and toks[m.start - 1] in _WHEN and any(o.start >= m.end for o in found))
-            and not _said_when(toks, m, found, original[source[m.start]])
+            and not _only_says_when(toks, m, found, original[source[m.start]])
         ]
 
     def _frame_hits(self, toks: list[str], plain: list[str]) -> list[tuple[int, int, schema.Frame]]:
@@ -721,14 +715,21 @@ def _settled(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _said_when(toks: list[str], m: Mention, found: list[Mention], first_word: str) -> bool:
-    """Whether `m` stands right after "before", "after" or "prior to" with another phrase before those
-    words: then it only says when the other is done. Not an act ("reviewed records before authorizing
-    refills": both are done), nor after a generic phrase it settles ("handing instruments during the
-    exam")."""
+# Words after which a phrase only says when another is done: "pre-laser medication" (the phrase after it),
+# "numbing cream is applied before Botox", "anesthesia during surgery" (the phrase before the words).
+_WHEN_NEXT = frozenset({"pre", "post"})
+_WHEN_BEFORE = tuple(tuple(stem(w) for w in words.split()) for words in ("before", "after", "prior to", "during"))
+
+
+def _only_says_when(toks: list[str], m: Mention, found: list[Mention], first_word: str) -> bool:
+    """Whether `m` only says when another phrase's work is done (see _WHEN_NEXT, _WHEN_BEFORE). Not an
+    act ("reviewed records before authorizing refills": both are done), nor after a generic phrase it
+    settles ("handing instruments during the exam")."""
+    if m.start and toks[m.start - 1] in _WHEN_NEXT and any(o.start >= m.end for o in found):
+        return True
     if first_word.endswith("ing"):
         return False
-    for words in _AROUND:
+    for words in _WHEN_BEFORE:
         at = m.start - len(words)
         if at > 0 and tuple(toks[at : m.start]) == words and any(o.end <= at and not o.alternatives for o in found):
             return True
