@@ -154,7 +154,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
     "name, size, before, wrong, understood",
     [
         ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 318),
-        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 27, 230),
+        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 27, 229),
         ("phrasings_holdout6.toml", 364, LATER[:3], 22, 220),
         ("phrasings_holdout7.toml", 427, LATER[:4], 37, 258),
         ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 47, 301),
@@ -177,8 +177,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout12.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11))),
-            25,
-            253,
+            24,
+            254,
         ),
         (
             "phrasings_holdout13.toml",
@@ -205,8 +205,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout16.toml",
             375,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15))),
-            36,
-            248,
+            33,
+            251,
         ),
         (
             "phrasings_holdout17.toml",
@@ -284,7 +284,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     375 (11.7 %), against 45 with stop 15's matcher: the tuning on three sets carried one answer to
     a fourth. Then tuned on (a phrase right after "before", "after" or "prior to" says when another
     is done; "taught"; teaching about surgery; IUD removal; a care plan followed; an accurate EKG
-    reading): 36, and holdout6, never tuned on, 23 -> 22. holdout4 38: its "do not use this [inhaler]
+    reading; later a catheter cared for, not placed): 33, and holdout6, never tuned on, 23 -> 22. holdout4 38: its "do not use this [inhaler]
     for 4 hours before your appointment" is labelled "none", and is now read as the inhaler alone.
     holdout17 (the same two kinds), measured blind after that: 32 of 358 (8.9 %), with the matcher
     before the holdout16 tuning and with stop 15's alike: the tuning of this stop carried nothing to
@@ -314,11 +314,11 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout9.toml", 358, 300, 17),
         ("phrasings_holdout10.toml", 348, 305, 16),
         ("phrasings_holdout11.toml", 379, 328, 16),
-        ("phrasings_holdout12.toml", 377, 342, 20),
+        ("phrasings_holdout12.toml", 377, 342, 19),
         ("phrasings_holdout13.toml", 373, 323, 15),
         ("phrasings_holdout14.toml", 371, 337, 6),
         ("phrasings_holdout15.toml", 377, 322, 15),
-        ("phrasings_holdout16.toml", 375, 328, 25),
+        ("phrasings_holdout16.toml", 375, 328, 22),
         ("phrasings_holdout17.toml", 358, 319, 16),
         ("phrasings_holdout18.toml", 336, 297, 15),
         ("phrasings_holdout19.toml", 199, 174, 10),
@@ -343,7 +343,7 @@ def test_the_holdout_errors_are_not_label_noise(
     share an id); 25 of 371 outside both when measured blind, 6 once tuned on. holdout15: 85 % agree
     (94 % share an id); 28 of 377 outside both when measured blind, 15 once tuned on. holdout16: 87 %
     agree (94 % share an id); 33 of 375 outside both when measured blind (34 with stop 15's matcher),
-    25 once tuned on. holdout17: 89 % agree (95 % share an id); 30 of 358 outside both when measured
+    22 once tuned on. holdout17: 89 % agree (95 % share an id); 30 of 358 outside both when measured
     blind, with stop 16's and stop 15's matchers alike; 16 once tuned on. holdout18: 88 % agree (94 %
     share an id); 20 of 336 outside both when measured blind (23 with stop 15's matcher), 15 once
     tuned on. holdout19: 87 % agree (96 % share an id); 10 of 199 outside both when measured blind (11
