@@ -280,8 +280,33 @@ class TaskMatcher:
                 o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
                 for o in found
             )
-            and not _only_says_when(toks, m, found, original[source[m.start]])
+            and not self._only_says_when(toks, m, found, original[source[m.start]])
         ]
+
+    @cached_property
+    def _when(self) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+        """(words, phrases), stemmed as every phrase is, after which a phrase only says when another is
+        done: "pre-laser medication" (the phrase after it); "numbing cream is applied before Botox",
+        "anesthesia during surgery" (the phrase before the words)."""
+        return (
+            frozenset(self.phrase_tokens("pre post")),
+            tuple(self.phrase_tokens(w) for w in ("before", "after", "prior to", "during")),
+        )
+
+    def _only_says_when(self, toks: list[str], m: Mention, found: list[Mention], first_word: str) -> bool:
+        """Whether `m` only says when another phrase's work is done (see _when). Not an act ("reviewed
+        records before authorizing refills": both are done), nor after a generic phrase it settles
+        ("handing instruments during the exam")."""
+        next_words, before_phrases = self._when
+        if m.start and toks[m.start - 1] in next_words and any(o.start >= m.end for o in found):
+            return True
+        if first_word.endswith("ing"):
+            return False
+        for words in before_phrases:
+            at = m.start - len(words)
+            if at > 0 and tuple(toks[at : m.start]) == words and any(o.end <= at and not o.alternatives for o in found):
+                return True
+        return False
 
     def _frame_hits(self, toks: list[str], plain: list[str]) -> list[tuple[int, int, schema.Frame]]:
         hits: list[tuple[int, int, schema.Frame]] = []
@@ -536,6 +561,10 @@ class TaskMatcher:
                     return " ".join(trigger)
         return ""
 
+    def _denied(self, a: _Analysis, at: int, phrase: tuple[str, ...]) -> str:
+        """The trigger that negates work no MA task covers, found at `at`, or ''."""
+        return self._negation(a.plain, Mention("", at, at + len(phrase), " ".join(phrase)))
+
     def not_ma_mentions(self, text: str) -> list[tuple[str, str, str, int]]:
         """Work no MA task covers, named in a posting's sentence: (what, the words, the negation
         trigger or '', the position of the first word). Read as `understand` reads a question (a
@@ -544,12 +573,11 @@ class TaskMatcher:
         a = self._analyse(text, items=False)
         out: list[tuple[str, str, str, int]] = []
         for at, phrase, entry in self._not_ma_hits(a, {m.task for m in a.framed}):
-            mention = Mention("", at, at + len(phrase), " ".join(phrase))
             out.append(
                 (
                     entry.what,
                     " ".join(a.original[a.source[at] : a.source[at + len(phrase) - 1] + 1]),
-                    self._negation(a.plain, mention),
+                    self._denied(a, at, phrase),
                     a.source[at],
                 )
             )
@@ -594,7 +622,7 @@ class TaskMatcher:
         tasks = list(dict.fromkeys(m.task for m in found))
         named = set(tasks) | {m.task for m in a.found if m.negated}  # "do not need a monitor when giving nitrous"
         for at, phrase, entry in self._not_ma_hits(a, named):
-            if found and self._negation(a.plain, Mention("", at, at + len(phrase), " ".join(phrase))):
+            if found and self._denied(a, at, phrase):
                 continue  # "do not diagnose ..., but give the test results": the work denied is not what is asked
             if not self._doubted(a.stems, at, at + len(phrase), not_ma=entry.what):
                 return Understood(text, None, not_ma=entry.what)
@@ -713,27 +741,6 @@ def _settled(mentions: list[Mention]) -> list[Mention]:
                 m = replace(m, task=fits[0], alternatives=())
         out.append(m)
     return out
-
-
-# Words after which a phrase only says when another is done: "pre-laser medication" (the phrase after it),
-# "numbing cream is applied before Botox", "anesthesia during surgery" (the phrase before the words).
-_WHEN_NEXT = frozenset({"pre", "post"})
-_WHEN_BEFORE = tuple(tuple(stem(w) for w in words.split()) for words in ("before", "after", "prior to", "during"))
-
-
-def _only_says_when(toks: list[str], m: Mention, found: list[Mention], first_word: str) -> bool:
-    """Whether `m` only says when another phrase's work is done (see _WHEN_NEXT, _WHEN_BEFORE). Not an
-    act ("reviewed records before authorizing refills": both are done), nor after a generic phrase it
-    settles ("handing instruments during the exam")."""
-    if m.start and toks[m.start - 1] in _WHEN_NEXT and any(o.start >= m.end for o in found):
-        return True
-    if first_word.endswith("ing"):
-        return False
-    for words in _WHEN_BEFORE:
-        at = m.start - len(words)
-        if at > 0 and tuple(toks[at : m.start]) == words and any(o.end <= at and not o.alternatives for o in found):
-            return True
-    return False
 
 
 def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:
