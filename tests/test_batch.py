@@ -877,7 +877,7 @@ def test_workers_writing_a_stdout_file_in_order_hold_a_bounded_number_of_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In order, a worker writes a chunk only between two of its own, so the chunks checked and not
-    yet written pile up unless the parent stops handing out work: it does so at 2 * jobs of them.
+    yet written pile up unless the parent stops handing out work: it does so at 4 * jobs of them.
     Counted in the parent: pieces sent less writes done (each piece's bytes are held until written)."""
     from datetime import date
 
@@ -886,7 +886,6 @@ def test_workers_writing_a_stdout_file_in_order_hold_a_bounded_number_of_chunks(
     src.write_text("\n".join(lines) + "\n")
     monkeypatch.setattr(batch_mod, "PARALLEL_BLOCK_CHARS", 2_000)  # about 200 chunks
     outstanding, most = [0], [0]
-    real_wait = batch_mod.wait
 
     class Counted:
         """A worker's pipe, counting the pieces sent and the writes reported."""
@@ -919,7 +918,6 @@ def test_workers_writing_a_stdout_file_in_order_hold_a_bounded_number_of_chunks(
         self.conns = [Counted(c) for c in self.conns]
 
     monkeypatch.setattr(batch_mod._Workers, "__init__", counted_init)
-    monkeypatch.setattr(batch_mod, "wait", lambda conns: real_wait(conns))
     monkeypatch.setattr(batch_mod, "Connection", Counted)
     with src.open(newline="") as stream, (tmp_path / "out.csv").open("w", newline="") as out:
         header, rows = batch_io.csv_rows(stream, str(src))
