@@ -19,6 +19,7 @@ rules/vocabulary.toml), never by code:
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -48,6 +49,16 @@ _DOING = frozenset(
     for end in ("", "s", "ing")
 ) | {"take", "takes", "taking", "give", "gives", "giving", "do", "does", "doing", "apply", "applies", "applying"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Words that say nothing of the work: a question of only these has no words to read as a task, and the
+# nearest tasks are found by the other words ("the of and" suggests nothing; "of" is in many task names).
+_FUNCTION_WORDS = frozenset(
+    """a about after all also am an and another any are as at be been before being between but by can could
+    did do does done down during each every few for from had has have having he her here him his how i if in
+    into is it its just may me might more most much must my no nor not of off on only or other our out over
+    own s same shall she should so some such t than that the their them then there these they this those
+    through to too under up upon us very was we were what when where which while who whom whose why will
+    with within without would you your patient patients""".split()  # noqa: SIM905 - a list too long to read as one
+)
 
 
 def stem(word: str) -> str:
@@ -686,7 +697,7 @@ class TaskMatcher:
             return NotAnMATask(field, text, understood.not_ma)
         if understood.candidates:
             return AmbiguousTask(field, text, self.candidates(understood.candidates))
-        if not _WORD.search(text):
+        if not set(_WORD.findall(text.casefold())) - _FUNCTION_WORDS:
             return UserError(f"{field}: '{text}' has no words to read as a task")
         return self.no_match(text, field)
 
@@ -710,22 +721,48 @@ class TaskMatcher:
 
     def _nearest_tasks(self, text: str) -> list[str]:
         """The tasks the words name but deny ("not permitted to start an IV": the question is about
-        starting one), then the phrases closest in spelling."""
+        starting one), then the tasks that share the most telling words with the question: each word
+        of a task's phrases weighs more the fewer tasks use it ("glucose" tells more than "test"), and a
+        word no phrase has stands for the one it is a misspelling of ("shoot": "shot")."""
         a = self._analyse(text, items=False)
         denied = [t for m in a.found if m.negated for t in (m.task, *m.alternatives)]
         denied += [m.task for m in self._doubted_mentions(a, [m for m in a.found if not m.negated])]
-        toks = self.phrase_tokens(text)
-        scored: dict[str, float] = {}
-        joined = " ".join(toks)
-        for phrases in self._phrases.values():
-            for p in phrases:
-                score = difflib.SequenceMatcher(None, joined, " ".join(p.tokens)).ratio()
-                if set(p.tokens) & set(toks):
-                    score += 0.3
-                if score > scored.get(p.task, 0):
-                    scored[p.task] = score
-        close = [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 0.55]
+        weights, words_of = self._telling
+        said: set[str] = set()
+        for word in self.phrase_tokens(text):
+            if word in weights:
+                said.add(word)
+            elif len(word) > 3 and word not in _FUNCTION_WORDS:
+                said.update(difflib.get_close_matches(word, weights.keys(), 1, 0.8))
+        scored = {task: sum(weights[w] for w in said & words) for task, words in words_of.items()}
+        close = [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 1.0]
         return list(dict.fromkeys(denied + close))[: max(4, len(set(denied)))]
+
+    @cached_property
+    def _telling(self) -> tuple[dict[str, float], dict[str, set[str]]]:
+        """(each word of the task phrases -> how telling it is: log of how few tasks use it; each task ->
+        the words of its phrases). Function words tell nothing and are left out."""
+        words_of: dict[str, set[str]] = {}
+
+        def add(task: str, phrase: str) -> None:
+            words_of.setdefault(task, set()).update(w for w in self.phrase_tokens(phrase) if w not in _FUNCTION_WORDS)
+
+        for task in self.lib.tasks.values():
+            for phrase in (task.name, *task.synonyms):
+                add(task.id, phrase)
+        for cue in self.vocab.cues:
+            for phrase in cue.words:
+                add(cue.task, phrase)
+        for generic in self.vocab.generic:
+            for phrase in generic.words:
+                for task_id in generic.tasks:
+                    add(task_id, phrase)
+        used: dict[str, int] = {}
+        for words in words_of.values():
+            for w in words:
+                used[w] = used.get(w, 0) + 1
+        weights = {w: math.log((len(words_of) + 1) / n) for w, n in used.items()}
+        return weights, words_of
 
 
 def _settled(mentions: list[Mention]) -> list[Mention]:
