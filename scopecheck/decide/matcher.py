@@ -38,6 +38,7 @@ _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3  # a generic phrase this close to a specific one is that one's object
 _PAPERWORK_GAP = 4  # scheduling, insurance or billing this close to work no MA task covers is for that work
 _ASSISTED_GAP = 3  # an assisting frame this close before work no MA task covers makes it assisting
+_EXAMPLE_GAP = 6  # words from a list word ("such as", "including") after a task to an example of the task it lists
 _LIST_INTRO = frozenset({"such", "including", "include", "includes", "like", "eg"})
 _CLAUSE = re.compile(r"[;,/\n]|\s[-\u2013\u2014]\s")
 _CONJUNCTIONS = frozenset({"and", "or", "nor", "then", "plus", "also"})
@@ -491,6 +492,7 @@ class TaskMatcher:
                 or set(entry.yields_to) & tasks
                 or self._paperwork_for(a, at, at + len(phrase))
                 or set(entry.yields_to_frames) & a.frames
+                or self._example_of_a_task(a, at)
             ):
                 continue
             span = set(range(at, at + len(phrase)))
@@ -502,6 +504,21 @@ class TaskMatcher:
                 continue
             taken |= span
             yield at, phrase, entry
+
+    @staticmethod
+    def _example_of_a_task(a: _Analysis, at: int) -> bool:
+        """Whether work no MA task covers is named as an example of a task just before it, in a list
+        the task introduces ("IV medications, such as chemotherapy", "IV lines, including PICC lines"):
+        the question is the task, of which this is one case."""
+        for m in a.found:
+            if (
+                m.negated or m.alternatives or m.end > at
+            ):  # a generic ("medications such as chemotherapy") is the example's
+                continue
+            intro = next((i for i in range(m.end, min(at, m.end + 3)) if a.plain[i] in _LIST_INTRO), None)
+            if intro is not None and at - intro <= _EXAMPLE_GAP and not _CONJUNCTIONS & set(a.plain[m.end : intro]):
+                return True
+        return False
 
     def _shares_head(self, a: _Analysis, start: int, end: int) -> bool:
         """Whether the words at [start, end) are the first of two modifiers of one task phrase's last
