@@ -575,6 +575,13 @@ def test_a_word_in_its_other_sense_is_not_read_as_the_task(checker: Checker, wor
     assert understood.task != not_task and not_task not in understood.candidates
 
 
+def test_a_drugs_prescribing_information_is_not_prescribing(checker: Checker) -> None:
+    """holdout7's words: the FDA label of a drug ("prescribing information") names no act; prescribing does."""
+    m = checker.resolver.matcher
+    assert not m.understand("Label samples with prescribing information").not_ma
+    assert m.understand("prescribing medication").not_ma
+
+
 def test_examining_or_analysing_a_specimen_is_laboratory_work_not_collecting_it(checker: Checker) -> None:
     """From holdout8's errors (its own words): examining a specimen, or running analyses on samples, is
     a lab test (waived or moderate: asked back), not collecting it; a sample taken for testing is
