@@ -565,9 +565,6 @@ def test_a_prefix_or_a_negation_denies_only_what_it_touches(checker: Checker) ->
         ("Can the school nurse delegate administration of injectable glucagon?", "cosmetic_injection"),
         ("Interpret patient referrals.", "interpret_results"),
         ("Prepare anesthetic according to pet's weight and needs.", "height_weight"),  # veterinary work
-        # work put ahead of a task that no phrase names: the task only says when (holdout16 and holdout7)
-        ("Fasting for 8 hours prior to your blood draw is required.", "venipuncture"),
-        ("Checking coverage before appointments", "schedule_appointments"),
     ],
 )
 def test_a_word_in_its_other_sense_is_not_read_as_the_task(checker: Checker, words: str, not_task: str) -> None:

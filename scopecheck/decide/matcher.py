@@ -305,12 +305,6 @@ class TaskMatcher:
             tuple(self.phrase_tokens(w) for w in ("before", "after", "prior to", "during")),
         )
 
-    @cached_property
-    def _ahead(self) -> frozenset[tuple[str, ...]]:
-        """The words of _when that put other work ahead of a task ("before", "prior to"): what is done
-        then is not the task, even where no phrase names it ("fasting prior to your blood draw")."""
-        return frozenset(self.phrase_tokens(w) for w in ("before", "prior to"))
-
     def _only_says_when(self, toks: list[str], m: Mention, found: list[Mention], first_word: str) -> bool:
         """Whether `m` only says when another phrase's work is done (see _when). Not an act ("reviewed
         records before authorizing refills": both are done), nor after a generic phrase it settles
@@ -322,15 +316,8 @@ class TaskMatcher:
             return False
         for words in before_phrases:
             at = m.start - len(words)
-            if at > 0 and tuple(toks[at : m.start]) == words:
-                if any(o.end <= at and not o.alternatives for o in found):
-                    return True
-                if (
-                    words in self._ahead
-                    and not any(o.end <= at for o in found)
-                    and set(toks[:at]) - _FUNCTION_WORDS - {""}
-                ):
-                    return True  # "checking coverage before appointments": work the words name but no phrase does
+            if at > 0 and tuple(toks[at : m.start]) == words and any(o.end <= at and not o.alternatives for o in found):
+                return True
         return False
 
     def _frame_hits(self, toks: list[str], plain: list[str]) -> list[tuple[int, int, schema.Frame]]:
