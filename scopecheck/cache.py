@@ -88,6 +88,13 @@ def validated_path(root: Path, name: str) -> Path:
     return root / f"validated-{code_fingerprint()}" / name
 
 
+def validated_copy(root: Path, kind: str, text: str) -> Path:
+    """Where the text of a rule file, validated as the schema model named `kind`, is kept as JSON:
+    found by law/tomlfile.py, and read without the schema by interfaces/quick_check.py."""
+    digest = hashlib.sha256(kind.encode() + b"\0" + text.encode("utf-8")).hexdigest()[:32]
+    return validated_path(root, f"{digest}.json")
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a cache file whole or not at all (a reader in another process never sees half); errors ignored."""
     import tempfile  # not at import: it costs more than the rest of a warm start's file reads

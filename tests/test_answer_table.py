@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -375,9 +376,55 @@ def test_a_check_asked_again_prints_the_same_bytes_without_loading_the_law(
     assert (code, out) == (first.returncode, first.stdout)
 
 
-def test_a_check_in_other_words_or_on_edited_data_goes_through_the_whole_flow(table_on: Path, tmp_path: Path) -> None:
+def test_a_check_in_other_words_for_the_same_task_is_printed_without_loading_the_law(table_on: Path) -> None:
+    """The verdict kept for the task, headed for the new words (interfaces/quick_check.py): the bytes
+    the whole flow prints. Words that are not one task, and JSON, go through the whole flow."""
+    _check("--state", "NY", "--task", "flu shot", "--credential", "CMA")
+    other = _check("--state", "NY", "--task", "give flu shots", "--credential", "CMA")
+    assert other.stderr.strip() == "law not loaded"
+    code, out, _ = run("check", "--state", "NY", "--task", "give flu shots", "--credential", "CMA")  # cache off
+    assert (other.returncode, other.stdout) == (code, out) == (1, out) and '(asked: "give flu shots")' in out
+    several = _check("--state", "NY", "--task", "injections", "--credential", "CMA")  # several tasks: settled there
+    assert several.stderr.splitlines()[-1] == "law loaded"
+    assert _check("--state", "NY", "--task", "flu shots", "--format", "json").stderr.strip() == "law loaded"
+    assert _check("--state", "NY", "--task", "flu shots").stderr.strip() == "law loaded"  # other facts
+
+
+def test_the_verdict_kept_for_a_task_is_what_the_whole_flow_prints_in_any_words_naming_it(
+    table_on: Path, monkeypatch: pytest.MonkeyPatch, checker: Checker
+) -> None:
+    """Real phrasings (tests/data/phrasings.toml, every tenth that names one task) in three states with
+    different facts: asked after the task's id, each is printed from what was kept (the law cannot be
+    loaded), and the bytes and exit code are the whole flow's, with the cache off."""
+    with (REPO / "tests" / "data" / "phrasings.toml").open("rb") as f:
+        texts = [p["text"] for p in tomllib.load(f)["phrasings"][::10]]
+    named = {t: checker.resolver.matcher.understand(t).task for t in texts}
+    named = {t: task for t, task in named.items() if task}
+    assert len(named) >= 40
+    asks = [("CA",), ("NY", "--credential", "CMA"), ("TX", "--supervision", "direct", "--supervisor", "pa")]
+    for state, *given in asks:
+        for task in set(named.values()):
+            run("check", "--state", state, "--task", task, *given)
+    from scopecheck.interfaces import cli
+
+    def no_law(ctx: object) -> None:
+        raise AssertionError("the law was loaded")
+
+    kept = {}
+    with monkeypatch.context() as patched:
+        patched.setattr(cli, "checker", no_law)
+        for state, *given in asks:
+            for text in named:
+                kept[state, text] = run("check", "--state", state, "--task", text, *given)
+    monkeypatch.setenv("SCOPECHECK_NO_CACHE", "1")
+    for state, *given in asks:
+        for text in named:
+            code, out, _ = run("check", "--state", state, "--task", text, *given)
+            assert kept[state, text][:2] == (code, out), (state, text)
+
+
+def test_a_check_on_another_day_or_on_edited_data_goes_through_the_whole_flow(table_on: Path, tmp_path: Path) -> None:
     _check("--state", "NY", "--task", "flu shot")
-    assert _check("--state", "NY", "--task", "flu shots").stderr.strip() == "law loaded"
     assert _check("--state", "NY", "--task", "flu shot", "--as-of", "2020-01-01").stderr.strip() == "law loaded"
     copy = tmp_path / "data"
     shutil.copytree(REPO / "rules", copy / "rules")

@@ -15,8 +15,8 @@ thousand distinct sets of columns, each stored once, serve tens of thousands of 
 batch whose questions were asked before folds no verdict; and what a command printed for a request
 (`reply`): a `check` asked again, in the same words with the same facts on the same day, is printed
 again from there without loading the law, as fast as the interpreter starts. The request is the
-command's own arguments, so this holds only for the very same question; any other wording goes
-through the whole flow.
+command's own arguments, so this holds only for the very same question; a verdict is also kept under
+the task's id, for other words that name the same task (interfaces/quick_check.py).
 
 It is an optimisation only: any error opening, reading or writing it turns it off for the process,
 and the engine answers as it would have. SQLite serializes writers across processes (WAL mode);
@@ -276,13 +276,15 @@ class AnswerTable:
             except sqlite3.Error:
                 self._broken = True
 
-    def count(self, kept: Literal["answers", "rows", "replies"] = "answers") -> int:
-        """How many questions the table holds answers for (or batch columns, or how many replies; 0
-        when it cannot be read)."""
+    def count(self, kept: Literal["answers", "rows", "replies"] = "answers", request: str = "") -> int:
+        """How many questions the table holds answers for (or batch columns, or how many replies, of
+        requests starting with `request`; 0 when it cannot be read)."""
+        where = " where substr(request, 1, ?) = ?" if kept == "replies" and request else ""
         with self._lock:
             db = self._db()
             try:
-                return 0 if db is None else int(db.execute(f"select count(*) from {kept}").fetchone()[0])
+                args = (len(request), request) if where else ()
+                return 0 if db is None else int(db.execute(f"select count(*) from {kept}{where}", args).fetchone()[0])
             except sqlite3.Error:
                 return 0
 

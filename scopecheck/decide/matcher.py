@@ -25,10 +25,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
-from scopecheck.law import schema
-from scopecheck.law.library import Library
+
+if TYPE_CHECKING:  # at run time the matcher needs only what it reads: `check` reads words without the schema
+    from scopecheck.law import schema
+    from scopecheck.law.library import Library
 
 # Never part of a phrase: "remove the cannula" = "remove cannula", "dilate your pupils" = "dilate pupils",
 # "pend all orders" = "pend orders", "tell her the results" = "tell results".

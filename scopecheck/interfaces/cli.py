@@ -93,10 +93,16 @@ def replies_table(ctx: click.Context) -> AnswerTable | None:
     if obj.get("decision_log") or usable_root() is None:  # then no need to hash the data either
         return None
     from scopecheck.decide.answers import AnswerTable
-    from scopecheck.law.snapshot import data_snapshot, default_data_dir
+    from scopecheck.law.snapshot import data_snapshot
 
-    root = obj.get("data_dir") or default_data_dir()
-    return AnswerTable.for_snapshot(data_snapshot(Path(root)))
+    return AnswerTable.for_snapshot(data_snapshot(data_root(ctx)))
+
+
+def data_root(ctx: click.Context) -> Path:
+    """The data directory this run reads (--data-dir, or the default), found without loading the law."""
+    from scopecheck.law.snapshot import default_data_dir
+
+    return Path(ctx.find_root().obj.get("data_dir") or default_data_dir())
 
 
 FORMAT = click.option(
@@ -235,16 +241,27 @@ def check(
     as_of = as_of or date.today()  # once: the day the request names is the day it is answered for
     asked = (state, task, credentials, trainings, supervision, supervisor, setting, as_of.isoformat(), strict, fmt)
     request, replies = json.dumps(["check", *asked]), replies_table(ctx)
+    given = (credentials, trainings, supervision, supervisor, setting)
     kept = replies.reply(request) if replies is not None else None
-    if kept is not None:  # asked before, in these very words: printed as it was, without loading the law
+    if kept is None and replies is not None and fmt == "text":  # the same question in other words
+        from scopecheck.interfaces import quick_check
+
+        kept = quick_check.kept_reply(replies, data_root(ctx), task, state, given, as_of, strict)
+    if kept is not None:  # asked before: printed as it was, without loading the law
         click.echo(kept[1])
         ctx.exit(kept[0])
     c = checker(ctx)
-    verdict = c.evaluate(c.query(state, task, **facts(credentials, trainings, supervision, supervisor, setting, as_of)))
+    query = c.query(state, task, **facts(credentials, trainings, supervision, supervisor, setting, as_of))
+    verdict = c.evaluate(query)
     text = render.to_json(render.verdict_json(verdict)) if fmt == "json" else render.verdict_text(verdict)
     code = exit_code([verdict.verdict], strict)
     if replies is not None:
         replies.keep_reply(request, code, text)
+        if fmt == "text":
+            from scopecheck.interfaces import quick_check
+
+            by_task = quick_check.task_request(state, query.task, given, as_of, strict)
+            quick_check.keep(replies, by_task, code, verdict, render.verdict_body(verdict))
     click.echo(text)
     ctx.exit(code)
 
@@ -965,7 +982,8 @@ def cache_info(ctx: click.Context) -> None:
     click.echo(f"cache directory: {root}")
     if table.path.exists():
         size = sum(f.stat().st_size for f in tables if f.name.startswith(table.path.name))
-        held, rows, replies = table.count(), table.count("rows"), table.count("replies")
+        held, rows = table.count(), table.count("rows")
+        replies = table.count("replies", request='["check",')  # not the verdicts kept for other words (quick_check)
         click.echo(
             f"answer table of this data and code: {table.path.name}: {held:,} question{'' if held == 1 else 's'} "
             f"({rows:,} with batch columns; {replies:,} check{'' if replies == 1 else 's'} to print again), "

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import textwrap
 from typing import TYPE_CHECKING, Any
 
 from scopecheck.csvsafe import CsvOut
 from scopecheck.decide.plan import Plan
 from scopecheck.decide.verdict import KIND_NAMES, SUPERVISION_MEANING, SUPERVISOR_NAMES, Verdict, citation_text
+from scopecheck.interfaces.headline import HEADLINE, verdict_head
+from scopecheck.interfaces.headline import bullets as _bullets
 from scopecheck.law.library import Library
 
 if TYPE_CHECKING:
@@ -17,40 +18,15 @@ if TYPE_CHECKING:
 
     from scopecheck.interfaces.category import Tile
 
-HEADLINE = {
-    "allowed": "ALLOWED",
-    "conditional": "CONDITIONAL",
-    "prohibited": "PROHIBITED",
-    "unknown": "UNKNOWN",
-}
-MEANING = {
-    "allowed": "a rule permits it and every requirement it names is met",
-    "conditional": "permitted only if the conditions below hold",
-    "prohibited": "the law forbids it, or a requirement is not met",
-    "unknown": "the data has no rule for this; see the guidance",
-}
-
-
-def _bullets(items: list[str], width: int = 96, marker: str = "  - ") -> list[str]:
-    out = []
-    for item in items:
-        out += textwrap.wrap(
-            item,
-            width=width,
-            initial_indent=marker,
-            subsequent_indent=" " * len(marker),
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-    return out
-
 
 def verdict_text(v: Verdict) -> str:
-    asked = f'  (asked: "{v.task_input}")' if v.task_input != v.task else ""
+    head = verdict_head(v.verdict, v.task_name, v.jurisdiction_name, v.task_input, v.task, v.task_note)
+    return "\n".join([*head, *verdict_body(v)])
+
+
+def verdict_body(v: Verdict) -> list[str]:
+    """Everything below the head: it depends on the question, not on the words it was asked in."""
     lines = [
-        f"{HEADLINE[v.verdict]}: {v.task_name} in {v.jurisdiction_name}{asked}",
-        f"  {MEANING[v.verdict]}",
-        *(_bullets([f"Understood as: {v.task_name.lower()}: {v.task_note}"], marker="  ") if v.task_note else []),
         "",
         "Why:",
         *_bullets(v.reasons),
@@ -73,7 +49,7 @@ def verdict_text(v: Verdict) -> str:
         f"Confidence {v.confidence_meaning}.",
         v.disclaimer,
     ]
-    return "\n".join(lines)
+    return lines
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:

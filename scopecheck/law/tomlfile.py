@@ -7,7 +7,6 @@ tomllib gives no positions for keys, so `key_lines` scans the text once and maps
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import sys
 import tomllib
@@ -18,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from scopecheck.cache import usable_root, validated_path, write_atomically
+from scopecheck.cache import usable_root, validated_copy, write_atomically
 from scopecheck.errors import Defect, RuleFileError
 
 M = TypeVar("M", bound=BaseModel)
@@ -186,7 +185,4 @@ def load(path: Path, model: type[M]) -> Loaded[M]:
 def _kept_path(text: str, model: type[BaseModel]) -> Path | None:
     """Where a validated copy of this text as `model` is kept, or None (no usable cache)."""
     root = usable_root()
-    if root is None:
-        return None
-    digest = hashlib.sha256(model.__qualname__.encode() + b"\0" + text.encode("utf-8")).hexdigest()[:32]
-    return validated_path(root, f"{digest}.json")
+    return None if root is None else validated_copy(root, model.__qualname__, text)
