@@ -29,6 +29,7 @@ from scopecheck.decide import checker as checker_module
 from scopecheck.decide.answers import AnswerTable, key_of
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.examples import example_query
+from scopecheck.decide.matcher import TaskMatcher
 from scopecheck.decide.query import Query
 from scopecheck.errors import UserError
 
@@ -421,6 +422,29 @@ def test_the_verdict_kept_for_a_task_is_what_the_whole_flow_prints_in_any_words_
         for text in named:
             code, out, _ = run("check", "--state", state, "--task", text, *given)
             assert kept[state, text][:2] == (code, out), (state, text)
+
+
+def test_the_matcher_over_the_validated_json_reads_every_phrasing_as_over_the_schema(table_on: Path) -> None:
+    """What quick_check reads words with (plain records from the cache) against the matcher over the
+    validated models, on every phrasing of two corpora: the same task, candidates, note or refusal."""
+    from scopecheck.interfaces import quick_check
+
+    lib = Checker(REPO).lib
+    matcher = TaskMatcher(lib)
+    assert lib.vocabulary and lib.tasks  # loaded: their validated copies are kept in the cache
+    plain = quick_check._matcher(REPO)
+    assert plain is not None
+    for name in ("phrasings.toml", "phrasings_holdout16.toml"):
+        with (REPO / "tests" / "data" / name).open("rb") as f:
+            for p in tomllib.load(f)["phrasings"]:
+                assert _read(plain, p["text"]) == _read(matcher, p["text"]), p["text"]
+
+
+def _read(matcher: TaskMatcher, words: str) -> object:
+    try:
+        return matcher.understand(words)
+    except UserError as error:
+        return str(error)
 
 
 def test_a_check_on_another_day_or_on_edited_data_goes_through_the_whole_flow(table_on: Path, tmp_path: Path) -> None:
