@@ -424,6 +424,16 @@ def test_the_verdict_kept_for_a_task_is_what_the_whole_flow_prints_in_any_words_
             assert kept[state, text][:2] == (code, out), (state, text)
 
 
+def test_a_damaged_verdict_kept_for_a_task_is_answered_by_the_whole_flow(table_on: Path) -> None:
+    _check("--state", "CA", "--task", "flu shot")
+    (table,) = table_on.glob("answers-*.sqlite")
+    with contextlib.closing(sqlite3.connect(table)) as db, db:
+        assert db.execute("update replies set text = 'not json' where request like '[\"check-task\"%'").rowcount == 1
+    other = _check("--state", "CA", "--task", "give a flu shot")
+    code, out, _ = run("check", "--state", "CA", "--task", "give a flu shot")
+    assert other.stderr.strip() == "law loaded" and (other.returncode, other.stdout) == (code, out)
+
+
 def test_the_matcher_over_the_validated_json_reads_every_phrasing_as_over_the_schema(table_on: Path) -> None:
     """What quick_check reads words with (plain records from the cache) against the matcher over the
     validated models, on every phrasing of two corpora: the same task, candidates, note or refusal."""

@@ -65,9 +65,14 @@ def kept_reply(
     if found is None:
         return None
     code, text = found
-    kept = json.loads(text)
-    head = verdict_head(kept["verdict"], kept["task_name"], kept["state_name"], words, understood.task, understood.note)
-    return code, "\n".join([*head, kept["body"]])
+    try:
+        kept = json.loads(text)
+        head = verdict_head(
+            kept["verdict"], kept["task_name"], kept["state_name"], words, understood.task, understood.note
+        )
+        return code, "\n".join([*head, kept["body"]])
+    except (ValueError, KeyError, TypeError):  # not what keep() wrote: the whole flow answers
+        return None
 
 
 def _matcher(data: Path) -> TaskMatcher | None:
