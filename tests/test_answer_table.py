@@ -25,6 +25,7 @@ from test_cli import run
 
 from scopecheck.batch.rows import Row
 from scopecheck.batch.runner import RowChecker
+from scopecheck.cache import validated_copy
 from scopecheck.decide import checker as checker_module
 from scopecheck.decide.answers import AnswerTable, key_of
 from scopecheck.decide.checker import Checker
@@ -432,6 +433,11 @@ def test_a_damaged_verdict_kept_for_a_task_is_answered_by_the_whole_flow(table_o
     other = _check("--state", "CA", "--task", "give a flu shot")
     code, out, _ = run("check", "--state", "CA", "--task", "give a flu shot")
     assert other.stderr.strip() == "law loaded" and (other.returncode, other.stdout) == (code, out)
+    vocabulary = validated_copy(table_on, "Vocabulary", (REPO / "rules" / "vocabulary.toml").read_text())
+    vocabulary.write_text("not json")  # the words cannot be read without the law: the whole flow reads them
+    again = _check("--state", "CA", "--task", "vaccinate with a flu shot")
+    code, out, _ = run("check", "--state", "CA", "--task", "vaccinate with a flu shot")
+    assert again.stderr.strip() == "law loaded" and (again.returncode, again.stdout) == (code, out)
 
 
 def test_the_matcher_over_the_validated_json_reads_every_phrasing_as_over_the_schema(table_on: Path) -> None:

@@ -57,7 +57,7 @@ def kept_reply(
         return None
     try:
         understood = matcher.understand(words)
-    except UserError:
+    except (UserError, AttributeError, KeyError, TypeError):  # not one task, or a copy not as validated
         return None
     if understood.task is None:
         return None
@@ -85,9 +85,9 @@ def _matcher(data: Path) -> TaskMatcher | None:
     try:
         vocabulary = _validated(root, data / "rules" / "vocabulary.toml", "Vocabulary")
         catalogue = _validated(root, data / "rules" / "tasks.toml", "TaskCatalogue")
-    except (OSError, ValueError):
+        tasks = {t.id: t for t in catalogue.tasks}
+    except (OSError, ValueError, AttributeError, TypeError):  # not kept yet, or not as kept
         return None
-    tasks = {t.id: t for t in catalogue.tasks}
     return TaskMatcher(cast("Library", SimpleNamespace(tasks=tasks, vocabulary=vocabulary)))
 
 
