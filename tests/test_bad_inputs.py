@@ -31,7 +31,12 @@ def one_line_error(code: int, out: str, err: str, *needles: str) -> None:
     [
         (["check", "--state", "CA", "--task", BIG], ["--task", "unknown task"]),
         (["check", "--state", BIG, "--task", "vitals"], ["--state", "unknown state"]),
-        (["check", "--state", "CA", "--task", "vitals", "--setting", "moon base"], ["--setting", "unknown setting"]),
+        (["check", "--state", "Puerto Rico", "--task", "vitals"], ["--state", "see 'scopecheck states'"]),
+        (
+            ["check", "--state", "CA", "--task", "vitals", "--setting", "moon base"],
+            ["--setting", "unknown setting", "see 'scopecheck tasks --settings'"],
+        ),
+        (["check", "--state", "CA", "--task", "vitals", "--credential", "zzzz"], ["scopecheck tasks --credentials"]),
         (["check", "--state", "CA", "--task", "vitals", "--training", "yoga"], ["--training", "unknown training"]),
         (["check", "--state", "CA", "--task", "vitals", "--format", "xml"], ["'xml' is not one of"]),
         (["check", "--state", "CA", "--task", "vitals", "--as-of", "yesterday"], ["is not a date"]),

@@ -20,9 +20,11 @@ from scopecheck.law.terms import normalize
 class Index:
     """Normalized words -> id for one catalogue."""
 
-    def __init__(self, what: str, entries: Iterable[tuple[str, Iterable[str]]]):
-        """`entries`: (id, words), the first word being the id's name in the catalogue."""
+    def __init__(self, what: str, entries: Iterable[tuple[str, Iterable[str]]], listed_by: str = ""):
+        """`entries`: (id, words), the first word being the id's name in the catalogue; `listed_by`: the
+        command that lists them, named when nothing is close."""
         self.what = what
+        self.listed_by = listed_by
         self.words: dict[str, str] = {}
         self.names: dict[str, str] = {}
         for ident, words in entries:
@@ -53,7 +55,9 @@ class Index:
             hint = "; did you mean: " + ", ".join(
                 f"{ident} ({phrase})" if phrase != normalize(ident) else ident for ident, phrase in first_phrase.items()
             )
-        message = f"{field}: unknown {self.what} '{text}'{hint}?" if hint else f"{field}: unknown {self.what} '{text}'"
+        message = f"{field}: unknown {self.what} '{text}'" + (
+            f"{hint}?" if hint else f"; see '{self.listed_by}'" if self.listed_by else ""
+        )
         return UnknownName(
             message, field, text, self.what, [Candidate(ident, self.names.get(ident, ident)) for ident in first_phrase]
         )
@@ -65,11 +69,17 @@ class Resolver:
 
     @cached_property
     def _jurisdictions(self) -> Index:
-        return Index("state", ((j.code, (j.name, *j.synonyms)) for j in self.lib.jurisdictions.values()))
+        return Index(
+            "state", ((j.code, (j.name, *j.synonyms)) for j in self.lib.jurisdictions.values()), "scopecheck states"
+        )
 
     @cached_property
     def _credentials(self) -> Index:
-        return Index("credential", ((c.id, (c.name, *c.synonyms)) for c in self.lib.credentials.values()))
+        return Index(
+            "credential",
+            ((c.id, (c.name, *c.synonyms)) for c in self.lib.credentials.values()),
+            "scopecheck tasks --credentials",
+        )
 
     @cached_property
     def _trainings(self) -> Index:
@@ -77,7 +87,11 @@ class Resolver:
 
     @cached_property
     def _settings(self) -> Index:
-        return Index("setting", ((s.id, (s.name, *s.synonyms)) for s in self.lib.settings.values()))
+        return Index(
+            "setting",
+            ((s.id, (s.name, *s.synonyms)) for s in self.lib.settings.values()),
+            "scopecheck tasks --settings",
+        )
 
     @cached_property
     def _titles(self) -> Index:
