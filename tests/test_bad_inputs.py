@@ -37,7 +37,10 @@ def one_line_error(code: int, out: str, err: str, *needles: str) -> None:
             ["--setting", "unknown setting", "see 'scopecheck tasks --settings'"],
         ),
         (["check", "--state", "CA", "--task", "vitals", "--credential", "zzzz"], ["scopecheck tasks --credentials"]),
-        (["check", "--state", "CA", "--task", "vitals", "--training", "yoga"], ["--training", "unknown training"]),
+        (
+            ["check", "--state", "CA", "--task", "vitals", "--training", "yoga"],
+            ["--training", "unknown training", "scopecheck tasks --trainings"],
+        ),
         (["check", "--state", "CA", "--task", "vitals", "--format", "xml"], ["'xml' is not one of"]),
         (["check", "--state", "CA", "--task", "vitals", "--as-of", "yesterday"], ["is not a date"]),
         (["check", "--state", "CA"], ["Missing option '--task'"]),

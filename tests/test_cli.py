@@ -141,6 +141,8 @@ def test_show_states_and_tasks() -> None:
     assert data["data_snapshot"].startswith("0.1.0-") or "-" in data["data_snapshot"]
     code, out, _ = run("tasks")
     assert code == 0 and "immunization" in out and "flu shot" in out
+    code, out, _ = run("tasks", "--trainings", "--format", "json")  # the ids an unknown --training points to
+    assert code == 0 and "training_injections_10h" in {t["id"] for t in json.loads(out)}
 
 
 def test_rules_test_runs_the_examples() -> None:

@@ -83,7 +83,11 @@ class Resolver:
 
     @cached_property
     def _trainings(self) -> Index:
-        return Index("training", ((t.id, (t.name, *t.synonyms)) for t in self.lib.trainings.values()))
+        return Index(
+            "training",
+            ((t.id, (t.name, *t.synonyms)) for t in self.lib.trainings.values()),
+            "scopecheck tasks --trainings",
+        )
 
     @cached_property
     def _settings(self) -> Index:

@@ -300,16 +300,19 @@ def states(ctx: click.Context, fmt: str) -> None:
 @cli.command()
 @click.option("--settings", "show_settings", is_flag=True, help="List the setting ids instead.")
 @click.option("--credentials", "show_credentials", is_flag=True, help="List the credential ids instead.")
+@click.option("--trainings", "show_trainings", is_flag=True, help="List the training ids instead.")
 @FORMAT
 @click.pass_context
-def tasks(ctx: click.Context, show_settings: bool, show_credentials: bool, fmt: str) -> None:
-    """List the task ids with the plain words each one accepts (or settings, credentials)."""
+def tasks(ctx: click.Context, show_settings: bool, show_credentials: bool, show_trainings: bool, fmt: str) -> None:
+    """List the task ids with the plain words each one accepts (or settings, credentials, trainings)."""
     lib = checker(ctx).lib
     entries: list[Any]
     if show_settings:
         entries = list(lib.settings.values())
     elif show_credentials:
         entries = list(lib.credentials.values())
+    elif show_trainings:
+        entries = list(lib.trainings.values())
     else:
         entries = list(lib.tasks.values())
     if fmt == "json":
