@@ -51,6 +51,11 @@ def test_post_check_and_repeated_credentials() -> None:
     [
         ("get", "/api/check", {"params": {"state": "ZZ", "task": "vitals"}}, 400, "state: unknown state 'ZZ'"),
         ("get", "/api/check", {"params": {"state": "CA", "task": "flu shoot"}}, 400, "nearest: immunization"),
+        # the API's own names for what is wrong, not the CLI's options
+        ("get", "/api/check", {"params": {"state": "CA", "task": "the of and"}}, 400, "\"task: '"),
+        ("get", "/api/check", {"params": {"state": "CA", "task": "vitals", "credential": "zz"}}, 400, '"credential: '),
+        ("post", "/api/check", {"json": {"state": "CA", "task": "vitals", "trainings": ["yoga"]}}, 400, '"trainings: '),
+        ("get", "/api/compare", {"params": {"task": "the of and"}}, 400, "\"task: '"),
         ("get", "/api/check", {"params": {"task": "vitals"}}, 422, "state"),
         (
             "get",
@@ -227,3 +232,4 @@ def test_a_cold_server_under_16_threads_gives_every_serial_answer() -> None:
     )
     print(figures)
     assert not errors and not wrong, figures
+

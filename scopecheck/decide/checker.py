@@ -18,6 +18,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -47,6 +48,18 @@ class DecisionRecorder(Protocol):
 #: The engine's answers kept per distinct normalized question: above the ~650,000 questions the
 #: catalogue can ask across all jurisdictions, so in practice every question is evaluated once.
 MAX_QUESTIONS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Asking:
+    """What the asker calls each part of a question, named in the errors about it: the CLI's options by
+    default; the API's parameters or body keys, the page's fields."""
+
+    state: str = "--state"
+    task: str = "--task"
+    credentials: str = "--credential"
+    trainings: str = "--training"
+    setting: str = "--setting"
 
 
 class Checker:
@@ -119,23 +132,26 @@ class Checker:
         supervisor: SupervisorType | None = None,
         setting: str | None = None,
         as_of: date | None = None,
+        asking: Asking = Asking(),
     ) -> Query:
-        """Resolve plain words into a Query; raises UserError naming the field that is wrong.
+        """Resolve plain words into a Query; raises UserError naming the field that is wrong (as `asking` names it).
 
         Credentials and trainings given as a frozenset are ids already resolved (a candidate's
         valid credentials): an empty frozenset means "holds none". Words go through the resolver,
         where an empty value is an error, never "none"."""
-        r = self.resolver
-        code = self.jurisdiction(state)
+        r, a = self.resolver, asking
+        code = self.jurisdiction(state, field=a.state)
         facts = {
-            "credentials": credentials if isinstance(credentials, frozenset) else r.credentials(credentials),
-            "trainings": trainings if isinstance(trainings, frozenset) else r.trainings(trainings),
+            "credentials": credentials
+            if isinstance(credentials, frozenset)
+            else r.credentials(credentials, a.credentials),
+            "trainings": trainings if isinstance(trainings, frozenset) else r.trainings(trainings, a.trainings),
             "supervision": supervision,
             "supervisor": supervisor,
-            "setting": r.setting(setting),
+            "setting": r.setting(setting, a.setting),
             "as_of": as_of or date.today(),
         }
-        task_id, note = self.settle_task(code, task, facts, field="--task")
+        task_id, note = self.settle_task(code, task, facts, field=a.task)
         return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)  # type: ignore[arg-type]
 
     def settle_task(self, code: str, words: str, facts: Mapping[str, object], field: str) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from fastapi import Query as Param
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from scopecheck.decide.checker import Checker
+from scopecheck.decide.checker import Asking, Checker
 from scopecheck.decide.verdict import DISCLAIMER, Verdict
 from scopecheck.errors import AmbiguousTask, UserError
 from scopecheck.hr.candidate import CandidateFile, status_on
@@ -25,6 +25,7 @@ from scopecheck.interfaces import render
 from scopecheck.interfaces.category import tiles
 from scopecheck.interfaces.links import check_url
 from scopecheck.interfaces.reports import compare_rows
+from scopecheck.interfaces.web.forms import BODY_ASKING, QUERY_ASKING
 from scopecheck.interfaces.web.guard import BODY_TIMEOUT, MAX_BODY, BodyLimit, SecurityHeaders, StrictJSONRoute
 from scopecheck.interfaces.web.page import add_pages
 from scopecheck.law.terms import Supervision, SupervisorType
@@ -117,11 +118,10 @@ def _add_check_routes(app: FastAPI, c: Checker) -> None:
     (benchmarks/api.py: ~2,400 -> ~3,000 requests/s on 2 cores). The first question on a state
     compiles it (~20 ms) on the event loop; the Checker's lock keeps that safe."""
 
-    def verdict_for(body: CheckBody) -> Verdict:
-        code = c.jurisdiction(body.state, field="state")
+    def verdict_for(body: CheckBody, asking: Asking) -> Verdict:
         return c.evaluate(
             c.query(
-                code,
+                body.state,
                 body.task,
                 credentials=body.credentials,
                 trainings=body.trainings,
@@ -129,6 +129,7 @@ def _add_check_routes(app: FastAPI, c: Checker) -> None:
                 supervisor=body.supervisor,
                 setting=body.setting,
                 as_of=body.as_of,
+                asking=asking,
             )
         )
 
@@ -157,11 +158,11 @@ def _add_check_routes(app: FastAPI, c: Checker) -> None:
             setting=setting,
             as_of=as_of,
         )
-        return verdict_response(verdict_for(body))
+        return verdict_response(verdict_for(body, QUERY_ASKING))
 
     @app.post("/api/check", summary="The same question as a JSON body", response_class=JSONResponse)
     async def post_check(body: CheckBody) -> Response:
-        return verdict_response(verdict_for(body))
+        return verdict_response(verdict_for(body, BODY_ASKING))
 
 
 def _add_compare_routes(app: FastAPI, c: Checker) -> None:
@@ -174,7 +175,9 @@ def _add_compare_routes(app: FastAPI, c: Checker) -> None:
             else c.lib.encoded_states()
         )
         return [
-            c.evaluate(c.query(code, task, credentials=credential)) for code in codes if code in c.lib.encoded_states()
+            c.evaluate(c.query(code, task, credentials=credential, asking=QUERY_ASKING))
+            for code in codes
+            if code in c.lib.encoded_states()
         ]
 
     @app.get("/api/compare", summary="One task across jurisdictions (the CLI's compare --format json)")

@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args
 
-from scopecheck.decide.checker import Checker
+from scopecheck.decide.checker import Asking, Checker
 from scopecheck.errors import AmbiguousTask, NotAnMATask, UnknownName, UserError
 from scopecheck.hr.candidate import CandidateFile, CandidateStatus, HeldCredential, status_on
 from scopecheck.interfaces.links import query_string
 from scopecheck.law.terms import Supervision, SupervisorType
+
+#: The web's errors name its own fields, not the CLI's options: the page's form and the API's query
+#: string (`credential`, repeated), and the API's JSON body (`credentials`, a list).
+QUERY_ASKING = Asking(state="state", task="task", credentials="credential", trainings="training", setting="setting")
+BODY_ASKING = Asking(state="state", task="task", credentials="credentials", trainings="trainings", setting="setting")
 
 NATIONAL = ("CMA_AAMA", "RMA_AMT", "CCMA_NHA", "NCMA_NCCT", "CMAC_AMCA")
 HIRE_ROWS = 4

@@ -28,6 +28,7 @@ from scopecheck.interfaces.links import check_url
 from scopecheck.interfaces.web.forms import (
     HIRE_ROWS,
     NATIONAL,
+    QUERY_ASKING,
     SUPERVISION_CHOICES,
     SUPERVISOR_CHOICES,
     Fields,
@@ -136,6 +137,7 @@ class _Pages:
                             supervisor=form.supervisor,
                             setting=form.setting,
                             as_of=form.as_of,
+                            asking=QUERY_ASKING,
                         )
                     )
                 )
@@ -242,7 +244,8 @@ class _Pages:
             f.errors["task"] = Problem("Say which task to map.")
         if task and not f.errors:
             verdicts = [
-                c.evaluate(c.query(code, task, credentials=facts["credentials"])) for code in c.lib.encoded_states()
+                c.evaluate(c.query(code, task, credentials=facts["credentials"], asking=QUERY_ASKING))
+                for code in c.lib.encoded_states()
             ]
             drawn = tiles(c, verdicts, lambda v: check_url(v, facts))
             svg = Markup(render.svg_map(drawn, render.map_title(verdicts, credentials or None)))
