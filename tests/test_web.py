@@ -232,4 +232,3 @@ def test_a_cold_server_under_16_threads_gives_every_serial_answer() -> None:
     )
     print(figures)
     assert not errors and not wrong, figures
-
