@@ -380,7 +380,7 @@ def test_a_check_asked_again_prints_the_same_bytes_without_loading_the_law(
 
 def test_a_check_in_other_words_for_the_same_task_is_printed_without_loading_the_law(table_on: Path) -> None:
     """The verdict kept for the task, headed for the new words (interfaces/quick_check.py): the bytes
-    the whole flow prints. Words that are not one task, and JSON, go through the whole flow."""
+    the whole flow prints. Words that are not one task, and other facts, go through the whole flow."""
     _check("--state", "NY", "--task", "flu shot", "--credential", "CMA")
     other = _check("--state", "NY", "--task", "give flu shots", "--credential", "CMA")
     assert other.stderr.strip() == "law not loaded"
@@ -388,7 +388,9 @@ def test_a_check_in_other_words_for_the_same_task_is_printed_without_loading_the
     assert (other.returncode, other.stdout) == (code, out) == (1, out) and '(asked: "give flu shots")' in out
     several = _check("--state", "NY", "--task", "injections", "--credential", "CMA")  # several tasks: settled there
     assert several.stderr.splitlines()[-1] == "law loaded"
-    assert _check("--state", "NY", "--task", "flu shots", "--format", "json").stderr.strip() == "law loaded"
+    json_out = _check("--state", "NY", "--task", "a flu shot", "--credential", "CMA", "--format", "json")
+    code, out, _ = run("check", "--state", "NY", "--task", "a flu shot", "--credential", "CMA", "--format", "json")
+    assert json_out.stderr.strip() == "law not loaded" and (json_out.returncode, json_out.stdout) == (code, out)
     assert _check("--state", "NY", "--task", "flu shots").stderr.strip() == "law loaded"  # other facts
 
 
@@ -396,8 +398,8 @@ def test_the_verdict_kept_for_a_task_is_what_the_whole_flow_prints_in_any_words_
     table_on: Path, monkeypatch: pytest.MonkeyPatch, checker: Checker
 ) -> None:
     """Real phrasings (tests/data/phrasings.toml, every tenth that names one task) in three states with
-    different facts: asked after the task's id, each is printed from what was kept (the law cannot be
-    loaded), and the bytes and exit code are the whole flow's, with the cache off."""
+    different facts, as text and as JSON: asked after the task's id, each is printed from what was kept
+    (the law cannot be loaded), and the bytes and exit code are the whole flow's, with the cache off."""
     with (REPO / "tests" / "data" / "phrasings.toml").open("rb") as f:
         texts = [p["text"] for p in tomllib.load(f)["phrasings"][::10]]
     named = {t: checker.resolver.matcher.understand(t).task for t in texts}
@@ -413,16 +415,15 @@ def test_the_verdict_kept_for_a_task_is_what_the_whole_flow_prints_in_any_words_
         raise AssertionError("the law was loaded")
 
     kept = {}
+    formats = [("--format", "text"), ("--format", "json")]
     with monkeypatch.context() as patched:
         patched.setattr(cli, "checker", no_law)
-        for state, *given in asks:
-            for text in named:
-                kept[state, text] = run("check", "--state", state, "--task", text, *given)
+        for (state, *given), fmt, text in itertools.product(asks, formats, named):
+            kept[state, fmt, text] = run("check", "--state", state, "--task", text, *given, *fmt)
     monkeypatch.setenv("SCOPECHECK_NO_CACHE", "1")
-    for state, *given in asks:
-        for text in named:
-            code, out, _ = run("check", "--state", state, "--task", text, *given)
-            assert kept[state, text][:2] == (code, out), (state, text)
+    for (state, *given), fmt, text in itertools.product(asks, formats, named):
+        code, out, _ = run("check", "--state", state, "--task", text, *given, *fmt)
+        assert kept[state, fmt, text][:2] == (code, out), (state, fmt, text)
 
 
 def test_a_damaged_verdict_kept_for_a_task_is_answered_by_the_whole_flow(table_on: Path) -> None:

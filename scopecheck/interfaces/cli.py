@@ -23,6 +23,7 @@ import click
 
 from scopecheck.csvsafe import CsvOut
 from scopecheck.errors import UserError
+from scopecheck.interfaces.printed import to_json
 from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType
 
 if TYPE_CHECKING:
@@ -243,25 +244,25 @@ def check(
     request, replies = json.dumps(["check", *asked]), replies_table(ctx)
     given = (credentials, trainings, supervision, supervisor, setting)
     kept = replies.reply(request) if replies is not None else None
-    if kept is None and replies is not None and fmt == "text":  # the same question in other words
+    if kept is None and replies is not None:  # the same question in other words
         from scopecheck.interfaces import quick_check
 
-        kept = quick_check.kept_reply(replies, data_root(ctx), task, state, given, as_of, strict)
+        kept = quick_check.kept_reply(replies, data_root(ctx), task, state, given, as_of, strict, fmt)
     if kept is not None:  # asked before: printed as it was, without loading the law
         click.echo(kept[1])
         ctx.exit(kept[0])
     c = checker(ctx)
     query = c.query(state, task, **facts(credentials, trainings, supervision, supervisor, setting, as_of))
     verdict = c.evaluate(query)
-    text = render.to_json(render.verdict_json(verdict)) if fmt == "json" else render.verdict_text(verdict)
+    data = render.verdict_json(verdict)
+    text = to_json(data) if fmt == "json" else render.verdict_text(verdict)
     code = exit_code([verdict.verdict], strict)
     if replies is not None:
-        replies.keep_reply(request, code, text)
-        if fmt == "text":
-            from scopecheck.interfaces import quick_check
+        from scopecheck.interfaces import quick_check
 
-            by_task = quick_check.task_request(state, query.task, given, as_of, strict)
-            quick_check.keep(replies, by_task, code, verdict, render.verdict_body(verdict))
+        replies.keep_reply(request, code, text)
+        by_task = quick_check.task_request(state, query.task, given, as_of, strict)
+        quick_check.keep(replies, by_task, code, verdict, render.verdict_body(verdict), data)
     click.echo(text)
     ctx.exit(code)
 
@@ -285,7 +286,7 @@ def states(ctx: click.Context, fmt: str) -> None:
             )
         rows.append(row)
     if fmt == "json":
-        click.echo(render.to_json({"data_snapshot": lib.snapshot, "jurisdictions": rows}))
+        click.echo(to_json({"data_snapshot": lib.snapshot, "jurisdictions": rows}))
         return
     for r in rows:
         detail = (
@@ -316,7 +317,7 @@ def tasks(ctx: click.Context, show_settings: bool, show_credentials: bool, show_
     else:
         entries = list(lib.tasks.values())
     if fmt == "json":
-        click.echo(render.to_json([e.model_dump(mode="json") for e in entries]))
+        click.echo(to_json([e.model_dump(mode="json") for e in entries]))
         return
     for e in entries:
         extra = f"  [{e.group}{', core' if e.core else ''}]" if hasattr(e, "group") else ""
@@ -335,7 +336,7 @@ def show(ctx: click.Context, state: str, fmt: str) -> None:
     code = c.jurisdiction(state, field="STATE")
     plan = c.plan(code)
     if fmt == "json":
-        click.echo(render.to_json(plan.state.model_dump(mode="json")))
+        click.echo(to_json(plan.state.model_dump(mode="json")))
     else:
         click.echo(render.state_page(c.lib, plan))
 
@@ -351,7 +352,7 @@ def watch(ctx: click.Context, states: tuple[str, ...], fmt: str) -> None:
     codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
     items = [(code, w) for code in codes for w in c.lib.state(code).watch]
     if fmt == "json":
-        click.echo(render.to_json([{"jurisdiction": code, **w.model_dump(mode="json")} for code, w in items]))
+        click.echo(to_json([{"jurisdiction": code, **w.model_dump(mode="json")} for code, w in items]))
     else:
         click.echo(render.watch_text(items) if items else "No pending law on the watchlist for these jurisdictions.")
 
@@ -406,7 +407,7 @@ def compare(
     known = facts(credentials, trainings, supervision, supervisor, setting, as_of)
     verdicts = [c.evaluate(c.query(code, task, **known)) for code in codes]
     if fmt == "json":
-        click.echo(render.to_json(compare_rows(verdicts)))
+        click.echo(to_json(compare_rows(verdicts)))
     elif fmt == "csv":
         click.echo(render.to_csv(compare_rows(verdicts)), nl=False)
     elif fmt == "svg":
@@ -680,7 +681,7 @@ def posting(
         text = read_posting_file(path)
         reports.append(check_posting(c, reader.read(text, str(path), state), as_of))
     if fmt == "json":
-        click.echo(render.to_json([r.to_json() for r in reports] if len(reports) > 1 else reports[0].to_json()))
+        click.echo(to_json([r.to_json() for r in reports] if len(reports) > 1 else reports[0].to_json()))
     elif fmt == "markdown":
         click.echo("\n".join(render.posting_markdown(r) for r in reports))
     else:
@@ -759,7 +760,7 @@ def hire(
     report = check_hire(
         c, code, status, tasks, supervision=supervision, supervisor=supervisor, setting=c.resolver.setting(setting)
     )
-    click.echo(render.to_json(report.to_json()) if fmt == "json" else render.hire_text(report))
+    click.echo(to_json(report.to_json()) if fmt == "json" else render.hire_text(report))
     ctx.exit(exit_code([d["verdict"] for d in report.duties], strict))
 
 
@@ -931,7 +932,7 @@ def rules_coverage(ctx: click.Context, core_only: bool, as_of: date | None, fmt:
     tasks = [t.id for t in c.lib.tasks.values() if t.core or not core_only]
     report = coverage(c, c.lib.encoded_states(), tasks, as_of or date.today())
     if fmt == "json":
-        click.echo(render.to_json(report.to_json()))
+        click.echo(to_json(report.to_json()))
     elif fmt == "csv":
         click.echo(render.to_csv(coverage_rows(report)), nl=False)
     else:
@@ -1068,7 +1069,7 @@ def log_show(
     code = checker(ctx).jurisdiction(state, field="--state") if state else None
     records = select(read_log(log_path), since, code, verdict)
     if fmt == "json":
-        click.echo(render.to_json([r.__dict__ for r in records]))
+        click.echo(to_json([r.__dict__ for r in records]))
         return
     for r in records:
         q = r.input
@@ -1110,7 +1111,7 @@ def log_replay(ctx: click.Context, log_path: Path, fmt: str) -> None:
                 }
             )
     if fmt == "json":
-        click.echo(render.to_json(changed))
+        click.echo(to_json(changed))
     else:
         for d in changed:
             click.echo(

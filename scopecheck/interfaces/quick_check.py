@@ -2,7 +2,7 @@
 loading the law.
 
 A verdict depends on the question (state, task, facts, day) and the data, not on the words the task
-was named in; only its head says those words (interfaces/headline.py). So besides the reply to the
+was named in; only its head says those words (interfaces/printed.py). So besides the reply to the
 very same request (decide/answers.py), `check` keeps the rest of each verdict's text under the
 request with the task's id, and a later request in new words that the matcher reads as that task
 prints the kept text under a head made for its own words. The matcher reads the vocabulary and the
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from scopecheck.cache import usable_root, validated_copy
 from scopecheck.errors import UserError
-from scopecheck.interfaces.headline import verdict_head
+from scopecheck.interfaces.printed import to_json, verdict_head
 
 if TYPE_CHECKING:
     from scopecheck.decide.answers import AnswerTable
@@ -41,16 +41,26 @@ def task_request(state: str, task: str, facts: tuple[Any, ...], as_of: date, str
     return json.dumps(["check-task", state, task, *facts, as_of.isoformat(), strict])
 
 
-def keep(replies: AnswerTable, request: str, code: int, verdict: Verdict, body: list[str]) -> None:
-    """Keep the text under the head, and what the head needs, for the task's request."""
+def keep(
+    replies: AnswerTable, request: str, code: int, verdict: Verdict, body: list[str], data: dict[str, Any]
+) -> None:
+    """Keep, for the task's request, the text under the head and what the head needs, and the JSON
+    (`data`, render.verdict_json) whose words are put in when it is printed."""
     kept = {"verdict": verdict.verdict, "task_name": verdict.task_name, "state_name": verdict.jurisdiction_name}
-    replies.keep_reply(request, code, json.dumps({**kept, "body": "\n".join(body)}))
+    replies.keep_reply(request, code, json.dumps({**kept, "body": "\n".join(body), "json": data}))
 
 
 def kept_reply(
-    replies: AnswerTable, data: Path, words: str, state: str, facts: tuple[Any, ...], as_of: date, strict: bool
+    replies: AnswerTable,
+    data: Path,
+    words: str,
+    state: str,
+    facts: tuple[Any, ...],
+    as_of: date,
+    strict: bool,
+    fmt: str = "text",
 ) -> tuple[int, str] | None:
-    """The exit code and text of the verdict kept for the task these words mean, headed for these
+    """The exit code and text (or JSON) of the verdict kept for the task these words mean, in these
     words; None when the words are not one task or nothing is kept for it."""
     matcher = _matcher(data)
     if matcher is None:
@@ -67,6 +77,8 @@ def kept_reply(
     code, text = found
     try:
         kept = json.loads(text)
+        if fmt == "json":
+            return code, to_json({**kept["json"], "task_input": words, "task_note": understood.note})
         head = verdict_head(
             kept["verdict"], kept["task_name"], kept["state_name"], words, understood.task, understood.note
         )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import TYPE_CHECKING, Any
 
 from scopecheck.csvsafe import CsvOut
 from scopecheck.decide.plan import Plan
 from scopecheck.decide.verdict import KIND_NAMES, SUPERVISION_MEANING, SUPERVISOR_NAMES, Verdict, citation_text
-from scopecheck.interfaces.headline import HEADLINE, verdict_head
-from scopecheck.interfaces.headline import bullets as _bullets
+from scopecheck.interfaces.printed import HEADLINE, verdict_head
+from scopecheck.interfaces.printed import bullets as _bullets
 from scopecheck.law.library import Library
 
 if TYPE_CHECKING:
@@ -61,10 +60,6 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
         for row in rows:
             writer.writerow(";".join(v) if isinstance(v, list) else v for v in row.values())
     return out.getvalue()
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
 def verdict_json(v: Verdict) -> dict[str, Any]:

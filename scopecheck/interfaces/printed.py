@@ -1,13 +1,16 @@
-"""The first lines of a verdict's text: the answer and the question as asked, in the asker's words.
+"""How a verdict is printed, in what needs no law loaded: its text's head (the answer and the question
+in the asker's words) and the JSON every command prints.
 
-Apart from render.py (which needs the law loaded) so that `check` can print a verdict kept for the
-task the words mean (interfaces/quick_check.py) with the same head as the whole flow prints, by the
-same code, without importing the schema.
+Apart from render.py (which needs the law) so that `check` can print a verdict kept for the task the
+words mean (interfaces/quick_check.py) exactly as the whole flow prints it, by the same code, without
+importing the schema.
 """
 
 from __future__ import annotations
 
+import json
 import textwrap
+from typing import Any
 
 HEADLINE = {
     "allowed": "ALLOWED",
@@ -48,3 +51,7 @@ def verdict_head(
         f"  {MEANING[verdict]}",
         *(bullets([f"Understood as: {task_name.lower()}: {task_note}"], marker="  ") if task_note else []),
     ]
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
