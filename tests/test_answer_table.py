@@ -426,6 +426,23 @@ def test_the_verdict_kept_for_a_task_is_what_the_whole_flow_prints_in_any_words_
         assert kept[state, fmt, text][:2] == (code, out), (state, fmt, text)
 
 
+def test_a_question_nothing_was_kept_for_reads_no_words_before_the_whole_flow(
+    table_on: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the words without the law costs about 12 ms; when nothing is kept for the state, facts
+    and day, the whole flow must not pay it as well."""
+    from scopecheck.interfaces import quick_check
+
+    assert run("check", "--state", "CA", "--task", "flu shot", "--as-of", "2026-03-01")[0] == 0
+
+    def read_words(data: Path) -> None:
+        raise AssertionError("the words were read for nothing")
+
+    monkeypatch.setattr(quick_check, "_matcher", read_words)
+    code, out, _ = run("check", "--state", "CA", "--task", "give a flu shot", "--as-of", "2026-03-02")
+    assert code == 0 and out.startswith("CONDITIONAL")
+
+
 def test_a_damaged_verdict_kept_for_a_task_is_answered_by_the_whole_flow(table_on: Path) -> None:
     _check("--state", "CA", "--task", "flu shot")
     (table,) = table_on.glob("answers-*.sqlite")

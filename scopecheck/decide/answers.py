@@ -266,6 +266,17 @@ class AnswerTable:
                 return None
             return None if row is None else (int(row[0]), str(row[1]))
 
+    def has_replies(self, prefix: str) -> bool:
+        """Whether any reply is kept for a request starting with `prefix` (a range of the key: cheap)."""
+        with self._lock:
+            db = self._db() if self._connection is not None or self.path.exists() else None
+            try:
+                query = "select 1 from replies where request >= ? and request < ? limit 1"
+                return db is not None and db.execute(query, (prefix, prefix + "\U0010ffff")).fetchone() is not None
+            except sqlite3.Error:
+                self._broken = True
+                return False
+
     def keep_reply(self, request: str, code: int, text: str) -> None:
         """Keep what a command printed for `request` (written now: a command prints one reply)."""
         with self._lock:

@@ -37,8 +37,13 @@ def _record(fields: dict[str, Any]) -> SimpleNamespace:
 
 
 def task_request(state: str, task: str, facts: tuple[Any, ...], as_of: date, strict: bool) -> str:
-    """The request a reply is kept under for the task (its id), whatever words named it."""
-    return json.dumps(["check-task", state, task, *facts, as_of.isoformat(), strict])
+    """The request a reply is kept under for the task (its id), whatever words named it: the task last,
+    so that what is kept for the rest of the question is found by its prefix before any word is read."""
+    return _question(state, facts, as_of, strict) + json.dumps(task) + "]"
+
+
+def _question(state: str, facts: tuple[Any, ...], as_of: date, strict: bool) -> str:
+    return json.dumps(["check-task", state, *facts, as_of.isoformat(), strict])[:-1] + ", "
 
 
 def keep(
@@ -62,6 +67,8 @@ def kept_reply(
 ) -> tuple[int, str] | None:
     """The exit code and text (or JSON) of the verdict kept for the task these words mean, in these
     words; None when the words are not one task or nothing is kept for it."""
+    if not replies.has_replies(_question(state, facts, as_of, strict)):
+        return None  # nothing kept for this state, these facts and this day: no word need be read
     matcher = _matcher(data)
     if matcher is None:
         return None
