@@ -19,13 +19,14 @@ rules/vocabulary.toml), never by code:
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
 
@@ -65,6 +66,7 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the catalogue's phrases share their words: each is stemmed once
 def stem(word: str) -> str:
     """A light, deterministic stem ("draws" = "drawing" = "draw"); the same on both sides of a match."""
     w = word
@@ -127,8 +129,7 @@ class _Analysis:
     stems: list[str]  # the words stemmed, as phrases are matched
 
 
-@dataclass(frozen=True)
-class _Phrase:
+class _Phrase(NamedTuple):  # a tuple: the index holds thousands, made at every start
     tokens: tuple[str, ...]
     task: str
     alternatives: tuple[str, ...] = ()
@@ -188,12 +189,17 @@ class TaskMatcher:
         return out
 
     def phrase_tokens(self, phrase: str) -> tuple[str, ...]:
-        return tuple(self._stem(w) for w in self._plain(phrase))
+        keep = self._keep
+        return tuple(w if w in keep else stem(w) for w in self._plain(phrase))
 
     def _plain(self, phrase: str) -> tuple[str, ...]:
-        return tuple(
-            p for w in _WORD.findall(phrase.casefold()) for p in self._spelling.get(w, (w,)) if p not in _ARTICLES
-        )
+        spelling, words = self._spelling, _WORD.findall(phrase.casefold())
+        if _ARTICLES.isdisjoint(words) and spelling.keys().isdisjoint(words):  # most phrases: as written
+            return tuple(words)
+        out: list[str] = []
+        for word in words:
+            out += [p for p in spelling.get(word, (word,)) if p not in _ARTICLES]
+        return tuple(out)
 
     @cached_property
     def _ignored(self) -> list[tuple[str, ...]]:
