@@ -189,8 +189,7 @@ class TaskMatcher:
         return out
 
     def phrase_tokens(self, phrase: str) -> tuple[str, ...]:
-        keep = self._keep
-        return tuple(w if w in keep else stem(w) for w in self._plain(phrase))
+        return tuple(self._stem(w) for w in self._plain(phrase))
 
     def _plain(self, phrase: str) -> tuple[str, ...]:
         spelling, words = self._spelling, _WORD.findall(phrase.casefold())
@@ -520,9 +519,8 @@ class TaskMatcher:
         the task introduces ("IV medications, such as chemotherapy", "IV lines, including PICC lines"):
         the question is the task, of which this is one case."""
         for m in a.found:
-            if (
-                m.negated or m.alternatives or m.end > at
-            ):  # a generic ("medications such as chemotherapy") is the example's
+            # a generic before it ("medications such as chemotherapy") gives way to the example
+            if m.negated or m.alternatives or m.end > at:
                 continue
             intro = next((i for i in range(m.end, min(at, m.end + 3)) if a.plain[i] in _LIST_INTRO), None)
             if intro is not None and at - intro <= _EXAMPLE_GAP and not _CONJUNCTIONS & set(a.plain[m.end : intro]):

@@ -3,9 +3,9 @@ loading the law.
 
 A verdict depends on the question (state, task, facts, day) and the data, not on the words the task
 was named in; only its head says those words (interfaces/printed.py). So besides the reply to the
-very same request (decide/answers.py), `check` keeps the rest of each verdict's text under the
-request with the task's id, and a later request in new words that the matcher reads as that task
-prints the kept text under a head made for its own words. The matcher reads the vocabulary and the
+very same request (decide/answers.py), `check` keeps the rest of each verdict's text, and its JSON,
+under the request with the task's id; a later request in new words that the matcher reads as that task
+prints the kept text under a head made for its own words (or the JSON with its words put in). The matcher reads the vocabulary and the
 task catalogue from their validated JSON copies in the cache (law/tomlfile.py keeps them), as plain
 records: neither the schema nor pydantic is imported. Anything missing (no cache, a file not yet
 validated, words that are not one task) is left to the whole flow, which answers and keeps the text
