@@ -5,9 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+#: The command that lists each kind of name a user may get wrong.
+LISTED_BY = {
+    "states": "scopecheck states",
+    "tasks": "scopecheck tasks",
+    "credentials": "scopecheck tasks --credentials",
+    "settings": "scopecheck tasks --settings",
+    "trainings": "scopecheck tasks --trainings",
+}
+
 
 class UserError(Exception):
-    """Bad input from the user (flag, file, row): reported in one line, never as a traceback."""
+    """Bad input from the user (flag, file, row): reported in one line, never as a traceback.
+
+    `see` names the list that would help ("states", "tasks", ...): the message ends by pointing to
+    the command that prints it; `message` is the same without that ending, for an interface that
+    points to its own list (the API's /api/tasks)."""
+
+    def __init__(self, message: str, see: str = ""):
+        self.message, self.see = message, see
+        super().__init__(f"{message}; see '{LISTED_BY[see]}'" if see else message)
 
 
 @dataclass(frozen=True)
@@ -61,12 +78,12 @@ class UnknownName(UserError):
     """Words that name nothing in a catalogue; `candidates` are the close matches (id and name), so a
     page can offer them by name while the CLI keeps its one line."""
 
-    def __init__(self, message: str, field: str, text: str, what: str, candidates: list[Candidate]):
+    def __init__(self, message: str, field: str, text: str, what: str, candidates: list[Candidate], see: str = ""):
         self.field = field
         self.text = text
         self.what = what
         self.candidates = candidates
-        super().__init__(message)
+        super().__init__(message, see)
 
 
 class NotAnMATask(UserError):
@@ -79,5 +96,6 @@ class NotAnMATask(UserError):
         self.what = what
         super().__init__(
             f"{field}: '{text}' is {what}: not a medical-assistant task in the catalogue, so scopecheck "
-            "cannot answer it (see 'scopecheck tasks')"
+            "cannot answer it",
+            see="tasks",
         )

@@ -56,6 +56,10 @@ def test_post_check_and_repeated_credentials() -> None:
         ("get", "/api/check", {"params": {"state": "CA", "task": "vitals", "credential": "zz"}}, 400, '"credential: '),
         ("post", "/api/check", {"json": {"state": "CA", "task": "vitals", "trainings": ["yoga"]}}, 400, '"trainings: '),
         ("get", "/api/compare", {"params": {"task": "the of and"}}, 400, "\"task: '"),
+        # and its own lists of names, not the CLI's commands
+        ("get", "/api/check", {"params": {"state": "Puerto Rico", "task": "vitals"}}, 400, '; see GET /api/states"'),
+        ("get", "/api/check", {"params": {"state": "CA", "task": "xyzzy"}}, 400, '; see GET /api/tasks"'),
+        ("get", "/api/check", {"params": {"state": "CA", "task": "vitals", "setting": "moon"}}, 400, "'moon'\"}"),
         ("get", "/api/check", {"params": {"task": "vitals"}}, 422, "state"),
         (
             "get",

@@ -118,7 +118,7 @@ class Checker:
         """A jurisdiction with a rule file, from its code or name; a UserError naming `field` if not."""
         code = self.resolver.jurisdiction(text, field=field)
         if code not in self.lib.encoded_states():
-            raise UserError(f"{field}: {code} is not encoded yet (see 'scopecheck states')")
+            raise UserError(f"{field}: {code} is not encoded yet", see="states")
         return code
 
     def query(

@@ -737,11 +737,9 @@ class TaskMatcher:
                 self._nearest.clear()
             self._nearest[text] = best
         message = f"{field}: unknown task '{text[:80]}'" + (
-            "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best)
-            if best
-            else "; see 'scopecheck tasks'"
+            "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best) if best else ""
         )
-        return UnknownName(message, field, text[:80], "task", self.candidates(best))
+        return UnknownName(message, field, text[:80], "task", self.candidates(best), see="" if best else "tasks")
 
     def _nearest_tasks(self, text: str) -> list[str]:
         """The tasks the words name but deny ("not permitted to start an IV": the question is about

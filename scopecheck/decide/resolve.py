@@ -20,11 +20,11 @@ from scopecheck.law.terms import normalize
 class Index:
     """Normalized words -> id for one catalogue."""
 
-    def __init__(self, what: str, entries: Iterable[tuple[str, Iterable[str]]], listed_by: str = ""):
-        """`entries`: (id, words), the first word being the id's name in the catalogue; `listed_by`: the
-        command that lists them, named when nothing is close."""
+    def __init__(self, what: str, entries: Iterable[tuple[str, Iterable[str]]], see: str = ""):
+        """`entries`: (id, words), the first word being the id's name in the catalogue; `see`: the list
+        that holds them (errors.LISTED_BY), pointed to when nothing is close."""
         self.what = what
-        self.listed_by = listed_by
+        self.see = see
         self.words: dict[str, str] = {}
         self.names: dict[str, str] = {}
         for ident, words in entries:
@@ -55,12 +55,9 @@ class Index:
             hint = "; did you mean: " + ", ".join(
                 f"{ident} ({phrase})" if phrase != normalize(ident) else ident for ident, phrase in first_phrase.items()
             )
-        message = f"{field}: unknown {self.what} '{text}'" + (
-            f"{hint}?" if hint else f"; see '{self.listed_by}'" if self.listed_by else ""
-        )
-        return UnknownName(
-            message, field, text, self.what, [Candidate(ident, self.names.get(ident, ident)) for ident in first_phrase]
-        )
+        message = f"{field}: unknown {self.what} '{text}'" + (f"{hint}?" if hint else "")
+        candidates = [Candidate(ident, self.names.get(ident, ident)) for ident in first_phrase]
+        return UnknownName(message, field, text, self.what, candidates, see="" if hint else self.see)
 
 
 class Resolver:
@@ -69,16 +66,14 @@ class Resolver:
 
     @cached_property
     def _jurisdictions(self) -> Index:
-        return Index(
-            "state", ((j.code, (j.name, *j.synonyms)) for j in self.lib.jurisdictions.values()), "scopecheck states"
-        )
+        return Index("state", ((j.code, (j.name, *j.synonyms)) for j in self.lib.jurisdictions.values()), "states")
 
     @cached_property
     def _credentials(self) -> Index:
         return Index(
             "credential",
             ((c.id, (c.name, *c.synonyms)) for c in self.lib.credentials.values()),
-            "scopecheck tasks --credentials",
+            "credentials",
         )
 
     @cached_property
@@ -86,7 +81,7 @@ class Resolver:
         return Index(
             "training",
             ((t.id, (t.name, *t.synonyms)) for t in self.lib.trainings.values()),
-            "scopecheck tasks --trainings",
+            "trainings",
         )
 
     @cached_property
@@ -94,7 +89,7 @@ class Resolver:
         return Index(
             "setting",
             ((s.id, (s.name, *s.synonyms)) for s in self.lib.settings.values()),
-            "scopecheck tasks --settings",
+            "settings",
         )
 
     @cached_property

@@ -101,9 +101,20 @@ def _guarded_app(body_timeout: float) -> FastAPI:
                 {"error": str(exc), "candidates": [{"id": x.id, "name": x.name} for x in exc.candidates]},
                 status_code=422,
             )
-        return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"error": api_message(exc)}, status_code=400)
 
     return app
+
+
+#: The API's own lists of names, where an error points to one (the CLI's commands are no use to a client).
+API_LISTS = {"states": "GET /api/states", "tasks": "GET /api/tasks"}
+
+
+def api_message(exc: UserError) -> str:
+    """The error's message, pointing to the API's list of the names it needs, not the CLI's command."""
+    if exc.see:
+        return exc.message + (f"; see {API_LISTS[exc.see]}" if exc.see in API_LISTS else "")
+    return str(exc)
 
 
 def verdict_response(v: Verdict) -> Response:
