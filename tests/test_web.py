@@ -59,7 +59,7 @@ def test_post_check_and_repeated_credentials() -> None:
         # and its own lists of names, not the CLI's commands
         ("get", "/api/check", {"params": {"state": "Puerto Rico", "task": "vitals"}}, 400, '; see GET /api/states"'),
         ("get", "/api/check", {"params": {"state": "CA", "task": "xyzzy"}}, 400, '; see GET /api/tasks"'),
-        ("get", "/api/check", {"params": {"state": "CA", "task": "vitals", "setting": "moon"}}, 400, "'moon'\"}"),
+        ("get", "/api/check", {"params": {"state": "CA", "task": "vitals", "setting": "moon"}}, 400, "/api/settings"),
         ("get", "/api/check", {"params": {"task": "vitals"}}, 422, "state"),
         (
             "get",
@@ -236,3 +236,12 @@ def test_a_cold_server_under_16_threads_gives_every_serial_answer() -> None:
     )
     print(figures)
     assert not errors and not wrong, figures
+
+
+@pytest.mark.parametrize(
+    "name, an_id", [("credentials", "CMA_AAMA"), ("settings", "urgent_care"), ("trainings", "training_injections_10h")]
+)
+def test_every_list_an_error_points_to_is_served(name: str, an_id: str) -> None:
+    """The CLI's `tasks --credentials` (--settings, --trainings) as routes: an error pointing to one finds it."""
+    listed = CLIENT.get(f"/api/{name}")
+    assert listed.status_code == 200 and an_id in {e["id"] for e in listed.json()}

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scopecheck.decide.checker import Asking, Checker
 from scopecheck.decide.verdict import DISCLAIMER, Verdict
-from scopecheck.errors import AmbiguousTask, UserError
+from scopecheck.errors import LISTED_BY, AmbiguousTask, UserError
 from scopecheck.hr.candidate import CandidateFile, status_on
 from scopecheck.hr.checks import check_hire, check_posting, hire_tasks
 from scopecheck.hr.posting import PostingReader
@@ -107,14 +107,12 @@ def _guarded_app(body_timeout: float) -> FastAPI:
 
 
 #: The API's own lists of names, where an error points to one (the CLI's commands are no use to a client).
-API_LISTS = {"states": "GET /api/states", "tasks": "GET /api/tasks"}
+API_LISTS = {name: f"GET /api/{name}" for name in LISTED_BY}  # one route for each list the CLI prints
 
 
 def api_message(exc: UserError) -> str:
     """The error's message, pointing to the API's list of the names it needs, not the CLI's command."""
-    if exc.see:
-        return exc.message + (f"; see {API_LISTS[exc.see]}" if exc.see in API_LISTS else "")
-    return str(exc)
+    return f"{exc.message}; see {API_LISTS[exc.see]}" if exc.see else str(exc)
 
 
 def verdict_response(v: Verdict) -> Response:
@@ -262,3 +260,15 @@ def _add_catalogue_routes(app: FastAPI, c: Checker) -> None:
     @app.get("/api/tasks", summary="Task ids and the plain words each accepts")
     def get_tasks() -> list[dict[str, Any]]:
         return [t.model_dump(mode="json") for t in c.lib.tasks.values()]
+
+    @app.get("/api/credentials", summary="Credential ids and the plain words each accepts (tasks --credentials)")
+    def get_credentials() -> list[dict[str, Any]]:
+        return [e.model_dump(mode="json") for e in c.lib.credentials.values()]
+
+    @app.get("/api/settings", summary="Setting ids and the plain words each accepts (tasks --settings)")
+    def get_settings() -> list[dict[str, Any]]:
+        return [e.model_dump(mode="json") for e in c.lib.settings.values()]
+
+    @app.get("/api/trainings", summary="Training ids and the plain words each accepts (tasks --trainings)")
+    def get_trainings() -> list[dict[str, Any]]:
+        return [e.model_dump(mode="json") for e in c.lib.trainings.values()]
