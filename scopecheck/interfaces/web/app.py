@@ -7,6 +7,7 @@ guard.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -113,6 +114,14 @@ API_LISTS = {name: f"GET /api/{name}" for name in LISTED_BY}  # one route for ea
 def api_message(exc: UserError) -> str:
     """The error's message, pointing to the API's list of the names it needs, not the CLI's command."""
     return f"{exc.message}; see {API_LISTS[exc.see]}" if exc.see else str(exc)
+
+
+def _add_catalogue_route(app: FastAPI, name: str, entries: Callable[[], Iterable[BaseModel]]) -> None:
+    """GET /api/<name>: a catalogue's ids and the plain words each accepts (an error may point here)."""
+
+    @app.get(f"/api/{name}", summary=f"The {name}: ids and the plain words each accepts")
+    def listed() -> list[dict[str, Any]]:
+        return [e.model_dump(mode="json") for e in entries()]
 
 
 def verdict_response(v: Verdict) -> Response:
@@ -257,18 +266,11 @@ def _add_catalogue_routes(app: FastAPI, c: Checker) -> None:
             for code, j in sorted(c.lib.jurisdictions.items())
         ]
 
-    @app.get("/api/tasks", summary="Task ids and the plain words each accepts")
-    def get_tasks() -> list[dict[str, Any]]:
-        return [t.model_dump(mode="json") for t in c.lib.tasks.values()]
-
-    @app.get("/api/credentials", summary="Credential ids and the plain words each accepts (tasks --credentials)")
-    def get_credentials() -> list[dict[str, Any]]:
-        return [e.model_dump(mode="json") for e in c.lib.credentials.values()]
-
-    @app.get("/api/settings", summary="Setting ids and the plain words each accepts (tasks --settings)")
-    def get_settings() -> list[dict[str, Any]]:
-        return [e.model_dump(mode="json") for e in c.lib.settings.values()]
-
-    @app.get("/api/trainings", summary="Training ids and the plain words each accepts (tasks --trainings)")
-    def get_trainings() -> list[dict[str, Any]]:
-        return [e.model_dump(mode="json") for e in c.lib.trainings.values()]
+    catalogues: dict[str, Callable[[], Iterable[BaseModel]]] = {
+        "tasks": lambda: c.lib.tasks.values(),
+        "credentials": lambda: c.lib.credentials.values(),  # the CLI's tasks --credentials, and so on
+        "settings": lambda: c.lib.settings.values(),
+        "trainings": lambda: c.lib.trainings.values(),
+    }
+    for name, entries in catalogues.items():
+        _add_catalogue_route(app, name, entries)
