@@ -45,6 +45,10 @@ labellers; 25 (19) after the last. Not tuned on."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -466,6 +470,38 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
     print(f"{len(refused)} refused: the first suggestion right {right_first}, among them {right_among}")
     assert len(refused) >= 50
     assert right_first / len(refused) >= first and right_among / len(refused) >= among
+
+
+SUGGESTED = """
+import json, sys
+from scopecheck.decide.checker import Checker
+matcher = Checker(answer_table=False).resolver.matcher
+print(json.dumps([matcher._nearest_tasks(t) for t in json.loads(sys.argv[1])]))
+"""
+
+
+def test_the_nearest_tasks_are_the_same_in_every_process() -> None:
+    """Real phrasings whose suggestions tie in score (their order once followed the process's hash seed,
+    through a set's order in a float sum): the same list, in the same order, under any seed."""
+    texts = [
+        "the pharmacy can often contact your doctor's office on your behalf to request a new prescription authorization",
+        "Collecting and preparing specimens like blood and urine for lab analysis",
+        "Verifying financial records and collecting patient charges while filing and expediting third-party claims",
+        "Reviews medical records for up-to-date immunizations, problem list and other required documentation.",
+        "Your pharmacy will then contact our office for authorization of the medication requested.",
+        "OB-GYN nurses also take specimens and samples in order to assist in various gynecological exams",
+    ]
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", SUGGESTED, json.dumps(texts)],
+            env={**os.environ, "PYTHONHASHSEED": seed, "SCOPECHECK_NO_CACHE": "1"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1, runs
 
 
 @pytest.mark.parametrize(

@@ -756,7 +756,9 @@ class TaskMatcher:
                 said.add(word)
             elif len(word) > 3 and word not in _FUNCTION_WORDS:
                 said.update(difflib.get_close_matches(word, weights.keys(), 1, 0.8))
-        scored = {task: sum(weights[w] for w in said & words) for task, words in words_of.items()}
+        # summed in one order: a set's order changes with the process's hash seed, and so would the
+        # last bits of a float sum, and with them the order of tasks that tie
+        scored = {task: math.fsum(weights[w] for w in sorted(said & words)) for task, words in words_of.items()}
         close = [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 1.0]
         return list(dict.fromkeys(denied + close))[: max(4, len(set(denied)))]
 
