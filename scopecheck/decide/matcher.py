@@ -764,23 +764,13 @@ class TaskMatcher:
 
     @cached_property
     def _telling(self) -> tuple[dict[str, float], dict[str, set[str]]]:
-        """(each word of the task phrases -> how telling it is: log of how few tasks use it; each task ->
-        the words of its phrases). Function words tell nothing and are left out."""
-        words_of: dict[str, set[str]] = {}
-
-        def add(task: str, phrase: str) -> None:
-            words_of.setdefault(task, set()).update(w for w in self.phrase_tokens(phrase) if w not in _FUNCTION_WORDS)
-
-        for task in self.lib.tasks.values():
-            for phrase in (task.name, *task.synonyms):
-                add(task.id, phrase)
-        for cue in self.vocab.cues:
-            for phrase in cue.words:
-                add(cue.task, phrase)
-        for generic in self.vocab.generic:
-            for phrase in generic.words:
-                for task_id in generic.tasks:
-                    add(task_id, phrase)
+        """(each word of the phrase index -> how telling it is: log of how few tasks use it; each task ->
+        the words of its phrases, a generic phrase's for each task it fits). Function words tell nothing."""
+        words_of: dict[str, set[str]] = {task_id: set() for task_id in self.lib.tasks}  # ties: catalogue order
+        for phrases in self._phrases.values():
+            for p in phrases:
+                for task_id in (p.task, *p.alternatives):
+                    words_of[task_id].update(w for w in p.tokens if w not in _FUNCTION_WORDS)
         used: dict[str, int] = {}
         for words in words_of.values():
             for w in words:
