@@ -63,6 +63,14 @@ create table if not exists rows (key text primary key, output integer not null) 
 """
 
 
+#: Requests starting with a prefix, as a range of the key (its index serves it): with _starting(prefix).
+_STARTS_WITH = "request >= ? and request < ?"
+
+
+def _starting(prefix: str) -> tuple[str, str]:
+    return prefix, prefix + "\U0010ffff"  # the highest code point: after every text that starts with prefix
+
+
 @functools.lru_cache(maxsize=1_024)  # a new question is looked up and kept in several steps: one text
 def key_text(key: tuple[object, ...]) -> str:
     """The normalized question as text: sets sorted, so the same question is the same text in any process."""
@@ -250,11 +258,15 @@ class AnswerTable:
             self._output_ids.clear()
             self._broken = True
 
+    def _made_db(self) -> sqlite3.Connection | None:
+        """This process's connection, only if the table is made already: a table not made yet holds
+        nothing to read, and reading makes none (a data directory that is not one makes no table)."""
+        return self._db() if self._connection is not None or self.path.exists() else None
+
     def reply(self, request: str) -> tuple[int, str] | None:
-        """What a command printed for `request` (its exit code and text), or None. A table not made
-        yet holds none and is not made here (a data directory that is not one makes no table)."""
+        """What a command printed for `request` (its exit code and text), or None."""
         with self._lock:
-            db = self._db() if self._connection is not None or self.path.exists() else None
+            db = self._made_db()
             try:
                 row = (
                     None
@@ -269,10 +281,10 @@ class AnswerTable:
     def has_replies(self, prefix: str) -> bool:
         """Whether any reply is kept for a request starting with `prefix` (a range of the key: cheap)."""
         with self._lock:
-            db = self._db() if self._connection is not None or self.path.exists() else None
+            db = self._made_db()
             try:
-                query = "select 1 from replies where request >= ? and request < ? limit 1"
-                return db is not None and db.execute(query, (prefix, prefix + "\U0010ffff")).fetchone() is not None
+                query = f"select 1 from replies where {_STARTS_WITH} limit 1"
+                return db is not None and db.execute(query, _starting(prefix)).fetchone() is not None
             except sqlite3.Error:
                 self._broken = True
                 return False
@@ -290,11 +302,10 @@ class AnswerTable:
     def count(self, kept: Literal["answers", "rows", "replies"] = "answers", request: str = "") -> int:
         """How many questions the table holds answers for (or batch columns, or how many replies, of
         requests starting with `request`; 0 when it cannot be read)."""
-        where = " where substr(request, 1, ?) = ?" if kept == "replies" and request else ""
+        where, args = (f" where {_STARTS_WITH}", _starting(request)) if kept == "replies" and request else ("", ())
         with self._lock:
             db = self._db()
             try:
-                args = (len(request), request) if where else ()
                 return 0 if db is None else int(db.execute(f"select count(*) from {kept}{where}", args).fetchone()[0])
             except sqlite3.Error:
                 return 0

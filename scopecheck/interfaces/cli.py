@@ -239,16 +239,18 @@ def check(
           --training training_injections_10h
       scopecheck check --state WA --task iv_start --credential MA-C --as-of 2023-01-01 --format json
     """
+    from scopecheck.interfaces import quick_check  # here: only check needs it
+
     as_of = as_of or date.today()  # once: the day the request names is the day it is answered for
     asked = (state, task, credentials, trainings, supervision, supervisor, setting, as_of.isoformat(), strict, fmt)
     request, replies = json.dumps(["check", *asked]), replies_table(ctx)
     given = (credentials, trainings, supervision, supervisor, setting)
-    kept = replies.reply(request) if replies is not None else None
-    if kept is None and replies is not None:  # the same question in other words
-        from scopecheck.interfaces import quick_check
-
-        kept = quick_check.kept_reply(replies, data_root(ctx), task, state, given, as_of, strict, fmt)
-    if kept is not None:  # asked before: printed as it was, without loading the law
+    kept = None
+    if replies is not None:  # asked before, in these words or in others: printed without loading the law
+        kept = replies.reply(request) or quick_check.kept_reply(
+            replies, data_root(ctx), task, state, given, as_of, strict, fmt
+        )
+    if kept is not None:
         click.echo(kept[1])
         ctx.exit(kept[0])
     c = checker(ctx)
@@ -258,8 +260,6 @@ def check(
     text = to_json(data) if fmt == "json" else render.verdict_text(verdict)
     code = exit_code([verdict.verdict], strict)
     if replies is not None:
-        from scopecheck.interfaces import quick_check
-
         replies.keep_reply(request, code, text)
         by_task = quick_check.task_request(state, query.task, given, as_of, strict)
         quick_check.keep(replies, by_task, code, verdict, render.verdict_body(verdict), data)
