@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from scopecheck.errors import RuleFileError, UserError
+from scopecheck.version import __version__
 
 if TYPE_CHECKING:
     from scopecheck.decide.checker import Checker, check
@@ -40,7 +41,17 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'scopecheck' has no attribute {name!r}")
 
 
-__all__ = ["Checker", "Query", "RuleFileError", "UserError", "Verdict", "check", "check_hire", "check_posting"]
+__all__ = [
+    "Checker",
+    "Query",
+    "RuleFileError",
+    "UserError",
+    "Verdict",
+    "__version__",
+    "check",
+    "check_hire",
+    "check_posting",
+]
 
 
 def check_posting(text: str, state: str | None = None, *, as_of: date | None = None) -> PostingReport:

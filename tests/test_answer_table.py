@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,6 @@ from scopecheck.decide import checker as checker_module
 from scopecheck.decide.answers import AnswerTable, key_of
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.examples import example_query
-from scopecheck.decide.matcher import TaskMatcher
 from scopecheck.decide.query import Query
 from scopecheck.errors import UserError
 
@@ -378,37 +378,62 @@ def test_a_check_asked_again_prints_the_same_bytes_without_loading_the_law(
     assert (code, out) == (first.returncode, first.stdout)
 
 
-def test_a_check_in_other_words_for_the_same_task_is_printed_without_loading_the_law(table_on: Path) -> None:
-    """The verdict kept for the task, headed for the new words (interfaces/quick_check.py): the bytes
-    the whole flow prints. Words that are not one task, and other facts, go through the whole flow."""
-    _check("--state", "NY", "--task", "flu shot", "--credential", "CMA")
-    other = _check("--state", "NY", "--task", "give flu shots", "--credential", "CMA")
-    assert other.stderr.strip() == "law not loaded"
-    code, out, _ = run("check", "--state", "NY", "--task", "give flu shots", "--credential", "CMA")  # cache off
-    assert (other.returncode, other.stdout) == (code, out) == (1, out) and '(asked: "give flu shots")' in out
-    several = _check("--state", "NY", "--task", "injections", "--credential", "CMA")  # several tasks: settled there
-    assert several.stderr.splitlines()[-1] == "law loaded"
-    json_out = _check("--state", "NY", "--task", "a flu shot", "--credential", "CMA", "--format", "json")
-    code, out, _ = run("check", "--state", "NY", "--task", "a flu shot", "--credential", "CMA", "--format", "json")
-    assert json_out.stderr.strip() == "law not loaded" and (json_out.returncode, json_out.stdout) == (code, out)
-    assert _check("--state", "NY", "--task", "flu shots").stderr.strip() == "law loaded"  # other facts
+def test_a_check_in_other_words_for_the_same_question_is_printed_without_loading_the_law(table_on: Path) -> None:
+    """The verdict kept for the question's key, headed for the new words (interfaces/quick_check.py):
+    the bytes the whole flow prints. The state by its name, a credential in other words and another
+    day in the same stretch of dates are the same question; words that are not one task, and facts a
+    rule tests, go through the whole flow."""
+    _check("--state", "NY", "--task", "flu shot", "--credential", "CMA", "--as-of", "2026-03-01")
+    for asked in (
+        ("--state", "NY", "--task", "give flu shots", "--credential", "CMA", "--as-of", "2026-03-01"),
+        ("--state", "New York", "--task", "give flu shots", "--credential", "cma", "--as-of", "2026-03-02"),
+        (
+            "--state",
+            "ny",
+            "--task",
+            "a flu shot",
+            "--credential",
+            "CMA (AAMA)",
+            "--as-of",
+            "2026-03-03",
+            "--format",
+            "json",
+        ),
+    ):
+        other = _check(*asked)
+        code, out, _ = run("check", *asked)  # the whole flow, with the cache off
+        assert other.stderr.strip() == "law not loaded", asked
+        assert (other.returncode, other.stdout) == (code, out) == (1, out), asked
+        assert "give flu shots" in out or '"task_input": "a flu shot"' in out
+    several = _check("--state", "NY", "--task", "injections", "--credential", "CMA", "--as-of", "2026-03-01")
+    assert several.stderr.splitlines()[-1] == "law loaded"  # several tasks: settled by the whole flow
+    assert _check("--state", "NY", "--task", "flu shots", "--as-of", "2026-03-01").stderr.strip() == "law loaded"
+    typo = _check("--state", "NY", "--task", "flu shots", "--credential", "CMAA", "--as-of", "2026-03-01")
+    assert typo.returncode == 2 and "unknown credential 'CMAA'" in typo.stderr  # the whole flow says it
 
 
-def test_the_verdict_kept_for_a_task_is_what_the_whole_flow_prints_in_any_words_naming_it(
+def test_the_verdict_kept_for_a_question_is_what_the_whole_flow_prints_in_any_words_asking_it(
     table_on: Path, monkeypatch: pytest.MonkeyPatch, checker: Checker
 ) -> None:
     """Real phrasings (tests/data/phrasings.toml, every tenth that names one task) in three states with
-    different facts, as text and as JSON: asked after the task's id, each is printed from what was kept
-    (the law cannot be loaded), and the bytes and exit code are the whole flow's, with the cache off."""
+    different facts, as text and as JSON: asked after the task's id (with the state's code, the facts'
+    ids, another day of the same stretch), each is printed from what was kept (the law cannot be
+    loaded) in other words for the state and facts, and the bytes and exit code are the whole flow's,
+    with the cache off."""
     with (REPO / "tests" / "data" / "phrasings.toml").open("rb") as f:
         texts = [p["text"] for p in tomllib.load(f)["phrasings"][::10]]
     named = {t: checker.resolver.matcher.understand(t).task for t in texts}
     named = {t: task for t, task in named.items() if task}
     assert len(named) >= 40
-    asks = [("CA",), ("NY", "--credential", "CMA"), ("TX", "--supervision", "direct", "--supervisor", "pa")]
-    for state, *given in asks:
+    kept_as = [("CA",), ("NY", "--credential", "CMA_AAMA"), ("TX", "--supervision", "direct", "--supervisor", "pa")]
+    asked_as = [("California",), ("N.Y.", "--credential", "certified medical assistant"), kept_as[2]]
+    days = ("2026-06-01", "2026-06-30")
+    for code in ("CA", "NY", "TX"):  # the same stretch of dates: the same question
+        plan = checker.plan(code)
+        assert plan.window(date.fromisoformat(days[0])) == plan.window(date.fromisoformat(days[1]))
+    for state, *given in kept_as:
         for task in set(named.values()):
-            run("check", "--state", state, "--task", task, *given)
+            run("check", "--state", state, "--task", task, *given, "--as-of", days[0])
     from scopecheck.interfaces import cli
 
     def no_law(ctx: object) -> None:
@@ -418,39 +443,44 @@ def test_the_verdict_kept_for_a_task_is_what_the_whole_flow_prints_in_any_words_
     formats = [("--format", "text"), ("--format", "json")]
     with monkeypatch.context() as patched:
         patched.setattr(cli, "checker", no_law)
-        for (state, *given), fmt, text in itertools.product(asks, formats, named):
-            kept[state, fmt, text] = run("check", "--state", state, "--task", text, *given, *fmt)
+        for (state, *given), fmt, text in itertools.product(asked_as, formats, named):
+            kept[state, fmt, text] = run("check", "--state", state, "--task", text, *given, *fmt, "--as-of", days[1])
     monkeypatch.setenv("SCOPECHECK_NO_CACHE", "1")
-    for (state, *given), fmt, text in itertools.product(asks, formats, named):
-        code, out, _ = run("check", "--state", state, "--task", text, *given, *fmt)
+    for (state, *given), fmt, text in itertools.product(asked_as, formats, named):
+        code, out, _ = run("check", "--state", state, "--task", text, *given, *fmt, "--as-of", days[1])
         assert kept[state, fmt, text][:2] == (code, out), (state, fmt, text)
 
 
-def test_a_question_nothing_was_kept_for_reads_no_words_before_the_whole_flow(
+def test_a_state_nothing_was_kept_for_reads_no_task_words_before_the_whole_flow(
     table_on: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Reading the words without the law costs about 12 ms; when nothing is kept for the state, facts
-    and day, the whole flow must not pay it as well."""
+    """Reading task words without the law costs about 12 ms (the matcher's index); when nothing is kept
+    for the state, the whole flow must not pay it as well."""
     from scopecheck.interfaces import quick_check
 
-    assert run("check", "--state", "CA", "--task", "flu shot", "--as-of", "2026-03-01")[0] == 0
+    assert run("check", "--state", "CA", "--task", "flu shot")[0] == 0
 
-    def read_words(data: Path) -> None:
-        raise AssertionError("the words were read for nothing")
+    read = []
+    monkeypatch.setattr(quick_check._Catalogues, "vocabulary", property(lambda self: read.append(1)), raising=False)
+    code, out, _ = run("check", "--state", "NV", "--task", "give a flu shot")
+    assert code == 0 and out.startswith("CONDITIONAL: Give a vaccine (immunization) in Nevada") and not read
+    code, out, _ = run("check", "--state", "CA", "--task", "give a flu shot")  # in CA they are read
+    assert code == 0 and out.startswith("CONDITIONAL: Give a vaccine (immunization) in California") and read
 
-    monkeypatch.setattr(quick_check, "_matcher", read_words)
-    code, out, _ = run("check", "--state", "CA", "--task", "give a flu shot", "--as-of", "2026-03-02")
-    assert code == 0 and out.startswith("CONDITIONAL")
 
-
-def test_a_damaged_verdict_kept_for_a_task_is_answered_by_the_whole_flow(table_on: Path) -> None:
+def test_a_damaged_kept_verdict_or_copy_is_answered_by_the_whole_flow(table_on: Path) -> None:
     _check("--state", "CA", "--task", "flu shot")
     (table,) = table_on.glob("answers-*.sqlite")
-    with contextlib.closing(sqlite3.connect(table)) as db, db:
-        assert db.execute("update replies set text = 'not json' where request like '[\"check-task\"%'").rowcount == 1
-    other = _check("--state", "CA", "--task", "give a flu shot")
-    code, out, _ = run("check", "--state", "CA", "--task", "give a flu shot")
-    assert other.stderr.strip() == "law loaded" and (other.returncode, other.stdout) == (code, out)
+    for damage, words in (
+        ("update verdicts set body = 'not json'", "give a flu shot"),
+        ('update verdicts set body = \'{"verdict": "allowed"}\'', "give a flu vaccine"),
+        ("update key_indexes set body = '{\"breakpoints\": 3}'", "flu vaccination"),
+    ):
+        with contextlib.closing(sqlite3.connect(table)) as db, db:
+            assert db.execute(damage).rowcount == 1
+        other = _check("--state", "CA", "--task", words)
+        code, out, _ = run("check", "--state", "CA", "--task", words)
+        assert other.stderr.strip() == "law loaded" and (other.returncode, other.stdout) == (code, out), damage
     vocabulary = validated_copy(table_on, "Vocabulary", (REPO / "rules" / "vocabulary.toml").read_text())
     vocabulary.write_text("not json")  # the words cannot be read without the law: the whole flow reads them
     again = _check("--state", "CA", "--task", "vaccinate with a flu shot")
@@ -458,32 +488,50 @@ def test_a_damaged_verdict_kept_for_a_task_is_answered_by_the_whole_flow(table_o
     assert again.stderr.strip() == "law loaded" and (again.returncode, again.stdout) == (code, out)
 
 
-def test_the_matcher_over_the_validated_json_reads_every_phrasing_as_over_the_schema(table_on: Path) -> None:
-    """What quick_check reads words with (plain records from the cache) against the matcher over the
-    validated models, on every phrasing of two corpora: the same task, candidates, note or refusal."""
+def test_the_resolver_over_the_validated_json_reads_every_word_as_over_the_schema(table_on: Path) -> None:
+    """What quick_check reads words with (plain records from the cache) against the resolver over the
+    validated models: every phrasing of two corpora (the same task, candidates, note or refusal), and
+    every name and synonym of the state, credential, training and setting catalogues, with a typo
+    each (the same id or the same error)."""
     from scopecheck.interfaces import quick_check
 
-    lib = Checker(REPO).lib
-    matcher = TaskMatcher(lib)
-    assert lib.vocabulary and lib.tasks  # loaded: their validated copies are kept in the cache
-    plain = quick_check._matcher(REPO)
+    checker = Checker(REPO)
+    lib, resolver = checker.lib, checker.resolver
+    assert lib.vocabulary and lib.tasks and lib.jurisdictions and lib.credentials and lib.trainings and lib.settings
+    plain = quick_check._resolver(REPO)  # each of those is loaded: its validated copy is kept
     assert plain is not None
     for name in ("phrasings.toml", "phrasings_holdout16.toml"):
         with (REPO / "tests" / "data" / name).open("rb") as f:
             for p in tomllib.load(f)["phrasings"]:
-                assert _read(plain, p["text"]) == _read(matcher, p["text"]), p["text"]
+                assert _read(plain.matcher.understand, p["text"]) == _read(resolver.matcher.understand, p["text"])
+    catalogues = {
+        "jurisdiction": lib.jurisdictions.values(),
+        "credentials": lib.credentials.values(),
+        "trainings": lib.trainings.values(),
+        "setting": lib.settings.values(),
+    }
+    for reader, entries in catalogues.items():
+        words = [w for e in entries for w in (getattr(e, "code", ""), e.name, *e.synonyms) if w]
+        for word in [*words, *(w[:-1] + "q" for w in words)]:
+            asked = (word,) if reader in ("credentials", "trainings") else word
+            assert _read(getattr(plain, reader), asked) == _read(getattr(resolver, reader), asked), (reader, word)
 
 
-def _read(matcher: TaskMatcher, words: str) -> object:
+def _read(reader: Any, words: object) -> object:
     try:
-        return matcher.understand(words)
+        return reader(words)
     except UserError as error:
         return str(error)
 
 
-def test_a_check_on_another_day_or_on_edited_data_goes_through_the_whole_flow(table_on: Path, tmp_path: Path) -> None:
+def test_a_check_in_another_stretch_of_dates_or_on_edited_data_goes_through_the_whole_flow(
+    table_on: Path, tmp_path: Path
+) -> None:
+    _check("--state", "NV", "--task", "flu shot", "--as-of", "2026-03-01")
+    plan = Checker(REPO).plan("NV")
+    assert plan.window(date(2026, 3, 1)) != plan.window(date(2010, 1, 1))  # NV's MA rules took effect in 2013
+    assert _check("--state", "NV", "--task", "flu shot", "--as-of", "2010-01-01").stderr.strip() == "law loaded"
     _check("--state", "NY", "--task", "flu shot")
-    assert _check("--state", "NY", "--task", "flu shot", "--as-of", "2020-01-01").stderr.strip() == "law loaded"
     copy = tmp_path / "data"
     shutil.copytree(REPO / "rules", copy / "rules")
     shutil.copytree(REPO / "states", copy / "states")
@@ -553,3 +601,13 @@ def test_questions_with_the_same_columns_share_one_set_in_a_cold_run(table_on: P
     distinct = {json.dumps(columns, sort_keys=True) for columns in kept}
     assert len(kept) > len(distinct) > 100, (len(kept), len(distinct))
     assert len({id(columns) for columns in kept}) == len(distinct)
+
+
+def test_every_jurisdictions_key_index_is_the_same_read_back_from_its_json(checker: Checker) -> None:
+    """What `check` keeps to make a key without the law (decide/keys.py) is the plan's own index."""
+    from scopecheck.decide.keys import KeyIndex
+
+    for code in checker.lib.encoded_states():
+        keys = checker.plan(code).keys
+        assert KeyIndex.from_json(json.loads(json.dumps(keys.to_json()))) == keys, code
+        assert keys.relevance and all(task in checker.lib.tasks for task in keys.relevance), code

@@ -45,8 +45,8 @@ from scopecheck.batch.rows import (
     in_lists,
 )
 from scopecheck.decide.checker import Checker
+from scopecheck.decide.citing import citation_text
 from scopecheck.decide.query import Query
-from scopecheck.decide.verdict import citation_text
 from scopecheck.errors import UserError
 from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 

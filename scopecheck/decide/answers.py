@@ -15,8 +15,9 @@ thousand distinct sets of columns, each stored once, serve tens of thousands of 
 batch whose questions were asked before folds no verdict; and what a command printed for a request
 (`reply`): a `check` asked again, in the same words with the same facts on the same day, is printed
 again from there without loading the law, as fast as the interpreter starts. The request is the
-command's own arguments, so this holds only for the very same question; a verdict is also kept under
-the task's id, for other words that name the same task (interfaces/quick_check.py).
+command's own arguments, so this holds only for the very same words; each verdict `check` prints is
+also kept under its normalized question (`verdicts`), with its jurisdiction's KeyIndex (decide/keys.py),
+so the same question in any words is printed from there too (interfaces/quick_check.py).
 
 It is an optimisation only: any error opening, reading or writing it turns it off for the process,
 and the engine answers as it would have. SQLite serializes writers across processes (WAL mode);
@@ -60,6 +61,8 @@ create table if not exists answers (key text primary key, findings integer not n
 create table if not exists replies (request text primary key, code integer not null, text text not null) without rowid;
 create table if not exists outputs (id integer primary key, hash text not null unique, body text not null);
 create table if not exists rows (key text primary key, output integer not null) without rowid;
+create table if not exists verdicts (key text primary key, body text not null) without rowid;
+create table if not exists key_indexes (jurisdiction text primary key, body text not null) without rowid;
 """
 
 
@@ -265,37 +268,45 @@ class AnswerTable:
 
     def reply(self, request: str) -> tuple[int, str] | None:
         """What a command printed for `request` (its exit code and text), or None."""
+        row = self._one("select code, text from replies where request = ?", request)
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def verdict(self, key: tuple[object, ...]) -> dict[str, Any] | None:
+        """The verdict (its JSON, render.verdict_json) a command kept for the question `key`, or None."""
+        row = self._one("select body from verdicts where key = ?", key_text(key))
+        return None if row is None else _json_object(row[0])
+
+    def key_index(self, jurisdiction: str) -> dict[str, Any] | None:
+        """The jurisdiction's KeyIndex as JSON (decide/keys.py), if a command kept it, or None."""
+        row = self._one("select body from key_indexes where jurisdiction = ?", jurisdiction)
+        return None if row is None else _json_object(row[0])
+
+    def _one(self, query: str, value: str) -> tuple[Any, ...] | None:
+        """The one row `query` finds for `value`, or None (and None when the table is not made)."""
         with self._lock:
             db = self._made_db()
             try:
-                row = (
-                    None
-                    if db is None
-                    else db.execute("select code, text from replies where request = ?", (request,)).fetchone()
-                )
+                return None if db is None else db.execute(query, (value,)).fetchone()
             except sqlite3.Error:
                 self._broken = True
                 return None
-            return None if row is None else (int(row[0]), str(row[1]))
-
-    def has_replies(self, prefix: str) -> bool:
-        """Whether any reply is kept for a request starting with `prefix` (a range of the key: cheap)."""
-        with self._lock:
-            db = self._made_db()
-            try:
-                query = f"select 1 from replies where {_STARTS_WITH} limit 1"
-                return db is not None and db.execute(query, _starting(prefix)).fetchone() is not None
-            except sqlite3.Error:
-                self._broken = True
-                return False
 
     def keep_reply(self, request: str, code: int, text: str) -> None:
         """Keep what a command printed for `request` (written now: a command prints one reply)."""
+        self._write_now("insert or replace into replies values (?, ?, ?)", (request, code, text))
+
+    def keep_verdict(self, key: tuple[object, ...], data: dict[str, Any], key_index: dict[str, Any]) -> None:
+        """Keep a verdict's JSON for the question `key`, and the KeyIndex of its jurisdiction (key[0])
+        that makes the key from a question in any words (written now)."""
+        self._write_now("insert or ignore into key_indexes values (?, ?)", (key[0], json.dumps(key_index)))
+        self._write_now("insert or replace into verdicts values (?, ?)", (key_text(key), json.dumps(data)))
+
+    def _write_now(self, statement: str, values: tuple[object, ...]) -> None:
         with self._lock:
             db = self._db()
             try:
                 if db is not None:
-                    db.execute("insert or replace into replies values (?, ?, ?)", (request, code, text))
+                    db.execute(statement, values)
             except sqlite3.Error:
                 self._broken = True
 
@@ -366,6 +377,15 @@ def _each_in(db: sqlite3.Connection, query: str, values: list[str], size: int = 
     for start in range(0, len(values), size):
         part = values[start : start + size]
         yield from db.execute(query.format(",".join("?" * len(part))), part)
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    """A kept JSON object, or None when it is not one (a damaged table: the whole flow answers)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _hash(body: str) -> str:

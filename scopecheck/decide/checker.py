@@ -192,18 +192,7 @@ class Checker:
     ) -> tuple[object, ...]:
         """normalized_key() of the Query of these values, without building it (batch builds a Query
         only for a question new to the process)."""
-        plan = self.plan(jurisdiction)
-        rel = plan.relevance(task)
-        return (
-            jurisdiction,
-            task,
-            plan.window(as_of),
-            None if credentials is None else credentials & rel.credentials,
-            None if trainings is None else trainings & rel.trainings,
-            supervision if rel.supervision else None,
-            supervisor if rel.supervisor else None,
-            setting if rel.setting else None,
-        )
+        return self.plan(jurisdiction).keys.key(task, as_of, credentials, trainings, supervision, supervisor, setting)
 
     def evaluate(self, query: Query) -> Verdict:
         """The verdict for a query; identical normalized queries are evaluated once."""

@@ -17,12 +17,12 @@ fold and `scopecheck show`:
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Literal
 
+from scopecheck.decide.keys import KeyIndex, Relevance
 from scopecheck.law import schema
 from scopecheck.law.library import Library
 
@@ -125,8 +125,27 @@ class Plan:
         return sorted(points)
 
     def window(self, on: date) -> int:
-        """Which stretch between effective dates `on` falls in: equal windows, equal law."""
-        return bisect.bisect_right(self._breakpoints, on)
+        return self.keys.window(on)
+
+    @cached_property
+    def keys(self) -> KeyIndex:
+        """What this jurisdiction's question keys are made of (decide/keys.py): its effective dates,
+        and for each task a rule names, the facts some rule on it tests."""
+        named: dict[str, list[Effective]] = {}
+        for r in self.rules:
+            for task in dict.fromkeys((*r.rule.tasks, *(t for w in r.windows or () for t in w.tasks))):
+                named.setdefault(task, []).append(r)
+        relevance = {
+            task: Relevance(
+                credentials=frozenset(c for r in rules for c in r.requires.credentials),
+                trainings=frozenset(t for r in rules for t in r.requires.trainings),
+                supervision=any(r.requires.supervision for r in rules),
+                supervisor=any(r.requires.supervisors for r in rules),
+                setting=any(r.requires.settings or r.rule.forbid_in_settings for r in rules),
+            )
+            for task, rules in named.items()
+        }
+        return KeyIndex(self.code, list(self._breakpoints), relevance)
 
     def window_dates(self, today: date) -> list[date]:
         """One date in each stretch between effective dates, in order (`today` when there is one
@@ -138,31 +157,7 @@ class Plan:
 
     def relevance(self, task: str) -> Relevance:
         """The facts that can change a verdict on `task` here; a query's other facts are ignored."""
-        found = self._relevance.get(task)
-        if found is None:
-            rules = [r for r in self.rules if task in r.rule.tasks or any(task in w.tasks for w in r.windows or ())]
-            found = Relevance(
-                credentials=frozenset(c for r in rules for c in r.requires.credentials),
-                trainings=frozenset(t for r in rules for t in r.requires.trainings),
-                supervision=any(r.requires.supervision for r in rules),
-                supervisor=any(r.requires.supervisors for r in rules),
-                setting=any(r.requires.settings or r.rule.forbid_in_settings for r in rules),
-            )
-            self._relevance[task] = found
-        return found
-
-    @cached_property
-    def _relevance(self) -> dict[str, Relevance]:
-        return {}
-
-
-@dataclass(frozen=True)
-class Relevance:
-    credentials: frozenset[str]
-    trainings: frozenset[str]
-    supervision: bool
-    supervisor: bool
-    setting: bool
+        return self.keys.facts(task)
 
 
 def _span(start: date | None, end: date | None) -> str:

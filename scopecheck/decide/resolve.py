@@ -10,11 +10,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from scopecheck.decide.matcher import TaskMatcher, Understood
 from scopecheck.errors import Candidate, UnknownName, UserError
-from scopecheck.law.library import Library
 from scopecheck.law.terms import normalize
+
+if TYPE_CHECKING:
+    from scopecheck.law.library import Library  # the resolver reads it; quick_check passes plain records
 
 
 class Index:

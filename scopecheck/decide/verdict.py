@@ -24,7 +24,6 @@ state's silence) and otherwise `low`: it never claims to be sure of what the law
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -68,19 +67,6 @@ CONFIDENCE_MEANING: dict[str, str] = {
     "to check, not an answer",
 }
 NOT_VERIFIED = "not verified: at least one rule was encoded from research notes without reading its source"
-KIND_NAMES: dict[str, str] = {
-    "statute": "statute",
-    "regulation": "regulation",
-    "board_guidance": "board guidance",
-    "ag_opinion": "attorney general opinion",
-    "court": "court decision",
-    "bill": "bill (not law)",
-    "secondary": "secondary source",
-    "advocacy": "advocacy source",
-    "news": "news",
-    "forum": "forum post",
-    "unofficial_copy": "unofficial copy",
-}
 
 
 class Citation(BaseModel):
@@ -179,13 +165,6 @@ class Explainer:
         if check == "supervisor":
             return f"stated supervisor: {SUPERVISOR_NAMES.get(query.supervisor or '', query.supervisor)}"
         return f"stated setting: {_names((query.setting or '',), lib.settings)}"  # type: ignore[arg-type]
-
-
-@functools.lru_cache(maxsize=4_096)  # one string per cited source (a few hundred), not one per verdict that cites it
-def citation_text(c: Citation) -> str:
-    """`cite [kind] <url>`: the kind of source beside every link, so a forum copy is never mistaken for law."""
-    kind = KIND_NAMES.get(c.kind, c.kind) + (", official text" if c.official else "")
-    return f"{c.cite} [{kind}]" + (f" <{c.url}>" if c.url else "")
 
 
 _CITATIONS: dict[tuple[str, str | None, str, bool], Citation] = {}

@@ -244,25 +244,25 @@ def check(
     as_of = as_of or date.today()  # once: the day the request names is the day it is answered for
     asked = (state, task, credentials, trainings, supervision, supervisor, setting, as_of.isoformat(), strict, fmt)
     request, replies = json.dumps(["check", *asked]), replies_table(ctx)
-    given = (credentials, trainings, supervision, supervisor, setting)
-    kept = None
+    given = facts(credentials, trainings, supervision, supervisor, setting, as_of)
     if replies is not None:  # asked before, in these words or in others: printed without loading the law
-        kept = replies.reply(request) or quick_check.kept_reply(
-            replies, data_root(ctx), task, state, given, as_of, strict, fmt
-        )
-    if kept is not None:
-        click.echo(kept[1])
-        ctx.exit(kept[0])
+        same = replies.reply(request)
+        if same is not None:
+            click.echo(same[1])
+            ctx.exit(same[0])
+        kept = quick_check.kept_reply(replies, data_root(ctx), state, task, given, as_of, fmt)
+        if kept is not None:
+            click.echo(kept[1])
+            ctx.exit(exit_code([kept[0]], strict))
     c = checker(ctx)
-    query = c.query(state, task, **facts(credentials, trainings, supervision, supervisor, setting, as_of))
+    query = c.query(state, task, **given)
     verdict = c.evaluate(query)
     data = render.verdict_json(verdict)
     text = to_json(data) if fmt == "json" else render.verdict_text(verdict)
     code = exit_code([verdict.verdict], strict)
     if replies is not None:
         replies.keep_reply(request, code, text)
-        by_task = quick_check.task_request(state, query.task, given, as_of, strict)
-        quick_check.keep(replies, by_task, code, verdict, render.verdict_body(verdict), data)
+        replies.keep_verdict(c.normalized_key(query), data, c.plan(query.jurisdiction).keys.to_json())
     click.echo(text)
     ctx.exit(code)
 

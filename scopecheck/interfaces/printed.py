@@ -12,6 +12,8 @@ import json
 import textwrap
 from typing import Any
 
+from scopecheck.decide.citing import citation_text
+
 HEADLINE = {
     "allowed": "ALLOWED",
     "conditional": "CONDITIONAL",
@@ -51,6 +53,35 @@ def verdict_head(
         f"  {MEANING[verdict]}",
         *(bullets([f"Understood as: {task_name.lower()}: {task_note}"], marker="  ") if task_note else []),
     ]
+
+
+def verdict_body(v: Any) -> list[str]:
+    """Everything below the head, of a Verdict or of its JSON read back as records: it depends on
+    the question, not on the words it was asked in."""
+    lines = [
+        "",
+        "Why:",
+        *bullets(v.reasons),
+    ]
+    if v.conditions:
+        lines += ["", "Conditions (not stated in the question; each must hold):", *bullets(v.conditions)]
+    if v.unlock:
+        lines += ["", "What would make it lawful (any one line):", *bullets(v.unlock)]
+    if v.obligations:
+        lines += ["", "Also required of the practice (not checked):", *bullets(v.obligations)]
+    if v.guidance:
+        lines += ["", "Guidance (the state's delegation doctrine):", *bullets([v.guidance])]
+    lines += ["", "Law:"]
+    lines += bullets([citation_text(c) for c in v.citations])
+    rules = ", ".join(v.rules) if v.rules else "none"
+    verified = f"last verified {v.last_verified}" if v.last_verified else "not verified"
+    lines += [
+        "",
+        f"Rules: {rules} | confidence: {v.confidence} | {verified} | as of {v.as_of} | data {v.data_snapshot}",
+        f"Confidence {v.confidence_meaning}.",
+        v.disclaimer,
+    ]
+    return lines
 
 
 def to_json(data: Any) -> str:

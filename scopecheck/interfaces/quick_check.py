@@ -1,15 +1,19 @@
-"""`check` asked again in other words: the verdict kept for the task the words mean, printed without
+"""`check` of a question answered before, in whatever words: the kept verdict, printed without
 loading the law.
 
-A verdict depends on the question (state, task, facts, day) and the data, not on the words the task
-was named in; only its head says those words (interfaces/printed.py). So besides the reply to the
-very same request (decide/answers.py), `check` keeps the rest of each verdict's text, and its JSON,
-under the request with the task's id; a later request in new words that the matcher reads as that task
-prints the kept text under a head made for its own words (or the JSON with its words put in). The matcher reads the vocabulary and the
-task catalogue from their validated JSON copies in the cache (law/tomlfile.py keeps them), as plain
-records: neither the schema nor pydantic is imported. Anything missing (no cache, a file not yet
-validated, words that are not one task) is left to the whole flow, which answers and keeps the text
-for next time.
+A verdict is a function of the normalized question (decide/keys.py: the jurisdiction, the task, the
+stretch of dates, the facts a rule on the task tests) and the data; only its head and three fields
+(`task_input`, `task_note`, `as_of`) say how it was asked. So `check` keeps each verdict's JSON under
+its key, with the jurisdiction's KeyIndex (decide/answers.py). A later request is read here without
+the schema or pydantic: the state, credential, training and setting words by the resolver, the task
+words by the matcher, both over the validated JSON copies of the catalogues (law/tomlfile.py keeps
+them) read as plain records; its key made by the kept KeyIndex; and the kept verdict printed by the
+code that prints every verdict (interfaces/printed.py). Another day in the same stretch of dates,
+the state by its name, a fact no rule tests, other words for the task: the same key, the same bytes.
+
+Anything else is left to the whole flow, which answers and keeps the verdict for next time: a state
+with nothing kept (no word is read then), words that are not one task, a key not kept, an error in
+any word (the whole flow says it), a damaged copy or table.
 """
 
 from __future__ import annotations
@@ -21,13 +25,13 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
 from scopecheck.cache import usable_root, validated_copy
+from scopecheck.decide.keys import KeyIndex
 from scopecheck.errors import UserError
-from scopecheck.interfaces.printed import to_json, verdict_head
+from scopecheck.interfaces.printed import to_json, verdict_body, verdict_head
 
 if TYPE_CHECKING:
     from scopecheck.decide.answers import AnswerTable
-    from scopecheck.decide.matcher import TaskMatcher
-    from scopecheck.decide.verdict import Verdict
+    from scopecheck.decide.resolve import Resolver
     from scopecheck.law.library import Library
 
 
@@ -36,81 +40,93 @@ def _record(fields: dict[str, Any]) -> SimpleNamespace:
     return SimpleNamespace(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
 
 
-def task_request(state: str, task: str, facts: tuple[Any, ...], as_of: date, strict: bool) -> str:
-    """The request a reply is kept under for the task (its id), whatever words named it: the task last,
-    so that what is kept for the rest of the question is found by its prefix before any word is read."""
-    return _question(state, facts, as_of, strict) + json.dumps(task) + "]"
-
-
-def _question(state: str, facts: tuple[Any, ...], as_of: date, strict: bool) -> str:
-    return json.dumps(["check-task", state, *facts, as_of.isoformat(), strict])[:-1] + ", "
-
-
-def keep(
-    replies: AnswerTable, request: str, code: int, verdict: Verdict, body: list[str], data: dict[str, Any]
-) -> None:
-    """Keep, for the task's request, the text under the head and what the head needs, and the JSON
-    (`data`, render.verdict_json) whose words are put in when it is printed."""
-    kept = {"verdict": verdict.verdict, "task_name": verdict.task_name, "state_name": verdict.jurisdiction_name}
-    replies.keep_reply(request, code, json.dumps({**kept, "body": "\n".join(body), "json": data}))
-
-
 def kept_reply(
     replies: AnswerTable,
     data: Path,
-    words: str,
     state: str,
-    facts: tuple[Any, ...],
+    words: str,
+    facts: dict[str, Any],
     as_of: date,
-    strict: bool,
     fmt: str = "text",
-) -> tuple[int, str] | None:
-    """The exit code and text (or JSON) of the verdict kept for the task these words mean, in these
-    words; None when the words are not one task or nothing is kept for it."""
-    if not replies.has_replies(_question(state, facts, as_of, strict)):
-        return None  # nothing kept for this state, these facts and this day: no word need be read
-    matcher = _matcher(data)
-    if matcher is None:
+) -> tuple[str, str] | None:
+    """The verdict kept for the question these words ask, and its text (or JSON) in these words; None
+    when nothing is kept for it or any word is not read as the whole flow would read it.
+    `facts`: the words of credentials, trainings and setting, and the supervision and supervisor."""
+    resolver = _resolver(data)
+    if resolver is None:
         return None
-    try:
-        understood = matcher.understand(words)
-    except (UserError, AttributeError, KeyError, TypeError):  # not one task, or a copy not as validated
-        return None
-    if understood.task is None:
-        return None
-    found = replies.reply(task_request(state, understood.task, facts, as_of, strict))
-    if found is None:
-        return None
-    code, text = found
-    try:
-        kept = json.loads(text)
-        if fmt == "json":
-            return code, to_json({**kept["json"], "task_input": words, "task_note": understood.note})
-        head = verdict_head(
-            kept["verdict"], kept["task_name"], kept["state_name"], words, understood.task, understood.note
+    try:  # each catalogue is read when a word needs it
+        code = resolver.jurisdiction(state)
+        kept_index = replies.key_index(code)
+        if kept_index is None:
+            return None  # nothing kept for this state: no task word need be read
+        understood = resolver.matcher.understand(words)
+        if understood.task is None:
+            return None
+        key = KeyIndex.from_json(kept_index).key(
+            understood.task,
+            as_of,
+            resolver.credentials(facts["credentials"]),
+            resolver.trainings(facts["trainings"]),
+            facts["supervision"],
+            facts["supervisor"],
+            resolver.setting(facts["setting"]),
         )
-        return code, "\n".join([*head, kept["body"]])
-    except (ValueError, KeyError, TypeError):  # not what keep() wrote: the whole flow answers
+    except (UserError, OSError, AttributeError, KeyError, TypeError, ValueError):  # the whole flow says what is wrong
+        # (or a copy is not kept yet, or not as validated)
+        return None
+    kept = replies.verdict(key)
+    if kept is None:
+        return None
+    asked = {**kept, "task_input": words, "task_note": understood.note, "as_of": as_of.isoformat()}
+    try:
+        if fmt == "json":
+            return asked["verdict"], to_json(asked)
+        v = json.loads(json.dumps(asked), object_hook=_record)
+        head = verdict_head(v.verdict, v.task_name, v.jurisdiction_name, words, v.task, understood.note)
+        return v.verdict, "\n".join([*head, *verdict_body(v)])
+    except (AttributeError, KeyError, TypeError):  # not what the whole flow kept: it answers
         return None
 
 
-def _matcher(data: Path) -> TaskMatcher | None:
-    """The task matcher over the validated vocabulary and task catalogue, read as plain records."""
-    from scopecheck.decide.matcher import TaskMatcher
+def _resolver(data: Path) -> Resolver | None:
+    """The resolver (and its task matcher) over the validated catalogues, read as plain records."""
+    from scopecheck.decide.resolve import Resolver
 
     root = usable_root()
-    if root is None:
-        return None
-    try:
-        vocabulary = _validated(root, data / "rules" / "vocabulary.toml", "Vocabulary")
-        catalogue = _validated(root, data / "rules" / "tasks.toml", "TaskCatalogue")
-        tasks = {t.id: t for t in catalogue.tasks}
-    except (OSError, ValueError, AttributeError, TypeError):  # not kept yet, or not as kept
-        return None
-    return TaskMatcher(cast("Library", SimpleNamespace(tasks=tasks, vocabulary=vocabulary)))
+    return None if root is None else Resolver(cast("Library", _Catalogues(root, data / "rules")))
 
 
-def _validated(root: Path, path: Path, kind: str) -> Any:
-    """The validated copy of a rule file as records (FileNotFoundError when it was not kept yet)."""
-    text = path.read_text(encoding="utf-8")  # as law/tomlfile.py reads it, newlines translated
-    return json.loads(validated_copy(root, kind, text).read_bytes(), object_hook=_record)
+#: What the resolver reads, by attribute: the rule file, the schema model it was validated as, the list
+#: in it, and each entry's id (the Library's dicts of the same names).
+_CATALOGUES = {
+    "tasks": ("tasks.toml", "TaskCatalogue", "tasks", "id"),
+    "jurisdictions": ("jurisdictions.toml", "JurisdictionCatalogue", "jurisdictions", "code"),
+    "credentials": ("credentials.toml", "CredentialCatalogue", "credentials", "id"),
+    "trainings": ("trainings.toml", "TrainingCatalogue", "trainings", "id"),
+    "settings": ("settings.toml", "SettingCatalogue", "settings", "id"),
+}
+
+
+class _Catalogues:
+    """What the resolver reads of the law, each catalogue read from its validated copy when first
+    asked for (OSError when the whole flow has not kept it yet: it loads only what it needs)."""
+
+    def __init__(self, root: Path, rules: Path):
+        self._root, self._rules = root, rules
+
+    def __getattr__(self, name: str) -> Any:
+        """Called for an attribute not read yet: read it, and keep it as an attribute."""
+        if name == "vocabulary":
+            value = self._read("vocabulary.toml", "Vocabulary")
+        elif name in _CATALOGUES:
+            file, kind, entries, ident = _CATALOGUES[name]
+            value = {getattr(e, ident): e for e in getattr(self._read(file, kind), entries)}
+        else:
+            raise AttributeError(name)
+        setattr(self, name, value)
+        return value
+
+    def _read(self, file: str, kind: str) -> Any:
+        text = (self._rules / file).read_text(encoding="utf-8")  # as law/tomlfile.py reads it, newlines translated
+        return json.loads(validated_copy(self._root, kind, text).read_bytes(), object_hook=_record)

@@ -6,9 +6,10 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from scopecheck.csvsafe import CsvOut
+from scopecheck.decide.citing import KIND_NAMES
 from scopecheck.decide.plan import Plan
-from scopecheck.decide.verdict import KIND_NAMES, SUPERVISION_MEANING, SUPERVISOR_NAMES, Verdict, citation_text
-from scopecheck.interfaces.printed import HEADLINE, verdict_head
+from scopecheck.decide.verdict import SUPERVISION_MEANING, SUPERVISOR_NAMES, Verdict
+from scopecheck.interfaces.printed import HEADLINE, verdict_body, verdict_head
 from scopecheck.interfaces.printed import bullets as _bullets
 from scopecheck.law.library import Library
 
@@ -21,34 +22,6 @@ if TYPE_CHECKING:
 def verdict_text(v: Verdict) -> str:
     head = verdict_head(v.verdict, v.task_name, v.jurisdiction_name, v.task_input, v.task, v.task_note)
     return "\n".join([*head, *verdict_body(v)])
-
-
-def verdict_body(v: Verdict) -> list[str]:
-    """Everything below the head: it depends on the question, not on the words it was asked in."""
-    lines = [
-        "",
-        "Why:",
-        *_bullets(v.reasons),
-    ]
-    if v.conditions:
-        lines += ["", "Conditions (not stated in the question; each must hold):", *_bullets(v.conditions)]
-    if v.unlock:
-        lines += ["", "What would make it lawful (any one line):", *_bullets(v.unlock)]
-    if v.obligations:
-        lines += ["", "Also required of the practice (not checked):", *_bullets(v.obligations)]
-    if v.guidance:
-        lines += ["", "Guidance (the state's delegation doctrine):", *_bullets([v.guidance])]
-    lines += ["", "Law:"]
-    lines += _bullets([citation_text(c) for c in v.citations])
-    rules = ", ".join(v.rules) if v.rules else "none"
-    verified = f"last verified {v.last_verified}" if v.last_verified else "not verified"
-    lines += [
-        "",
-        f"Rules: {rules} | confidence: {v.confidence} | {verified} | as of {v.as_of} | data {v.data_snapshot}",
-        f"Confidence {v.confidence_meaning}.",
-        v.disclaimer,
-    ]
-    return lines
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:

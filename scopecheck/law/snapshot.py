@@ -10,6 +10,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from scopecheck.version import __version__
+
 
 def default_data_dir() -> Path:
     env = os.environ.get("SCOPECHECK_DATA_DIR")
@@ -24,14 +26,8 @@ def default_data_dir() -> Path:
 def data_snapshot(root: Path) -> str:
     """A short stable id of the data: the package version and a hash of every file under rules/ and
     states/ (cases included). Same data, same id, in any process; one edited character, a new id."""
-    from importlib.metadata import PackageNotFoundError, version
-
     digest = hashlib.sha256()
     for folder in ("rules", "states"):
         for path in sorted((root / folder).rglob("*.toml")):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    try:
-        release = version("scopecheck")
-    except PackageNotFoundError:
-        release = "0+unknown"
-    return f"{release}-{digest.hexdigest()[:12]}"
+    return f"{__version__}-{digest.hexdigest()[:12]}"

@@ -18,7 +18,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from scopecheck.decide.checker import Checker
-from scopecheck.decide.verdict import DISCLAIMER, KIND_NAMES, Verdict
+from scopecheck.decide.citing import KIND_NAMES
+from scopecheck.decide.verdict import DISCLAIMER, Verdict
 from scopecheck.errors import UserError
 from scopecheck.hr.checks import check_hire, check_posting, hire_tasks
 from scopecheck.hr.posting import PostingReader
