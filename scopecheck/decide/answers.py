@@ -57,17 +57,19 @@ KEEP_TABLES = 8
 
 _SCHEMA = """
 create table if not exists findings (id integer primary key, hash text not null unique, body text not null);
-create table if not exists answers (key text primary key, findings integer not null) without rowid;
+create table if not exists answers (key text primary key, findings integer not null, verdict integer) without rowid;
 create table if not exists replies (request text primary key, code integer not null, text text not null) without rowid;
 create table if not exists outputs (id integer primary key, hash text not null unique, body text not null);
 create table if not exists rows (key text primary key, output integer not null) without rowid;
-create table if not exists verdicts (key text primary key, body text not null) without rowid;
+create table if not exists verdicts (id integer primary key, hash text not null unique, body text not null);
 create table if not exists key_indexes (jurisdiction text primary key, body text not null) without rowid;
 """
 
 
-#: Requests starting with a prefix, as a range of the key (its index serves it): with _starting(prefix).
-_STARTS_WITH = "request >= ? and request < ?"
+def _starts_with(column: str) -> str:
+    """Texts of a primary key `column` starting with a prefix, as a range its index serves: with
+    _starting(prefix)."""
+    return f"{column} >= ? and {column} < ?"
 
 
 def _starting(prefix: str) -> tuple[str, str]:
@@ -103,6 +105,7 @@ class AnswerTable:
         self._ids: dict[str, int] = {}  # the row id of each findings body written, by its hash
         self._shared: OrderedDict[str, dict[str, Any]] = OrderedDict()  # output columns read or kept, by hash (bounded)
         self._output_ids: dict[str, int] = {}  # the row id of each output body written, by its hash
+        self._verdict_ids: dict[str, int] = {}  # the row id of each verdict written, by its hash
         _open.add(self)
 
     @classmethod
@@ -254,8 +257,8 @@ class AnswerTable:
         try:
             with db:  # one transaction: the bodies and the keys that point to them
                 db.execute("begin immediate")
-                _insert(db, "findings", "answers", pending, self._ids)
-                _insert(db, "outputs", "rows", rows, self._output_ids)
+                _insert(db, "findings", "answers (key, findings)", pending, self._ids)
+                _insert(db, "outputs", "rows (key, output)", rows, self._output_ids)
         except sqlite3.Error:
             self._ids.clear()  # ids of a rolled-back transaction
             self._output_ids.clear()
@@ -272,8 +275,10 @@ class AnswerTable:
         return None if row is None else (int(row[0]), str(row[1]))
 
     def verdict(self, key: tuple[object, ...]) -> dict[str, Any] | None:
-        """The verdict (its JSON, render.verdict_json) a command kept for the question `key`, or None."""
-        row = self._one("select body from verdicts where key = ?", key_text(key))
+        """The verdict (its JSON, render.verdict_json) a command kept for the question `key`, or None;
+        its fields ASKED are empty."""
+        query = "select body from answers join verdicts on verdicts.id = answers.verdict where key = ?"
+        row = self._one(query, key_text(key))
         return None if row is None else _json_object(row[0])
 
     def key_index(self, jurisdiction: str) -> dict[str, Any] | None:
@@ -295,11 +300,41 @@ class AnswerTable:
         """Keep what a command printed for `request` (written now: a command prints one reply)."""
         self._write_now("insert or replace into replies values (?, ?, ?)", (request, code, text))
 
-    def keep_verdict(self, key: tuple[object, ...], data: dict[str, Any], key_index: dict[str, Any]) -> None:
-        """Keep a verdict's JSON for the question `key`, and the KeyIndex of its jurisdiction (key[0])
-        that makes the key from a question in any words (written now)."""
-        self._write_now("insert or ignore into key_indexes values (?, ?)", (key[0], json.dumps(key_index)))
-        self._write_now("insert or replace into verdicts values (?, ?)", (key_text(key), json.dumps(data)))
+    def keep_verdicts(
+        self, verdicts: list[tuple[tuple[object, ...], dict[str, Any]]], key_index: dict[str, Any]
+    ) -> None:
+        """Keep verdicts' JSON (render.verdict_json) beside the answers of their questions (`check` one,
+        `cache build` every question's), and the KeyIndex of their jurisdiction (decide/keys.py) that
+        makes a key from a question in any words. Each distinct verdict is stored once; a question
+        whose answer the table does not hold keeps none (the answers kept so far are written first)."""
+        with self._lock:
+            self._write()
+            db = self._db()
+            if db is None:
+                return
+            kept = [(key_text(key), body, _hash(body)) for key, data in verdicts for body in [_unasked(data)]]
+            try:
+                with db:
+                    db.execute("begin immediate")
+                    db.execute(
+                        "insert or ignore into key_indexes values (?, ?)", (key_index["code"], json.dumps(key_index))
+                    )
+                    _insert_bodies(db, "verdicts", kept, self._verdict_ids)
+                    db.executemany(
+                        "update answers set verdict = ? where key = ?", [(self._verdict_ids[d], k) for k, _, d in kept]
+                    )
+            except sqlite3.Error:
+                self._verdict_ids.clear()
+                self._broken = True
+
+    def without_verdicts(self, keys: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        """Those of `keys` whose answers the table holds without a verdict (for `cache build`)."""
+
+        def read(db: sqlite3.Connection, asked: dict[str, tuple[object, ...]]) -> dict[tuple[object, ...], Any]:
+            query = "select key from answers where verdict is null and key in ({})"
+            return {asked[text]: None for (text,) in _each_in(db, query, list(asked))}
+
+        return list(self._looked_up(keys, read))
 
     def _write_now(self, statement: str, values: tuple[object, ...]) -> None:
         with self._lock:
@@ -310,14 +345,19 @@ class AnswerTable:
             except sqlite3.Error:
                 self._broken = True
 
-    def count(self, kept: Literal["answers", "rows", "replies"] = "answers", request: str = "") -> int:
-        """How many questions the table holds answers for (or batch columns, or how many replies, of
-        requests starting with `request`; 0 when it cannot be read)."""
-        where, args = (f" where {_STARTS_WITH}", _starting(request)) if kept == "replies" and request else ("", ())
+    def count(self, kept: Literal["answers", "rows", "verdicts", "replies"] = "answers", request: str = "") -> int:
+        """How many questions the table holds answers for (or batch columns, or verdicts; or how many
+        replies, of requests starting with `request`); 0 when it cannot be read."""
+        args: tuple[str, ...] = ()
+        query = f"select count(*) from {kept}"
+        if kept == "verdicts":
+            query = "select count(*) from answers where verdict is not null"
+        elif kept == "replies" and request:
+            query, args = f"{query} where {_starts_with('request')}", _starting(request)
         with self._lock:
             db = self._db()
             try:
-                return 0 if db is None else int(db.execute(f"select count(*) from {kept}{where}", args).fetchone()[0])
+                return 0 if db is None else int(db.execute(query, args).fetchone()[0])
             except sqlite3.Error:
                 return 0
 
@@ -362,13 +402,20 @@ def _flush_at_exit() -> None:
 def _insert(
     db: sqlite3.Connection, bodies: str, keys: str, pending: list[tuple[str, str, str]], ids: dict[str, int]
 ) -> None:
-    """Write (key, body, hash) triples: each body once in `bodies` (its id remembered in `ids`, by
-    hash), found again by its hash (an index of the bodies themselves would hold each twice), and
-    each key in `keys` pointing to its body's id."""
+    """Write (key, body, hash) triples: each body once in `bodies`, and each key in `keys` ("table
+    (key column, body column)") pointing to its body's id."""
+    _insert_bodies(db, bodies, pending, ids)
+    db.executemany(f"insert or ignore into {keys} values (?, ?)", [(k, ids[d]) for k, _, d in pending])
+
+
+def _insert_bodies(
+    db: sqlite3.Connection, bodies: str, pending: list[tuple[str, str, str]], ids: dict[str, int]
+) -> None:
+    """Write each body of (key, body, hash) triples once in `bodies`, its id remembered in `ids` by
+    hash, and found again by its hash (an index of the bodies themselves would hold each twice)."""
     for body, digest in {(body, digest) for _, body, digest in pending if digest not in ids}:
         db.execute(f"insert or ignore into {bodies} (hash, body) values (?, ?)", (digest, body))
         ids[digest] = db.execute(f"select id from {bodies} where hash = ?", (digest,)).fetchone()[0]
-    db.executemany(f"insert or ignore into {keys} values (?, ?)", [(k, ids[d]) for k, _, d in pending])
 
 
 def _each_in(db: sqlite3.Connection, query: str, values: list[str], size: int = 500) -> Iterator[Any]:
@@ -377,6 +424,15 @@ def _each_in(db: sqlite3.Connection, query: str, values: list[str], size: int = 
     for start in range(0, len(values), size):
         part = values[start : start + size]
         yield from db.execute(query.format(",".join("?" * len(part))), part)
+
+
+#: A verdict's fields that say how it was asked (the words, how they were read, the day): kept empty,
+#: in their places, so that one verdict asked in many ways is stored once; a reader puts them in.
+ASKED = ("task_input", "task_note", "as_of")
+
+
+def _unasked(verdict: dict[str, Any]) -> str:
+    return json.dumps({**verdict, **dict.fromkeys(ASKED, "")})
 
 
 def _json_object(text: str) -> dict[str, Any] | None:

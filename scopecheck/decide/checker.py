@@ -300,9 +300,7 @@ class Checker:
     def fill_table(self, code: str) -> tuple[int, int]:
         """Ask the engine, ahead of time, every question of a jurisdiction the answer table lacks
         (`scopecheck cache build`); (questions, newly evaluated). Nothing is kept in memory."""
-        table = self.answers
-        if table is None:
-            raise UserError("the cache is turned off or not usable (see 'scopecheck cache info'); nothing to build")
+        table = self._table_to_fill()
         asked = new = 0
         keys = self.every_key(code)
         while part := list(itertools.islice(keys, 2_000)):
@@ -314,6 +312,25 @@ class Checker:
                     new += 1
         table.flush()
         return asked, new
+
+    def fill_verdicts(self, code: str) -> int:
+        """Fold, ahead of time, the verdict of every question of a jurisdiction whose answer the table
+        holds without one, and keep it there (`scopecheck cache build --verdicts`): any `check` is
+        then printed without loading the law (interfaces/quick_check.py). How many were folded."""
+        table = self._table_to_fill()
+        plan, folded = self.plan(code), 0
+        keys = self.every_key(code)
+        while part := list(itertools.islice(keys, 2_000)):
+            held = table.findings(table.without_verdicts(part))
+            verdicts = [(key, fold(self.lib, plan, self.question(key), Findings(held[key])).as_json()) for key in held]
+            table.keep_verdicts(verdicts, plan.keys.to_json())
+            folded += len(verdicts)
+        return folded
+
+    def _table_to_fill(self) -> AnswerTable:
+        if self.answers is None:
+            raise UserError("the cache is turned off or not usable (see 'scopecheck cache info'); nothing to build")
+        return self.answers
 
     def check(self, state: str, task: str, **kwargs: object) -> Verdict:
         return self.evaluate(self.query(state, task, **kwargs))  # type: ignore[arg-type]

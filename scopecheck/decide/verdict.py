@@ -104,6 +104,10 @@ class Verdict(BaseModel):
     data_snapshot: str = ""
     disclaimer: str = DISCLAIMER
 
+    def as_json(self) -> dict[str, Any]:
+        """The verdict as JSON values: what every command prints (and the answer table keeps)."""
+        return self.model_dump(mode="json")
+
 
 def _names(ids: tuple[str, ...] | frozenset[str], catalogue: dict[str, object]) -> str:
     return ", ".join(getattr(catalogue.get(i), "name", i) for i in sorted(ids) if i) or "none"

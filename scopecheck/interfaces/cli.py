@@ -262,7 +262,8 @@ def check(
     code = exit_code([verdict.verdict], strict)
     if replies is not None:
         replies.keep_reply(request, code, text)
-        replies.keep_verdict(c.normalized_key(query), data, c.plan(query.jurisdiction).keys.to_json())
+        if c.answers is not None:  # the checker's table: it holds the answer just found, not written yet
+            c.answers.keep_verdicts([(c.normalized_key(query), data)], c.plan(query.jurisdiction).keys.to_json())
     click.echo(text)
     ctx.exit(code)
 
@@ -986,12 +987,12 @@ def cache_info(ctx: click.Context) -> None:
     click.echo(f"cache directory: {root}")
     if table.path.exists():
         size = sum(f.stat().st_size for f in tables if f.name.startswith(table.path.name))
-        held, rows = table.count(), table.count("rows")
-        replies = table.count("replies", request='["check",')  # not the verdicts kept for other words (quick_check)
+        held, rows, verdicts = table.count(), table.count("rows"), table.count("verdicts")
+        replies = table.count("replies", request='["check",')
         click.echo(
             f"answer table of this data and code: {table.path.name}: {held:,} question{'' if held == 1 else 's'} "
-            f"({rows:,} with batch columns; {replies:,} check{'' if replies == 1 else 's'} to print again), "
-            f"{size / 1e6:.1f} MB"
+            f"({rows:,} with batch columns, {verdicts:,} with verdicts; {replies:,} check{'' if replies == 1 else 's'} "
+            f"to print again), {size / 1e6:.1f} MB"
         )
     else:
         click.echo(f"answer table of this data and code: {table.path.name}: not made yet")
@@ -1004,26 +1005,48 @@ def cache_info(ctx: click.Context) -> None:
 
 @cache_group.command("build")
 @click.argument("states", nargs=-1)
+@click.option(
+    "--verdicts",
+    is_flag=True,
+    help="Also fold and keep every question's verdict, so that any later check is printed without loading "
+    "the law (about twice the time and the disk).",
+)
 @click.pass_context
-def cache_build(ctx: click.Context, states: tuple[str, ...]) -> None:
+def cache_build(ctx: click.Context, states: tuple[str, ...], verdicts: bool) -> None:
     """Ask the engine every question of the STATES (all encoded ones by default) ahead of time, so no
     later check, batch or server waits for it. Every task, date range and value of the facts a rule
-    tests: about a million questions for all states, a minute or two."""
+    tests: about a million questions for all states, a minute or two.
+
+    \b
+    Examples:
+      scopecheck cache build                 # every state
+      scopecheck cache build CA NY --verdicts
+    """
     import time
 
     c = checker(ctx)
     _cache_root()
     codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
-    total = new = 0
+    if verdicts:  # loaded, so kept as validated (law/tomlfile.py): what a check reads its words with
+        for catalogue in ("vocabulary", "tasks", "jurisdictions", "credentials", "trainings", "settings"):
+            getattr(c.lib, catalogue)
+    total = new = folded = 0
     started = time.perf_counter()
     for code in codes:
         asked, added = c.fill_table(code)
         total, new = total + asked, new + added
-        click.echo(f"{code}: {asked:,} questions, {added:,} asked of the engine now", err=True)
+        done = c.fill_verdicts(code) if verdicts else 0
+        folded += done
+        click.echo(
+            f"{code}: {asked:,} questions, {added:,} asked of the engine now"
+            + (f", {done:,} verdicts folded" if verdicts else ""),
+            err=True,
+        )
     assert c.answers is not None
     click.echo(
-        f"{len(codes)} state(s): {total:,} questions, {new:,} new, in {time.perf_counter() - started:.1f} s "
-        f"({c.answers.path})"
+        f"{len(codes)} state(s): {total:,} questions, {new:,} new"
+        + (f", {folded:,} verdicts folded" if verdicts else "")
+        + f", in {time.perf_counter() - started:.1f} s ({c.answers.path})"
     )
 
 

@@ -36,7 +36,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def verdict_json(v: Verdict) -> dict[str, Any]:
-    return v.model_dump(mode="json")
+    return v.as_json()
 
 
 def state_page(lib: Library, plan: Plan) -> str:
