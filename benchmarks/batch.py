@@ -466,6 +466,12 @@ def batch_runs(args: argparse.Namespace, memory_rows: list[int]) -> None:
         print(
             f"cache build  every question of every state ahead of time: {b_wall:.1f} s, {size:.0f} MB, peak {b_rss:.0f} MB"
         )
+        v_wall, v_rss, _, _ = timed([sys.executable, "-m", "scopecheck", "cache", "build", "--verdicts"])
+        size = sum(t.stat().st_size for t in built.glob("answers-*.sqlite*")) / 1e6
+        print(
+            f"{'':<12} then --verdicts, every verdict folded and kept: {v_wall:.1f} s more, {size:.0f} MB in all, "
+            f"peak {v_rss:.0f} MB"
+        )
         os.environ["SCOPECHECK_CACHE_DIR"] = str(cache)
 
         for rows in memory_rows:
