@@ -247,7 +247,7 @@ def test_cache_build_with_verdicts_keeps_every_questions_verdict_as_the_engine_f
     assert len(named) >= 15
     asks = [
         ("Rhode Island",),
-        ("RI", "--credential", "certified medical assistant", "--supervision", "direct"),
+        ("RI", "--credential", "certified medical assistant", "--supervision", "direct", "--strict"),
         ("R.I.", "--credential", "none", "--supervisor", "physician", "--format", "json"),
     ]
     from scopecheck.interfaces import cli
