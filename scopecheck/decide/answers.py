@@ -16,8 +16,9 @@ batch whose questions were asked before folds no verdict; and what a command pri
 (`reply`): a `check` asked again, in the same words with the same facts on the same day, is printed
 again from there without loading the law, as fast as the interpreter starts. The request is the
 command's own arguments, so this holds only for the very same words; each verdict `check` prints is
-also kept under its normalized question (`verdicts`), with its jurisdiction's KeyIndex (decide/keys.py),
-so the same question in any words is printed from there too (interfaces/quick_check.py).
+also kept beside its question's answer (`answers.verdict`, each distinct verdict once in `verdicts`),
+with its jurisdiction's KeyIndex (decide/keys.py), so the same question in any words is printed from
+there too (interfaces/quick_check.py); `cache build --verdicts` keeps every question's ahead of time.
 
 It is an optimisation only: any error opening, reading or writing it turns it off for the process,
 and the engine answers as it would have. SQLite serializes writers across processes (WAL mode);
