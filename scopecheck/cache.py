@@ -121,6 +121,31 @@ def cache_files(root: Path) -> tuple[list[Path], list[Path]]:
     return tables, validated
 
 
+def prune(root: Path, keep: int) -> None:
+    """Keep the `keep` most recently used answer tables under `root` (each with its -wal and -shm), and
+    the validated rule files of their code and of this code; remove the rest (other versions, code
+    since edited). Other processes may be pruning, or reading, too: a file gone meanwhile is simply
+    not there, and a reader whose copy is gone validates the file again."""
+    tables, _ = cache_files(root)
+    used = {}
+    for table in (p for p in tables if p.suffix == ".sqlite"):
+        with contextlib.suppress(OSError):
+            used[table] = table.stat().st_mtime
+    ranked = sorted(used, key=used.__getitem__, reverse=True)
+    for old in ranked[keep:]:
+        for part in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
+            with contextlib.suppress(OSError):
+                part.unlink()
+    codes = {code_fingerprint(), *(table.stem.rsplit("-", 1)[-1] for table in ranked[:keep])}
+    for folder in root.glob("validated-*"):
+        if folder.is_dir() and folder.name.removeprefix("validated-") not in codes:
+            for path in folder.iterdir():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
 def clear(root: Path) -> tuple[int, int]:
     """Remove what cache_files() lists, and the emptied validated-* folders: (files, bytes) removed."""
     files = removed = 0

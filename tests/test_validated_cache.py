@@ -79,3 +79,34 @@ def test_a_defective_file_is_never_kept(cache_on: Path, tmp_path: Path) -> None:
             load(path, StateFile)
         assert "XX.toml" in str(failed.value)
     assert not list(cache_on.glob("validated-*/*.json"))
+
+
+def test_a_new_table_prunes_old_tables_and_the_validated_files_of_their_code(cache_on: Path) -> None:
+    """Each code edit or version has its own tables and validated files: only the KEEP_TABLES most
+    recently used tables stay, with their -wal and -shm, and the validated files of their code and of
+    this code; nothing else in the directory is touched. (They piled up: 103 folders of old code.)"""
+    import os
+
+    from scopecheck.cache import code_fingerprint
+    from scopecheck.decide.answers import KEEP_TABLES, AnswerTable
+
+    cache_on.mkdir(parents=True)
+    codes = [f"{n:016x}" for n in range(KEEP_TABLES + 3)]  # the oldest first
+    for age, code in enumerate(reversed(codes)):
+        table = cache_on / f"answers-0.1.0-7d6241cb6488-{code}.sqlite"
+        for part in (table, table.with_name(table.name + "-wal")):
+            part.write_bytes(b"")
+            os.utime(part, (1e9 - age * 1e5, 1e9 - age * 1e5))
+        (cache_on / f"validated-{code}").mkdir()
+        (cache_on / f"validated-{code}" / "0123.json").write_text("{}")
+    (cache_on / "notes.txt").write_text("a user's own file")
+    assert Library(REPO).tasks_file.model.tasks  # kept as validated, by this code
+    fresh = AnswerTable.for_snapshot("0.1.0-7d6241cb6488")
+    assert fresh is not None and fresh.count() == 0  # made now: the housekeeping runs
+    tables = sorted(p.name for p in cache_on.glob("answers-*.sqlite"))
+    kept = codes[-(KEEP_TABLES - 1) :]  # the new table is the most recently used
+    assert tables == sorted([fresh.path.name, *(f"answers-0.1.0-7d6241cb6488-{c}.sqlite" for c in kept)])
+    assert not (cache_on / f"answers-0.1.0-7d6241cb6488-{codes[0]}.sqlite-wal").exists()
+    folders = sorted(p.name for p in cache_on.glob("validated-*"))
+    assert folders == sorted(f"validated-{c}" for c in {*kept, code_fingerprint()})
+    assert (cache_on / "notes.txt").read_text() == "a user's own file"

@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from scopecheck.cache import cache_files, table_path, usable_root
+from scopecheck.cache import prune, table_path, usable_root
 from scopecheck.decide.findings import Finding
 
 #: Answers kept in memory before they are written in one transaction.
@@ -53,7 +53,8 @@ WRITE_AFTER = 30.0
 #: Distinct sets of output columns kept in memory once read (a batch meets a few thousand).
 OUTPUTS_IN_MEMORY = 20_000
 
-#: Snapshot tables kept side by side (others' data dirs, older versions); the least recently used go.
+#: Snapshot tables kept side by side (others' data dirs, older versions); the least recently used go, and
+#: the validated rule files of code no kept table was made by (cache.prune).
 KEEP_TABLES = 8
 
 _SCHEMA = """
@@ -134,21 +135,8 @@ class AnswerTable:
             self._connection, self._pid = connection, os.getpid()
             if fresh:
                 with contextlib.suppress(OSError):  # pruning is housekeeping: never a reason to fail
-                    self._prune()
+                    prune(self.path.parent, KEEP_TABLES)
         return self._connection
-
-    def _prune(self) -> None:
-        """Keep the KEEP_TABLES most recently used tables of this cache directory. Other processes may
-        be pruning too: a file gone meanwhile is simply not there."""
-        tables, _ = cache_files(self.path.parent)
-        used = {}
-        for table in (p for p in tables if p.suffix == ".sqlite"):
-            with contextlib.suppress(OSError):
-                used[table] = table.stat().st_mtime
-        for old in sorted(used, key=used.__getitem__, reverse=True)[KEEP_TABLES:]:
-            for part in (old, old.with_name(old.name + "-wal"), old.with_name(old.name + "-shm")):
-                with contextlib.suppress(OSError):
-                    part.unlink()
 
     def get(self, key: tuple[object, ...]) -> tuple[Finding, ...] | None:
         """What the engine found for `key`, or None when the table lacks it."""
