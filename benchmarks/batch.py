@@ -472,6 +472,12 @@ def batch_runs(args: argparse.Namespace, memory_rows: list[int]) -> None:
             f"{'':<12} then --verdicts, every verdict folded and kept: {v_wall:.1f} s more, {size:.0f} MB in all, "
             f"peak {v_rss:.0f} MB"
         )
+        os.environ["SCOPECHECK_CACHE_DIR"] = str(tmp / "built2")
+        j_wall, j_rss, _, _ = timed([sys.executable, "-m", "scopecheck", "cache", "build", "--jobs", "2", "--verdicts"])
+        print(
+            f"{'':<12} both at once with --jobs 2, from an empty cache: {j_wall:.1f} s "
+            f"(one process: {b_wall + v_wall:.1f} s), peak {j_rss:.0f} MB a process"
+        )
         os.environ["SCOPECHECK_CACHE_DIR"] = str(cache)
 
         for rows in memory_rows:

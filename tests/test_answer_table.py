@@ -266,6 +266,26 @@ def test_cache_build_with_verdicts_keeps_every_questions_verdict_as_the_engine_f
         assert kept_replies[state, text][:2] == (code, out), (state, text)
 
 
+def test_cache_build_in_two_processes_keeps_what_one_process_keeps(
+    table_on: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each state is built whole by one process: the table holds the same answers and verdicts
+    whichever process built which state, in whatever order they finished."""
+    states = ("RI", "VT", "NH", "ME")
+    code, out, err = run("cache", "build", *states, "--jobs", "2", "--verdicts")
+    assert code == 0 and "4 state(s)" in out and all(f"{s}: " in err for s in states), err
+    two = Checker(REPO).answers
+    monkeypatch.setenv("SCOPECHECK_CACHE_DIR", str(tmp_path / "one"))
+    assert run("cache", "build", *states, "--verdicts")[0] == 0
+    checker = Checker(REPO)
+    one = checker.answers
+    assert one is not None and two is not None and one.path.parent != two.path.parent
+    assert dict(one.items()) == dict(two.items())
+    keys = [key for state in states for key in checker.every_key(state)]
+    assert len(keys) == sum(checker.question_count(state) for state in states) == one.count() == two.count()
+    assert [one.verdict(key) for key in keys] == [two.verdict(key) for key in keys]
+
+
 def test_a_batch_after_cache_build_asks_the_engine_nothing(
     table_on: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

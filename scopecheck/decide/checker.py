@@ -15,6 +15,7 @@ never answer.
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from scopecheck.decide.answers import AnswerTable
 from scopecheck.decide.compiler import Compiled, compile_plan
@@ -267,20 +268,32 @@ class Checker:
     def every_key(self, code: str) -> Iterator[tuple[object, ...]]:
         """Every normalized key of a jurisdiction: every task, every stretch of dates, and every value
         of the facts a rule on the task tests (unknown included). `question(key)` asks it."""
+        for task, axes in self._key_axes(code):
+            for rest in itertools.product(*axes):
+                yield (code, task, *rest)
+
+    def question_count(self, code: str) -> int:
+        """How many keys every_key(code) gives, without making them."""
+        return sum(math.prod(len(axis) for axis in axes) for _, axes in self._key_axes(code))
+
+    def _key_axes(self, code: str) -> Iterator[tuple[str, list[list[Any]]]]:
+        """For each task, the values each part of its keys takes after the jurisdiction and task."""
         plan = self.plan(code)
-        windows = range(len(plan.window_dates(date.today())))
+        windows = list(range(len(plan.window_dates(date.today()))))
         settings = sorted(self.lib.settings)
         for task in self.lib.tasks:
             rel = plan.relevance(task)
-            for rest in itertools.product(
-                windows,
-                _unknown_or_subsets(rel.credentials),
-                _unknown_or_subsets(rel.trainings),
-                (None, *SUPERVISION_LEVELS) if rel.supervision else (None,),
-                (None, *SUPERVISOR_TYPES) if rel.supervisor else (None,),
-                (None, *settings) if rel.setting else (None,),
-            ):
-                yield (code, task, *rest)
+            yield (
+                task,
+                [
+                    windows,
+                    _unknown_or_subsets(rel.credentials),
+                    _unknown_or_subsets(rel.trainings),
+                    [None, *SUPERVISION_LEVELS] if rel.supervision else [None],
+                    [None, *SUPERVISOR_TYPES] if rel.supervisor else [None],
+                    [None, *settings] if rel.setting else [None],
+                ],
+            )
 
     def question(self, key: tuple[object, ...]) -> Query:
         """A question whose normalized key is `key` (a key of the answer table asked again)."""

@@ -1009,10 +1009,17 @@ def cache_info(ctx: click.Context) -> None:
     "--verdicts",
     is_flag=True,
     help="Also fold and keep every question's verdict, so that any later check is printed without loading "
-    "the law (about twice the time and the disk).",
+    "the law (about three times the time and twice the disk).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes, each building whole states (2 on 2 cores: about 1.6-1.8x faster).",
 )
 @click.pass_context
-def cache_build(ctx: click.Context, states: tuple[str, ...], verdicts: bool) -> None:
+def cache_build(ctx: click.Context, states: tuple[str, ...], verdicts: bool, jobs: int) -> None:
     """Ask the engine every question of the STATES (all encoded ones by default) ahead of time, so no
     later check, batch or server waits for it. Every task, date range and value of the facts a rule
     tests: about a million questions for all states, a minute or two.
@@ -1020,9 +1027,12 @@ def cache_build(ctx: click.Context, states: tuple[str, ...], verdicts: bool) -> 
     \b
     Examples:
       scopecheck cache build                 # every state
+      scopecheck cache build --jobs 2 --verdicts
       scopecheck cache build CA NY --verdicts
     """
     import time
+
+    from scopecheck.batch.cachebuild import build
 
     c = checker(ctx)
     _cache_root()
@@ -1032,14 +1042,11 @@ def cache_build(ctx: click.Context, states: tuple[str, ...], verdicts: bool) -> 
             getattr(c.lib, catalogue)
     total = new = folded = 0
     started = time.perf_counter()
-    for code in codes:
-        asked, added = c.fill_table(code)
-        total, new = total + asked, new + added
-        done = c.fill_verdicts(code) if verdicts else 0
-        folded += done
+    for built in build(c, codes, verdicts, jobs):
+        total, new, folded = total + built.questions, new + built.asked_now, folded + built.verdicts_folded
         click.echo(
-            f"{code}: {asked:,} questions, {added:,} asked of the engine now"
-            + (f", {done:,} verdicts folded" if verdicts else ""),
+            f"{built.code}: {built.questions:,} questions, {built.asked_now:,} asked of the engine now"
+            + (f", {built.verdicts_folded:,} verdicts folded" if verdicts else ""),
             err=True,
         )
     assert c.answers is not None
