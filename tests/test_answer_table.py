@@ -530,19 +530,25 @@ def test_a_state_nothing_was_kept_for_reads_no_task_words_before_the_whole_flow(
     assert code == 0 and out.startswith("CONDITIONAL: Give a vaccine (immunization) in California") and read
 
 
-def test_a_damaged_kept_verdict_or_copy_is_answered_by_the_whole_flow(table_on: Path) -> None:
+def test_a_damaged_kept_verdict_or_index_is_answered_by_the_whole_flow_which_mends_it(table_on: Path) -> None:
+    """A verdict body that is not what was written (its hash says so), even one that is valid JSON,
+    and an index that cannot be read, are left to the whole flow, which writes them again: the next
+    question in other words is printed from them."""
     _check("--state", "CA", "--task", "flu shot")
     (table,) = table_on.glob("answers-*.sqlite")
-    for damage, words in (
-        ("update verdicts set body = 'not json'", "give a flu shot"),
-        ('update verdicts set body = \'{"verdict": "allowed"}\'', "give a flu vaccine"),
-        ("update key_indexes set body = '{\"breakpoints\": 3}'", "flu vaccination"),
+    for damage, words, fmt in (
+        ("update verdicts set body = 'not json'", "give a flu shot", "text"),
+        ('update verdicts set body = \'{"verdict": "allowed"}\'', "give a flu vaccine", "json"),
+        ("update key_indexes set body = '{\"breakpoints\": 3}'", "flu vaccination", "text"),
     ):
         with contextlib.closing(sqlite3.connect(table)) as db, db:
             assert db.execute(damage).rowcount >= 1
-        other = _check("--state", "CA", "--task", words)
-        code, out, _ = run("check", "--state", "CA", "--task", words)
+        other = _check("--state", "CA", "--task", words, "--format", fmt)
+        code, out, _ = run("check", "--state", "CA", "--task", words, "--format", fmt)
         assert other.stderr.strip() == "law loaded" and (other.returncode, other.stdout) == (code, out), damage
+        mended = _check("--state", "CA", "--task", f"{words}, please", "--format", fmt)
+        assert mended.stderr.strip() == "law not loaded", damage
+        assert mended.stdout == run("check", "--state", "CA", "--task", f"{words}, please", "--format", fmt)[1]
     vocabulary = validated_copy(table_on, "Vocabulary", (REPO / "rules" / "vocabulary.toml").read_text())
     vocabulary.write_text("not json")  # the words cannot be read without the law: the whole flow reads them
     again = _check("--state", "CA", "--task", "vaccinate with a flu shot")

@@ -266,9 +266,11 @@ class AnswerTable:
     def verdict(self, key: tuple[object, ...]) -> dict[str, Any] | None:
         """The verdict (its JSON, render.verdict_json) a command kept for the question `key`, or None;
         its fields ASKED are empty."""
-        query = "select body from answers join verdicts on verdicts.id = answers.verdict where key = ?"
+        query = "select body, hash from answers join verdicts on verdicts.id = answers.verdict where key = ?"
         row = self._one(query, key_text(key))
-        return None if row is None else _json_object(row[0])
+        if row is None or _hash(row[0]) != row[1]:  # not as written (a damaged table): the whole flow answers
+            return None
+        return _json_object(row[0])
 
     def key_index(self, jurisdiction: str) -> dict[str, Any] | None:
         """The jurisdiction's KeyIndex as JSON (decide/keys.py), if a command kept it, or None."""
@@ -306,7 +308,9 @@ class AnswerTable:
                 with db:
                     db.execute("begin immediate")
                     db.execute(
-                        "insert or ignore into key_indexes values (?, ?)", (key_index["code"], json.dumps(key_index))
+                        "insert into key_indexes values (?, ?) on conflict (jurisdiction) do update "
+                        "set body = excluded.body where body != excluded.body",  # mended if damaged
+                        (key_index["code"], json.dumps(key_index)),
                     )
                     _insert_bodies(db, "verdicts", kept, self._verdict_ids)
                     db.executemany(
@@ -401,9 +405,14 @@ def _insert_bodies(
     db: sqlite3.Connection, bodies: str, pending: list[tuple[str, str, str]], ids: dict[str, int]
 ) -> None:
     """Write each body of (key, body, hash) triples once in `bodies`, its id remembered in `ids` by
-    hash, and found again by its hash (an index of the bodies themselves would hold each twice)."""
+    hash, and found again by its hash (an index of the bodies themselves would hold each twice). A
+    body kept under its hash but not as written (a damaged table) is written again."""
     for body, digest in {(body, digest) for _, body, digest in pending if digest not in ids}:
-        db.execute(f"insert or ignore into {bodies} (hash, body) values (?, ?)", (digest, body))
+        db.execute(
+            f"insert into {bodies} (hash, body) values (?, ?) "
+            "on conflict (hash) do update set body = excluded.body where body != excluded.body",
+            (digest, body),
+        )
         ids[digest] = db.execute(f"select id from {bodies} where hash = ?", (digest,)).fetchone()[0]
 
 
