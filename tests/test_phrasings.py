@@ -439,9 +439,11 @@ def test_words_that_say_nothing_of_the_work_suggest_nothing(checker: Checker, wo
 @pytest.mark.parametrize(
     "names, first, among",
     [
-        # sets never tuned on, this included: before, 29 % and 53 % of 186 (holdout19, blind: 6 and 13 of 30)
-        (("phrasings_holdout6.toml", "phrasings_holdout7.toml", "phrasings_holdout10.toml"), 0.48, 0.66),
-        (None, 0.38, 0.64),  # every set tuned on: before, 31 % and 52 % of 897
+        # sets never tuned on, this included: before, 29 % and 53 % of 186 (holdout19, blind: 6 and 13 of
+        # 30); stop 17 53 % and 71 %; stop 18 (a frame's task next after the closest) 53 % and 74 %, holdout19
+        # 15 and 21 both times
+        (("phrasings_holdout6.toml", "phrasings_holdout7.toml", "phrasings_holdout10.toml"), 0.52, 0.73),
+        (None, 0.42, 0.71),  # every set tuned on: before, 31 % and 52 % of 897; stop 17 42 % and 69 %, stop 18 72 %
     ],
 )
 def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(

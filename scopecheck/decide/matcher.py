@@ -760,7 +760,10 @@ class TaskMatcher:
         # last bits of a float sum, and with them the order of tasks that tie
         scored = {task: math.fsum(weights[w] for w in sorted(said & words)) for task, words in words_of.items()}
         close = [t for t, s in sorted(scored.items(), key=lambda kv: -kv[1]) if s >= 1.0]
-        return list(dict.fromkeys(denied + close))[: max(4, len(set(denied)))]
+        # a frame the words name says what the act is ("patients learn how to clean their MDIs" is
+        # teaching): its task is next after the closest
+        framed = [t for f in self.vocab.frames if f.name in a.frames for t in (f.alone or f.default,) if t]
+        return list(dict.fromkeys(denied + close[:1] + framed + close[1:]))[: max(4, len(set(denied)))]
 
     @cached_property
     def _telling(self) -> tuple[dict[str, float], dict[str, set[str]]]:
