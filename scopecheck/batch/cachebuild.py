@@ -30,7 +30,7 @@ class Built:
 def build(checker: Checker, codes: list[str], verdicts: bool, jobs: int = 1) -> Iterator[Built]:
     """Build each state, yielding as each is done (in `codes` order with one process; as they finish
     with several, the largest states started first)."""
-    if jobs <= 1 or len(codes) <= 1:
+    if jobs <= 1 or len(codes) <= 1 or "fork" not in multiprocessing.get_all_start_methods():  # (Windows: one)
         for code in codes:
             yield _build(checker, code, verdicts)
         return
