@@ -286,6 +286,18 @@ def test_cache_build_in_two_processes_keeps_what_one_process_keeps(
     assert [one.verdict(key) for key in keys] == [two.verdict(key) for key in keys]
 
 
+def test_cache_build_where_processes_cannot_fork_builds_in_one(table_on: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # as on Windows
+    code, out, err = run("cache", "build", "RI", "VT", "--jobs", "2")
+    checker = Checker(REPO)
+    questions = sum(checker.question_count(state) for state in ("RI", "VT"))
+    assert code == 0 and f"2 state(s): {questions:,} questions" in out, (out, err)
+    assert err.index("RI: ") < err.index("VT: ")  # in the order given: one process (two start the larger, VT)
+    assert checker.answers is not None and checker.answers.count() == questions
+
+
 def test_a_batch_after_cache_build_asks_the_engine_nothing(
     table_on: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
