@@ -23,7 +23,7 @@ import click
 
 from scopecheck.csvsafe import CsvOut
 from scopecheck.errors import UserError
-from scopecheck.interfaces.printed import to_json
+from scopecheck.interfaces.printed import to_json, verdict_text
 from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType
 
 if TYPE_CHECKING:
@@ -258,7 +258,7 @@ def check(
     query = c.query(state, task, **given)
     verdict = c.evaluate(query)
     data = render.verdict_json(verdict)
-    text = to_json(data) if fmt == "json" else render.verdict_text(verdict)
+    text = to_json(data) if fmt == "json" else verdict_text(verdict)
     code = exit_code([verdict.verdict], strict)
     if replies is not None:
         replies.keep_reply(request, code, text)

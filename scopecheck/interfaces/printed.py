@@ -1,5 +1,5 @@
-"""How a verdict is printed, in what needs no law loaded: its text's head (the answer and the question
-in the asker's words) and the JSON every command prints.
+"""How a verdict is printed, in what needs no law loaded: its text (the head says the answer and the
+question in the asker's words) and the JSON every command prints.
 
 Apart from render.py (which needs the law) so that `check` can print a verdict kept for the task the
 words mean (interfaces/quick_check.py) exactly as the whole flow prints it, by the same code, without
@@ -53,6 +53,12 @@ def verdict_head(
         f"  {MEANING[verdict]}",
         *(bullets([f"Understood as: {task_name.lower()}: {task_note}"], marker="  ") if task_note else []),
     ]
+
+
+def verdict_text(v: Any) -> str:
+    """A verdict as text for people: of a Verdict, or of its JSON read back as records."""
+    head = verdict_head(v.verdict, v.task_name, v.jurisdiction_name, v.task_input, v.task, v.task_note)
+    return "\n".join([*head, *verdict_body(v)])
 
 
 def verdict_body(v: Any) -> list[str]:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 from scopecheck.cache import usable_root, validated_copy
 from scopecheck.decide.keys import KeyIndex
 from scopecheck.errors import UserError
-from scopecheck.interfaces.printed import to_json, verdict_body, verdict_head
+from scopecheck.interfaces.printed import to_json, verdict_text
 
 if TYPE_CHECKING:
     from scopecheck.decide.answers import AnswerTable
@@ -83,8 +83,7 @@ def kept_reply(
         if fmt == "json":
             return asked["verdict"], to_json(asked)
         v = json.loads(json.dumps(asked), object_hook=_record)
-        head = verdict_head(v.verdict, v.task_name, v.jurisdiction_name, words, v.task, understood.note)
-        return v.verdict, "\n".join([*head, *verdict_body(v)])
+        return v.verdict, verdict_text(v)
     except (AttributeError, KeyError, TypeError):  # not what the whole flow kept: it answers
         return None
 

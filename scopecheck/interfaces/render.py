@@ -9,7 +9,7 @@ from scopecheck.csvsafe import CsvOut
 from scopecheck.decide.citing import KIND_NAMES
 from scopecheck.decide.plan import Plan
 from scopecheck.decide.verdict import SUPERVISION_MEANING, SUPERVISOR_NAMES, Verdict
-from scopecheck.interfaces.printed import HEADLINE, verdict_body, verdict_head
+from scopecheck.interfaces.printed import HEADLINE
 from scopecheck.interfaces.printed import bullets as _bullets
 from scopecheck.law.library import Library
 
@@ -17,11 +17,6 @@ if TYPE_CHECKING:
     from xml.etree import ElementTree as ET
 
     from scopecheck.interfaces.category import Tile
-
-
-def verdict_text(v: Verdict) -> str:
-    head = verdict_head(v.verdict, v.task_name, v.jurisdiction_name, v.task_input, v.task, v.task_note)
-    return "\n".join([*head, *verdict_body(v)])
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
