@@ -264,7 +264,7 @@ class AnswerTable:
         return None if row is None else (int(row[0]), str(row[1]))
 
     def verdict(self, key: tuple[object, ...]) -> dict[str, Any] | None:
-        """The verdict (its JSON, render.verdict_json) a command kept for the question `key`, or None;
+        """The verdict (its JSON, Verdict.as_json) a command kept for the question `key`, or None;
         its fields ASKED are empty."""
         query = "select body, hash from answers join verdicts on verdicts.id = answers.verdict where key = ?"
         row = self._one(query, key_text(key))
@@ -294,7 +294,7 @@ class AnswerTable:
     def keep_verdicts(
         self, verdicts: list[tuple[tuple[object, ...], dict[str, Any]]], key_index: dict[str, Any]
     ) -> None:
-        """Keep verdicts' JSON (render.verdict_json) beside the answers of their questions (`check` one,
+        """Keep verdicts' JSON (Verdict.as_json) beside the answers of their questions (`check` one,
         `cache build` every question's), and the KeyIndex of their jurisdiction (decide/keys.py) that
         makes a key from a question in any words. Each distinct verdict is stored once; a question
         whose answer the table does not hold keeps none (the answers kept so far are written first)."""

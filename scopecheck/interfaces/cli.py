@@ -257,7 +257,7 @@ def check(
     c = checker(ctx)
     query = c.query(state, task, **given)
     verdict = c.evaluate(query)
-    data = render.verdict_json(verdict)
+    data = verdict.as_json()
     text = to_json(data) if fmt == "json" else verdict_text(verdict)
     code = exit_code([verdict.verdict], strict)
     if replies is not None:

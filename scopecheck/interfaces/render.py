@@ -30,10 +30,6 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def verdict_json(v: Verdict) -> dict[str, Any]:
-    return v.as_json()
-
-
 def state_page(lib: Library, plan: Plan) -> str:
     """`scopecheck show XX`: the state's rules as a readable page, like a linter's rule docs."""
     state = plan.state

@@ -125,7 +125,7 @@ def _add_catalogue_route(app: FastAPI, name: str, entries: Callable[[], Iterable
 
 
 def verdict_response(v: Verdict) -> Response:
-    """The CLI's JSON of a verdict (render.verdict_json), serialized by pydantic in one step: FastAPI's
+    """The CLI's JSON of a verdict (Verdict.as_json), serialized by pydantic in one step: FastAPI's
     generic encoding of a returned dict cost ~70 us a request, most of the route's own time."""
     return Response(v.model_dump_json(), media_type="application/json")
 

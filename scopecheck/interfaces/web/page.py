@@ -270,7 +270,7 @@ class _Pages:
 
 def verdict_view(v: Verdict) -> dict[str, Any]:
     """A verdict as the templates show it: the CLI's JSON, plus the asked words when they differ."""
-    view = render.verdict_json(v)
+    view = v.as_json()
     view["asked"] = v.task_input if v.task_input != v.task else None
     return view
 
