@@ -37,9 +37,11 @@ def build(checker: Checker, codes: list[str], verdicts: bool, jobs: int = 1) -> 
     global _inherited
     _inherited = checker
     largest_first = sorted(codes, key=lambda code: -checker.question_count(code))  # plans built here: inherited
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(codes))) as pool:
-        yield from pool.imap_unordered(_build_inherited, [(code, verdicts) for code in largest_first])
-    _inherited = None
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(codes))) as pool:
+            yield from pool.imap_unordered(_build_inherited, [(code, verdicts) for code in largest_first])
+    finally:
+        _inherited = None  # not kept alive after the build, whatever ended it
 
 
 def _build(checker: Checker, code: str, verdicts: bool) -> Built:

@@ -250,7 +250,7 @@ def check(
         if same is not None:
             click.echo(same[1])
             ctx.exit(same[0])
-        kept = quick_check.kept_reply(replies, data_root(ctx), state, task, given, as_of, fmt)
+        kept = quick_check.kept_reply(replies, data_root(ctx), state, task, given, fmt)
         if kept is not None:
             click.echo(kept[1])
             ctx.exit(exit_code([kept[0]], strict))

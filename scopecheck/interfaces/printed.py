@@ -1,8 +1,8 @@
 """How a verdict is printed, in what needs no law loaded: its text (the head says the answer and the
 question in the asker's words) and the JSON every command prints.
 
-Apart from render.py (which needs the law) so that `check` can print a verdict kept for the task the
-words mean (interfaces/quick_check.py) exactly as the whole flow prints it, by the same code, without
+Apart from render.py (which needs the law) so that `check` can print a verdict kept for the question
+the words ask (interfaces/quick_check.py) exactly as the whole flow prints it, by the same code, without
 importing the schema.
 """
 

@@ -46,12 +46,13 @@ def kept_reply(
     state: str,
     words: str,
     facts: dict[str, Any],
-    as_of: date,
     fmt: str = "text",
 ) -> tuple[str, str] | None:
     """The verdict kept for the question these words ask, and its text (or JSON) in these words; None
     when nothing is kept for it or any word is not read as the whole flow would read it.
-    `facts`: the words of credentials, trainings and setting, and the supervision and supervisor."""
+    `facts`: the words of credentials, trainings and setting, the supervision and supervisor, and the
+    day (as_of), as Checker.query takes them (cli.facts)."""
+    as_of: date = facts["as_of"]
     resolver = _resolver(data)
     if resolver is None:
         return None
