@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scopecheck.decide.matcher import TaskMatcher, Understood
 from scopecheck.errors import Candidate, UnknownName, UserError
@@ -69,35 +69,23 @@ class Resolver:
 
     @cached_property
     def _jurisdictions(self) -> Index:
-        return Index("state", ((j.code, (j.name, *j.synonyms)) for j in self.lib.jurisdictions.values()), "states")
+        return _index("state", self.lib.jurisdictions.values(), "states", ident="code")
 
     @cached_property
     def _credentials(self) -> Index:
-        return Index(
-            "credential",
-            ((c.id, (c.name, *c.synonyms)) for c in self.lib.credentials.values()),
-            "credentials",
-        )
+        return _index("credential", self.lib.credentials.values(), "credentials")
 
     @cached_property
     def _trainings(self) -> Index:
-        return Index(
-            "training",
-            ((t.id, (t.name, *t.synonyms)) for t in self.lib.trainings.values()),
-            "trainings",
-        )
+        return _index("training", self.lib.trainings.values(), "trainings")
 
     @cached_property
     def _settings(self) -> Index:
-        return Index(
-            "setting",
-            ((s.id, (s.name, *s.synonyms)) for s in self.lib.settings.values()),
-            "settings",
-        )
+        return _index("setting", self.lib.settings.values(), "settings")
 
     @cached_property
     def _titles(self) -> Index:
-        return Index("job title", ((t.id, (t.name, *t.synonyms)) for t in self.lib.titles.values()))
+        return _index("job title", self.lib.titles.values())
 
     def title(self, text: str, field: str = "--title") -> str:
         found = self._titles.exact(text) or self._titles.contained(text)
@@ -164,3 +152,8 @@ class Resolver:
                 raise index.fail(word, field)
             out.add(found)
         return frozenset(out)
+
+
+def _index(what: str, entries: Iterable[Any], see: str = "", ident: str = "id") -> Index:
+    """A catalogue's index: each entry's id (its `ident` field), by its name and synonyms."""
+    return Index(what, ((getattr(e, ident), (e.name, *e.synonyms)) for e in entries), see)
