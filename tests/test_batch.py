@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import itertools
 import json
 import os
 import stat
@@ -245,6 +246,37 @@ def test_a_worker_that_cannot_write_its_chunk_is_one_line_naming_the_output_and_
     code, _, err = run("batch", str(src), "-o", str(out_dir / "out.csv"), "--jobs", "2")
     one_line(code, err, str(out_dir / "out.csv"), "No space left on device")
     assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_writeback_of_the_whole_output_starts_before_its_final_sync(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output file is synced before its rename; its writeback is started as it is written (by
+    the parent, or by each worker for its chunks), so the sync waits for little: every byte of the
+    file is asked for, once. The calls are logged to a file, since forked workers make them too."""
+    src = _many_rows(tmp_path, 5_000)
+    log, out = tmp_path / "writeback.log", tmp_path / "out.csv"
+
+    def logged(fd: int, start: int, length: int, advice: int) -> None:
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        with open(log, "a") as f:  # appends of one short line: whole, whoever writes
+            f.write(f"{name}\t{start}\t{length}\t{advice}\n")
+
+    monkeypatch.setattr(batch_io, "WRITEBACK_BYTES", 1)
+    monkeypatch.setattr(batch_mod, "PARALLEL_BLOCK_CHARS", 4_000)
+    monkeypatch.setattr(os, "posix_fadvise", logged)
+    code, _, err = run("batch", str(src), "-o", str(out), "--jobs", jobs)
+    assert code == 0, err
+    calls = [line.split("\t") for line in log.read_text().splitlines()]
+    assert {Path(name).name.endswith(".partial") for name, *_ in calls} == {True}
+    assert {int(advice) for *_, advice in calls} == {os.POSIX_FADV_DONTNEED}
+    spans = sorted((int(start), int(start) + int(length)) for _, start, length, _ in calls)
+    header = len(out.read_bytes().split(b"\n", 1)[0]) + 1
+    assert spans[0][0] == (0 if jobs == "1" else header)  # workers write after the parent's header
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))  # contiguous, no byte twice
+    assert spans[-1][1] == out.stat().st_size
+    assert len(spans) > 1
 
 
 @pytest.mark.parametrize("errno_", [errno.EACCES, errno.EROFS])

@@ -694,6 +694,21 @@ class Formatter:
         return Formatted(len(rows), text, dict(counts), (), lines)
 
 
+WRITEBACK_BYTES = 32 << 20  # how much of its own output file the parent writes before starting its writeback
+
+
+def start_writeback(fd: int, start: int, length: int) -> None:
+    """Have the kernel start writing `length` bytes of the file at `start` to disk now, without
+    waiting. The output file is synced before it is renamed into place; left to the end, that sync
+    wrote the whole output serially (0.67 s for 1.3 GB, whatever --jobs), and now it waits for the
+    last part only. POSIX_FADV_DONTNEED does this on Linux (it starts the writeback of dirty pages
+    and lets clean ones go from the page cache); elsewhere it is advice, ignored, or absent."""
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is not None and length > 0:
+        with contextlib.suppress(OSError):
+            advise(fd, start, length, os.POSIX_FADV_DONTNEED)
+
+
 class Sink:
     """The parent's side of the output: the header, then each chunk's text in input order, and the
     --verdicts file (each verdict once, in the order of its first row). JSONL in, CSV out: chunks
@@ -723,6 +738,8 @@ class Sink:
         self.keys: dict[str, None] = {}
         self.spool: IO[str] | None = None
         self._place: int | None = None  # where the next chunk a worker holds goes
+        self._unsynced = 0  # own_file: about how many bytes the parent wrote since the last writeback began
+        self._synced_to = 0  # own_file: where that writeback ended
         if self.layout == "csv":
             CsvOut(stream).writerow([*formatter.header, *self.columns])
         elif self.layout == "jsonl-csv":
@@ -769,8 +786,10 @@ class Sink:
         elif chunk.data:  # encoded by a worker as this stream would encode it (Formatted.encode)
             self.stream.flush()
             self.stream.buffer.write(chunk.data)
+            self._wrote(len(chunk.data))
         else:
             self.stream.write(chunk.text)
+            self._wrote(len(chunk.text))
         if self.verdicts is not None:
             for ident, line, remember in chunk.lines:
                 if ident not in self._written:
@@ -778,6 +797,18 @@ class Sink:
                     if remember:
                         self._written.add(ident)
         return place
+
+    def _wrote(self, size: int) -> None:
+        """Count what the parent wrote into its own file; past WRITEBACK_BYTES, start its writeback."""
+        if not self.own_file:
+            return
+        self._unsynced += size
+        if self._unsynced >= WRITEBACK_BYTES:
+            self.stream.flush()
+            fd = self.stream.fileno()
+            end = os.lseek(fd, 0, os.SEEK_CUR)
+            start_writeback(fd, self._synced_to, end - self._synced_to)
+            self._synced_to, self._unsynced = end, 0
 
     def close(self) -> None:
         if self._place is not None:  # the file's own offset at the end of what the workers wrote

@@ -43,6 +43,7 @@ from scopecheck.batch.rows import (
     Sink,
     block_rows,
     in_lists,
+    start_writeback,
 )
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.citing import citation_text
@@ -405,8 +406,9 @@ def _serve(conn: Connection, worker: RowChecker | None, formatter: Formatter, fa
 
 
 def _write_at(fd: int, data: bytes, offset: int) -> tuple[int, str] | None:
-    """Write all of `data` at `offset` of the file; the error (errno, message) if that fails."""
-    view = memoryview(data)
+    """Write all of `data` at `offset` of the file, and start its writeback (each worker its own
+    chunks, so the sync at the end waits for little); the error (errno, message) if that fails."""
+    view, start = memoryview(data), offset
     try:
         while view:
             done = os.pwrite(fd, view, offset)
@@ -415,6 +417,7 @@ def _write_at(fd: int, data: bytes, offset: int) -> tuple[int, str] | None:
             view, offset = view[done:], offset + done
     except OSError as exc:
         return exc.errno or errno.EIO, exc.strerror or str(exc)
+    start_writeback(fd, start, len(data))
     return None
 
 
