@@ -157,9 +157,9 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
 @pytest.mark.parametrize(
     "name, size, before, wrong, understood",
     [
-        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 318),
+        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 322),
         ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 27, 229),
-        ("phrasings_holdout6.toml", 364, LATER[:3], 22, 221),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 23, 220),
         ("phrasings_holdout7.toml", 427, LATER[:4], 36, 258),
         ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 47, 301),
         ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 23, 244),
@@ -167,22 +167,22 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout10.toml",
             348,
             (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml", "phrasings_holdout9.toml"),
-            21,
-            252,
+            20,
+            253,
         ),
         (
             "phrasings_holdout11.toml",
             379,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10))),
             22,
-            263,
+            264,
         ),
         (
             "phrasings_holdout12.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11))),
-            24,
-            254,
+            23,
+            255,
         ),
         (
             "phrasings_holdout13.toml",
@@ -196,14 +196,14 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             371,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13))),
             9,
-            262,
+            264,
         ),
         (
             "phrasings_holdout15.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14))),
             22,
-            233,
+            234,
         ),
         (
             "phrasings_holdout16.toml",
@@ -224,14 +224,21 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             336,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17))),
             21,
-            218,
+            219,
         ),
         (
             "phrasings_holdout19.toml",
             199,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 19))),
-            13,
-            126,
+            7,
+            131,
+        ),
+        (
+            "phrasings_holdout20.toml",
+            293,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 20))),
+            20,
+            167,
         ),
     ],
 )
@@ -304,8 +311,17 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     covers named as an example of a task ("IV medications, such as chemotherapy": holdout9 23,
     holdout18 21) and a drug's "prescribing information" (holdout7 36). holdout19, measured after each
     change, stayed at 13; a rule that took four off the read sets ("before" or "prior to" after words
-    no phrase names) added one there and was reverted. Each is held there; none shares a source with
-    an earlier set."""
+    no phrase names) added one there and was reverted. Stop 19 tuned on holdout19 and on half a of
+    holdout20 (a "reader" reads a test; titrating is a dose decision; "per the physician's instruction"
+    is no teaching; a suture site is wound care; an alcohol swab is skin prep; vaccines and allergy serum
+    by name; filling a prescription, unless at a pharmacy; anaesthetics named alone are asked back;
+    removing "catheters" is either catheter's; "vs." between words is "versus"): holdout19 13 -> 7.
+    That cost holdout6, never tuned on, one wrong (22 -> 23: its "normal vs. abnormal" was read as
+    vital signs beside "intake", asked back; now "intake" alone answers) and one understood (221 ->
+    220: "the removed catheter" is now asked back, IV or urinary). holdout20 (the same two kinds),
+    measured blind before any of it: 22 of 293 (7.5 %); its half a 9 -> 7 once tuned on, its half b,
+    never read, 13 of 146 before and after. Each is held there; none shares a source with an earlier
+    set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -322,16 +338,17 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout7.toml", 427, 379, 28),
         ("phrasings_holdout8.toml", 504, 439, 41),
         ("phrasings_holdout9.toml", 358, 300, 16),
-        ("phrasings_holdout10.toml", 348, 305, 16),
+        ("phrasings_holdout10.toml", 348, 305, 15),
         ("phrasings_holdout11.toml", 379, 328, 16),
-        ("phrasings_holdout12.toml", 377, 342, 19),
+        ("phrasings_holdout12.toml", 377, 342, 18),
         ("phrasings_holdout13.toml", 373, 323, 15),
         ("phrasings_holdout14.toml", 371, 337, 6),
         ("phrasings_holdout15.toml", 377, 322, 15),
         ("phrasings_holdout16.toml", 375, 328, 22),
         ("phrasings_holdout17.toml", 358, 319, 16),
         ("phrasings_holdout18.toml", 336, 297, 14),
-        ("phrasings_holdout19.toml", 199, 174, 10),
+        ("phrasings_holdout19.toml", 199, 174, 4),
+        ("phrasings_holdout20.toml", 293, 269, 17),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -357,7 +374,8 @@ def test_the_holdout_errors_are_not_label_noise(
     blind, with stop 16's and stop 15's matchers alike; 16 once tuned on. holdout18: 88 % agree (94 %
     share an id); 20 of 336 outside both when measured blind (23 with stop 15's matcher), 15 once
     tuned on. holdout19: 87 % agree (96 % share an id); 10 of 199 outside both when measured blind (11
-    with stop 15's matcher); not tuned on. Held there."""
+    with stop 15's matcher); 4 once tuned on (stop 19). holdout20: 92 % agree (98 % share an id); 19 of
+    293 outside both when measured blind, 17 after the tuning on its half a. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -441,9 +459,10 @@ def test_words_that_say_nothing_of_the_work_suggest_nothing(checker: Checker, wo
     [
         # sets never tuned on, this included: before, 29 % and 53 % of 186 (holdout19, blind: 6 and 13 of
         # 30); stop 17 53 % and 71 %; stop 18 (a frame's task next after the closest) 53 % and 74 %, holdout19
-        # 15 and 21 both times
+        # 15 and 21 both times; stop 19 (holdout19 tuned on, holdout20 in its place) 52 % and 75 % of 185
         (("phrasings_holdout6.toml", "phrasings_holdout7.toml", "phrasings_holdout10.toml"), 0.52, 0.73),
-        (None, 0.42, 0.71),  # every set tuned on: before, 31 % and 52 % of 897; stop 17 42 % and 69 %, stop 18 72 %
+        (None, 0.42, 0.71),  # every set tuned on: before, 31 % and 52 % of 897; stop 17 42 % and 69 %, stop 18 72 %,
+        # stop 19 (holdout19 among them) 43 % and 73 % of 920
     ],
 )
 def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
@@ -457,7 +476,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout6.toml",
         "phrasings_holdout7.toml",
         "phrasings_holdout10.toml",
-        "phrasings_holdout19.toml",
+        "phrasings_holdout20.toml",
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []

@@ -54,6 +54,36 @@ _DOING = frozenset(
     for end in ("", "s", "ing")
 ) | {"take", "takes", "taking", "give", "gives", "giving", "do", "does", "doing", "apply", "applies", "applying"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# "vs." between two words, the second in lower case, is "versus" ("emergency vs. simply troubling"); vital
+# signs are "VS." after a verb that takes them ("take VS. record weight") or before a conjunction ("vs. and wt")
+_VERSUS = re.compile(r"\b(\w+)\s+[vV][sS]\.(?=\s+(?!(?:and|or)\b)[a-z])")
+_TAKE_SIGNS = _DOING | {
+    "check",
+    "checks",
+    "checking",
+    "record",
+    "records",
+    "recording",
+    "monitor",
+    "monitors",
+    "monitoring",
+    "measure",
+    "measures",
+    "measuring",
+    "document",
+    "documents",
+    "documenting",
+    "took",
+    "orthostatic",
+    "baseline",
+    "initial",
+}
+
+
+def _versus(text: str) -> str:
+    return _VERSUS.sub(lambda m: m[0] if m[1].casefold() in _TAKE_SIGNS else f"{m[1]} versus", text)
+
+
 # Words that say nothing of the work: a question of only these has no words to read as a task, and the
 # nearest tasks are found by the other words ("the of and" suggests nothing; "of" is in many task names).
 _FUNCTION_WORDS = frozenset(
@@ -163,7 +193,7 @@ class TaskMatcher:
     def tokens(self, text: str) -> tuple[list[str], list[str], list[int], list[str]]:
         """(stemmed words, the same unstemmed, the original word each came from, the original words).
         Ignored phrases ("practice of medicine") become blanks that match nothing."""
-        original = _WORD.findall(text.casefold())
+        original = _WORD.findall(_versus(text).casefold())
         plain: list[str] = []
         source: list[int] = []
         for i, word in enumerate(original):
@@ -384,12 +414,20 @@ class TaskMatcher:
                 _, _, start, end, frame = max(reaching, key=lambda r: (r[0], r[1]))
                 becomes = _frame_target(frame, m)
                 if becomes and (becomes != m.task or m.alternatives):  # "initiating an IV": settled as a start
+                    also = _frame_also(frame, m)
+                    if frame.keeps_unmapped and m.alternatives:
+                        readings = [
+                            _frame_target(frame, replace(m, task=t, alternatives=())) or t
+                            for t in (m.task, *m.alternatives)
+                        ]
+                        becomes, *rest = dict.fromkeys(readings)
+                        also = tuple(dict.fromkeys((*rest, *also)))
                     m = Mention(
                         becomes,
                         min(m.start, start),
                         max(m.end, end),
                         m.words,
-                        _frame_also(frame, m),
+                        also,
                         f"'{' '.join(toks[start:end])}' makes it: {self.lib.tasks[becomes].name.lower()}",
                         framed=frame.name,
                     )

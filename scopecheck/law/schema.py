@@ -414,6 +414,11 @@ class Frame(Strict):
     default: Id | None = None
     map: tuple[FrameMap, ...] = ()
     alone: Id | None = Field(default=None, description="the task the frame words name with no task near them")
+    keeps_unmapped: bool = Field(
+        default=False,
+        description="on words of several readings, the readings `map` does not change stay open beside the "
+        "ones it makes ('removing catheters': an IV's removal, or a urinary catheter's)",
+    )
 
 
 class Precedence(Strict):
