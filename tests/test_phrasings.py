@@ -157,17 +157,17 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
 @pytest.mark.parametrize(
     "name, size, before, wrong, understood",
     [
-        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 38, 322),
-        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 27, 229),
-        ("phrasings_holdout6.toml", 364, LATER[:3], 23, 220),
-        ("phrasings_holdout7.toml", 427, LATER[:4], 36, 258),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 47, 301),
+        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 321),
+        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 25, 228),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 23, 219),
+        ("phrasings_holdout7.toml", 427, LATER[:4], 34, 258),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 46, 301),
         ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 23, 244),
         (
             "phrasings_holdout10.toml",
             348,
             (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml", "phrasings_holdout9.toml"),
-            20,
+            19,
             253,
         ),
         (
@@ -181,7 +181,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout12.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11))),
-            23,
+            22,
             255,
         ),
         (
@@ -202,8 +202,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout15.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14))),
-            22,
-            234,
+            21,
+            235,
         ),
         (
             "phrasings_holdout16.toml",
@@ -223,8 +223,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout18.toml",
             336,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17))),
-            21,
-            219,
+            20,
+            218,
         ),
         (
             "phrasings_holdout19.toml",
@@ -237,8 +237,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout20.toml",
             293,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 20))),
-            20,
-            167,
+            14,
+            170,
         ),
     ],
 )
@@ -320,8 +320,14 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     vital signs beside "intake", asked back; now "intake" alone answers) and one understood (221 ->
     220: "the removed catheter" is now asked back, IV or urinary). holdout20 (the same two kinds),
     measured blind before any of it: 22 of 293 (7.5 %); its half a 9 -> 7 once tuned on, its half b,
-    never read, 13 of 146 before and after. Each is held there; none shares a source with an earlier
-    set."""
+    not yet read, 13 of 146 before and after. Then half b was tuned on too (a refill named alone is asked
+    back, called in or approved, unless it is called in, sent or faxed; "give patient their" and
+    "educate the patient on their", whose "their" matching drops, read every "give the patient ..." as
+    giving results, and `rules validate` now refuses such a phrase; a medicine handed out is dispensed;
+    titrating a sedation agent is giving it; test strips; a bladder instillation; a test's purpose "to
+    diagnose" is no diagnosing): holdout20 14. Asking back about refills took one or two right answers
+    each from holdout4, 5, 6 and 18 and gave wrong ones back across the sets (holdout5 27 -> 25, holdout7
+    36 -> 34). Each is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -334,21 +340,21 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     "name, size, agree, outside_both",
     [
         ("phrasings_holdout3b.toml", 250, 225, 5),
-        ("phrasings_holdout5.toml", 357, 307, 19),
-        ("phrasings_holdout7.toml", 427, 379, 28),
-        ("phrasings_holdout8.toml", 504, 439, 41),
+        ("phrasings_holdout5.toml", 357, 307, 18),
+        ("phrasings_holdout7.toml", 427, 379, 26),
+        ("phrasings_holdout8.toml", 504, 439, 40),
         ("phrasings_holdout9.toml", 358, 300, 16),
-        ("phrasings_holdout10.toml", 348, 305, 15),
+        ("phrasings_holdout10.toml", 348, 305, 14),
         ("phrasings_holdout11.toml", 379, 328, 16),
-        ("phrasings_holdout12.toml", 377, 342, 18),
+        ("phrasings_holdout12.toml", 377, 342, 17),
         ("phrasings_holdout13.toml", 373, 323, 15),
         ("phrasings_holdout14.toml", 371, 337, 6),
-        ("phrasings_holdout15.toml", 377, 322, 15),
+        ("phrasings_holdout15.toml", 377, 322, 14),
         ("phrasings_holdout16.toml", 375, 328, 22),
         ("phrasings_holdout17.toml", 358, 319, 16),
-        ("phrasings_holdout18.toml", 336, 297, 14),
+        ("phrasings_holdout18.toml", 336, 297, 13),
         ("phrasings_holdout19.toml", 199, 174, 4),
-        ("phrasings_holdout20.toml", 293, 269, 17),
+        ("phrasings_holdout20.toml", 293, 269, 12),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -375,7 +381,7 @@ def test_the_holdout_errors_are_not_label_noise(
     share an id); 20 of 336 outside both when measured blind (23 with stop 15's matcher), 15 once
     tuned on. holdout19: 87 % agree (96 % share an id); 10 of 199 outside both when measured blind (11
     with stop 15's matcher); 4 once tuned on (stop 19). holdout20: 92 % agree (98 % share an id); 19 of
-    293 outside both when measured blind, 17 after the tuning on its half a. Held there."""
+    293 outside both when measured blind, 17 after the tuning on its half a, 12 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -434,9 +440,11 @@ def test_two_tasks_with_different_answers_are_asked_back_and_equal_answers_are_g
         ("Inserting, removing, or providing care for catheters", ("urinary_catheter", "iv_removal")),
         ("remove the foley catheter", "urinary_catheter"),  # a named catheter stays settled
         ("d/c IV", "iv_removal"),
+        # holdout20: "give patient their" (results) lost its "their", and read any "give the patient ..." as results
+        ("To do this I give the patient a drop of flucaine in each eye.", None),
     ],
 )
-def test_versus_and_a_frame_that_keeps_other_readings_open(
+def test_versus_a_frame_that_keeps_other_readings_open_and_a_whole_frame_word(
     checker: Checker, words: str, understood: str | tuple[str, ...] | None
 ) -> None:
     u = checker.resolver.matcher.understand(words)
@@ -486,7 +494,7 @@ def test_words_that_say_nothing_of_the_work_suggest_nothing(checker: Checker, wo
     [
         # sets never tuned on, this included: before, 29 % and 53 % of 186 (holdout19, blind: 6 and 13 of
         # 30); stop 17 53 % and 71 %; stop 18 (a frame's task next after the closest) 53 % and 74 %, holdout19
-        # 15 and 21 both times; stop 19 (holdout19 tuned on, holdout20 in its place) 52 % and 75 % of 185
+        # 15 and 21 both times; stop 19 52 % and 75 % of 185
         (("phrasings_holdout6.toml", "phrasings_holdout7.toml", "phrasings_holdout10.toml"), 0.52, 0.73),
         (None, 0.42, 0.71),  # every set tuned on: before, 31 % and 52 % of 897; stop 17 42 % and 69 %, stop 18 72 %,
         # stop 19 (holdout19 among them) 43 % and 73 % of 920
@@ -503,7 +511,6 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout6.toml",
         "phrasings_holdout7.toml",
         "phrasings_holdout10.toml",
-        "phrasings_holdout20.toml",
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []

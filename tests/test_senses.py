@@ -62,11 +62,11 @@ def test_a_not_ma_word_in_another_sense_is_not_refused(checker: Checker) -> None
     assert m.understand("educating patients on medications and treatment plans").task == "patient_education"
 
 
-def _validate_with(tmp_path: Path, entry: str) -> tuple[int, str]:
+def _validate_with(tmp_path: Path, entry: str, table: str = "senses") -> tuple[int, str]:
     shutil.copytree(REPO / "rules", tmp_path / "rules")
     shutil.copytree(REPO / "states", tmp_path / "states")
     vocabulary = tmp_path / "rules" / "vocabulary.toml"
-    vocabulary.write_text(vocabulary.read_text() + "\n[[senses]]\n" + entry)
+    vocabulary.write_text(vocabulary.read_text() + f"\n[[{table}]]\n" + entry)
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "rules", "validate"])
     assert "Traceback" not in result.output
     return result.exit_code, result.output
@@ -85,3 +85,19 @@ def _validate_with(tmp_path: Path, entry: str) -> tuple[int, str]:
 def test_validation_rejects_a_bad_sense(tmp_path: Path, entry: str, message: str) -> None:
     code, output = _validate_with(tmp_path, entry)
     assert code == 2 and message in output, output
+
+
+@pytest.mark.parametrize(
+    "table, entry",
+    [
+        # the frame word that read every "give the patient ..." as giving results: "their" is dropped
+        ("frames", 'name = "tell-again"\nwords = ["give patient their"]\nalone = "give_normal_results"\n'),
+        ("cues", 'task = "wound_care"\nwords = ["the dressing change"]\n'),
+        ("senses", 'words = ["dressing their"]\ntask = "wound_care"\nconfirm = ["wound"]\n'),
+    ],
+)
+def test_validation_rejects_a_phrase_that_begins_or_ends_with_a_dropped_word(
+    tmp_path: Path, table: str, entry: str
+) -> None:
+    code, output = _validate_with(tmp_path, entry, table)
+    assert code == 2 and "which matching drops" in output, output

@@ -29,14 +29,12 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
+from scopecheck.law.terms import DROPPED_WORDS
 
 if TYPE_CHECKING:  # at run time the matcher needs only what it reads: `check` reads words without the schema
     from scopecheck.law import schema
     from scopecheck.law.library import Library
 
-# Never part of a phrase: "remove the cannula" = "remove cannula", "dilate your pupils" = "dilate pupils",
-# "pend all orders" = "pend orders", "tell her the results" = "tell results".
-_ARTICLES = frozenset({"the", "a", "an", "s", "your", "his", "her", "him", "them", "their", "my", "our", "its", "all"})
 MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
 _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3  # a generic phrase this close to a specific one is that one's object
@@ -198,7 +196,7 @@ class TaskMatcher:
         source: list[int] = []
         for i, word in enumerate(original):
             for part in self._spelling.get(word, (word,)):
-                if part not in _ARTICLES:
+                if part not in DROPPED_WORDS:
                     plain.append(part)
                     source.append(i)
         stems = [self._stem(w) for w in plain]
@@ -223,11 +221,11 @@ class TaskMatcher:
 
     def _plain(self, phrase: str) -> tuple[str, ...]:
         spelling, words = self._spelling, _WORD.findall(phrase.casefold())
-        if _ARTICLES.isdisjoint(words) and spelling.keys().isdisjoint(words):  # most phrases: as written
+        if DROPPED_WORDS.isdisjoint(words) and spelling.keys().isdisjoint(words):  # most phrases: as written
             return tuple(words)
         out: list[str] = []
         for word in words:
-            out += [p for p in spelling.get(word, (word,)) if p not in _ARTICLES]
+            out += [p for p in spelling.get(word, (word,)) if p not in DROPPED_WORDS]
         return tuple(out)
 
     @cached_property

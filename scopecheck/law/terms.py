@@ -17,6 +17,13 @@ SUPERVISOR_TYPES: tuple[SupervisorType, ...] = ("physician", "podiatrist", "pa",
 
 _NOT_WORD = re.compile(r"[^\w]+")
 
+#: Words the task matcher drops from a task's words and from every vocabulary phrase before matching, never
+#: part of a phrase ("remove the cannula" = "remove cannula", "pend all orders" = "pend orders", "tell her
+#: the results" = "tell results"); `rules validate` refuses a phrase that begins or ends with one.
+DROPPED_WORDS = frozenset(
+    {"the", "a", "an", "s", "your", "his", "her", "him", "them", "their", "my", "our", "its", "all"}
+)
+
 
 @functools.lru_cache(maxsize=8192)
 def normalize(text: str) -> str:

@@ -15,7 +15,7 @@ from scopecheck.errors import Defect, RuleFileError
 from scopecheck.law import schema
 from scopecheck.law.crosscheck import rule_defects
 from scopecheck.law.library import CATALOGUES, Library
-from scopecheck.law.terms import normalize
+from scopecheck.law.terms import DROPPED_WORDS, normalize
 from scopecheck.law.tomlfile import Loaded
 
 STATE_FILE = re.compile(r"[A-Z]{2}\.toml")
@@ -129,7 +129,30 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
     for i, generic in enumerate(vocab.generic):
         for j, task in enumerate(generic.tasks):
             check(task, "generic", i, "tasks", j)
+
+    def whole(words: tuple[str, ...], *loc: str | int) -> None:
+        """A phrase that begins or ends with a word the matcher drops is matched without it: "give
+        patient their" read every "give the patient ..." as giving results."""
+        for j, word in enumerate(words):
+            parts = normalize(word).split()
+            if len(parts) > 1 and (parts[0] in DROPPED_WORDS or parts[-1] in DROPPED_WORDS):
+                dropped = parts[0] if parts[0] in DROPPED_WORDS else parts[-1]
+                out.append(
+                    loaded.defect(
+                        f"'{word}' begins or ends with '{dropped}', which matching drops: say what follows it",
+                        *loc,
+                        j,
+                    )
+                )
+
+    for i, cue in enumerate(vocab.cues):
+        whole(cue.words, "cues", i, "words")
+    for i, generic in enumerate(vocab.generic):
+        whole(generic.words, "generic", i, "words")
+    for i, sense in enumerate(vocab.senses):
+        whole(sense.words, "senses", i, "words")
     for i, frame in enumerate(vocab.frames):
+        whole(frame.words, "frames", i, "words")
         check(frame.default, "frames", i, "default")
         check(frame.alone, "frames", i, "alone")
         for j, task in enumerate(frame.applies_to):
