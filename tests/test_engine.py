@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date
 
@@ -93,3 +94,17 @@ def test_a_long_run_holds_no_growing_state(checker: Checker) -> None:
     assert host is not None and host.get_ruleset("CA").get_facts(None) == []
     assert grown_mb < 20, f"RSS grew {grown_mb:.1f} MB over 100,000 checks"
     assert last < first * 2 + 0.05, f"the last 1,000 checks took {last:.3f}s, the first {first:.3f}s"
+
+
+def test_registering_shares_the_conditions_and_leaves_the_compiled_rules_as_they_were(checker: Checker) -> None:
+    """Each engine gets new rule dicts around the compiled conditions (durable takes out the "run" it
+    is given): the compiled ruleset is unchanged, and a second engine registered from it finds the same."""
+    compiled = compile_plan(checker.plan("TX"))
+    before = json.dumps(compiled.definition, sort_keys=True)
+    first, second = Engine(), Engine()
+    first.register(compiled)
+    second.register(compiled)
+    assert json.dumps(compiled.definition, sort_keys=True) == before
+    for task in ("immunization", "venipuncture", "urinary_catheter"):
+        fact = to_fact(Query(jurisdiction="TX", task=task, as_of=date(2026, 6, 1)), compiled)
+        assert sorted(first.match("TX", fact)) == sorted(second.match("TX", fact))

@@ -8,7 +8,6 @@ behind (ids are hashed to 32 bits; held facts slow every assert). See research/e
 
 from __future__ import annotations
 
-import copy
 import itertools
 from typing import Any
 
@@ -52,12 +51,12 @@ class Engine:
         return action
 
     def register(self, compiled: Compiled) -> None:
-        """Register a compiled ruleset once; durable mutates definitions, so register a copy."""
+        """Register a compiled ruleset once. durable takes each rule's "run" out of its dict and only
+        reads the rest (it keeps it, as JSON for its core and as the dict itself), so each rule is a new
+        dict around the same conditions: a deep copy kept a second 5.6 MB of conditions for 51 states."""
         if compiled.name in self._registered:
             return
-        definition = copy.deepcopy(compiled.definition)
-        for name, rule in definition.items():
-            rule["run"] = self._record(name)
+        definition = {name: {**rule, "run": self._record(name)} for name, rule in compiled.definition.items()}
         if self._host is None:
             self._host = _SyncHost()
         self._host.set_rulesets({compiled.name: definition})
