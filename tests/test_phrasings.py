@@ -240,6 +240,13 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             14,
             170,
         ),
+        (
+            "phrasings_holdout21.toml",
+            295,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 21))),
+            23,
+            171,
+        ),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -327,7 +334,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     titrating a sedation agent is giving it; test strips; a bladder instillation; a test's purpose "to
     diagnose" is no diagnosing): holdout20 14. Asking back about refills took one or two right answers
     each from holdout4, 5, 6 and 18 and gave wrong ones back across the sets (holdout5 27 -> 25, holdout7
-    36 -> 34). Each is held there; none shares a source with an earlier set."""
+    36 -> 34). holdout21 (the same two kinds), measured blind after all of that: 23 of 295 (7.8 %),
+    against 24 with stop 18's matcher, and 162 right against 156. Not tuned on. Each is held there; none
+    shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -355,6 +364,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout18.toml", 336, 297, 13),
         ("phrasings_holdout19.toml", 199, 174, 4),
         ("phrasings_holdout20.toml", 293, 269, 12),
+        ("phrasings_holdout21.toml", 295, 276, 23),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -381,7 +391,9 @@ def test_the_holdout_errors_are_not_label_noise(
     share an id); 20 of 336 outside both when measured blind (23 with stop 15's matcher), 15 once
     tuned on. holdout19: 87 % agree (96 % share an id); 10 of 199 outside both when measured blind (11
     with stop 15's matcher); 4 once tuned on (stop 19). holdout20: 92 % agree (98 % share an id); 19 of
-    293 outside both when measured blind, 17 after the tuning on its half a, 12 once tuned on. Held there."""
+    293 outside both when measured blind, 17 after the tuning on its half a, 12 once tuned on. holdout21:
+    94 % agree (99 % share an id); 23 of 295 outside both when measured blind (24 with stop 18's
+    matcher); not tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -511,6 +523,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout6.toml",
         "phrasings_holdout7.toml",
         "phrasings_holdout10.toml",
+        "phrasings_holdout21.toml",
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
