@@ -157,11 +157,11 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
 @pytest.mark.parametrize(
     "name, size, before, wrong, understood",
     [
-        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 37, 321),
-        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 25, 228),
+        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 36, 324),
+        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 24, 229),
         ("phrasings_holdout6.toml", 364, LATER[:3], 23, 219),
         ("phrasings_holdout7.toml", 427, LATER[:4], 34, 258),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 46, 301),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 46, 303),
         ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 23, 244),
         (
             "phrasings_holdout10.toml",
@@ -189,14 +189,14 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             373,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12))),
             21,
-            238,
+            239,
         ),
         (
             "phrasings_holdout14.toml",
             371,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13))),
             9,
-            264,
+            266,
         ),
         (
             "phrasings_holdout15.toml",
@@ -217,7 +217,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             358,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15, 16))),
             18,
-            237,
+            236,
         ),
         (
             "phrasings_holdout18.toml",
@@ -244,8 +244,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout21.toml",
             295,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 21))),
-            23,
-            171,
+            13,
+            178,
         ),
     ],
 )
@@ -335,8 +335,13 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     diagnose" is no diagnosing): holdout20 14. Asking back about refills took one or two right answers
     each from holdout4, 5, 6 and 18 and gave wrong ones back across the sets (holdout5 27 -> 25, holdout7
     36 -> 34). holdout21 (the same two kinds), measured blind after all of that: 23 of 295 (7.8 %),
-    against 24 with stop 18's matcher, and 162 right against 156. Not tuned on. Each is held there; none
-    shares a source with an earlier set."""
+    against 24 with stop 18's matcher, and 162 right against 156. Then tuned on ("per <whose>
+    instructions" is following them; work done under a local anaesthetic; pre-certification; treating
+    patients with a named treatment is that treatment; receiving orders; spore tests and a steriliser's
+    log, British spellings; what sutures are used for; influenza shots; dispensing advice; hyperbaric
+    oxygen): 13, and across the sets (holdout4 37 -> 36, holdout5 25 -> 24); holdout17 gave one right
+    answer ("received an order to administer a B12 shot" is now asked back: an order received, or the
+    shot). Each is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -349,7 +354,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     "name, size, agree, outside_both",
     [
         ("phrasings_holdout3b.toml", 250, 225, 5),
-        ("phrasings_holdout5.toml", 357, 307, 18),
+        ("phrasings_holdout5.toml", 357, 307, 17),
         ("phrasings_holdout7.toml", 427, 379, 26),
         ("phrasings_holdout8.toml", 504, 439, 40),
         ("phrasings_holdout9.toml", 358, 300, 16),
@@ -364,7 +369,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout18.toml", 336, 297, 13),
         ("phrasings_holdout19.toml", 199, 174, 4),
         ("phrasings_holdout20.toml", 293, 269, 12),
-        ("phrasings_holdout21.toml", 295, 276, 23),
+        ("phrasings_holdout21.toml", 295, 276, 13),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -393,7 +398,7 @@ def test_the_holdout_errors_are_not_label_noise(
     with stop 15's matcher); 4 once tuned on (stop 19). holdout20: 92 % agree (98 % share an id); 19 of
     293 outside both when measured blind, 17 after the tuning on its half a, 12 once tuned on. holdout21:
     94 % agree (99 % share an id); 23 of 295 outside both when measured blind (24 with stop 18's
-    matcher); not tuned on. Held there."""
+    matcher); 13 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -454,6 +459,9 @@ def test_two_tasks_with_different_answers_are_asked_back_and_equal_answers_are_g
         ("d/c IV", "iv_removal"),
         # holdout20: "give patient their" (results) lost its "their", and read any "give the patient ..." as results
         ("To do this I give the patient a drop of flucaine in each eye.", None),
+        # holdout21: "per <whose> instructions" is following them, not teaching; instructions given still are
+        ("Ostomy Care as per RN's instructions", None),
+        ("give discharge instructions", "patient_education"),
     ],
 )
 def test_versus_a_frame_that_keeps_other_readings_open_and_a_whole_frame_word(
@@ -523,7 +531,6 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout6.toml",
         "phrasings_holdout7.toml",
         "phrasings_holdout10.toml",
-        "phrasings_holdout21.toml",
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []

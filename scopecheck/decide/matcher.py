@@ -52,6 +52,7 @@ _DOING = frozenset(
     for end in ("", "s", "ing")
 ) | {"take", "takes", "taking", "give", "gives", "giving", "do", "does", "doing", "apply", "applies", "applying"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_GUIDANCE = frozenset({"instruction", "instructions", "direction", "directions"})  # "per <whose> instructions"
 # "vs." between two words, the second in lower case, is "versus" ("emergency vs. simply troubling"); vital
 # signs are "VS." after a verb that takes them ("take VS. record weight") or before a conjunction ("vs. and wt")
 _VERSUS = re.compile(r"\b(\w+)\s+[vV][sS]\.(?=\s+(?!(?:and|or)\b)[a-z])")
@@ -200,6 +201,12 @@ class TaskMatcher:
                     plain.append(part)
                     source.append(i)
         stems = [self._stem(w) for w in plain]
+        for k, word in enumerate(plain):  # "per the RN's instructions": following the word of another, not teaching
+            if word == "per":
+                end = next((j for j in range(k + 1, min(k + 5, len(plain))) if plain[j] in _GUIDANCE), None)
+                if end is not None:
+                    for x in range(k, end + 1):
+                        stems[x] = plain[x] = ""
         for phrase in self._ignored:
             n = len(phrase)
             for k in range(len(stems) - n + 1):
