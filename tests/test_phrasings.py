@@ -182,7 +182,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11))),
             22,
-            255,
+            256,
         ),
         (
             "phrasings_holdout13.toml",
@@ -196,7 +196,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             371,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13))),
             9,
-            266,
+            267,
         ),
         (
             "phrasings_holdout15.toml",
@@ -210,7 +210,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             375,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15))),
             33,
-            251,
+            252,
         ),
         (
             "phrasings_holdout17.toml",
@@ -251,8 +251,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout22.toml",
             260,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 22))),
-            23,
-            142,
+            17,
+            149,
         ),
     ],
 )
@@ -349,8 +349,11 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     oxygen): 13, and across the sets (holdout4 37 -> 36, holdout5 25 -> 24); holdout17 gave one right
     answer ("received an order to administer a B12 shot" is now asked back: an order received, or the
     shot). holdout22 (the same two kinds), measured blind after all of that: 23 of 260 (8.8 %), against
-    24 with stop 18's matcher, and 139 right against 137. Not tuned on. Each is held there; none shares a
-    source with an earlier set."""
+    24 with stop 18's matcher, and 139 right against 137. Then tuned on (an injection "to numb"; a biopsy
+    site is a wound; verbal medication orders; a foot's cast or mould for orthotics; recording the
+    physician's interpretation is records; an analyzer, a lab test of either complexity; a patient's
+    measurements; self-administration taught is education; transcribing orders): 17. Each is held there;
+    none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -379,7 +382,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout19.toml", 199, 174, 4),
         ("phrasings_holdout20.toml", 293, 269, 12),
         ("phrasings_holdout21.toml", 295, 276, 13),
-        ("phrasings_holdout22.toml", 260, 220, 19),
+        ("phrasings_holdout22.toml", 260, 220, 14),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -409,7 +412,7 @@ def test_the_holdout_errors_are_not_label_noise(
     293 outside both when measured blind, 17 after the tuning on its half a, 12 once tuned on. holdout21:
     94 % agree (99 % share an id); 23 of 295 outside both when measured blind (24 with stop 18's
     matcher); 13 once tuned on. holdout22: 85 % agree (95 % share an id); 19 of 260 outside both when
-    measured blind (20 with stop 18's matcher); not tuned on. Held there."""
+    measured blind (20 with stop 18's matcher); 14 once tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -542,7 +545,6 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout6.toml",
         "phrasings_holdout7.toml",
         "phrasings_holdout10.toml",
-        "phrasings_holdout22.toml",
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
