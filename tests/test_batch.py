@@ -596,7 +596,7 @@ def _varied_rows(count: int, seed: int = 5) -> list[list[str]]:
 
 
 def test_the_key_a_row_is_answered_by_is_its_querys_normalized_key() -> None:
-    """A batch finds a row's answer by Checker.question_key of what the row asks, without building its
+    """A batch finds a row's answer by the KeyIndex key of what the row asks, without building its
     Query: that must be the key normalized_key gives the Query (validated), for every kind of row."""
     from datetime import date
 
@@ -612,7 +612,7 @@ def test_the_key_a_row_is_answered_by_is_its_querys_normalized_key() -> None:
             code, task, _, _, facts = rows._asked(values)
         except UserError:
             continue
-        assert checker.question_key(code, task, **facts) == checker.normalized_key(rows.query_for(values)), values
+        assert checker.plan(code).keys.key(task, **facts) == checker.normalized_key(rows.query_for(values)), values
         compared += 1
     assert compared > 500, compared
 

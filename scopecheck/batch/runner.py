@@ -223,7 +223,7 @@ class RowChecker:
                 if logged:
                     results.append(self._task_too(asked[1], self._columns(self.checker.evaluate(_query(asked)))))
                     continue
-                question = self.checker.question_key(asked[0], asked[1], **asked[4])
+                question = self.checker.plan(asked[0]).keys.key(asked[1], **asked[4])  # no Query built
                 found = self._by_question.get(question)
                 if found is None:
                     new.setdefault(question, (asked, []))[1].append((len(results), key))

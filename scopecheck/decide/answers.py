@@ -68,16 +68,6 @@ create table if not exists key_indexes (jurisdiction text primary key, body text
 """
 
 
-def _starts_with(column: str) -> str:
-    """Texts of a primary key `column` starting with a prefix, as a range its index serves: with
-    _starting(prefix)."""
-    return f"{column} >= ? and {column} < ?"
-
-
-def _starting(prefix: str) -> tuple[str, str]:
-    return prefix, prefix + "\U0010ffff"  # the highest code point: after every text that starts with prefix
-
-
 @functools.lru_cache(maxsize=1_024)  # a new question is looked up and kept in several steps: one text
 def key_text(key: tuple[object, ...]) -> str:
     """The normalized question as text: sets sorted, so the same question is the same text in any process."""
@@ -253,11 +243,6 @@ class AnswerTable:
             self._output_ids.clear()
             self._broken = True
 
-    def _made_db(self) -> sqlite3.Connection | None:
-        """This process's connection, only if the table is made already: a table not made yet holds
-        nothing to read, and reading makes none (a data directory that is not one makes no table)."""
-        return self._db() if self._connection is not None or self.path.exists() else None
-
     def reply(self, request: str) -> tuple[int, str] | None:
         """What a command printed for `request` (its exit code and text), or None."""
         row = self._one("select code, text from replies where request = ?", request)
@@ -278,9 +263,10 @@ class AnswerTable:
         return None if row is None else _json_object(row[0])
 
     def _one(self, query: str, value: str) -> tuple[Any, ...] | None:
-        """The one row `query` finds for `value`, or None (and None when the table is not made)."""
+        """The one row `query` finds for `value`, or None. A table not made yet holds nothing to read,
+        and reading makes none (a data directory that is not one makes no table)."""
         with self._lock:
-            db = self._made_db()
+            db = self._db() if self._connection is not None or self.path.exists() else None
             try:
                 return None if db is None else db.execute(query, (value,)).fetchone()
             except sqlite3.Error:
@@ -289,7 +275,13 @@ class AnswerTable:
 
     def keep_reply(self, request: str, code: int, text: str) -> None:
         """Keep what a command printed for `request` (written now: a command prints one reply)."""
-        self._write_now("insert or replace into replies values (?, ?, ?)", (request, code, text))
+        with self._lock:
+            db = self._db()
+            try:
+                if db is not None:
+                    db.execute("insert or replace into replies values (?, ?, ?)", (request, code, text))
+            except sqlite3.Error:
+                self._broken = True
 
     def keep_verdicts(
         self, verdicts: list[tuple[tuple[object, ...], dict[str, Any]]], key_index: dict[str, Any]
@@ -329,15 +321,6 @@ class AnswerTable:
 
         return list(self._looked_up(keys, read))
 
-    def _write_now(self, statement: str, values: tuple[object, ...]) -> None:
-        with self._lock:
-            db = self._db()
-            try:
-                if db is not None:
-                    db.execute(statement, values)
-            except sqlite3.Error:
-                self._broken = True
-
     def count(self, kept: Literal["answers", "rows", "verdicts", "replies"] = "answers", request: str = "") -> int:
         """How many questions the table holds answers for (or batch columns, or verdicts; or how many
         replies, of requests starting with `request`); 0 when it cannot be read."""
@@ -346,7 +329,8 @@ class AnswerTable:
         if kept == "verdicts":
             query = "select count(*) from answers where verdict is not null"
         elif kept == "replies" and request:
-            query, args = f"{query} where {_starts_with('request')}", _starting(request)
+            # a range the primary key's index serves: U+10FFFF sorts after every text starting so
+            query, args = f"{query} where request >= ? and request < ?", (request, request + "\U0010ffff")
         with self._lock:
             db = self._db()
             try:

@@ -176,24 +176,9 @@ class Checker:
         """Questions with equal keys get equal verdicts: the same jurisdiction, task and stretch of
         dates, and the same values of the facts that any rule on the task tests."""
         q = query
-        return self.question_key(
-            q.jurisdiction, q.task, q.as_of, q.credentials, q.trainings, q.supervision, q.supervisor, q.setting
+        return self.plan(q.jurisdiction).keys.key(
+            q.task, q.as_of, q.credentials, q.trainings, q.supervision, q.supervisor, q.setting
         )
-
-    def question_key(
-        self,
-        jurisdiction: str,
-        task: str,
-        as_of: date,
-        credentials: frozenset[str] | None,
-        trainings: frozenset[str] | None,
-        supervision: str | None,
-        supervisor: str | None,
-        setting: str | None,
-    ) -> tuple[object, ...]:
-        """normalized_key() of the Query of these values, without building it (batch builds a Query
-        only for a question new to the process)."""
-        return self.plan(jurisdiction).keys.key(task, as_of, credentials, trainings, supervision, supervisor, setting)
 
     def evaluate(self, query: Query) -> Verdict:
         """The verdict for a query; identical normalized queries are evaluated once."""
