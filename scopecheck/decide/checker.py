@@ -267,7 +267,7 @@ class Checker:
         windows = list(range(len(plan.window_dates(date.today()))))
         settings = sorted(self.lib.settings)
         for task in self.lib.tasks:
-            rel = plan.relevance(task)
+            rel = plan.keys.facts(task)
             yield (
                 task,
                 [
@@ -317,11 +317,12 @@ class Checker:
         then printed without loading the law (interfaces/quick_check.py). How many were folded."""
         table = self._table_to_fill()
         plan, folded = self.plan(code), 0
+        index = plan.keys.to_json()
         keys = self.every_key(code)
         while part := list(itertools.islice(keys, 2_000)):
             held = table.findings(table.without_verdicts(part))
             verdicts = [(key, fold(self.lib, plan, self.question(key), Findings(held[key])).as_json()) for key in held]
-            table.keep_verdicts(verdicts, plan.keys.to_json())
+            table.keep_verdicts(verdicts, index)
             folded += len(verdicts)
         return folded
 

@@ -155,10 +155,6 @@ class Plan:
             return [today]
         return [points[0] - timedelta(days=1), *points]
 
-    def relevance(self, task: str) -> Relevance:
-        """The facts that can change a verdict on `task` here; a query's other facts are ignored."""
-        return self.keys.facts(task)
-
 
 def _span(start: date | None, end: date | None) -> str:
     if start is None and end is None:

@@ -1038,7 +1038,9 @@ def cache_build(ctx: click.Context, states: tuple[str, ...], verdicts: bool, job
     _cache_root()
     codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
     if verdicts:  # loaded, so kept as validated (law/tomlfile.py): what a check reads its words with
-        for catalogue in ("vocabulary", "tasks", "jurisdictions", "credentials", "trainings", "settings"):
+        from scopecheck.interfaces.quick_check import READS
+
+        for catalogue in READS:
             getattr(c.lib, catalogue)
     total = new = folded = 0
     started = time.perf_counter()

@@ -42,29 +42,15 @@ def bullets(items: list[str], width: int = 96, marker: str = "  - ") -> list[str
     return out
 
 
-def verdict_head(
-    verdict: str, task_name: str, jurisdiction_name: str, task_input: str, task: str, task_note: str
-) -> list[str]:
-    """The answer, the task and state, the words asked when they are not the task's id, and how the
-    words were understood."""
-    asked = f'  (asked: "{task_input}")' if task_input != task else ""
-    return [
-        f"{HEADLINE[verdict]}: {task_name} in {jurisdiction_name}{asked}",
-        f"  {MEANING[verdict]}",
-        *(bullets([f"Understood as: {task_name.lower()}: {task_note}"], marker="  ") if task_note else []),
-    ]
-
-
 def verdict_text(v: Any) -> str:
-    """A verdict as text for people: of a Verdict, or of its JSON read back as records."""
-    head = verdict_head(v.verdict, v.task_name, v.jurisdiction_name, v.task_input, v.task, v.task_note)
-    return "\n".join([*head, *verdict_body(v)])
-
-
-def verdict_body(v: Any) -> list[str]:
-    """Everything below the head, of a Verdict or of its JSON read back as records: it depends on
-    the question, not on the words it was asked in."""
+    """A verdict as text for people: of a Verdict, or of its JSON read back as records. The head says
+    the answer, the task and state, the words asked when they are not the task's id, and how the words
+    were understood; the rest depends on the question only."""
+    asked = f'  (asked: "{v.task_input}")' if v.task_input != v.task else ""
     lines = [
+        f"{HEADLINE[v.verdict]}: {v.task_name} in {v.jurisdiction_name}{asked}",
+        f"  {MEANING[v.verdict]}",
+        *(bullets([f"Understood as: {v.task_name.lower()}: {v.task_note}"], marker="  ") if v.task_note else []),
         "",
         "Why:",
         *bullets(v.reasons),
@@ -87,7 +73,7 @@ def verdict_body(v: Any) -> list[str]:
         f"Confidence {v.confidence_meaning}.",
         v.disclaimer,
     ]
-    return lines
+    return "\n".join(lines)
 
 
 def to_json(data: Any) -> str:

@@ -106,6 +106,8 @@ _CATALOGUES = {
     "trainings": ("trainings.toml", "TrainingCatalogue", "trainings", "id"),
     "settings": ("settings.toml", "SettingCatalogue", "settings", "id"),
 }
+#: Every catalogue a check here may read: the whole flow must have kept each as validated (cache build).
+READS = ("vocabulary", *_CATALOGUES)
 
 
 class _Catalogues:
