@@ -366,7 +366,10 @@ class TaskMatcher:
     def _frame_hits(self, toks: list[str], plain: list[str]) -> list[tuple[int, int, schema.Frame]]:
         hits: list[tuple[int, int, schema.Frame]] = []
         taken: set[int] = set()
+        present = (set(toks), set(plain))
         for phrase, frame in self._frames:
+            if phrase and phrase[0] not in present[frame.as_written]:  # most frames: their first word is not here
+                continue
             n = len(phrase)
             words = plain if frame.as_written else toks
             for i in range(len(words) - n + 1):
@@ -841,6 +844,8 @@ def _settled(mentions: list[Mention]) -> list[Mention]:
 
 
 def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:
+    if phrase and phrase[0] not in toks:  # the usual case, found in one pass in C
+        return None
     n = len(phrase)
     return next((i for i in range(len(toks) - n + 1) if tuple(toks[i : i + n]) == phrase), None)
 
