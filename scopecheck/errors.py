@@ -61,17 +61,23 @@ class Candidate:
 
 
 class AmbiguousTask(UserError):
-    """The words fit two or more tasks that can have different verdicts: never guess, ask back.
+    """The words fit two or more tasks that can have different verdicts, or the one task their phrase
+    names is in doubt (`why` says so): never guess, ask back.
 
     The CLI prints the one-line question (exit 2); the API answers 422 with `candidates`; the page
     shows them as choices."""
 
-    def __init__(self, field: str, text: str, candidates: list[Candidate]):
+    def __init__(self, field: str, text: str, candidates: list[Candidate], why: str = ""):
         self.field = field
         self.text = text
         self.candidates = candidates
         listed = "; ".join(f"{c.id} ({c.name})" for c in candidates)
-        super().__init__(f"{field}: '{text}' could mean more than one task; say which: {listed}")
+        if not why:
+            super().__init__(f"{field}: '{text}' could mean more than one task; say which: {listed}")
+        elif len(candidates) == 1:
+            super().__init__(f"{field}: '{text}' {why}; if it is meant, say so: {listed}")
+        else:
+            super().__init__(f"{field}: '{text}' {why}; say which: {listed}")
 
 
 class UnknownName(UserError):

@@ -158,18 +158,21 @@ class Checker:
     def settle_task(self, code: str, words: str, facts: Mapping[str, object], field: str) -> tuple[str, str]:
         """One task for the words. When they fit several tasks, ask back (AmbiguousTask) unless every
         candidate gets the same answer here, the same verdict on the same rules and conditions: then
-        that answer is given, and the note says which tasks the words fit."""
+        that answer is given, and the note says which tasks the words fit. One candidate alone is a
+        reading in doubt (matcher._second_reading): always asked back."""
         understood = self.resolver.understand_task(words, field)
         if understood.task:
             return understood.task, understood.note
-        answers = {}
-        for candidate in understood.candidates:
-            v = self.evaluate(Query(jurisdiction=code, task=candidate, **facts))  # type: ignore[arg-type]
-            answers[candidate] = (v.verdict, tuple(v.rules), tuple(v.conditions))
-        if len(set(answers.values())) == 1:
-            first = understood.candidates[0]
-            names = ", ".join(self.lib.tasks[c].name.lower() for c in understood.candidates)
-            return first, f"the words fit several tasks ({names}); each gets this same answer here"
+        if len(understood.candidates) > 1:
+            answers = set()
+            for candidate in understood.candidates:
+                v = self.evaluate(Query(jurisdiction=code, task=candidate, **facts))  # type: ignore[arg-type]
+                answers.add((v.verdict, tuple(v.rules), tuple(v.conditions)))
+            if len(answers) == 1:
+                names = ", ".join(self.lib.tasks[c].name.lower() for c in understood.candidates)
+                return understood.candidates[
+                    0
+                ], f"the words fit several tasks ({names}); each gets this same answer here"
         raise self.resolver.matcher.refusal(understood, field)
 
     def normalized_key(self, query: Query) -> tuple[object, ...]:

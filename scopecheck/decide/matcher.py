@@ -29,9 +29,11 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
+from scopecheck.law.snapshot import READER_MODEL
 from scopecheck.law.terms import DROPPED_WORDS
 
 if TYPE_CHECKING:  # at run time the matcher needs only what it reads: `check` reads words without the schema
+    from scopecheck.decide.reader import Reader
     from scopecheck.law import schema
     from scopecheck.law.library import Library
 
@@ -142,6 +144,7 @@ class Understood:
     candidates: tuple[str, ...] = ()
     note: str = ""
     not_ma: str | None = None
+    doubt: str = ""  # why the matcher's one task is asked back: the words as a whole read otherwise (reader.py)
 
 
 @dataclass(frozen=True)
@@ -726,11 +729,36 @@ class TaskMatcher:
             kept_open = [a for x in found if x.framed for a in x.alternatives]  # "prepare patients for exams"
             if m.alternatives or kept_open:
                 return Understood(text, None, tuple(dict.fromkeys((m.task, *m.alternatives, *kept_open))), note)
-            return Understood(text, m.task, note=note)
+            return self._second_reading(a, text, m) or Understood(text, m.task, note=note)
         if len(tasks) > 1:
             alternatives = [x for m in found for x in m.alternatives]
             return Understood(text, None, tuple(dict.fromkeys(tasks + alternatives)), note)
         return Understood(text, None)
+
+    def _second_reading(self, a: _Analysis, text: str, m: Mention) -> Understood | None:
+        """Asked back when the words as a whole all but rule out the task their phrase names: both
+        readings are offered, or the phrase's task alone when the words read as no MA task at all.
+        Words that are the phrase and nothing more ("opioids") are the catalogue's sense: no doubt."""
+        if all(not s or s in _FUNCTION_WORDS for s in a.stems[: m.start] + a.stems[m.end :]):
+            return None
+        doubt = self.reader.doubt(text, m.task)
+        if doubt is None:
+            return None
+        named = self.lib.tasks[m.task].name.lower()
+        if doubt.instead is None:
+            why = (
+                f"names {named} by the words '{m.words}', but read as a whole does not read as that task or any MA task"
+            )
+            return Understood(text, None, (m.task,), doubt=why)
+        instead = self.lib.tasks[doubt.instead].name.lower()
+        why = f"names {named} by the words '{m.words}', but read as a whole reads as {instead}"
+        return Understood(text, None, (m.task, doubt.instead), doubt=why)
+
+    @cached_property
+    def reader(self) -> Reader:
+        from scopecheck.decide.reader import Reader
+
+        return Reader.load(self.lib.root / READER_MODEL)
 
     def _doubted_mentions(self, a: _Analysis, found: list[Mention]) -> list[Mention]:
         """Mentions whose task rests only on a cue read in a sense the words around it do not confirm. Words
@@ -766,7 +794,7 @@ class TaskMatcher:
         if understood.not_ma:
             return NotAnMATask(field, text, understood.not_ma)
         if understood.candidates:
-            return AmbiguousTask(field, text, self.candidates(understood.candidates))
+            return AmbiguousTask(field, text, self.candidates(understood.candidates), understood.doubt)
         if not set(_WORD.findall(text.casefold())) - _FUNCTION_WORDS:
             return UserError(f"{field}: '{text}' has no words to read as a task")
         return self.no_match(text, field)

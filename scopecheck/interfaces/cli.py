@@ -919,6 +919,28 @@ def rules_test(ctx: click.Context, states: tuple[str, ...], verbose: bool) -> No
     ctx.exit(EXIT_FINDING if failed else EXIT_OK)
 
 
+@rules.command("train-reader")
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: the data's rules/reader.json."
+)
+@click.pass_context
+def rules_train_reader(ctx: click.Context, corpora: tuple[Path, ...], output: Path | None) -> None:
+    """Train the second reading of task words (decide/reader.py) on hand-labelled phrasing corpora.
+    Leave out the corpora that measure it, e.g.
+
+      scopecheck rules train-reader $(ls tests/data/phrasings*.toml | grep -v 'holdout2[34]')
+    """
+    from scopecheck.decide.reader import corpus_examples, model_json, train
+    from scopecheck.law.snapshot import READER_MODEL
+
+    c = checker(ctx)
+    examples, hashes = corpus_examples(corpora, c.lib.tasks)
+    target = output or c.lib.root / READER_MODEL
+    target.write_text(model_json(train(examples, hashes)), encoding="utf-8")
+    click.echo(f"{target}: trained on {len(examples):,} phrasings from {len(hashes)} corpora")
+
+
 @rules.command("coverage")
 @click.option("--core", "core_only", is_flag=True, help="Only the 23 core tasks (default: every catalogue task).")
 @click.option("--as-of", "as_of", type=IsoDate(), help="Evaluate the law in force on this date (default: today).")

@@ -116,6 +116,7 @@ class _Catalogues:
 
     def __init__(self, root: Path, rules: Path):
         self._root, self._rules = root, rules
+        self.root = rules.parent  # the data directory, as Library.root (the matcher's reader is read from it)
 
     def __getattr__(self, name: str) -> Any:
         """Called for an attribute not read yet: read it, and keep it as an attribute."""

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from scopecheck.version import __version__
 
+#: The matcher's second reading of task words (decide/reader.py), trained from labelled phrasings.
+READER_MODEL = "rules/reader.json"
+
 
 def default_data_dir() -> Path:
     env = os.environ.get("SCOPECHECK_DATA_DIR")
@@ -25,9 +28,10 @@ def default_data_dir() -> Path:
 
 def data_snapshot(root: Path) -> str:
     """A short stable id of the data: the package version and a hash of every file under rules/ and
-    states/ (cases included). Same data, same id, in any process; one edited character, a new id."""
+    states/ (cases included, and the matcher's reader model). Same data, same id, in any process; one
+    edited character, a new id."""
     digest = hashlib.sha256()
     for folder in ("rules", "states"):
-        for path in sorted((root / folder).rglob("*.toml")):
+        for path in sorted(p for p in (root / folder).rglob("*") if p.suffix in (".toml", ".json")):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{__version__}-{digest.hexdigest()[:12]}"

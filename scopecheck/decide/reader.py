@@ -1,0 +1,179 @@
+"""A second reading of a question's words, as a whole: naive Bayes over real, hand-labelled phrasings.
+
+The matcher (matcher.py) reads phrases. A wording it has not seen can contain a phrase that, in
+those words, means something else ("administer anesthesia to animals", "holter monitor analysis").
+This reader weighs every word against how people worded each task in the labelled corpora of
+tests/data. Where it is all but sure the words do not mean the matcher's task, the matcher does
+not answer: it asks back, offering both readings. The reader never answers on its own.
+
+The model is data (rules/reader.json), trained by `scopecheck rules train-reader`, which records
+the corpora it read; a test retrains it from them and compares.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scopecheck.decide.matcher import stem
+from scopecheck.errors import UserError
+
+NONE = "none"  # the class of words no MA task covers
+ALPHA = 0.03  # additive smoothing: a word a task never had is unlikely, not impossible
+MIN_SOURCES = 2  # a word is kept when at least this many phrasings use it (one phrasing's word is noise)
+DOUBT_BELOW = 0.01  # ask back when the matcher's task is less likely than this, and another reading leads
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def features(text: str) -> list[str]:
+    """Every word, case folded and lightly stemmed ("Draws" = "drawing"); nothing dropped."""
+    return [stem(w) for w in _WORD.findall(text.casefold())]
+
+
+def train(examples: Iterable[tuple[str, Sequence[str]]], trained_on: dict[str, str]) -> dict[str, Any]:
+    """The model: per class, how many phrasings name it and how often each kept word occurs in them. A
+    phrasing with k acceptable tasks counts 1/k to each; counts are kept as whole numbers of the least
+    common share (`scale`), so the file is exact and the same on every machine."""
+    examples = list(examples)
+    scale = math.lcm(*(len(tasks) for _, tasks in examples))
+    classes: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
+    used_by: dict[str, int] = {}
+    for text, tasks in examples:
+        words, share = features(text), scale // len(tasks)
+        for word in set(words):
+            used_by[word] = used_by.get(word, 0) + 1
+        for task in tasks:
+            classes[task] = classes.get(task, 0) + share
+            for word in words:
+                per = counts.setdefault(word, {})
+                per[task] = per.get(task, 0) + share
+    kept = sorted(w for w, n in used_by.items() if n >= MIN_SOURCES)
+    totals = dict.fromkeys(sorted(classes), 0)
+    order = {t: i for i, t in enumerate(totals)}
+    for word in kept:
+        for task, n in counts[word].items():
+            totals[task] += n
+    return {
+        "about": "scopecheck's second reading of task words (scopecheck/decide/reader.py); "
+        "made by `scopecheck rules train-reader`, never by hand",
+        "trained_on": trained_on,
+        "alpha": ALPHA,
+        "scale": scale,
+        "classes": dict(sorted(classes.items())),
+        "totals": totals,  # each class's kept words, counted with repeats
+        # each word: [class's place in `classes`, count, ...], flat, to keep the file small
+        "words": {w: [x for t, n in sorted(counts[w].items()) for x in (order[t], n)] for w in kept},
+    }
+
+
+def corpus_examples(
+    paths: Sequence[Path], tasks: Collection[str]
+) -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
+    """The (text, acceptable tasks) of every phrasing in these corpus files (tests/data/phrasings*.toml),
+    and each file's name with the start of its sha256, so the model says what it was made from. A file
+    that is not such a corpus, or a task id not in the catalogue, is a UserError naming the file."""
+    import tomllib
+
+    examples: list[tuple[str, list[str]]] = []
+    hashes: dict[str, str] = {}
+    for path in paths:
+        try:
+            raw = path.read_bytes()
+            phrasings = tomllib.loads(raw.decode("utf-8"))["phrasings"]
+            found = [(str(p["text"]), [str(t) for t in p["tasks"]]) for p in phrasings]
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise UserError(f"{path}: not a phrasing corpus: {exc}") from None
+        except (KeyError, TypeError) as exc:
+            raise UserError(
+                f"{path}: not a phrasing corpus: every [[phrasings]] needs text and tasks ({exc})"
+            ) from None
+        for n, (_, ids) in enumerate(found, 1):
+            unknown = [t for t in ids if t != NONE and t not in tasks]
+            if unknown or not ids:
+                raise UserError(f"{path}: phrasing {n}: task ids not in the catalogue: {unknown or 'none given'}")
+        hashes[path.name] = hashlib.sha256(raw).hexdigest()[:16]
+        examples += found
+    if not examples:
+        raise UserError(f"{', '.join(map(str, paths))}: no phrasings to train on")
+    return examples, hashes
+
+
+def model_json(model: dict[str, Any]) -> str:
+    """The model as JSON with one word a line, so a retrained model's diff shows what changed."""
+    head = {k: v for k, v in model.items() if k != "words"}
+    words: dict[str, list[int]] = model["words"]
+    lines = [json.dumps(k) + ":" + json.dumps(v, ensure_ascii=False) for k, v in head.items()]
+    body = ",\n".join(
+        json.dumps(w, ensure_ascii=False) + ":" + json.dumps(c, separators=(",", ":")) for w, c in words.items()
+    )
+    return "{\n" + ",\n".join(lines) + ',\n"words":{\n' + body + "\n}}\n"
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """The matcher's task all but ruled out by the words as a whole, and what they read as instead: a
+    task id, or None for work no MA task covers."""
+
+    task: str
+    instead: str | None
+
+
+class Reader:
+    """Naive Bayes: a class's probability is its share of phrasings times, for each known word of the
+    question, how often its phrasings use that word (smoothed by ALPHA)."""
+
+    def __init__(self, model: dict[str, Any]):
+        alpha, scale = float(model["alpha"]), int(model["scale"])
+        classes: dict[str, int] = model["classes"]
+        totals: dict[str, int] = model["totals"]
+        self._words: dict[str, list[int]] = model["words"]
+        documents, vocabulary = sum(classes.values()), len(self._words)
+        self.classes = tuple(classes)
+        self._prior = {t: math.log(n / documents) for t, n in classes.items()}
+        self._per_word = {t: math.log(alpha / (totals[t] / scale + alpha * vocabulary)) for t in classes}
+        self._alpha, self._scale = alpha, scale
+        self._lift: dict[str, dict[str, float]] = {}  # a word's, made when a question first has it
+
+    def _lifted(self, word: str) -> dict[str, float]:
+        lift = self._lift.get(word)
+        if lift is None:
+            a, scale = self._alpha, self._scale
+            flat, classes = self._words[word], self.classes
+            lift = self._lift[word] = {
+                classes[flat[i]]: math.log((flat[i + 1] / scale + a) / a) for i in range(0, len(flat), 2)
+            }
+        return lift
+
+    @classmethod
+    def load(cls, path: Path) -> Reader:
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Each class's probability for these words (words the corpora never used twice weigh nothing)."""
+        known = [self._lifted(w) for w in features(text) if w in self._words]
+        scores = {t: self._prior[t] + len(known) * self._per_word[t] for t in self.classes}
+        for lift in known:
+            for t, x in lift.items():
+                scores[t] += x
+        top = max(scores.values())
+        exp = {t: math.exp(s - top) for t, s in scores.items()}
+        total = math.fsum(exp.values())
+        return {t: e / total for t, e in exp.items()}
+
+    def doubt(self, text: str, task: str) -> Doubt | None:
+        """A Doubt when the words as a whole all but rule `task` out and read as something else. A task no
+        phrasing it was trained on named (one added to the catalogue since) is never doubted."""
+        if task not in self._prior:
+            return None
+        p = self.probabilities(text)
+        instead = max(self.classes, key=lambda t: (p[t], t))
+        if instead != task and p.get(task, 0.0) < DOUBT_BELOW:
+            return Doubt(task, None if instead == NONE else instead)
+        return None

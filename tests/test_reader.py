@@ -1,0 +1,163 @@
+"""The matcher's second reading (scopecheck/decide/reader.py): naive Bayes over the hand-labelled
+phrasing corpora of tests/data. Where it all but rules out the task a phrase names, the matcher asks
+back, offering both readings, instead of answering; it never answers on the reader's word alone.
+
+The reader is trained on the sets up to holdout22, so on those it is in-sample. Its honest figures
+are on sets it did not see: each of those sets left out in turn (below), holdout23 and holdout24
+(test_phrasings.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from test_cli import run
+from test_phrasings import DATA, judge
+
+from scopecheck.decide.checker import Checker
+from scopecheck.decide.matcher import TaskMatcher
+from scopecheck.decide.reader import Reader, corpus_examples, model_json, train
+from scopecheck.law.snapshot import READER_MODEL
+
+REPO = Path(__file__).resolve().parent.parent
+MODEL = REPO / READER_MODEL
+MEASURED = ("phrasings_holdout23.toml", "phrasings_holdout24.toml")  # never trained on
+
+
+def _model() -> dict:  # type: ignore[type-arg]
+    return json.loads(MODEL.read_text(encoding="utf-8"))
+
+
+def test_the_committed_model_is_what_its_corpora_train(checker: Checker) -> None:
+    """Retraining on the corpora the model names gives the file byte for byte: it is not stale, and
+    nothing in it was made by hand. The sets that measure it are not among them."""
+    model = _model()
+    examples, hashes = corpus_examples([DATA / name for name in model["trained_on"]], checker.lib.tasks)
+    assert hashes == model["trained_on"], "a corpus changed since: scopecheck rules train-reader"
+    assert model_json(train(examples, hashes)) == MODEL.read_text(encoding="utf-8")
+    assert not set(MEASURED) & set(model["trained_on"]) and len(examples) > 9000
+
+
+class _NeverDoubts:
+    def doubt(self, text: str, task: str) -> None:
+        return None
+
+
+def _with_reader(checker: Checker, reader: object) -> TaskMatcher:
+    matcher = TaskMatcher(checker.lib)
+    matcher.__dict__["reader"] = reader  # the cached property, set
+    return matcher
+
+
+def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cost(checker: Checker) -> None:
+    """Each training set left out in turn, the reader trained on the others: the matcher's wrong
+    answers on it, without and with the second reading. Measured at stop 20, of 9,060 phrasings:
+    429 -> 263 answered as another task (-39 %); 6,024 -> 5,722 right (-5.0 %), each right answer lost
+    asked back with the right task first, so right or asked back among acceptable tasks only went
+    6,295 -> 6,122 (-2.7 %); of the wrong answers taken off, 34 are asked back without the right task."""
+    names = list(_model()["trained_on"])
+    per_file = {name: corpus_examples([DATA / name], checker.lib.tasks)[0] for name in names}
+    plain, left_out = _with_reader(checker, _NeverDoubts()), _with_reader(checker, None)
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    for held in names:
+        rest = [x for name in names if name != held for x in per_file[name]]
+        left_out.__dict__["reader"] = Reader(train(rest, {}))
+        left_out._understood.clear()  # what it read with the last reader
+        for text, tasks in per_file[held]:
+            without = judge(plain, text, set(tasks))
+            before[without] += 1  # only an answer of one task is ever doubted: the rest stay as they are
+            after[judge(left_out, text, set(tasks)) if plain.understand(text).task else without] += 1
+    print(f"left out in turn: without the reader {dict(before)}; with it {dict(after)}")
+    assert before["wrong"] - after["wrong"] >= 150, (before, after)
+    assert before["right"] - after["right"] <= 320, (before, after)
+    understood = [c["right"] + c["within"] for c in (before, after)]
+    assert understood[0] - understood[1] <= 190, (before, after)
+
+
+def test_words_read_otherwise_as_a_whole_are_asked_back_with_both_readings(checker: Checker) -> None:
+    """From the tuned sets' errors: "Document Immunizations" is records, not giving a vaccine."""
+    u = checker.resolver.matcher.understand("Document Immunizations")
+    assert u.task is None and u.candidates == ("immunization", "maintain_records")
+    code, out, err = run("check", "--state", "CA", "--task", "Document Immunizations")
+    assert code == 2 and not out and err.count("\n") == 1, err
+    assert "read as a whole reads as maintain medical records" in err
+    assert "say which: immunization (Give a vaccine (immunization)); maintain_records" in err
+
+
+def test_a_reading_in_doubt_alone_is_asked_back_even_where_it_would_be_the_only_answer(checker: Checker) -> None:
+    """One candidate is never settled as "every candidate gets the same answer": the reader reads
+    "assist with e-prescribing" as no MA task. (Its label is order entry: a right answer this asks back.)"""
+    u = checker.resolver.matcher.understand("assist with e-prescribing")
+    assert u.task is None and u.candidates == ("cpoe_order_entry",)
+    code, out, err = run("check", "--state", "CA", "--task", "assist with e-prescribing")
+    assert code == 2 and not out and err.count("\n") == 1, err
+    assert "does not read as that task or any MA task; if it is meant, say so: cpoe_order_entry" in err
+
+
+def test_a_task_the_reader_was_never_trained_on_is_never_doubted(checker: Checker) -> None:
+    """A task added to the catalogue after the model was made has no phrasings in it: its words are
+    answered by the matcher alone, not asked back for want of a reading."""
+    model = _model()
+    classes = model["classes"]
+    gone = classes.pop("maintain_records")
+    model["classes"], model["totals"] = dict(classes), {t: n for t, n in model["totals"].items() if t in classes}
+    order = list(_model()["classes"])
+    model["words"] = {
+        w: [
+            x
+            for i in range(0, len(f), 2)
+            if order[f[i]] in classes
+            for x in (list(classes).index(order[f[i]]), f[i + 1])
+        ]
+        for w, f in model["words"].items()
+    }
+    assert gone and _with_reader(checker, Reader(model)).understand("Document Immunizations").candidates == ()
+    assert (
+        _with_reader(checker, Reader(model)).understand("update the chart after each visit").task == "maintain_records"
+    )
+
+
+@pytest.mark.parametrize("words", ["opioids", "raise a wheal", "Botox"])
+def test_words_that_are_the_phrase_alone_are_never_doubted(checker: Checker, words: str) -> None:
+    """Nothing besides the phrase: the catalogue's sense, whatever the corpora's other wordings."""
+    assert checker.resolver.matcher.understand(words).task
+
+
+def test_the_api_answers_a_reading_in_doubt_with_422_and_both_candidates() -> None:
+    from fastapi.testclient import TestClient
+
+    from scopecheck.interfaces.web.app import create_app
+
+    client = TestClient(create_app(Checker(REPO)))
+    r = client.get("/api/check", params={"state": "CA", "task": "Document Immunizations"})
+    assert r.status_code == 422
+    assert [c["id"] for c in r.json()["candidates"]] == ["immunization", "maintain_records"]
+
+
+def test_training_on_what_is_not_a_corpus_is_one_line_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[phrasings]]\ntext = "draw blood"\n', encoding="utf-8")
+    code, _, err = run("rules", "train-reader", str(bad), "-o", str(tmp_path / "m.json"))
+    assert code == 2 and err.count("\n") == 1 and "bad.toml: not a phrasing corpus" in err, err
+    bad.write_text('[[phrasings]]\ntext = "draw blood"\ntasks = ["phlebotomy"]\n', encoding="utf-8")
+    code, _, err = run("rules", "train-reader", str(bad), "-o", str(tmp_path / "m.json"))
+    assert code == 2 and err.count("\n") == 1 and "phrasing 1: task ids not in the catalogue: ['phlebotomy']" in err
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_rules_validate_names_a_missing_or_stale_reader(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    shutil.copytree(REPO / "states", tmp_path / "states")
+    model = _model()
+    model["classes"] = {"no_such_task": 1, **model["classes"]}
+    model["totals"] = {"no_such_task": 0, **model["totals"]}
+    (tmp_path / READER_MODEL).write_text(json.dumps(model), encoding="utf-8")
+    code, _, err = run("--data-dir", str(tmp_path), "rules", "validate", "--no-examples")
+    assert code == 2 and "reader.json: classes not in the task catalogue: no_such_task" in err, err
+    (tmp_path / READER_MODEL).unlink()
+    code, _, err = run("--data-dir", str(tmp_path), "rules", "validate", "--no-examples")
+    assert code == 2 and "reader.json: missing" in err, err
