@@ -32,8 +32,9 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def features(text: str) -> list[str]:
-    """Every word, case folded and lightly stemmed ("Draws" = "drawing"); nothing dropped."""
-    return [stem(w) for w in _WORD.findall(text.casefold())]
+    """Each word once, case folded and lightly stemmed ("Draws" = "drawing"); nothing dropped. Once:
+    a word said again ("please please please") says nothing more of the task."""
+    return list(dict.fromkeys(stem(w) for w in _WORD.findall(text.casefold())))
 
 
 def train(examples: Iterable[tuple[str, Sequence[str]]], trained_on: dict[str, str]) -> dict[str, Any]:
