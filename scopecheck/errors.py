@@ -71,6 +71,7 @@ class AmbiguousTask(UserError):
         self.field = field
         self.text = text
         self.candidates = candidates
+        self.why = why
         listed = "; ".join(f"{c.id} ({c.name})" for c in candidates)
         if not why:
             super().__init__(f"{field}: '{text}' could mean more than one task; say which: {listed}")

@@ -170,6 +170,16 @@ def test_an_ambiguous_phrase_is_answered_with_choices_then_an_answer() -> None:
     assert api.status_code == 422 and [c["id"] for c in api.json()["candidates"]] == ["venipuncture", "immunization"]
 
 
+def test_a_reading_in_doubt_says_why_and_offers_the_phrase_task() -> None:
+    """The matcher's second reading (decide/reader.py) reads "assist with e-prescribing" as no MA task:
+    the page says so and offers the task the phrase names, never "more than one task"."""
+    page = CLIENT.get("/", params={"state": "CA", "task": "assist with e-prescribing", "listed": "CA"})
+    assert page.status_code == 200 and 'id="verdict"' not in page.text
+    said = error_beside(page.text, "task")
+    assert "does not read as that task or any MA task. Is it this task?" in said and "more than one" not in said
+    assert [t for _, t in links_beside(page.text, "task")] == ["Enter orders in CPOE"]
+
+
 def test_ticked_credentials_wait_until_the_states_own_are_shown() -> None:
     params = {"state": "WA", "task": "intramuscular injection", "credential": "CMA_AAMA"}
     first = CLIENT.get("/", params={**params, "listed": ""}).text

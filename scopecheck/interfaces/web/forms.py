@@ -128,6 +128,11 @@ def read_situation(c: Any, f: Any, form: Any) -> None:
 def problem(name: str, exc: UserError, relink: Callable[[str], str]) -> Problem:
     """A resolver's error in plain words: names, never ids; close matches as links that re-ask."""
     if isinstance(exc, AmbiguousTask):
+        if exc.why:  # a reading in doubt (decide/reader.py): say why, and ask
+            ask = "Is it this task?" if len(exc.candidates) == 1 else "Which one?"
+            return Problem(
+                f"'{exc.text}' {exc.why}. {ask}", [(relink(c.id), c.name) for c in exc.candidates], question=True
+            )
         return Problem(
             f"'{exc.text}' could mean more than one task. Which one?",
             [(relink(c.id), c.name) for c in exc.candidates],
