@@ -162,3 +162,16 @@ def test_rules_validate_names_a_missing_or_stale_reader(tmp_path: Path) -> None:
     (tmp_path / READER_MODEL).unlink()
     code, _, err = run("--data-dir", str(tmp_path), "rules", "validate", "--no-examples")
     assert code == 2 and "reader.json: missing" in err, err
+
+
+@pytest.mark.parametrize("content", [None, "{not json", '{"alpha": 0.03}'])
+def test_a_check_whose_words_need_the_reader_names_a_missing_or_broken_one(tmp_path: Path, content: str | None) -> None:
+    """Never a traceback, never an answer without the second reading: one line naming the file."""
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    shutil.copytree(REPO / "states", tmp_path / "states")
+    (tmp_path / READER_MODEL).unlink()
+    if content is not None:
+        (tmp_path / READER_MODEL).write_text(content, encoding="utf-8")
+    code, out, err = run("--data-dir", str(tmp_path), "check", "--state", "CA", "--task", "Document Immunizations")
+    assert code == 2 and not out and err.count("\n") == 1, err
+    assert "reader.json: not a reader model" in err and "scopecheck rules train-reader" in err

@@ -154,7 +154,13 @@ class Reader:
 
     @classmethod
     def load(cls, path: Path) -> Reader:
-        return cls(json.loads(path.read_text(encoding="utf-8")))
+        """The model in `path`; one line naming the file when it is missing or not a model."""
+        try:
+            return cls(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, ZeroDivisionError) as exc:
+            raise UserError(
+                f"{path}: not a reader model ({type(exc).__name__}); make it with `scopecheck rules train-reader`"
+            ) from None
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Each class's probability for these words (words the corpora never used twice weigh nothing)."""

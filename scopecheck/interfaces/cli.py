@@ -937,7 +937,10 @@ def rules_train_reader(ctx: click.Context, corpora: tuple[Path, ...], output: Pa
     c = checker(ctx)
     examples, hashes = corpus_examples(corpora, c.lib.tasks)
     target = output or c.lib.root / READER_MODEL
-    target.write_text(model_json(train(examples, hashes)), encoding="utf-8")
+    try:
+        target.write_text(model_json(train(examples, hashes)), encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{target}: cannot write the model: {exc.strerror}")
     click.echo(f"{target}: trained on {len(examples):,} phrasings from {len(hashes)} corpora")
 
 
