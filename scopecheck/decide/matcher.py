@@ -817,9 +817,10 @@ class TaskMatcher:
 
     def _nearest_tasks(self, text: str) -> list[str]:
         """The tasks the words name but deny ("not permitted to start an IV": the question is about
-        starting one), then the tasks that share the most telling words with the question: each word
-        of a task's phrases weighs more the fewer tasks use it ("glucose" tells more than "test"), and a
-        word no phrase has stands for the one it is a misspelling of ("shoot": "shot")."""
+        starting one), then the task the words as a whole read as (reader.py), then the tasks that share
+        the most telling words with the question: each word of a task's phrases weighs more the fewer
+        tasks use it ("glucose" tells more than "test"), and a word no phrase has stands for the one it
+        is a misspelling of ("shoot": "shot")."""
         a = self._analyse(text, items=False)
         denied = [t for m in a.found if m.negated for t in (m.task, *m.alternatives)]
         denied += [m.task for m in self._doubted_mentions(a, [m for m in a.found if not m.negated])]
@@ -837,7 +838,8 @@ class TaskMatcher:
         # a frame the words name says what the act is ("patients learn how to clean their MDIs" is
         # teaching): its task is next after the closest
         framed = [t for f in self.vocab.frames if f.name in a.frames for t in (f.alone or f.default,) if t]
-        return list(dict.fromkeys(denied + close[:1] + framed + close[1:]))[: max(4, len(set(denied)))]
+        read = self.reader.best_task(text)
+        return list(dict.fromkeys(denied + read + close[:1] + framed + close[1:]))[: max(4, len(set(denied)))]
 
     @cached_property
     def _telling(self) -> tuple[dict[str, float], dict[str, set[str]]]:

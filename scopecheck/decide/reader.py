@@ -174,6 +174,13 @@ class Reader:
         total = math.fsum(exp.values())
         return {t: e / total for t, e in exp.items()}
 
+    def best_task(self, text: str) -> list[str]:
+        """The task these words read as most (never NONE), as a list of one; none when no word is known."""
+        if not any(w in self._words for w in features(text)):
+            return []
+        p = self.probabilities(text)
+        return [max((t for t in self.classes if t != NONE), key=lambda t: (p[t], t))]
+
     def doubt(self, text: str, task: str) -> Doubt | None:
         """A Doubt when the words as a whole all but rule `task` out and read as something else. A task no
         phrasing it was trained on named (one added to the catalogue since) is never doubted."""
