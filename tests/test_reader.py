@@ -63,9 +63,9 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     answered as another task (-39 %); 6,024 -> 5,732 right (-4.8 %), each right answer lost asked back
     with the right task first, so right or asked back among acceptable tasks only went 6,295 -> 6,127
     (-2.7 %); of the wrong answers taken off, 33 are asked back without the right task. And where
-    nothing fits (1,278 phrasings), the suggestions with the reader's reading second after a denied
-    task: the right task first 558 -> 813 (44 % -> 64 %), among the four 929 -> 1,073 (73 % -> 84 %);
-    the phrasings neither answered nor asked back with the right task among the choices, 349 -> 205."""
+    nothing fits (1,278 phrasings), the suggestions with the reader's reading (when at least half
+    likely) second after a denied task: the right task first 558 -> 805 (44 % -> 63 %), among the
+    four 929 -> 1,050 (73 % -> 82 %)."""
     names = list(_model()["trained_on"])
     per_file = {name: corpus_examples([DATA / name], checker.lib.tasks)[0] for name in names}
     plain, left_out = _with_reader(checker, _Silent()), _with_reader(checker, None)
@@ -93,7 +93,7 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     understood = [c["right"] + c["within"] for c in (before, after)]
     assert understood[0] - understood[1] <= 190, (before, after)
     assert after["suggested first"] - before["suggested first"] >= 200, (before, after)
-    assert after["suggested among"] - before["suggested among"] >= 120, (before, after)
+    assert after["suggested among"] - before["suggested among"] >= 100, (before, after)
 
 
 def test_words_read_otherwise_as_a_whole_are_asked_back_with_both_readings(checker: Checker) -> None:
@@ -114,6 +114,18 @@ def test_a_reading_in_doubt_alone_is_asked_back_even_where_it_would_be_the_only_
     code, out, err = run("check", "--state", "CA", "--task", "assist with e-prescribing")
     assert code == 2 and not out and err.count("\n") == 1, err
     assert "does not read as that task or any MA task; if it is meant, say so: cpoe_order_entry" in err
+
+
+@pytest.mark.parametrize("words", ["thank you", "please", "hello there", "the weather today"])
+def test_words_of_no_task_get_no_reading_among_the_suggestions(checker: Checker, words: str) -> None:
+    """The reader always has a likeliest task; it is suggested only when at least half likely (each
+    of these read as a task at 4-16 %, and were suggested before the threshold)."""
+    assert checker.resolver.matcher.no_match(words, "--task").candidates == []
+
+
+def test_where_nothing_fits_the_reading_of_the_whole_is_suggested(checker: Checker) -> None:
+    suggested = [c.id for c in checker.resolver.matcher.no_match("something about shots", "--task").candidates]
+    assert suggested[0] == "immunization"  # read as a whole (94 %); no phrase names the task
 
 
 def test_a_task_the_reader_was_never_trained_on_is_never_doubted(checker: Checker) -> None:

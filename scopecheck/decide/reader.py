@@ -28,6 +28,7 @@ NONE = "none"  # the class of words no MA task covers
 ALPHA = 0.03  # additive smoothing: a word a task never had is unlikely, not impossible
 MIN_SOURCES = 2  # a word is kept when at least this many phrasings use it (one phrasing's word is noise)
 DOUBT_BELOW = 0.01  # ask back when the matcher's task is less likely than this, and another reading leads
+SUGGEST_FROM = 0.5  # where nothing fits, the reader's reading is suggested when at least this likely
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -175,11 +176,11 @@ class Reader:
         return {t: e / total for t, e in exp.items()}
 
     def best_task(self, text: str) -> list[str]:
-        """The task these words read as most (never NONE), as a list of one; none when no word is known."""
-        if not any(w in self._words for w in features(text)):
-            return []
+        """The task these words read as, as a list of one, when it is at least SUGGEST_FROM likely;
+        otherwise none ("thank you", "the weather today" read as no task at all)."""
         p = self.probabilities(text)
-        return [max((t for t in self.classes if t != NONE), key=lambda t: (p[t], t))]
+        best = max((t for t in self.classes if t != NONE), key=lambda t: (p[t], t))
+        return [best] if p[best] >= SUGGEST_FROM else []
 
     def doubt(self, text: str, task: str) -> Doubt | None:
         """A Doubt when the words as a whole all but rule `task` out and read as something else. A task no
