@@ -830,7 +830,7 @@ class TaskMatcher:
             if word in weights:
                 said.add(word)
             elif len(word) > 3 and word not in _FUNCTION_WORDS:
-                said.update(difflib.get_close_matches(word, weights.keys(), 1, 0.8))
+                said.update(self._misspelling_of(word))
         # summed in one order: a set's order changes with the process's hash seed, and so would the
         # last bits of a float sum, and with them the order of tasks that tie
         scored = {task: math.fsum(weights[w] for w in sorted(said & words)) for task, words in words_of.items()}
@@ -840,6 +840,21 @@ class TaskMatcher:
         framed = [t for f in self.vocab.frames if f.name in a.frames for t in (f.alone or f.default,) if t]
         read = self.reader.best_task(text)
         return list(dict.fromkeys(denied + read + close[:1] + framed + close[1:]))[: max(4, len(set(denied)))]
+
+    def _misspelling_of(self, word: str) -> list[str]:
+        """The phrase word this one is a close misspelling of, if any (remembered: difflib is slow, and a
+        batch's or a server's questions share their words)."""
+        found = self._misspelt.get(word)
+        if found is None:
+            found = difflib.get_close_matches(word, self._telling[0].keys(), 1, 0.8)
+            if len(self._misspelt) >= _CACHE:
+                self._misspelt.clear()
+            self._misspelt[word] = found
+        return found
+
+    @cached_property
+    def _misspelt(self) -> dict[str, list[str]]:
+        return {}
 
     @cached_property
     def _telling(self) -> tuple[dict[str, float], dict[str, set[str]]]:
