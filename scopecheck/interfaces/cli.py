@@ -929,6 +929,7 @@ def rules_train_reader(ctx: click.Context, corpora: tuple[Path, ...], output: Pa
     """Train the second reading of task words (decide/reader.py) on hand-labelled phrasing corpora.
     Leave out the corpora that measure it, e.g.
 
+    \b
       scopecheck rules train-reader $(ls tests/data/phrasings*.toml | grep -v 'holdout2[3-9]')
     """
     from scopecheck.decide.reader import corpus_examples, model_json, train
