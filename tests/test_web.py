@@ -238,6 +238,37 @@ def test_a_cold_server_under_16_threads_gives_every_serial_answer() -> None:
     assert not errors and not wrong, figures
 
 
+def test_a_cold_server_reads_real_words_under_16_threads_as_it_does_serially() -> None:
+    """Words, not ids: 400 real phrasings (tests/data/phrasings_holdout25.toml and ...24.toml) asked at
+    once of a cold server, so the matcher's memos, its reader (loaded on first need) and the reader's
+    and the misspellings' per-word memos are filled by racing threads. Every answer (a verdict, a
+    question back with its candidates, a suggestion) equals a separate cold app's serial answer."""
+    import tomllib
+
+    import httpx
+
+    texts = []
+    for name in ("phrasings_holdout25.toml", "phrasings_holdout24.toml"):
+        with (REPO / "tests" / "data" / name).open("rb") as f:
+            texts += [p["text"] for p in tomllib.load(f)["phrasings"]]
+    texts = texts[:400]
+    serial_client = TestClient(create_app(Checker(REPO)))
+    serial = [serial_client.get("/api/check", params={"state": "NY", "task": t}) for t in texts]
+    codes = {r.status_code for r in serial}
+    assert {200, 422} <= codes and codes <= {200, 400, 422}, codes  # answers and questions back, never a crash
+    with served(create_app(Checker(REPO))) as base, ThreadPoolExecutor(max_workers=16) as pool:
+        local = threading.local()
+
+        def ask(text: str) -> httpx.Response:
+            client = getattr(local, "client", None) or httpx.Client(base_url=base, timeout=30)
+            local.client = client
+            return client.get("/api/check", params={"state": "NY", "task": text})
+
+        answers = list(pool.map(ask, texts))
+    wrong = [t for t, a, b in zip(texts, answers, serial) if (a.status_code, a.json()) != (b.status_code, b.json())]
+    assert not wrong, wrong[:3]
+
+
 @pytest.mark.parametrize(
     "name, an_id", [("credentials", "CMA_AAMA"), ("settings", "urgent_care"), ("trainings", "training_injections_10h")]
 )
