@@ -210,7 +210,10 @@ class TaskMatcher:
                 if end is not None:
                     for x in range(k, end + 1):
                         stems[x] = plain[x] = ""
+        present = set(stems)
         for phrase in self._ignored:
+            if phrase and phrase[0] not in present:  # most ignored phrases: their first word is not here
+                continue
             n = len(phrase)
             for k in range(len(stems) - n + 1):
                 if tuple(stems[k : k + n]) == phrase:
@@ -611,7 +614,8 @@ class TaskMatcher:
             return [], [], [], []
 
         def words(items: tuple[str, ...]) -> list[tuple[str, ...]]:
-            return sorted((tuple(_WORD.findall(w.casefold())) for w in items), key=lambda p: -len(p))
+            found = (tuple(_WORD.findall(w.casefold())) for w in items)
+            return sorted((p for p in found if p), key=lambda p: -len(p))  # a word of no letters matches nothing
 
         return words(neg.before), words(neg.after), words(neg.pseudo), words(neg.terminators)
 
@@ -627,21 +631,26 @@ class TaskMatcher:
         blocked: set[int] = set()
         for p in pseudo:
             for i in range(len(plain) - len(p) + 1):
-                if tuple(plain[i : i + len(p)]) == p:
+                if plain[i] == p[0] and tuple(plain[i : i + len(p)]) == p:
                     blocked |= set(range(i, i + len(p)))
         start = max(0, m.start - neg.scope)
         for i in range(m.start - 1, start - 1, -1):  # walk back from the mention to the nearest terminator
-            if any(tuple(plain[i : i + len(t)]) == t for t in ends):
+            if any(plain[i] == t[0] and tuple(plain[i : i + len(t)]) == t for t in ends):
                 break
             for trigger in before:
-                if i not in blocked and tuple(plain[i : i + len(trigger)]) == trigger and i + len(trigger) <= m.start:
+                if (
+                    plain[i] == trigger[0]
+                    and i not in blocked
+                    and tuple(plain[i : i + len(trigger)]) == trigger
+                    and i + len(trigger) <= m.start
+                ):
                     return " ".join(trigger)
         stop = min(len(plain), m.end + neg.scope)
         for i in range(m.end, stop):
-            if any(tuple(plain[i : i + len(t)]) == t for t in ends):
+            if any(plain[i] == t[0] and tuple(plain[i : i + len(t)]) == t for t in ends):
                 break
             for trigger in after:
-                if i not in blocked and tuple(plain[i : i + len(trigger)]) == trigger:
+                if plain[i] == trigger[0] and i not in blocked and tuple(plain[i : i + len(trigger)]) == trigger:
                     return " ".join(trigger)
         return ""
 
