@@ -169,11 +169,10 @@ class Checker:
                 v = self.evaluate(Query(jurisdiction=code, task=candidate, **facts))  # type: ignore[arg-type]
                 answers.add((v.verdict, tuple(v.rules), tuple(v.conditions)))
             if len(answers) == 1:
-                first, names = (
-                    understood.candidates[0],
-                    ", ".join(self.lib.tasks[c].name.lower() for c in understood.candidates),
-                )
-                return first, f"the words fit several tasks ({names}); each gets this same answer here"
+                names = ", ".join(self.lib.tasks[c].name.lower() for c in understood.candidates)
+                return understood.candidates[
+                    0
+                ], f"the words fit several tasks ({names}); each gets this same answer here"
         raise self.resolver.matcher.refusal(understood, field)
 
     def normalized_key(self, query: Query) -> tuple[object, ...]:

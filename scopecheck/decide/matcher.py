@@ -22,11 +22,11 @@ import difflib
 import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
 from scopecheck.law.snapshot import READER_MODEL
@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # at run time the matcher needs only what it reads: `check` r
     from scopecheck.law import schema
     from scopecheck.law.library import Library
 
+_T = TypeVar("_T")
 MAX_WORDS, MAX_CHARS = 60, 400  # a task question, not a paragraph: longer text is refused with one line
 _CACHE = 20_000  # distinct task words remembered (a batch repeats them)
 _NEAR = 3  # a generic phrase this close to a specific one is that one's object
@@ -683,13 +684,7 @@ class TaskMatcher:
         itself."""
         if text.strip() in self.lib.tasks:
             return Understood(text, text.strip())
-        found = self._understood.get(text)
-        if found is None:
-            found = self._understand(text, field)
-            if len(self._understood) >= _CACHE:
-                self._understood.clear()
-            self._understood[text] = found
-        return found
+        return _remembered(self._understood, text, lambda: self._understand(text, field))
 
     @cached_property
     def _understood(self) -> dict[str, Understood]:
@@ -813,12 +808,7 @@ class TaskMatcher:
 
     def no_match(self, text: str, field: str) -> UnknownName:
         """Nothing fits: the nearest tasks, best first (never an answer for one of them)."""
-        best = self._nearest.get(text)
-        if best is None:
-            best = self._nearest_tasks(text)
-            if len(self._nearest) >= _CACHE:
-                self._nearest.clear()
-            self._nearest[text] = best
+        best = _remembered(self._nearest, text, lambda: self._nearest_tasks(text))
         message = f"{field}: unknown task '{text[:80]}'" + (
             "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best) if best else ""
         )
@@ -853,13 +843,9 @@ class TaskMatcher:
     def _misspelling_of(self, word: str) -> list[str]:
         """The phrase word this one is a close misspelling of, if any (remembered: difflib is slow, and a
         batch's or a server's questions share their words)."""
-        found = self._misspelt.get(word)
-        if found is None:
-            found = difflib.get_close_matches(word, self._telling[0].keys(), 1, 0.8)
-            if len(self._misspelt) >= _CACHE:
-                self._misspelt.clear()
-            self._misspelt[word] = found
-        return found
+        return _remembered(
+            self._misspelt, word, lambda: difflib.get_close_matches(word, self._telling[0].keys(), 1, 0.8)
+        )
 
     @cached_property
     def _misspelt(self) -> dict[str, list[str]]:
@@ -895,6 +881,18 @@ def _settled(mentions: list[Mention]) -> list[Mention]:
                 m = replace(m, task=fits[0], alternatives=())
         out.append(m)
     return out
+
+
+def _remembered(memo: dict[str, _T], key: str, make: Callable[[], _T]) -> _T:
+    """memo[key], made once; a full memo (_CACHE entries) starts again, so a long-running server's
+    stays bounded. Made values depend only on the key, so threads racing here store equal values."""
+    found = memo.get(key)
+    if found is None:
+        found = make()
+        if len(memo) >= _CACHE:
+            memo.clear()
+        memo[key] = found
+    return found
 
 
 def _find(toks: list[str], phrase: tuple[str, ...]) -> int | None:
