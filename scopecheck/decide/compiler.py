@@ -19,7 +19,7 @@ from typing import Any
 from scopecheck.decide.findings import APPLIES, Finding
 from scopecheck.decide.plan import Effective, Plan, build_plan
 from scopecheck.decide.query import Query
-from scopecheck.errors import Defect
+from scopecheck.errors import Defect, RuleFileError
 from scopecheck.law.library import Library
 from scopecheck.law.schema import Requirements
 from scopecheck.law.terms import SUPERVISION_LEVELS
@@ -217,7 +217,15 @@ def compile_defects(lib: Library, code: str) -> list[Defect]:
 
 
 def rule_set_defects(lib: Library, codes: Iterable[str] | None = None) -> list[Defect]:
-    """`rules validate`: every defect of the data (law/validate.py), each state compiled as well."""
-    from scopecheck.law.validate import all_defects  # only `rules validate` needs it, not every check
+    """`rules validate`: every defect of the data (law/validate.py), each state compiled as well, and
+    the matcher's reader model read as the matcher reads it (decide/reader.py)."""
+    from scopecheck.decide.reader import model_defects  # only `rules validate` needs these, not every check
+    from scopecheck.law.snapshot import READER_MODEL
+    from scopecheck.law.validate import all_defects
 
-    return all_defects(lib, codes, per_state=compile_defects)
+    out = all_defects(lib, codes, per_state=compile_defects)
+    try:
+        tasks = lib.tasks
+    except RuleFileError:  # the catalogue's own defects are out already
+        return out
+    return out + model_defects(lib.root / READER_MODEL, tasks)

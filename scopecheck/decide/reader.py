@@ -15,21 +15,19 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scopecheck.decide.matcher import stem
-from scopecheck.errors import UserError
+from scopecheck.decide.matcher import _WORD, stem
+from scopecheck.errors import Defect, UserError
 
 NONE = "none"  # the class of words no MA task covers
 ALPHA = 0.03  # additive smoothing: a word a task never had is unlikely, not impossible
 MIN_SOURCES = 2  # a word is kept when at least this many phrasings use it (one phrasing's word is noise)
 DOUBT_BELOW = 0.01  # ask back when the matcher's task is less likely than this, and another reading leads
 SUGGEST_FROM = 0.5  # where nothing fits, the reader's reading is suggested when at least this likely
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def features(text: str) -> list[str]:
@@ -136,6 +134,10 @@ class Reader:
         classes: dict[str, int] = model["classes"]
         totals: dict[str, int] = model["totals"]
         self._words: dict[str, list[int]] = model["words"]
+        if set(totals) != set(classes):
+            raise ValueError("`totals` must name exactly the classes")
+        if any(not 0 <= i < len(classes) for flat in self._words.values() for i in flat[::2]):
+            raise ValueError("a word names a class that is not in `classes`")
         documents, vocabulary = sum(classes.values()), len(self._words)
         self.classes = tuple(classes)
         self._prior = {t: math.log(n / documents) for t, n in classes.items()}
@@ -160,7 +162,7 @@ class Reader:
             return cls(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError, AttributeError, ZeroDivisionError) as exc:
             raise UserError(
-                f"{path}: not a reader model ({type(exc).__name__}); make it with `scopecheck rules train-reader`"
+                f"{path}: not a reader model ({type(exc).__name__}: {exc}); make it with `scopecheck rules train-reader`"
             ) from None
 
     def probabilities(self, text: str) -> dict[str, float]:
@@ -192,3 +194,16 @@ class Reader:
         if instead != task and p.get(task, 0.0) < DOUBT_BELOW:
             return Doubt(task, None if instead == NONE else instead)
         return None
+
+
+def model_defects(path: Path, tasks: Collection[str]) -> list[Defect]:
+    """`rules validate`: the model present, readable as the matcher reads it, and naming only catalogue
+    tasks (or NONE), since the matcher offers its reading as a task to choose."""
+    if not path.exists():
+        return [Defect(path, "missing: the matcher's reader model; make it with `scopecheck rules train-reader`")]
+    try:
+        reader = Reader.load(path)
+    except UserError as exc:
+        return [Defect(path, str(exc).removeprefix(f"{path}: "))]
+    unknown = [c for c in reader.classes if c != NONE and c not in tasks]
+    return [Defect(path, f"classes not in the task catalogue: {', '.join(unknown)}; retrain it")] if unknown else []

@@ -7,7 +7,6 @@ used to answer a question.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -189,34 +188,14 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
     return out
 
 
-def reader_defects(lib: Library) -> list[Defect]:
-    """The matcher's reader model (decide/reader.py): present, readable, and naming only catalogue tasks
-    (or "none"), since the matcher offers its reading as a task to choose."""
-    path = lib.root / READER_MODEL
-    try:
-        model = json.loads(path.read_text(encoding="utf-8"))
-        classes, words = list(model["classes"]), model["words"]
-        if not all(isinstance(model[k], int | float) for k in ("alpha", "scale")) or set(model["totals"]) != set(
-            classes
-        ):
-            raise ValueError("alpha, scale and totals (one per class) are needed")
-        if any(not 0 <= i < len(classes) for flat in words.values() for i in flat[::2]):
-            raise ValueError("a word names a class that is not in `classes`")
-    except FileNotFoundError:
-        return [Defect(path, "missing: the matcher's reader model; make it with `scopecheck rules train-reader`")]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return [Defect(path, f"not a reader model ({exc}); make it with `scopecheck rules train-reader`")]
-    unknown = [c for c in classes if c != "none" and c not in lib.tasks]
-    return [Defect(path, f"classes not in the task catalogue: {', '.join(unknown)}; retrain it")] if unknown else []
-
-
 def stray_files(lib: Library) -> list[Defect]:
     """Files in the data directory that nothing reads (`CA.TOML`, `notes.toml` in rules/): named,
     never skipped in silence, since a rule file that is not read is a wrong answer."""
     out = []
+    expected = (*CATALOGUES, Path(READER_MODEL).name)  # the reader model is checked in the deciding layer
     for path in sorted((lib.root / "rules").iterdir()):
-        if path.name not in CATALOGUES and path.name != Path(READER_MODEL).name and not path.name.startswith("."):
-            out.append(Defect(path, f"unrecognised file in rules/ (expected one of: {', '.join(CATALOGUES)})"))
+        if path.name not in expected and not path.name.startswith("."):
+            out.append(Defect(path, f"unrecognised file in rules/ (expected one of: {', '.join(expected)})"))
     for folder, what in ((lib.root / "states", "a state file"), (lib.root / "states" / "cases", "a cases file")):
         if not folder.is_dir():
             continue
@@ -248,7 +227,7 @@ def all_defects(
         out += catalogue_defects(lib)
     except RuleFileError as exc:
         return exc.defects
-    out += stray_files(lib) + reader_defects(lib)
+    out += stray_files(lib)
     for code in codes if codes is not None else lib.encoded_states():
         try:
             lib.state_file(code)
