@@ -88,6 +88,9 @@ def test_health() -> None:
         '{"state": "\\udfff", "task": "vitals"}',
         '{"state": "CA", "task": "vitals", "credentials": ["\\ud800"]}',
         '{"state": "CA", "task": "vitals", "\\ud800": 1}',
+        '{"state": "CA", "task": "flu shot", "as_of": 1e999}',
+        '{"state": -1e999, "task": "vitals"}',
+        "1e999",
     ],
     ids=[
         "nan-in-list",
@@ -98,6 +101,9 @@ def test_health() -> None:
         "surrogate-state",
         "surrogate-list",
         "surrogate-key",
+        "overflowing-number",  # a float of Infinity, which the 422 that echoes it could not write (a 500)
+        "minus-overflowing-number",
+        "overflowing-body",
     ],
 )
 def test_json_that_is_not_json_is_4xx_not_500(body: str) -> None:

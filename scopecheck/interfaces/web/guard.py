@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -125,6 +126,14 @@ def _no_constant(name: str) -> Any:
     raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
 
 
+def _finite(text: str) -> float:
+    """A JSON number as a float, refused where no float holds it ("1e999" would be Infinity)."""
+    value = float(text)
+    if math.isinf(value):
+        raise json.JSONDecodeError(f"{text} is too large for a number", text, 0)
+    return value
+
+
 def _find_surrogate(value: Any) -> bool:
     if isinstance(value, str):
         return any("\ud800" <= ch <= "\udfff" for ch in value)
@@ -136,13 +145,14 @@ def _find_surrogate(value: Any) -> bool:
 
 
 class StrictJSONRequest(Request):
-    """JSON as RFC 8259 has it: NaN and Infinity are not numbers, a lone surrogate is not text.
-    Both are refused as malformed JSON (422) instead of travelling on to break an answer."""
+    """JSON as RFC 8259 has it: NaN and Infinity are not numbers (nor is 1e999, which overflows to
+    Infinity), a lone surrogate is not text. Each is refused as malformed JSON (422) instead of
+    travelling on to break an answer (an error that echoes the value could not be written)."""
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             body = (await self.body()).decode("utf-8")
-            data = json.loads(body, parse_constant=_no_constant)
+            data = json.loads(body, parse_constant=_no_constant, parse_float=_finite)
             if _find_surrogate(data):
                 raise json.JSONDecodeError("a lone surrogate (\\ud800-\\udfff) is not text", body, 0)
             self._json = data
