@@ -158,6 +158,18 @@ def test_compare_svg_from_the_cli_draws_categories_and_links() -> None:
     assert code == 2 and "--link-base" in err
 
 
+@pytest.mark.parametrize("credential", ["cma\x0b", "cma\x00", "cma\x1b", "cma\ufffe"])
+def test_a_map_asked_with_control_characters_is_still_an_svg_a_parser_reads(credential: str) -> None:
+    """The title repeats the credential as asked; XML cannot hold a control character even escaped,
+    so it is replaced, and the rest of the words stay."""
+    from xml.etree import ElementTree as ET
+
+    svg = CLIENT.get("/api/map.svg", params={"task": "flu shot", "credential": credential})
+    assert svg.status_code == 200
+    title = ET.fromstring(svg.content).find("{http://www.w3.org/2000/svg}title")
+    assert title is not None and title.text is not None and title.text.endswith("an MA holding cma\ufffd")
+
+
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed: pip install '.[webtest]'")
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 

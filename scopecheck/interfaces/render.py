@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any
 
 from scopecheck.csvsafe import CsvOut
@@ -271,11 +272,21 @@ _SANS = {"font-family": "sans-serif"}
 _SIZE, _GAP, _TOP = 52, 4, 40  # tile side, gap, top margin
 
 
+#: Characters XML 1.0 cannot hold, even escaped (controls but tab and newlines, lone surrogates, U+FFFE/F).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    """Text an SVG can hold: the serializer escapes markup but passes a control character (a
+    credential asked as "cma\\x0b") into a document no parser reads; each becomes U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _el(parent: ET.Element, tag: str, attrs: dict[str, object], text: str | None = None) -> ET.Element:
     from xml.etree import ElementTree as ET  # only the map needs it: not loaded by `check`
 
-    node = ET.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
-    node.text = text
+    node = ET.SubElement(parent, tag, {k: _xml(str(v)) for k, v in attrs.items()})
+    node.text = None if text is None else _xml(text)
     return node
 
 
