@@ -170,6 +170,23 @@ def test_an_ambiguous_phrase_is_answered_with_choices_then_an_answer() -> None:
     assert api.status_code == 422 and [c["id"] for c in api.json()["candidates"]] == ["venipuncture", "immunization"]
 
 
+@pytest.mark.parametrize("state", ["CA", "NY", "WA"])
+def test_words_of_several_tasks_get_on_the_page_what_the_api_gives(state: str) -> None:
+    """"give injections" fits three routes: where all three get the same answer the API answers (with
+    a note), and the page must give that answer too, not ask back; where they differ (Washington),
+    both ask the same question."""
+    api = CLIENT.get("/api/check", params={"state": state, "task": "give injections"})
+    page = CLIENT.get("/", params={"state": state, "task": "give injections", "listed": state})
+    if api.status_code == 200:
+        verdict = api.json()
+        assert "each gets this same answer here" in verdict["task_note"]
+        assert 'id="verdict"' in page.text and f">{verdict['verdict']}<" in page.text, error_beside(page.text, "task")
+        assert unescape(page.text).count(verdict["task_note"]) == 1  # the CLI's "Understood as" line
+    else:
+        assert api.status_code == 422 and 'id="verdict"' not in page.text
+        assert [t for _, t in links_beside(page.text, "task")] == [c["name"] for c in api.json()["candidates"]]
+
+
 def test_a_reading_in_doubt_says_why_and_offers_the_phrase_task() -> None:
     """The matcher's second reading (decide/reader.py) reads "assist with e-prescribing" as no MA task:
     the page says so and offers the task the phrase names, never "more than one task"."""

@@ -169,7 +169,7 @@ class CheckForm:
 
     @property
     def ready(self) -> bool:
-        return bool(self.state and self.task and not self.fields.errors and not self.note)
+        return bool(self.state and self.task_words and not self.fields.errors and not self.note)
 
 
 def read_check(c: Checker, path: str, params: list[tuple[str, str]]) -> CheckForm:
@@ -192,6 +192,11 @@ def read_check(c: Checker, path: str, params: list[tuple[str, str]]) -> CheckFor
     if form.task_words:
         try:
             form.task = c.resolver.task(form.task_words, field="task")
+        except AmbiguousTask as exc:
+            if not form.state or exc.why or len(exc.candidates) < 2:
+                f.fail("task", exc)
+            # else left to Checker.query, as the API and the CLI leave it: answered where every
+            # candidate gets the same answer in this state, asked back (the same question) where not
         except UserError as exc:
             f.fail("task", exc)
     elif form.state and listed == form.state:

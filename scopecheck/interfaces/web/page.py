@@ -125,7 +125,7 @@ class _Pages:
         form = read_check(c, "/", _params(request))
         result = None
         if form.ready:
-            assert form.state and form.task
+            assert form.state and form.task_words
             try:
                 result = verdict_view(
                     c.evaluate(
