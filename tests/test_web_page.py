@@ -172,7 +172,7 @@ def test_an_ambiguous_phrase_is_answered_with_choices_then_an_answer() -> None:
 
 @pytest.mark.parametrize("state", ["CA", "NY", "WA"])
 def test_words_of_several_tasks_get_on_the_page_what_the_api_gives(state: str) -> None:
-    """"give injections" fits three routes: where all three get the same answer the API answers (with
+    """The words "give injections" fit three routes: where all three get the same answer the API answers (with
     a note), and the page must give that answer too, not ask back; where they differ (Washington),
     both ask the same question."""
     api = CLIENT.get("/api/check", params={"state": state, "task": "give injections"})
