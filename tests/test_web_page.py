@@ -311,3 +311,19 @@ def test_the_answer_shows_the_states_pending_law() -> None:
     page = CLIENT.get("/", params={"state": "NY", "task": "flu shot", "listed": "NY"}).text
     assert "Pending law in New York" in page and "S.5340" in page
     assert "Pending law" not in CLIENT.get("/", params={"state": "RI", "task": "flu shot", "listed": "RI"}).text
+
+
+def test_the_hire_tab_checks_every_duty_the_api_would_and_says_when_there_are_too_many() -> None:
+    """61 duties: the page checked the first 60 and dropped the 61st unseen; the API checks all."""
+    duties = ["ekg"] * 60 + ["start an iv"]
+    page = CLIENT.get("/hire", params={"state": "CA", "duties": "\n".join(duties), "holds_none": "yes"})
+    api = CLIENT.post("/api/hire", json={"state": "CA", "candidate": {"credentials": ["none"]}, "duties": duties})
+    assert page.status_code == 200 and api.status_code == 200
+    assert page.text.count('<article class="duty">') == len(api.json()["duties"]) == 61
+    assert "Start an IV" in page.text and api.json()["duties"][-1]["task"] == "iv_start"
+    many = CLIENT.get("/hire", params={"state": "CA", "duties": "\n".join(["ekg"] * 101), "holds_none": "yes"})
+    assert many.status_code == 400 and "Too many duties: at most 100" in error_beside(many.text, "duties")
+    too_many = CLIENT.post(
+        "/api/hire", json={"state": "CA", "candidate": {"credentials": ["none"]}, "duties": ["ekg"] * 101}
+    )
+    assert too_many.status_code == 422

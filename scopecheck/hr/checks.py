@@ -55,6 +55,7 @@ SEVERITY = {
     "no_duties": "info",
 }
 JUDGMENT_TASKS = {"triage", "telephone_triage", "interpret_results"}
+MAX_DUTIES = 100  # duties in one hire question (the API's list and the page's lines alike)
 # Words that name judgment work outright; anything vaguer ("patient assessment", "screening") is a warning.
 _EXPLICIT_JUDGMENT = re.compile(r"\b(triage|interpret|diagnos)", re.I)
 _PRACTITIONERS = ("physician", "pa", "np", "rn", "podiatrist")

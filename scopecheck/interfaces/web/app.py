@@ -20,7 +20,7 @@ from scopecheck.decide.checker import Asking, Checker
 from scopecheck.decide.verdict import DISCLAIMER, Verdict
 from scopecheck.errors import LISTED_BY, AmbiguousTask, UserError
 from scopecheck.hr.candidate import CandidateFile, status_on
-from scopecheck.hr.checks import check_hire, check_posting, hire_tasks
+from scopecheck.hr.checks import MAX_DUTIES, check_hire, check_posting, hire_tasks
 from scopecheck.hr.posting import PostingReader
 from scopecheck.interfaces import render
 from scopecheck.interfaces.category import tiles
@@ -59,7 +59,7 @@ class HireBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     state: str = Field(min_length=1, max_length=200)
     candidate: CandidateFile
-    duties: list[str] | None = Field(default=None, max_length=100)
+    duties: list[str] | None = Field(default=None, max_length=MAX_DUTIES)
     title: str | None = Field(default=None, max_length=200)
     posting_text: str | None = Field(default=None, max_length=MAX_BODY)
     supervision: Supervision | None = None

@@ -15,6 +15,7 @@ from typing import Any, get_args
 from scopecheck.decide.checker import Asking, Checker
 from scopecheck.errors import AmbiguousTask, NotAnMATask, UnknownName, UserError
 from scopecheck.hr.candidate import CandidateFile, CandidateStatus, HeldCredential, status_on
+from scopecheck.hr.checks import MAX_DUTIES
 from scopecheck.interfaces.links import query_string
 from scopecheck.law.terms import Supervision, SupervisorType
 
@@ -343,7 +344,13 @@ def _held_credentials(c: Checker, f: Fields, form: HireForm, on: date) -> list[H
 def _read_duties(c: Checker, f: Fields, form: HireForm) -> None:
     """Duties, one per line, each a task the matcher knows; or a title; not both."""
     duties = f.one("duties", limit=4 * MAX_TEXT)
-    form.duties = [line.strip() for line in duties.splitlines() if line.strip()][:MAX_VALUES]
+    form.duties = [line.strip() for line in duties.splitlines() if line.strip()]
+    if len(form.duties) > MAX_DUTIES:  # said, never cut: a duty dropped unseen is an answer to another question
+        f.errors["duties"] = Problem(
+            f"Too many duties: at most {MAX_DUTIES}, one per line (this has {len(form.duties)})."
+        )
+        form.duties = []
+        return
     for n, line in enumerate(form.duties):
         try:
             c.resolver.task(line, field="duties")
