@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -118,6 +119,20 @@ def test_posting_hire_states_tasks_compare_and_map() -> None:
     assert {r["jurisdiction"]: r["verdict"] for r in compare}["NY"] == "prohibited" and len(compare) == 51
     svg = CLIENT.get("/api/map.svg", params={"task": "injection_intramuscular"})
     assert svg.headers["content-type"].startswith("image/svg+xml") and ">NY<" in svg.text
+
+
+def test_posting_errors_name_the_apis_field_not_the_clis_option(tmp_path: Path) -> None:
+    """The API's field is `state`; --state is the CLI's option, and the CLI keeps saying it."""
+    unknown = CLIENT.post("/api/posting", json={"text": "Duties: draw blood.", "state": "XX"})
+    assert unknown.status_code == 400 and unknown.json()["error"].startswith("state: ")
+    missing = CLIENT.post("/api/posting", json={"text": "Duties: draw blood."})
+    assert missing.status_code == 400 and "give state XX" in missing.json()["error"]
+    assert "--state" not in unknown.text + missing.text
+    given = CLIENT.post("/api/posting", json={"text": "Duties: draw blood.", "state": "CA"}).json()
+    assert given["jurisdiction_evidence"] == "state"
+    (tmp_path / "p.txt").write_text("Duties: draw blood.")
+    code, _, err = run("posting", str(tmp_path / "p.txt"), "--state", "XX")
+    assert code == 2 and err.startswith("scopecheck: error: --state: ")
 
 
 def test_openapi_document_and_page() -> None:

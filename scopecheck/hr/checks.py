@@ -176,7 +176,7 @@ def check_posting(checker: Checker, posting: Posting, as_of: date | None = None)
     code = posting.jurisdiction
     if code is None:
         why = f": {posting.jurisdiction_evidence}" if posting.jurisdiction_evidence else ""
-        raise UserError(f"{posting.source}: cannot tell which state the job is in{why}; give --state XX")
+        raise UserError(f"{posting.source}: cannot tell which state the job is in{why}; give {posting.state_field} XX")
     checker.jurisdiction(code, field=posting.source)
     review = _PostingReview(checker, posting, code, as_of or date.today())
     for duty in posting.duties:

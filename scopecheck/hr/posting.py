@@ -759,6 +759,7 @@ class Posting:
     other_roles: list[str] = field(default_factory=list)  # licensed roles hired beside the MA ("LPN", "RN")
     not_ma: list[tuple[str, str, str]] = field(default_factory=list)  # (what, words, sentence): work no MA task covers
     autonomy: str = ""  # "none" (autonomously, unsupervised) or "general" (independently)
+    state_field: str = "--state"  # how the asker gives the state, for the error when none is found
 
 
 _ASSIST_TASKS = frozenset({"assist_exam", "assist_minor_surgery", "ultrasound_assist"})
@@ -1412,12 +1413,16 @@ class PostingReader:
         if _ONSITE.search(sentence) and re.search(r"\b(physician|provider|supervis)", sentence, re.I):
             posting.supervision = "direct"
 
-    def read(self, text: str, source: str, state: str | None = None) -> Posting:
+    def read(self, text: str, source: str, state: str | None = None, state_field: str = "--state") -> Posting:
         """A posting's text (plain, Markdown or HTML) read: its state, title, duties, the credentials
-        it demands, and how it says the MA is supervised."""
+        it demands, and how it says the MA is supervised. `state_field` is how the asker gives the
+        state (the CLI's --state, the API's `state`): errors and the state's evidence name it."""
         text = _checked_text(text, source)
         code: str | None
-        code, evidence = (self.resolver.jurisdiction(state), "--state") if state else self.find_state(text)
+        if state:
+            code, evidence = self.resolver.jurisdiction(state, field=state_field), state_field
+        else:
+            code, evidence = self.find_state(text)
         redefined = self._redefined(text)
         title, title_id = self.find_title(text, frozenset(redefined))
         parts = split_sections(text)
@@ -1431,6 +1436,7 @@ class PostingReader:
             sentences=[p.text for p in parts],
             parts=parts,
             language=_language(text),
+            state_field=state_field,
         )
         if title:
             short = {"licensed practical nurse": "LPN", "licensed vocational nurse": "LVN", "registered nurse": "RN"}

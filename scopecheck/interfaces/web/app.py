@@ -224,7 +224,7 @@ def _add_hr_routes(app: FastAPI, c: Checker, reader: PostingReader) -> None:
 
     @app.post("/api/posting", summary="Check a job posting's text (never fetched from a URL)")
     def post_posting(body: PostingBody) -> dict[str, Any]:
-        report = check_posting(c, reader.read(body.text, "posting", body.state), body.as_of)
+        report = check_posting(c, reader.read(body.text, "posting", body.state, state_field="state"), body.as_of)
         return report.to_json()
 
     @app.post("/api/hire", summary="A candidate against duties, a title or a posting")

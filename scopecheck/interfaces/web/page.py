@@ -213,7 +213,7 @@ class _Pages:
     def _posting_report(self, f: Fields, text: str, state: str) -> dict[str, Any] | None:
         """The posting read and checked, or None with the field that stopped it marked."""
         try:
-            read = self.reader.read(text, "posting", state or None)
+            read = self.reader.read(text, "posting", state or None, state_field="the state chosen below")
         except UserError as exc:  # binary, or nothing left once the HTML is stripped
             why = str(exc).removeprefix("posting: ")
             f.errors["text"] = Problem(why[:1].upper() + why[1:] + ".")
@@ -292,8 +292,6 @@ def posting_view(c: Checker, report: Any) -> dict[str, Any]:
         finding["pieces"] = highlight(finding["text"], matched)
     for duty in data["duties"]:
         duty["task_name"] = c.lib.tasks[duty["task"]].name
-    if data["jurisdiction_evidence"] == "--state":  # the reader's mark for a state given, not found
-        data["jurisdiction_evidence"] = "the state chosen below"
     return data
 
 
