@@ -144,6 +144,15 @@ def test_posting_form_bad_fields(form: dict[str, str], name: str, words: str) ->
     assert words in error_beside(response.text, name)
 
 
+def test_the_posting_forms_state_is_chosen_from_its_list_never_from_a_link() -> None:
+    """The posting is POSTed: a "did you mean" link (GET /posting?text=...&state=CA) showed an empty
+    form, the text lost, and carried the whole posting in its address."""
+    response = CLIENT.post("/posting", data={"text": "Duties: draw blood, give flu shots.", "state": "Californa"})
+    assert response.status_code == 400 and links_beside(response.text, "state") == []
+    assert error_beside(response.text, "state").strip() == "No state matches 'Californa': choose it from the list."
+    assert "draw blood, give flu shots." in unescape(response.text)  # the text is kept in the form
+
+
 def test_suggestions_are_links_that_re_ask_with_the_id() -> None:
     html = CLIENT.get("/", params={"state": "CA", "task": "flu shoot", "supervision": "direct"}).text
     links = {text: href for href, text in links_beside(html, "task")}

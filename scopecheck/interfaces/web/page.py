@@ -205,8 +205,9 @@ class _Pages:
         if state:
             try:
                 state = self.c.jurisdiction(state, field="state")
-            except UserError as exc:
-                f.fail("state", exc)
+            except UserError:  # no "did you mean" links: this page is a POST (the text is no query
+                # string to re-ask with), and its state a list to choose from
+                f.errors["state"] = Problem(f"No state matches '{state}': choose it from the list.")
         report = self._posting_report(f, text, state) if not f.errors else None
         return self.page("posting.html", "/posting", f.errors, text=text, state=state, report=report)
 
