@@ -3,13 +3,17 @@
 A JSON line can be valid and still stop a batch: 100,000 '[' exhaust the parser's recursion
 (RecursionError); a 5,000-digit integer trips Python's int-string limit (ValueError); a few hundred
 levels of nesting parse, then fail when pickled for a worker process; an escaped lone surrogate
-("\\ud800") parses into a string no UTF-8 output can hold. `loads` turns each into a `JsonProblem`
-with a short reason, so the caller can make it one error row (batch) or one line (a file).
+("\\ud800") parses into a string no UTF-8 output can hold. And what Python's parser takes that JSON
+is not: NaN and Infinity (written back, they make a line no strict parser reads), a number too large
+for a float (1e999, Infinity again), and a key given twice (the last silently won: {"state": "NY", ...,
+"state": "CA"} was asked about California). `loads` turns each into a `JsonProblem` with a short
+reason, so the caller can make it one error row (batch), one line (a file) or a 422 (the API).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from typing import Any
@@ -24,11 +28,30 @@ class JsonProblem(ValueError):
     """Valid JSON, or near enough, that scopecheck refuses; the message is the reason."""
 
 
+def _no_constant(name: str) -> Any:
+    raise JsonProblem(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise JsonProblem(f"{text[:20]} is too large for a number")
+    return value
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        twice = next(k for i, (k, _) in enumerate(pairs) if any(k == other for other, _ in pairs[:i]))
+        raise JsonProblem(f"the key '{twice[:50]}' is given twice")
+    return obj
+
+
 def loads(text: str) -> Any:
     """Parse `text`; json.JSONDecodeError for a syntax error, JsonProblem for what is refused."""
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_once)
+    except (json.JSONDecodeError, JsonProblem):
         raise
     except RecursionError:
         raise JsonProblem(f"nested more than {MAX_DEPTH} levels deep") from None

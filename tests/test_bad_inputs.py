@@ -155,6 +155,10 @@ HOSTILE_JSON = {
     "surrogate": '{"id": 2, "state": "CA", "task": "vitals", "note": "\\ud800"}',  # breaks UTF-8 output later
     "surrogate-key": '{"id": 2, "state": "CA", "task": "vitals", "\\udfff": 1}',
     "nested-600": '{"id": 2, "state": "CA", "task": "vitals", "note": ' + "[" * 600 + "]" * 600 + "}",  # pickling
+    "nan": '{"id": NaN, "state": "CA", "task": "vitals"}',  # Python reads it; written back, no strict parser does
+    "infinity": '{"id": 2, "state": "CA", "task": "vitals", "x": -Infinity}',
+    "overflow": '{"id": 2, "state": "CA", "task": "vitals", "x": 1e999}',  # a float of Infinity
+    "key-twice": '{"id": 2, "state": "NY", "task": "vitals", "state": "CA"}',  # the last won: asked about CA
 }
 
 
@@ -216,6 +220,7 @@ HOSTILE_CANDIDATES = {
     "deep.json": '{"name": ' + "[" * 100_000 + "}",
     "long-int.json": '{"name": "x", "credentials": [{"id": "CMA", "number": ' + "9" * 5000 + "}]}",
     "surrogate.json": '{"name": "x", "credentials": ["\\ud800"]}',
+    "key-twice.json": '{"name": "J", "credentials": [{"id": "CMA_AAMA", "id": "none"}]}',  # read as holding none
     "deep.toml": "name = " + "[" * 100_000 + "\n",
     "long-int.toml": 'name = "x"\nnumber = ' + "9" * 5000 + "\n",
 }

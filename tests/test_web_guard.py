@@ -91,6 +91,7 @@ def test_health() -> None:
         '{"state": "CA", "task": "flu shot", "as_of": 1e999}',
         '{"state": -1e999, "task": "vitals"}',
         "1e999",
+        '{"state": "NY", "task": "vitals", "state": "CA"}',
     ],
     ids=[
         "nan-in-list",
@@ -104,6 +105,7 @@ def test_health() -> None:
         "overflowing-number",  # a float of Infinity, which the 422 that echoes it could not write (a 500)
         "minus-overflowing-number",
         "overflowing-body",
+        "key-twice",  # the last silently won: asked about California
     ],
 )
 def test_json_that_is_not_json_is_4xx_not_500(body: str) -> None:

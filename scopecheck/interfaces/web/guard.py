@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -14,6 +13,8 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from scopecheck import safejson
 
 MAX_BODY = 256 * 1024
 BODY_TIMEOUT = 15.0  # seconds to wait for each part of a request body (a slow upload is refused)
@@ -122,40 +123,19 @@ async def _refuse(status: int, error: str, scope: Scope, receive: Receive, send:
     await JSONResponse({"error": error}, status_code=status, headers={"connection": "close"})(scope, receive, send)
 
 
-def _no_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
-
-
-def _finite(text: str) -> float:
-    """A JSON number as a float, refused where no float holds it ("1e999" would be Infinity)."""
-    value = float(text)
-    if math.isinf(value):
-        raise json.JSONDecodeError(f"{text} is too large for a number", text, 0)
-    return value
-
-
-def _find_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, dict):
-        return any(_find_surrogate(k) or _find_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_find_surrogate(v) for v in value)
-    return False
-
-
 class StrictJSONRequest(Request):
-    """JSON as RFC 8259 has it: NaN and Infinity are not numbers (nor is 1e999, which overflows to
-    Infinity), a lone surrogate is not text. Each is refused as malformed JSON (422) instead of
-    travelling on to break an answer (an error that echoes the value could not be written)."""
+    """JSON as RFC 8259 has it, read by safejson.loads as batch lines and candidate files are: NaN,
+    Infinity, a number that overflows to it (1e999), a lone surrogate, a key given twice and deep
+    nesting are refused as malformed JSON (422) instead of travelling on to break an answer (an
+    error that echoes Infinity could not be written) or to be silently half-read."""
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             body = (await self.body()).decode("utf-8")
-            data = json.loads(body, parse_constant=_no_constant, parse_float=_finite)
-            if _find_surrogate(data):
-                raise json.JSONDecodeError("a lone surrogate (\\ud800-\\udfff) is not text", body, 0)
-            self._json = data
+            try:
+                self._json = safejson.loads(body)
+            except safejson.JsonProblem as exc:
+                raise json.JSONDecodeError(str(exc), body, 0) from None
         return self._json
 
 
