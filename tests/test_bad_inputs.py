@@ -313,3 +313,33 @@ def test_batch_postings_over_the_limit_are_unreadable_results(tmp_path: Path) ->
     lines.write_text(json.dumps({"id": "big", "text": BIG_POSTING}) + "\n")
     _, out, err = run("batch", "--postings", str(lines))
     assert json.loads(out)["worst"] == "unreadable" and "100,000 characters" in json.loads(out)["error"], err
+
+
+# ---- days: YYYY-MM-DD everywhere, never another form read as some other day
+
+NOT_DAYS = ["20260101", "2026W011", "2026-W01-1", "20260101.9", "2026-01-01T00:00", "0"]
+
+
+@pytest.mark.parametrize("text", NOT_DAYS)
+def test_a_day_not_written_yyyy_mm_dd_is_refused_by_check_and_batch(tmp_path: Path, text: str) -> None:
+    """date.fromisoformat took "2026W011" as 2025-12-29 and "20260101.9" as New Year's Day, silently."""
+    code, out, err = run("check", "--state", "NY", "--task", "draw blood", "--as-of", text)
+    assert code == 2 and not out and f"'{text}' is not a date" in err
+    src = tmp_path / "in.csv"
+    src.write_text(f"id,state,task,as_of\n1,NY,draw blood,{text}\n2,NY,draw blood,2026-01-01\n")
+    code, out, err = run("batch", str(src), "--columns", "verdict,reasons")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["verdict"] for r in rows] == ["error", "conditional"], err
+    assert f"as_of: '{text}' is not a date" in rows[0]["reasons"]
+
+
+def test_a_day_given_as_a_json_number_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "state": "NY", "task": "draw blood", "as_of": 20260101}\n')
+    _, out, _ = run("batch", str(src), "--columns", "verdict,reasons")
+    row = json.loads(out)
+    assert row["verdict"] == "error" and "as_of: '20260101' is not a date" in row["reasons"][0]
+    candidate = tmp_path / "c.json"
+    candidate.write_text('{"name": "J", "credentials": [{"id": "CMA_AAMA", "issued": 0}]}')
+    code, out, err = run("hire", "--state", "CA", "--candidate", str(candidate), "--duty", "vitals")
+    assert code == 2 and not out and "issued" in err and err.count("\n") == 1, err

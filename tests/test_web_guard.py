@@ -205,3 +205,14 @@ def test_dockerfile_builds_with_a_compiler_and_runs_without(monkeypatch: pytest.
     assert calls[-1]["host"] == "0.0.0.0" and calls[-1]["port"] == 8000
     ignored = (REPO / ".dockerignore").read_text().split()
     assert "states" not in ignored and "rules" not in ignored
+
+
+@pytest.mark.parametrize("as_of", ["0", "86400", "20260101", "2026W011"])
+def test_a_day_is_yyyy_mm_dd_in_the_api_never_seconds_since_1970(as_of: str) -> None:
+    """The API read as_of=0 as 1970-01-01 (pydantic's lax dates), where the page and the CLI refuse it."""
+    asked = CLIENT.get("/api/check", params={"state": "CA", "task": "flu shot", "as_of": as_of})
+    assert asked.status_code == 422 and asked.json()["detail"][0]["loc"] == ["query", "as_of"]
+    body = {"state": "CA", "task": "flu shot", "as_of": int(as_of) if as_of.isdigit() else as_of}
+    assert CLIENT.post("/api/check", json=body).status_code == 422
+    page = CLIENT.get("/", params={"state": "CA", "task": "flu shot", "as_of": as_of})
+    assert page.status_code == 400 and 'id="verdict"' not in page.text

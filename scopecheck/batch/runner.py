@@ -49,7 +49,7 @@ from scopecheck.decide.checker import Checker
 from scopecheck.decide.citing import citation_text
 from scopecheck.decide.query import Query
 from scopecheck.errors import UserError
-from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, parse_day
 
 CHUNK = 2_000
 PARALLEL_BLOCK_CHARS = 1 << 16  # CSV lines a worker is sent at once (about CHUNK rows of a roster)
@@ -178,7 +178,7 @@ class RowChecker:
         if supervisor is not None and supervisor.lower() not in SUPERVISOR_TYPES:
             raise UserError(f"supervisor: '{supervisor}' is not one of {', '.join(SUPERVISOR_TYPES)}")
         try:
-            day = date.fromisoformat(raw_date) if raw_date else self.default_as_of
+            day = parse_day(raw_date) if raw_date else self.default_as_of
         except ValueError:
             raise UserError(f"as_of: '{raw_date}' is not a date (YYYY-MM-DD)") from None
         return {

@@ -15,15 +15,28 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from scopecheck import safejson
 from scopecheck.decide.resolve import Resolver
 from scopecheck.errors import UserError
 from scopecheck.law.library import Library
+from scopecheck.law.terms import parse_day
 from scopecheck.law.tomlfile import defects_from, read_toml, relevant_errors
 
 EXPIRY_WARNING_DAYS = 90
+
+
+def _day(value: object) -> date:
+    if isinstance(value, date):  # TOML's own dates
+        return value
+    if isinstance(value, str):
+        return parse_day(value)
+    raise ValueError("a date is text, YYYY-MM-DD")  # pydantic read 0 or 86400 as seconds since 1970
+
+
+#: A day in a file or a request: YYYY-MM-DD (law/terms.parse_day), or a TOML date; never a number.
+Day = Annotated[date, BeforeValidator(_day)]
 
 
 class _Strict(BaseModel):
@@ -32,14 +45,14 @@ class _Strict(BaseModel):
 
 class HeldCredential(_Strict):
     id: str = Field(min_length=1, max_length=200, description="credential id or its usual name: CMA_AAMA, CMA, MA-C")
-    issued: date | None = None
-    expires: date | None = None
+    issued: Day | None = None
+    expires: Day | None = None
     number: str = ""
 
 
 class CompletedTraining(_Strict):
     id: str = Field(min_length=1, max_length=200)
-    completed: date | None = None
+    completed: Day | None = None
 
 
 Word = Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -24,7 +24,7 @@ import click
 from scopecheck.csvsafe import CsvOut
 from scopecheck.errors import UserError
 from scopecheck.interfaces.printed import to_json, verdict_text
-from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType
+from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType, parse_day
 
 if TYPE_CHECKING:
     from scopecheck.batch.runner import Summary
@@ -57,7 +57,7 @@ class IsoDate(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            return parse_day(str(value))
         except ValueError:
             self.fail(f"'{value}' is not a date (use YYYY-MM-DD, e.g. 2024-07-01)", param, ctx)
 

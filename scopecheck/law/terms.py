@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 from typing import Literal
 
 Supervision = Literal["none", "general", "direct", "personal"]
@@ -29,3 +30,18 @@ DROPPED_WORDS = frozenset(
 def normalize(text: str) -> str:
     """Case, punctuation and spacing removed: "Flu-Shot " and "flu shot" are the same words."""
     return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(text: str) -> date:
+    """A day written YYYY-MM-DD, as every input of scopecheck asks for it; ValueError otherwise.
+    date.fromisoformat alone also takes "20260101", ISO week dates ("2026W011" is 2025-12-29) and
+    more: read silently as some other day than the writer meant."""
+    if not _DAY.fullmatch(text):
+        raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:  # 2026-02-30
+        raise ValueError(f"'{text}' is not a date ({exc})") from None

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scopecheck.decide.checker import Asking, Checker
 from scopecheck.decide.verdict import DISCLAIMER, Verdict
 from scopecheck.errors import LISTED_BY, AmbiguousTask, UserError
-from scopecheck.hr.candidate import CandidateFile, status_on
+from scopecheck.hr.candidate import CandidateFile, Day, status_on
 from scopecheck.hr.checks import MAX_DUTIES, check_hire, check_posting, hire_tasks
 from scopecheck.hr.posting import PostingReader
 from scopecheck.interfaces import render
@@ -43,7 +43,7 @@ class CheckBody(BaseModel):
     supervision: Supervision | None = None
     supervisor: SupervisorType | None = None
     setting: str | None = Field(default=None, max_length=200)
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 class PostingBody(BaseModel):
@@ -52,7 +52,7 @@ class PostingBody(BaseModel):
         min_length=1, max_length=MAX_BODY, description="the posting's text, Markdown or HTML (never a URL to fetch)"
     )
     state: str | None = Field(default=None, max_length=200)
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 class HireBody(BaseModel):
@@ -65,7 +65,7 @@ class HireBody(BaseModel):
     supervision: Supervision | None = None
     supervisor: SupervisorType | None = None
     setting: str | None = Field(default=None, max_length=200)
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 def create_app(checker: Checker | None = None, *, body_timeout: float = BODY_TIMEOUT) -> FastAPI:
@@ -164,7 +164,7 @@ def _add_check_routes(app: FastAPI, c: Checker) -> None:
         supervision: Supervision | None = None,
         supervisor: SupervisorType | None = None,
         setting: str | None = Param(default=None, max_length=200),
-        as_of: date | None = None,
+        as_of: Day | None = None,
     ) -> Response:
         body = CheckBody(
             state=state,

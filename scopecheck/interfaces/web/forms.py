@@ -17,7 +17,7 @@ from scopecheck.errors import AmbiguousTask, NotAnMATask, UnknownName, UserError
 from scopecheck.hr.candidate import CandidateFile, CandidateStatus, HeldCredential, status_on
 from scopecheck.hr.checks import MAX_DUTIES
 from scopecheck.interfaces.links import query_string
-from scopecheck.law.terms import Supervision, SupervisorType
+from scopecheck.law.terms import Supervision, SupervisorType, parse_day
 
 #: The web's errors name its own fields, not the CLI's options: the page's form and the API's query
 #: string (`credential`, repeated), and the API's JSON body (`credentials`, a list).
@@ -106,7 +106,7 @@ class Fields:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
+            return parse_day(value)
         except ValueError:
             self.errors[name] = Problem(
                 f"'{value}' is not a date: pick one from the calendar, or write it as YYYY-MM-DD, e.g. 2026-07-01."
