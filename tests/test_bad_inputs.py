@@ -343,3 +343,18 @@ def test_a_day_given_as_a_json_number_is_refused(tmp_path: Path) -> None:
     candidate.write_text('{"name": "J", "credentials": [{"id": "CMA_AAMA", "issued": 0}]}')
     code, out, err = run("hire", "--state", "CA", "--candidate", str(candidate), "--duty", "vitals")
     assert code == 2 and not out and "issued" in err and err.count("\n") == 1, err
+
+
+def test_a_carriage_return_between_json_tokens_keeps_the_line_one_row(tmp_path: Path) -> None:
+    """To JSON a lone CR is whitespace; the JSONL reader split the line there, one valid object
+    becoming two error rows, and every line number after it off by one."""
+    src = tmp_path / "cr.jsonl"
+    src.write_bytes(b'{"id": 1, "state": "CA",\r"task": "flu shot"}\n{"id": 2, "state": "NY", "task": "flu shot"}\n')
+    _, out, err = run("batch", str(src), "--columns", "verdict")
+    assert [json.loads(line)["verdict"] for line in out.splitlines()] == ["conditional", "prohibited"], err
+    postings = tmp_path / "postings.jsonl"
+    postings.write_bytes(b'{"id": "a",\r"text": "Medical Assistant, Albany, NY 12207\\nTake vital signs."}\n')
+    out_file = tmp_path / "out.jsonl"
+    run("batch", "--postings", str(postings), "-o", str(out_file))
+    results = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert len(results) == 1 and results[0]["worst"] != "unreadable", results

@@ -458,12 +458,26 @@ def _lenient(text: str, header: list[str]) -> dict[str, Any]:
     return {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
 
 
+def json_lines(stream: IO[str]) -> Iterator[str]:
+    """The lines of a JSON Lines stream, which end at "\n" only. The stream is opened for CSV (newline=""),
+    which also ends a line at a lone "\r": whitespace to JSON, so one valid object became two error rows."""
+    pending = ""
+    for piece in stream:
+        if piece.endswith("\n"):
+            yield pending + piece
+            pending = ""
+        else:
+            pending += piece
+    if pending:
+        yield pending
+
+
 def jsonl_rows(stream: IO[str], name: str, max_keys: int | None = None) -> Iterator[Row]:
     """One Row per non-blank line. With `max_keys` (CSV output: a column per key), more different
     keys than that across the rows is a UserError naming the line."""
     seen_any = False
     keys: set[str] = set()
-    for line_no, physical in enumerate(stream, 1):
+    for line_no, physical in enumerate(json_lines(stream), 1):
         if not physical.strip():
             continue
         seen_any = True

@@ -43,6 +43,7 @@ from scopecheck.batch.rows import (
     Sink,
     block_rows,
     in_lists,
+    json_lines,
     start_writeback,
 )
 from scopecheck.decide.checker import Checker
@@ -722,8 +723,8 @@ def _posting_sources(source: Path) -> Iterator[tuple[str, str | None, str | None
             except UserError as exc:
                 yield str(path), None, None, str(exc)
         return
-    with open(source, encoding="utf-8-sig", errors="replace") as stream:
-        for number, line in enumerate(stream, 1):
+    with open(source, encoding="utf-8-sig", errors="replace", newline="") as stream:
+        for number, line in enumerate(json_lines(stream), 1):
             if not line.strip():
                 continue
             name = f"{source}:{number}"
