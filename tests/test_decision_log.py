@@ -60,6 +60,38 @@ def test_every_decision_is_logged_with_its_input_and_snapshot(tmp_path: Path, su
     assert [d["verdict"] for d in json.loads(shown.output)] == ["prohibited"]
 
 
+@pytest.mark.parametrize("suffix", [".db", ".jsonl"])
+def test_a_batch_logs_every_row_it_decides_whatever_the_jobs(tmp_path: Path, suffix: str) -> None:
+    """With --jobs 2 or 3 the workers decided every row and logged none: no log at all, no warning."""
+    src = tmp_path / "in.csv"
+    tasks = ["flu shot", "draw blood", "vital signs", "iv start", "ekg"]
+    states = ["CA", "NY", "TX", "WA"]
+    src.write_text("id,state,task\n" + "".join(f"{i},{states[i % 4]},{tasks[i % 5]}\n" for i in range(40)))
+    logged = {}
+    for jobs in ("1", "2", "3"):
+        path = tmp_path / f"log{jobs}{suffix}"
+        result = CliRunner().invoke(
+            cli,
+            [
+                "--data-dir",
+                str(REPO),
+                "--decision-log",
+                str(path),
+                "batch",
+                str(src),
+                "--jobs",
+                jobs,
+                "-o",
+                str(tmp_path / "o.csv"),
+            ],
+        )
+        assert result.exit_code in (0, 1), result.output
+        records = list(read_log(path))
+        assert all(r.command == "batch" for r in records)
+        logged[jobs] = sorted((json.dumps(r.input, sort_keys=True), r.verdict) for r in records)
+    assert len(logged["1"]) == 40 and logged["1"] == logged["2"] == logged["3"]
+
+
 def test_concurrent_writers_lose_no_record(tmp_path: Path) -> None:
     """16 threads (as the web server's pool) and 2 processes append to one SQLite log at once."""
     path = tmp_path / "log.db"

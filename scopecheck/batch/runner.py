@@ -356,7 +356,8 @@ def _worker_main(
         other.close()
     failure, worker = "", None
     try:
-        checker.decision_log = None  # this process's copy: the parent's log is the parent's (as before)
+        if checker.decision_log is not None:  # each worker logs the rows it decides, into the same log
+            checker.decision_log = checker.decision_log.reopened()
         worker = _row_checker(checker, default_as_of, formatter)
     except Exception as exc:  # noqa: BLE001 - reported with the first chunk (the parent reads only what it asked for)
         failure = f"{type(exc).__name__}: {exc}"

@@ -76,6 +76,13 @@ class DecisionLog:
         self._warned = False
         self.subject: str | None = None  # the candidate a hire is about (one CLI run: one candidate)
 
+    def reopened(self) -> DecisionLog:
+        """The same log for a forked worker process: its own connection and lock, not the parent's
+        (a SQLite connection must not cross a fork). Both append to the one file."""
+        log = DecisionLog(self.path, self.command, names=self.names)
+        log.subject = self.subject
+        return log
+
     def record(self, query: Query, verdict: Verdict, name: str | None = None) -> None:
         rec = Record(
             uuid.uuid4().hex,
