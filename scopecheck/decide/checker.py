@@ -45,6 +45,10 @@ class DecisionRecorder(Protocol):
 
     def record(self, query: Query, verdict: Verdict, name: str | None = None) -> None: ...
 
+    def reopened(self) -> DecisionRecorder:
+        """The same record for a forked worker process, with nothing of the parent's open."""
+        ...
+
 
 #: The engine's answers kept per distinct normalized question: above the ~650,000 questions the
 #: catalogue can ask across all jurisdictions, so in practice every question is evaluated once.
