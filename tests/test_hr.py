@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -154,6 +155,24 @@ def test_posting_markdown_report(tmp_path: Path) -> None:
     path.write_text("Medical Assistant, Albany, NY 12207\nGive flu shots.\n")
     code, out, _ = run("posting", str(path), "--format", "markdown")
     assert code == 1 and out.startswith("## Medical Assistant: New York") and "| immunization |" in out
+
+
+def test_posting_markdown_never_passes_the_postings_words_on_as_markup(tmp_path: Path) -> None:
+    """The report is for pasting into a ticket: an <img onerror>, a [link](javascript:) or a | in a
+    duty line of the posting came out as live HTML, a link and a broken table."""
+    path = tmp_path / "job`x.md"
+    path.write_text(
+        "Medical Assistant - Albany, NY\n\nDuties:\n- Vital signs | height/weight | draw blood\n"
+        "- Administer vaccines <img src=x onerror=alert(1)> to children [more](javascript:alert(1)) **now**\n"
+    )
+    code, out, _ = run("posting", str(path), "--format", "markdown")
+    assert code == 1 and "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
+    assert not re.search(r"(?<!\\)\]\(javascript", out) and "\\[more\\]" in out
+    assert "job\\`x.md" in out  # the file's name too
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) > 2 and all(len(re.findall(r"(?<!\\)\|", row)) == 4 for row in rows), rows
+    links = re.findall(r"\]\(<([^>]*)>\)", out)
+    assert links and all(link.startswith(("https://", "http://")) for link in links)
 
 
 def test_python_api_for_postings_and_hires() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from scopecheck.csvsafe import CsvOut
 from scopecheck.decide.citing import KIND_NAMES
@@ -137,26 +138,46 @@ def posting_text(report: Any) -> str:
     return "\n".join(lines)
 
 
+#: What Markdown (GitHub's, and the HTML it may hold) reads as markup inside a line: code, emphasis,
+#: links and images, table cells, strike-through, and the escape itself.
+_MD_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md(text: str) -> str:
+    """Text as Markdown shows it literally: a posting's words pasted into a ticket are never markup
+    (an <img onerror=...>, a [link](javascript:...), a | that splits a table cell)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_MARKUP.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_link(cite: str, url: str | None) -> str:
+    """A citation as a Markdown link where its address is http(s), else its words alone."""
+    href = safe_url(url)
+    if not href or href.startswith("/"):
+        return md(cite)
+    return f"[{md(cite)}](<{quote(href, safe=':/?#[]@!$&*+,;=%~-._')}>)"
+
+
 def posting_markdown(report: Any) -> str:
     lines = [
-        f"## {report.title or 'Job posting'}: {report.jurisdiction_name}",
+        f"## {md(report.title or 'Job posting')}: {md(report.jurisdiction_name)}",
         "",
-        f"*Source:* `{report.source}`  ",
-        f"*State from:* {report.jurisdiction_evidence}  ",
+        f"*Source:* {md(report.source)}  ",
+        f"*State from:* {md(report.jurisdiction_evidence)}  ",
     ]
     if report.required_credentials:
-        lines.append(f"*Requires:* {', '.join(report.required_credentials)}  ")
+        lines.append(f"*Requires:* {md(', '.join(report.required_credentials))}  ")
     for group in getattr(report, "required_any_of", []):
-        lines.append(f"*Requires one of:* {' / '.join(group)}  ")
+        lines.append(f"*Requires one of:* {md(' / '.join(group))}  ")
     lines += ["", "| duty | words | verdict |", "| --- | --- | --- |"]
     for d in report.duties:
         verdict = d["verdict"] or d["kind"]
-        lines.append(f"| {d['task']} | {d['matched']} | {verdict} |")
+        lines.append(f"| {md(d['task'])} | {md(d['matched'])} | {md(verdict)} |")
     lines += ["", f"### Findings ({len(report.findings)})", ""]
     for f in report.findings:
-        cites = "; ".join(f"[{c['cite']}]({c['url']})" if c["url"] else c["cite"] for c in f.citations[:3])
-        lines.append(f"- **{f.severity}** `{f.kind}`: {f.message}  ")
-        lines.append(f"  > {f.text[:200]}  ")
+        cites = "; ".join(_md_link(c["cite"], c["url"]) for c in f.citations[:3])
+        lines.append(f"- **{md(f.severity)}** `{f.kind}`: {md(f.message)}  ")  # kind: an id of ours
+        lines.append(f"  > {md(f.text[:200])}  ")
         if cites:
             lines.append(f"  Law: {cites}")
     if not report.findings:
