@@ -697,3 +697,22 @@ def test_cli_hire_with_a_9999_issue_date_is_one_line(tmp_path: Path) -> None:
     path.write_text(json.dumps({"credentials": [{"id": "CMA", "issued": "9999-06-01"}]}))
     code, _out, err = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "vitals")
     assert code == 2 and "not a plausible issue date" in err and "Traceback" not in err
+
+
+def test_what_a_posting_says_to_no_reader_is_not_read_as_a_duty(tmp_path: Path) -> None:
+    """An HTML comment in Markdown (not shown when rendered) and a web address's words were read as
+    duties: "MA will administer vaccines and start IVs" in a comment gave New York errors, and the
+    "vs=28" of a tracking address gave vital signs."""
+    md = tmp_path / "job.md"
+    md.write_text(
+        "<!-- internal note: MA will administer vaccines and start IVs -->\n# Medical Assistant - Albany, NY\n\n"
+        "- Take vital signs\n- Schedule appointments\n"
+    )
+    code, out, _ = run("posting", str(md), "--format", "json")
+    assert code == 0 and [d["task"] for d in json.loads(out)["duties"]] == ["vital_signs", "schedule_appointments"]
+    txt = tmp_path / "job.txt"
+    txt.write_text(
+        "Medical Assistant, Newark, NJ\nApply at http://jobs.example/ma/?utm_medium=feed&vs=28&iv=1\nGreets patients.\n"
+    )
+    code, out, _ = run("posting", str(txt), "--format", "json")
+    assert code == 0 and [d["task"] for d in json.loads(out)["duties"]] == ["front_desk"], out

@@ -928,12 +928,19 @@ def _not_a_duty(m: Mention, original: list[str], first: int, last: int) -> bool:
     )  # "adheres to infection control procedures": following a policy
 
 
+#: What a posting says to no reader: an HTML comment (Markdown hides it too), and a web address, whose
+#: words are no duty ("...?utm_medium=x&vs=28" read as vital signs, "VS").
+_UNSAID = re.compile(r"<!--.*?(?:-->|\Z)|\b(?:https?://|www\.)[^\s<>\"')\]]+", re.S | re.I)
+
+
 def _checked_text(text: str, source: str) -> str:
-    """The posting's text, HTML turned to text; binary, empty or overlong input is refused in one line."""
+    """The posting's text, HTML turned to text, comments and web addresses left out; binary, empty or
+    overlong input is refused in one line."""
     if "\x00" in text[:4096]:
         raise UserError(f"{source}: a binary file, not a posting (text, Markdown or HTML)")
     if looks_like_html(text):
         text = html_to_text(text)
+    text = _UNSAID.sub(" ", text)
     if not text.strip():
         raise UserError(f"{source}: empty posting")
     if len(text) > MAX_POSTING_CHARS:
