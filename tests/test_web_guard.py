@@ -216,3 +216,18 @@ def test_a_day_is_yyyy_mm_dd_in_the_api_never_seconds_since_1970(as_of: str) -> 
     assert CLIENT.post("/api/check", json=body).status_code == 422
     page = CLIENT.get("/", params={"state": "CA", "task": "flu shot", "as_of": as_of})
     assert page.status_code == 400 and 'id="verdict"' not in page.text
+
+
+def test_a_posting_too_large_to_send_from_the_page_gets_a_page_saying_so() -> None:
+    """32,548 characters, mostly Japanese, are 292 kB once the form encodes them: over the body limit.
+    The page answered with the API's JSON; the API still answers JSON."""
+    from urllib.parse import urlencode
+
+    text = "Asistente médico en California: extraer sangre. " + "職務内容：採血、予防接種。" * 2500
+    body = urlencode({"text": text})
+    assert len(body) > MAX_BODY
+    page = CLIENT.post("/posting", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+    assert "The form could not be sent: request body over 262144 bytes" in page.text
+    api = CLIENT.post("/api/check", content=b"{" + b" " * MAX_BODY + b"}", headers={"content-type": "application/json"})
+    assert api.status_code == 413 and api.json() == {"error": f"request body over {MAX_BODY} bytes"}

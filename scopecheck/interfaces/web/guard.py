@@ -5,12 +5,13 @@ server's own timeouts."""
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -120,7 +121,17 @@ class BodyLimit:
 
 
 async def _refuse(status: int, error: str, scope: Scope, receive: Receive, send: Send) -> None:
-    await JSONResponse({"error": error}, status_code=status, headers={"connection": "close"})(scope, receive, send)
+    """JSON for the API; for the page, a page that says it (a form's answer, not a JSON document)."""
+    headers = {"connection": "close"}
+    if str(scope.get("path", "")).startswith("/api/"):
+        await JSONResponse({"error": error}, status_code=status, headers=headers)(scope, receive, send)
+        return
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>scopecheck: not sent</title></head>'
+        f"<body><h1>Not sent</h1><p>The form could not be sent: {html.escape(error)}. Shorten the text "
+        '(a job posting is a page or two), then <a href="/">start again</a>.</p></body></html>'
+    )
+    await HTMLResponse(body, status_code=status, headers=headers)(scope, receive, send)
 
 
 class StrictJSONRequest(Request):
