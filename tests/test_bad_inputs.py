@@ -358,3 +358,31 @@ def test_a_carriage_return_between_json_tokens_keeps_the_line_one_row(tmp_path: 
     run("batch", "--postings", str(postings), "-o", str(out_file))
     results = [json.loads(line) for line in out_file.read_text().splitlines()]
     assert len(results) == 1 and results[0]["worst"] != "unreadable", results
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (("--scheduler", "tcp://10.0.0.1:8786"), "--scheduler applies to --engine dask"),
+        (("--jobs", "3"), "--jobs and --input-format apply to rows (IN), not to --postings"),
+        (("--input-format", "csv"), "--jobs and --input-format apply to rows (IN), not to --postings"),
+    ],
+)
+def test_an_option_that_would_do_nothing_is_refused_not_ignored(
+    tmp_path: Path, args: tuple[str, ...], said: str
+) -> None:
+    """A user who asked for a cluster, or for workers, was not told the option did nothing."""
+    rows = tmp_path / "one.csv"
+    rows.write_text("id,state,task\n1,CA,flu shot\n")
+    postings = tmp_path / "p.jsonl"
+    postings.write_text('{"id": "p", "text": "MA to give flu shots", "state": "CA"}\n')
+    target = ("--postings", str(postings)) if "--scheduler" not in args else (str(rows),)
+    code, out, err = run("batch", *target, *args)
+    assert code == 2 and not out and said in err and err.count("\n") == 1
+
+
+def test_a_folder_as_the_output_of_rows_is_refused_naming_it(tmp_path: Path) -> None:
+    rows = tmp_path / "one.csv"
+    rows.write_text("id,state,task\n1,CA,flu shot\n")
+    code, out, err = run("batch", str(rows), "-o", str(tmp_path))
+    assert code == 2 and not out and f"-o {tmp_path}: a folder; name a file" in err

@@ -15,11 +15,14 @@ Spark runs the same function with `mapInPandas` (examples/spark_batch.py).
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scopecheck.batch.rows import OUTPUT, Row, _cell, _Formatted
+from scopecheck.batch.rows import OUTPUT, Row, _cell, _Formatted, check_header, csv_rows
 from scopecheck.batch.runner import RowChecker
 from scopecheck.csvsafe import CsvOut
 from scopecheck.errors import UserError
@@ -109,26 +112,59 @@ def run_dask(
     blocksize: int | None = None,
 ) -> int:
     """Check a CSV or Parquet file on a Dask cluster (a local one of `workers` processes, or the
-    scheduler at `scheduler`); write `output/part-NNNNN.csv|parquet` in input order; return the rows."""
+    scheduler at `scheduler`); write `output/part-NNNNN.csv|parquet` in input order; return the rows.
+
+    The parts are written into a hidden folder beside `output`, which becomes `output` only when
+    every part is written: a run stopped or failed leaves what was there before, never some parts.
+    The partitions depend on the file alone, never on `workers`: the same parts for any --jobs."""
     try:
-        import dask.dataframe as dd
-        from distributed import Client, LocalCluster
+        import dask.dataframe as dd  # noqa: F401 - here: a clear error when the extra is missing
+        from distributed import Client  # noqa: F401
     except ImportError as exc:
         raise UserError(f"--engine dask needs the dask extra ({exc.name} is missing): pip install '.[dask]'") from None
-    fmt = "parquet" if source.suffix.lower() in (".parquet", ".pq") else "csv"
     if output.exists() and not output.is_dir():
         raise UserError(f"{output}: --engine dask writes a folder of part files; this is a file")
-    output.mkdir(parents=True, exist_ok=True)
-    if fmt == "parquet":
-        frame = dd.read_parquet(source).astype(str)
-    else:  # partitions of a few MB, at least four per worker, so the workers share the rows
-        size = blocksize or max(256_000, min(64_000_000, source.stat().st_size // (4 * workers) + 1))
-        frame = dd.read_csv(
-            source, dtype=str, keep_default_na=False, na_filter=False, blocksize=size, encoding="utf-8-sig"
-        )
-    if "state" not in frame.columns or "task" not in frame.columns:
-        raise UserError(f"{source}: missing required column(s) state, task")
-    lengths = frame.map_partitions(len).compute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.partial-", dir=output.parent))
+    try:
+        staging.chmod(0o777 & ~_umask())
+        rows = _run_dask(source, staging, data_dir, snapshot, as_of, scheduler, workers, blocksize)
+        _put_in_place(staging, output)
+        return rows
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _run_dask(
+    source: Path,
+    folder: Path,
+    data_dir: Path | None,
+    snapshot: str,
+    as_of: date,
+    scheduler: str | None,
+    workers: int,
+    blocksize: int | None,
+) -> int:
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    fmt = "parquet" if source.suffix.lower() in (".parquet", ".pq") else "csv"
+    try:
+        with warnings.catch_warnings():  # a broken file stops here, before the cluster starts
+            _strict_parsing()
+            if fmt == "parquet":
+                frame = dd.read_parquet(source).astype(str)
+                check_header([str(c) for c in frame.columns], str(source), (ROW_ID,))
+                lengths = frame.map_partitions(len).compute()  # read once here, to number the rows
+            else:
+                with source.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
+                    csv_rows(stream, str(source), (ROW_ID,))  # the local engine's checks of the header
+                frame, lengths = _csv_partitions(source, blocksize)
+    except UserError:
+        raise
+    except (ValueError, UnicodeDecodeError, OSError, Warning) as exc:
+        raise _unreadable(source, exc) from None
     starts = [0]
     for n in lengths[:-1]:
         starts.append(starts[-1] + int(n))
@@ -143,20 +179,91 @@ def run_dask(
         if scheduler
         else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
     )
-    with Client(scheduler or cluster) as client:  # type: ignore[no-untyped-call]
-        counts = numbered.map_partitions(
-            _checked_and_written,
-            str(data_dir or ""),
-            snapshot,
-            as_of.isoformat(),
-            str(output.resolve()),
-            fmt,
-            meta={"part": "int64", "rows": "int64"},
-        )
-        done = client.compute(counts).result()
-    if cluster is not None:
-        cluster.close()
+    try:
+        with Client(scheduler or cluster) as client:  # type: ignore[no-untyped-call]
+            client.run(_strict_parsing)
+            counts = numbered.map_partitions(
+                _checked_and_written,
+                str(data_dir or ""),
+                snapshot,
+                as_of.isoformat(),
+                str(folder.resolve()),
+                fmt,
+                meta={"part": "int64", "rows": "int64"},
+            )
+            done = client.compute(counts).result()
+    except UserError:
+        raise
+    except (ValueError, UnicodeDecodeError, Warning) as exc:
+        raise _unreadable(source, exc) from None
+    finally:
+        if cluster is not None:
+            cluster.close()
     return int(done["rows"].sum())
+
+
+def _csv_partitions(source: Path, blocksize: int | None) -> tuple[Any, Any]:
+    """The CSV file as Dask partitions and each one's row count. Partitions of a few MB, eight per
+    file whatever the workers (the same parts for any --jobs). Dask cuts blocks at any line break,
+    so a quoted field holding one (a valid CSV) breaks the cut: such a file is read again as one
+    partition, slower but whole; a file still unreadable then is refused."""
+    import dask.dataframe as dd
+    import pandas as pd
+
+    size = blocksize or max(256_000, min(64_000_000, source.stat().st_size // 8 + 1))
+    for block in (size, None):
+        frame = dd.read_csv(
+            source,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            blocksize=block,
+            encoding="utf-8-sig",
+            index_col=False,  # never a column taken as the index because a row has one field too many
+        )
+        try:
+            return frame, frame.map_partitions(len).compute()  # read once here, to number the rows
+        except pd.errors.ParserError:
+            if block is None or frame.npartitions == 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _strict_parsing() -> None:
+    """Here and in each worker: a row with more fields than the header is an error, not pandas'
+    warning (with index_col=False it drops the extra field and goes on)."""
+    import pandas as pd
+
+    warnings.filterwarnings("error", category=pd.errors.ParserWarning)
+
+
+def _unreadable(source: Path, exc: BaseException) -> UserError:
+    """One line naming the file, for what pandas or Dask could not read; the local engine reads
+    such a file row by row and reports each bad row in place."""
+    why = str(exc).split("Original Message:", 1)[-1]
+    why = " ".join(why.split())[:200] or type(exc).__name__
+    return UserError(
+        f"{source}: --engine dask cannot read this file ({why}); the local engine "
+        "(scopecheck batch without --engine) reports each bad row in place"
+    )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _put_in_place(staging: Path, output: Path) -> None:
+    """The finished parts become `output`, replacing a folder of an earlier run in one rename."""
+    if not output.exists():
+        staging.rename(output)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    old.rmdir()
+    output.rename(old)
+    staging.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 __all__ = ["check_frame", "run_dask", "write_part"]

@@ -111,8 +111,9 @@ def _parse_line(text: str) -> list[str]:
     return next(csv.reader([text], strict=True), [])
 
 
-def csv_rows(stream: IO[str], name: str) -> tuple[list[str], CsvBody]:
-    """The header and the body, a lazy iterator of rows. A missing required column is a UserError."""
+def csv_rows(stream: IO[str], name: str, reserved: tuple[str, ...] = ()) -> tuple[list[str], CsvBody]:
+    """The header and the body, a lazy iterator of rows. A missing required column is a UserError
+    (check_header; `reserved`: columns the engine adds)."""
     first = stream.readline()
     if not first.strip():
         raise UserError(f"{name}: empty input (expected a CSV header with columns: state, task)")
@@ -124,19 +125,25 @@ def csv_rows(stream: IO[str], name: str) -> tuple[list[str], CsvBody]:
         raise UserError(f"{name}: line 1: the header has {len(header):,} columns; at most {MAX_COLUMNS:,} are read")
     if _has_surrogates(first):
         raise UserError(f"{name}: line 1: the header is not valid UTF-8")
+    check_header(header, name, reserved)
+    return header, CsvBody(stream, header)
+
+
+def check_header(header: list[str], name: str, reserved: tuple[str, ...] = ()) -> None:
+    """The input's columns, as every engine requires them: the required ones present, none named
+    like an output column (or a column the engine adds: `reserved`), none twice."""
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise UserError(
             f"{name}: missing required column(s) {', '.join(missing)}; found: {', '.join(header) or 'none'}; "
             f"wanted: {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
         )
-    clash = [c for c in (*OUTPUT, UNDERSTOOD_TASK) if c in header]
+    clash = [c for c in (*OUTPUT, UNDERSTOOD_TASK, *reserved) if c in header]
     if clash:
         raise UserError(f"{name}: input already has output column(s) {', '.join(clash)}; rename them")
     dup = sorted(h for h, n in Counter(header).items() if n > 1)
     if dup:
         raise UserError(f"{name}: duplicate column(s) {', '.join(dup)}")
-    return header, CsvBody(stream, header)
 
 
 class _Runaway(Exception):

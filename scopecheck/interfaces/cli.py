@@ -431,10 +431,10 @@ def compare(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    type=click.Path(allow_dash=True, path_type=Path),
     default=Path("-"),
     show_default=True,
-    help="Where to write; '-' is stdout. A file is written atomically (a temporary file beside it, "
+    help="Where to write; '-' is stdout; a folder with --engine dask. A file is written atomically (a temporary file beside it, "
     "renamed when complete) and keeps its permissions; through a symlink, the file it points "
     "to is replaced and the link kept; a device, FIFO or socket is refused.",
 )
@@ -529,6 +529,12 @@ def batch(
     c = checker(ctx)
     if (postings_source is not None or engine == "dask") and (columns_text is not None or verdicts_file is not None):
         raise UserError("--columns and --verdicts apply to rows checked here, not to --postings or --engine dask")
+    if scheduler is not None and engine != "dask":
+        raise UserError("--scheduler applies to --engine dask")
+    if postings_source is not None and (jobs is not None or input_format is not None):
+        raise UserError("--jobs and --input-format apply to rows (IN), not to --postings")
+    if engine != "dask" and output.is_dir():
+        raise UserError(f"-o {output}: a folder; name a file (a folder of part files is --engine dask's)")
     if postings_source is not None:
         if source is not None:
             raise UserError("give either IN or --postings, not both")
