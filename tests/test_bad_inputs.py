@@ -386,3 +386,25 @@ def test_a_folder_as_the_output_of_rows_is_refused_naming_it(tmp_path: Path) -> 
     rows.write_text("id,state,task\n1,CA,flu shot\n")
     code, out, err = run("batch", str(rows), "-o", str(tmp_path))
     assert code == 2 and not out and f"-o {tmp_path}: a folder; name a file" in err
+
+
+@pytest.mark.parametrize(
+    "redirect, said",
+    [(">/dev/full", "stdout: cannot write: No space left on device"), (">&-", "stdout: closed")],
+)
+@pytest.mark.parametrize("command", ["check --state CA --task 'flu shot'", "batch {rows}", "states"])
+def test_an_answer_that_cannot_be_written_is_one_line_naming_stdout(
+    tmp_path: Path, command: str, redirect: str, said: str
+) -> None:
+    """`check >&-` printed its answer to nowhere and exited 0; `batch >&-` and `check >/dev/full`
+    were internal errors."""
+    import shlex
+    import subprocess
+    import sys
+
+    rows = tmp_path / "one.csv"
+    rows.write_text("id,state,task\n1,CA,flu shot\n")
+    line = f"{shlex.quote(sys.executable)} -m scopecheck {command.format(rows=rows)} {redirect}"
+    done = subprocess.run(["sh", "-c", line], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and said in done.stderr, done.stderr
+    assert "internal error" not in done.stderr

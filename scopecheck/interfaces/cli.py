@@ -7,9 +7,11 @@ conditional or unknown); 2 bad input or usage. `--debug` keeps real tracebacks.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib.util
 import io
 import json
+import os
 import signal
 import sys
 import threading
@@ -1248,13 +1250,65 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
+class _Stdout:
+    """sys.stdout as the commands write it: a write that fails (a full disk, `> /dev/full`) or has
+    nowhere to go (stdout closed, `>&-`: an answer printed to nowhere, exit 0) is one line naming
+    stdout and exit 2, never an internal error or a silent loss."""
+
+    def __init__(self, real: Any):
+        self._real = real
+
+    def _stream(self) -> Any:
+        if self._real is None:
+            raise UserError("stdout: closed; there is nowhere to write the answer")
+        return self._real
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream().write(text))
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        if self._real is None:
+            return
+        try:
+            self._real.flush()
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: OSError) -> BaseException:
+        if exc.errno == errno.EPIPE:  # the reader stopped (`| head`): stop too, quietly, as a pipe's writer does
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self._real.fileno())  # no second failure at exit
+            return SystemExit(128 + signal.SIGPIPE)
+        return UserError(f"stdout: cannot write: {exc.strerror}")
+
+    @property
+    def buffer(self) -> Any:
+        return self._stream().buffer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream(), name)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one place maps user errors to one line and exit code 2."""
+    real = sys.stdout
+    sys.stdout = _Stdout(real)
+    try:
+        _main(argv)
+    finally:
+        sys.stdout = real
+
+
+def _main(argv: list[str] | None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
         with _stop_signals_raise():
             code = cli.main(args=args, prog_name="scopecheck", standalone_mode=False)
+        sys.stdout.flush()  # here: a write that fails at the end is still one line (_Stdout)
     except Terminated as exc:
         click.echo(f"scopecheck: terminated ({signal.Signals(exc.signum).name})", err=True)
         sys.exit(128 + exc.signum)
