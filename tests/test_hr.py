@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from test_cli import run
 
 from scopecheck.decide.checker import Checker
@@ -716,3 +717,13 @@ def test_what_a_posting_says_to_no_reader_is_not_read_as_a_duty(tmp_path: Path) 
     )
     code, out, _ = run("posting", str(txt), "--format", "json")
     assert code == 0 and [d["task"] for d in json.loads(out)["duties"]] == ["front_desk"], out
+
+
+def test_a_duty_is_quoted_in_the_postings_own_words(checker: Checker) -> None:
+    """A duty named by a frame alone ("Schedules new and return appointments") was quoted in the
+    matcher's stems, 'schedul', in the report and the page's highlight."""
+    text = (REPO / "tests" / "data" / "postings" / "06-WA-ofm-class-spec-543.txt").read_text(encoding="utf-8")
+    duties = PostingReader(checker.lib, checker.resolver).read(text, "06-WA", "WA").duties
+    scheduling = [d for d in duties if d.task == "schedule_appointments"]
+    words = [(set(re.findall(r"\w+", d.text.casefold())), re.findall(r"\w+", d.matched.casefold())) for d in scheduling]
+    assert scheduling and all(set(quoted) <= said for said, quoted in words), scheduling

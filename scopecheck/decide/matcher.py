@@ -414,7 +414,9 @@ class TaskMatcher:
                     break
         return out
 
-    def _apply_frames(self, toks: list[str], plain: list[str], mentions: list[Mention]) -> list[Mention]:
+    def _apply_frames(
+        self, toks: list[str], plain: list[str], mentions: list[Mention], source: list[int], original: list[str]
+    ) -> list[Mention]:
         """A frame word near a mention changes the act it names ("read" + TB test = interpretation);
         a frame that names a task by itself ("approve refills") adds it where no mention is near."""
         hits = self._frame_hits(toks, plain)
@@ -457,7 +459,8 @@ class TaskMatcher:
                 or (m.start < end and start < m.end)
                 for m in mentions
             ):  # no mention near, none on the frame's words ("schedule patients")
-                changed.append(Mention(frame.alone, start, end, " ".join(toks[start:end])))
+                words = " ".join(original[source[start] : source[end - 1] + 1])  # as written, not stems ("schedul")
+                changed.append(Mention(frame.alone, start, end, words))
         return sorted(changed, key=lambda m: (m.start, m.end))
 
     def _apply_precedence(self, mentions: list[Mention], plain: list[str], joined_apart: bool = False) -> list[Mention]:
@@ -522,7 +525,9 @@ class TaskMatcher:
         """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`."""
         toks, plain, source, original = self.tokens(text)
         raw = _settled(self._raw_mentions(toks, source, original) + self._assisted(toks, plain, source, original))
-        framed = [replace(m, negated=self._negation(plain, m)) for m in self._apply_frames(toks, plain, raw)]
+        framed = [
+            replace(m, negated=self._negation(plain, m)) for m in self._apply_frames(toks, plain, raw, source, original)
+        ]
         item_of = self.clauses(text) if items else []
         groups: dict[int, list[Mention]] = {}
         for m in framed:
