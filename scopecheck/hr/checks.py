@@ -50,6 +50,7 @@ SEVERITY = {
     "state_credential": "warning",
     "not_understood": "warning",
     "not_an_ma_task": "warning",
+    "unstated_route": "warning",
     "unknown_duty": "info",
     "mixed_role": "info",
     "no_duties": "info",
@@ -227,6 +228,9 @@ class _PostingReview:
             "verdict": None,
         }
         self.duties.append(entry)
+        if duty.kind == "no_route":
+            entry["routes"] = list(duty.routes)
+            self.no_route_duty(duty)
         if duty.kind != "duty":
             return
         v = self.law(duty.task)
@@ -247,6 +251,35 @@ class _PostingReview:
             )
         elif first:
             self.hiring_gaps(duty, name, v)
+
+    def no_route_duty(self, duty: Duty) -> None:
+        """Medication given with no route named ("administers medications"): no one task to check.
+        Where the state forbids the MA every route it could be, the posting asks for what no route
+        allows (an error); where it forbids some, the route decides, and the posting does not say it
+        (a warning naming them). Whoever supervises, as for a duty out of scope."""
+        verdicts = {task: self.law(task, supervisor=None, supervision=None) for task in duty.routes}
+        barred = [task for task, v in verdicts.items() if v.verdict == "prohibited"]
+        if not barred:
+            return
+        first = verdicts[barred[0]]
+        if len(barred) == len(verdicts):
+            names = ", ".join(self.lib.tasks[t].name.lower() for t in barred)
+            message = f"every route it could be ({names}) is prohibited for an MA in {self.state_name}"
+            self.add(
+                "duty_out_of_scope",
+                f"'{duty.matched}' names no route, and {message}: {_detail(first)}",
+                duty.text,
+                first,
+            )
+            return
+        names = ", ".join(self.lib.tasks[t].name.lower() for t in barred)
+        self.add(
+            "unstated_route",
+            f"'{duty.matched}' names no route, and in {self.state_name} the route decides: prohibited for an MA are "
+            f"{names}; say which medications the MA gives",
+            duty.text,
+            first,
+        )
 
     def judgment_duty(self, duty: Duty, name: str, v: Verdict) -> None:
         """Work that needs clinical judgment, asked of an unlicensed role: an error when prohibited

@@ -710,7 +710,8 @@ class Duty:
     task: str
     text: str  # the sentence it was found in
     matched: str  # the words that matched
-    kind: str = "duty"  # duty | negated | assisting | reporting | observing
+    kind: str = "duty"  # duty | negated | assisting | reporting | observing | no_route
+    routes: tuple[str, ...] = ()  # no_route: every task the words fit ("administers medications")
 
 
 @dataclass
@@ -1139,8 +1140,18 @@ class PostingReader:
         _, _, source, original = self.resolver.matcher.tokens(text)
         out: list[Duty] = []
         seen: set[str] = set()
+        seen_routes: set[tuple[str, ...]] = set()
         for m in self.resolver.matcher.mentions(text, items=True):
             if m.vague and m.alternatives:
+                routes = (m.task, *m.alternatives)
+                if (
+                    _ADMINISTERS.search(m.words)
+                    and not m.negated
+                    and m.framed != "assist"
+                    and routes not in seen_routes
+                ):
+                    seen_routes.add(routes)  # "administers medications": no one route, but not nothing
+                    out.append(Duty(m.task, sentence, m.words, "no_route", routes))
                 continue
             first = source[m.start] if m.start < len(source) else 0
             last = source[min(m.end, len(source)) - 1] + 1 if source else 0

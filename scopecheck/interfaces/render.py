@@ -123,7 +123,7 @@ def posting_text(report: Any) -> str:
         )
     lines += ["", "Duties found:"]
     for d in report.duties:
-        verdict = d["verdict"] or f"not the MA's ({d['kind']})"
+        verdict = d["verdict"] or ("no route named" if d["kind"] == "no_route" else f"not the MA's ({d['kind']})")
         lines.append(f'  - {d["task"]:<30} {verdict:<26} "{d["matched"]}"')
     if not report.duties:
         lines.append("  (none recognized)")
