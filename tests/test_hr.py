@@ -745,3 +745,26 @@ def test_medication_given_with_no_route_is_read_and_weighed_by_its_routes(tmp_pa
     assert "give oral medication" in found[0]["message"] and "eye or ear drops" not in found[0]["message"]
     code, out, _ = run("posting", str(path), "--state", "CA", "--format", "json")
     assert code == 0 and not [f for f in json.loads(out)["findings"] if f["kind"] == "unstated_route"]
+
+
+@pytest.mark.parametrize(
+    "sentence, tasks",
+    [  # 78-NJ (validation2; blind, it gave an IV start and an interpretation, both errors in New Jersey)
+        (
+            "Draws intravenous or capillary blood from newborn through geriatric aged patients",
+            ["venipuncture", "capillary_puncture"],
+        ),
+        (
+            "Compiles EKG reports for physician interpretation (including associated billing charges).",
+            ["billing_coding"],
+        ),
+        # a phrasing corpus's posting line: venous blood was lost to the capillary blood beside it
+        (
+            "obtains venous and capillary blood specimens needed for laboratory tests",
+            ["venipuncture", "capillary_puncture"],
+        ),
+    ],
+)
+def test_words_that_share_a_noun_or_name_anothers_reading(checker: Checker, sentence: str, tasks: list[str]) -> None:
+    duties = PostingReader(checker.lib, checker.resolver).duties(sentence)
+    assert [d.task for d in duties if d.kind == "duty"] == tasks, duties

@@ -324,11 +324,33 @@ class TaskMatcher:
 
     # ---- mentions
 
+    def _sharing_a_noun(self, toks: list[str], i: int, source: list[int], original: list[str]) -> Mention | None:
+        """A word that names a task with the noun of the phrase after "and"/"or" ("venous and capillary
+        blood": venous blood and capillary blood), where it would name another alone ("intravenous")."""
+        if i + 3 >= len(toks) or toks[i + 1] not in ("and", "or"):
+            return None
+        after = next(
+            (q for q in self._phrases.get(toks[i + 2], ()) if tuple(toks[i + 2 : i + 2 + len(q.tokens)]) == q.tokens),
+            None,
+        )
+        if after is None or len(after.tokens) < 2:
+            return None
+        whole = (toks[i], *after.tokens[1:])
+        own = next((p for p in self._phrases.get(toks[i], ()) if p.tokens == whole), None)
+        if own is None or own.task == after.task or own.alternatives:
+            return None
+        end = i + 2 + len(after.tokens)
+        return Mention(own.task, i, i + 1, " ".join(original[source[i] : source[end - 1] + 1]))
+
     def _raw_mentions(self, toks: list[str], source: list[int], original: list[str]) -> list[Mention]:
         """Every phrase found; one inside a longer one is dropped, overlapping ones are both kept
         (precedence decides between them)."""
         found: list[Mention] = []
         for i, tok in enumerate(toks):
+            shared = self._sharing_a_noun(toks, i, source, original)
+            if shared is not None:
+                found.append(shared)
+                continue
             for p in self._phrases.get(tok, ()):
                 if tuple(toks[i : i + len(p.tokens)]) == p.tokens:
                     end = i + len(p.tokens)
