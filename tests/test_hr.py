@@ -768,3 +768,25 @@ def test_medication_given_with_no_route_is_read_and_weighed_by_its_routes(tmp_pa
 def test_words_that_share_a_noun_or_name_anothers_reading(checker: Checker, sentence: str, tasks: list[str]) -> None:
     duties = PostingReader(checker.lib, checker.resolver).duties(sentence)
     assert [d.task for d in duties if d.kind == "duty"] == tasks, duties
+
+
+@pytest.mark.parametrize(
+    "title, what",
+    [("Veterinary Assistant", "veterinary work"), ("Dental Assistant", "dental work"), ("Vet Tech", "veterinary work")],
+)
+def test_a_posting_for_a_role_outside_ma_law_says_so_and_judges_no_duty_under_it(
+    tmp_path: Path, title: str, what: str
+) -> None:
+    """A veterinary assistant's "Administer animal vaccinations" and "Triage all patients" were judged
+    as an MA's in New York and Texas (errors); dental postings were warned only where a line said
+    "dental"."""
+    path = tmp_path / "job.txt"
+    path.write_text(f"{title}\nDuties:\n- Administer vaccinations and oral medications.\n- Triage all patients.\n")
+    code, out, _ = run("posting", str(path), "--state", "NY", "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and [f["kind"] for f in report["findings"]] == ["not_an_ma_task"]
+    assert what in report["findings"][0]["message"] and report["duties"]
+    assert all(d["verdict"] is None for d in report["duties"])
+    path.write_text("Medical Assistant\nDuties:\n- Administer vaccinations.\n")  # an MA's posting: judged
+    code, out, _ = run("posting", str(path), "--state", "NY", "--format", "json")
+    assert code == 1 and "duty_out_of_scope" in [f["kind"] for f in json.loads(out)["findings"]]

@@ -180,6 +180,10 @@ def check_posting(checker: Checker, posting: Posting, as_of: date | None = None)
         raise UserError(f"{posting.source}: cannot tell which state the job is in{why}; give {posting.state_field} XX")
     checker.jurisdiction(code, field=posting.source)
     review = _PostingReview(checker, posting, code, as_of or date.today())
+    outside = _role_outside_ma_law(checker, posting)
+    if outside:
+        review.outside_role(outside)
+        return review.report()
     for duty in posting.duties:
         review.duty(duty)
     review.supervision()
@@ -189,6 +193,14 @@ def check_posting(checker: Checker, posting: Posting, as_of: date | None = None)
     review.judgment_language()
     review.coverage()
     return review.report()
+
+
+def _role_outside_ma_law(checker: Checker, posting: Posting) -> str | None:
+    """What the posting's own title names, where it is a role no MA task covers (a veterinary or a
+    dental assistant), read as the matcher reads a question; None for an MA's or a catalogue title."""
+    if not posting.title or posting.title_id is not None:
+        return None
+    return checker.resolver.matcher.understand(posting.title).not_ma
 
 
 class _PostingReview:
@@ -217,6 +229,19 @@ class _PostingReview:
     def add(self, kind: str, message: str, text: str, v: Verdict | None = None, severity: str | None = None) -> None:
         cites, rules = (_cites(v), list(v.rules)) if v else ([], [])
         self.findings.append(PostingFinding(kind, severity or SEVERITY[kind], message, text, cites, rules))
+
+    def outside_role(self, what: str) -> None:
+        """A posting for a role outside MA law: its duties listed as read, none judged under it."""
+        for duty in self.posting.duties:
+            self.duties.append(
+                {"task": duty.task, "text": duty.text, "matched": duty.matched, "kind": duty.kind, "verdict": None}
+            )
+        self.add(
+            "not_an_ma_task",
+            f"'{self.posting.title}' is {what}: medical-assistant law does not govern the role, so its duties "
+            f"are not judged against {self.state_name}'s MA rules",
+            self.posting.title or "",
+        )
 
     def duty(self, duty: Duty) -> None:
         """One duty: judgment work, out of scope, unknown, or what the hire would need to do it."""
