@@ -111,6 +111,35 @@ def test_concurrent_writers_lose_no_record(tmp_path: Path) -> None:
     assert len(records) == len(tasks) + 200 and len({r.id for r in records}) == len(records)
 
 
+def test_a_log_told_at_once_that_the_file_is_locked_tries_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite can answer "database is locked" at once, without waiting out busy_timeout: the
+    concurrent-writers test above lost one record of 400 so (a fresh-clone CI run, 2026-12-07)."""
+    import sqlite3
+
+    log = DecisionLog(tmp_path / "log.db", "check")
+    real = log._connection
+    refusals = [2]
+
+    class Busy:
+        def __init__(self, conn: sqlite3.Connection):
+            self.conn = conn
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql.startswith("INSERT") and refusals[0]:
+                refusals[0] -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return self.conn.execute(sql, *args)
+
+    monkeypatch.setattr(log, "_connection", lambda: Busy(real()))
+    c = Checker(REPO)
+    c.decision_log = log
+    c.check("CA", "vital_signs")
+    assert [r.input["task"] for r in read_log(tmp_path / "log.db")] == ["vital_signs"]
+    assert "not written" not in capsys.readouterr().err and refusals == [0]
+
+
 def test_a_log_that_cannot_be_written_is_a_warning_never_a_lost_verdict(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli,
