@@ -231,3 +231,46 @@ def test_the_web_server_under_concurrent_load_logs_every_decision(tmp_path: Path
     assert codes == [200] * len(tasks)
     records = list(read_log(tmp_path / "log.db"))
     assert len(records) == len(tasks) and {r.command for r in records} == {"serve"}
+
+
+DAMAGED = {
+    "as_of": ("input", lambda i: {**i, "as_of": "2026-13-40"}),
+    "supervision": ("input", lambda i: {**i, "supervision": "sometimes"}),
+    "empty input": ("input", lambda i: {}),
+    "verdict": ("verdict", "maybe"),
+    "confidence": ("confidence", "certain"),
+    "at": ("at", "not a time"),
+    "rules": ("rules", "NY-tech-01"),
+    "unknown task": ("input", lambda i: {**i, "task": "NOPE"}),
+    "unknown credential": ("input", lambda i: {**i, "credentials": ["NOPE"]}),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED)
+@pytest.mark.parametrize("suffix", [".db", ".jsonl"])
+def test_a_damaged_record_is_one_line_naming_it_in_show_and_replay(tmp_path: Path, suffix: str, damage: str) -> None:
+    """A record edited by hand or written by another program was an internal error (KeyError,
+    ValidationError, JSONDecodeError) in `log replay`, or shown as sound ("maybe", rules printed
+    letter by letter)."""
+    import sqlite3
+
+    from test_cli import run
+
+    path = tmp_path / f"log{suffix}"
+    run("--decision-log", str(path), "check", "--state", "NY", "--task", "ekg")
+    key, change = DAMAGED[damage]
+    if suffix == ".jsonl":
+        rec = json.loads(path.read_text())
+        rec[key] = change(rec[key]) if callable(change) else change
+        path.write_text(json.dumps(rec) + "\n")
+    else:
+        with sqlite3.connect(path) as conn:
+            value = conn.execute(f"SELECT {key} FROM decisions").fetchone()[0]
+            new = change(json.loads(value)) if callable(change) else change
+            stored = json.dumps(new) if key in ("input", "rules") else new
+            conn.execute(f"UPDATE decisions SET {key} = ?", (stored,))
+    replay = run("log", "replay", "--log", str(path))
+    show = run("log", "show", "--log", str(path))
+    damaged_everywhere = damage not in ("unknown task", "unknown credential")  # those are sound records of other data
+    for code, _, err in (replay, show) if damaged_everywhere else (replay,):
+        assert code == 2 and err.count("\n") == 1 and str(path) in err and "internal error" not in err, err

@@ -1153,14 +1153,14 @@ def log_show(
 def log_replay(ctx: click.Context, log_path: Path, fmt: str) -> None:
     """Re-evaluate every logged input against the current data and list the decisions whose verdict
     (or deciding rules) would change: what a data update does to past answers. Exit 1 if any."""
-    from scopecheck.interfaces.decision_log import read_log
+    from scopecheck.interfaces.decision_log import read_log, replayable
 
     c = checker(ctx)
     changed = []
     total = 0
     for r in read_log(log_path):
         total += 1
-        now = c.evaluate(r.query().model_copy(update={"task_input": ""}))
+        now = c.evaluate(replayable(r, c.lib, log_path).model_copy(update={"task_input": ""}))
         if now.verdict != r.verdict or list(now.rules) != r.rules:
             changed.append(
                 {

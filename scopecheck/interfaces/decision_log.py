@@ -23,11 +23,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from scopecheck.decide.query import Query
 from scopecheck.decide.verdict import Verdict
 from scopecheck.errors import UserError
+from scopecheck.law.schema import Confidence, VerdictName
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS decisions (
   id TEXT PRIMARY KEY, at TEXT NOT NULL, command TEXT NOT NULL, jurisdiction TEXT NOT NULL, task TEXT NOT NULL,
@@ -170,9 +171,11 @@ def read_log(path: Path) -> Iterator[Record]:
                 if not line.strip():
                     continue
                 try:
-                    yield Record(**json.loads(line))
+                    fields = json.loads(line)
+                    rec = Record(**fields) if isinstance(fields, dict) else None
                 except (ValueError, TypeError) as exc:
                     raise UserError(f"{path}: line {n}: not a decision record ({exc})") from None
+                yield _checked(rec, path, f"line {n}")
         return
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
@@ -183,7 +186,50 @@ def read_log(path: Path) -> Iterator[Record]:
     except sqlite3.Error as exc:
         raise UserError(f"{path}: not a decision log ({exc})") from None
     for r in rows:
-        yield Record(r[0], r[1], r[2], json.loads(r[3]), r[4], json.loads(r[5]), r[6], r[7], r[8])
+        try:
+            rec = Record(r[0], r[1], r[2], json.loads(r[3]), r[4], json.loads(r[5]), r[6], r[7], r[8])
+        except (ValueError, TypeError) as exc:
+            raise UserError(f"{path}: record {str(r[0])[:32]}: not a decision record ({exc})") from None
+        yield _checked(rec, path, f"record {str(r[0])[:32]}")
+
+
+def _checked(rec: Record | None, path: Path, where: str) -> Record:
+    """A record as the log's readers use it, or one line naming it: a record damaged by hand or by
+    another program was an internal error in `log replay`, or was shown as if it were sound."""
+    problem = "not an object" if rec is None else _problem(rec)
+    if problem:
+        raise UserError(f"{path}: {where}: not a decision record ({problem})")
+    assert rec is not None
+    return rec
+
+
+def _problem(r: Record) -> str:
+    from pydantic import ValidationError
+
+    if not isinstance(r.id, str) or not r.id:
+        return "no id"
+    try:
+        datetime.fromisoformat(r.at)
+    except (TypeError, ValueError):
+        return f"at: {r.at!r} is not a time"
+    if not isinstance(r.input, dict):
+        return "input: not an object"
+    try:
+        Query.model_validate(r.input)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return f"input.{'.'.join(str(x) for x in first['loc'])}: {first['msg']}"
+    if r.verdict not in get_args(VerdictName):
+        return f"verdict: {r.verdict!r} is not one of {', '.join(get_args(VerdictName))}"
+    if not isinstance(r.rules, list) or not all(isinstance(x, str) for x in r.rules):
+        return "rules: not a list of rule ids"
+    if r.confidence not in get_args(Confidence):
+        return f"confidence: {r.confidence!r} is not one of {', '.join(get_args(Confidence))}"
+    if not isinstance(r.snapshot, str) or not isinstance(r.command, str):
+        return "snapshot and command must be text"
+    if r.name is not None and not isinstance(r.name, str):
+        return "name: not text"
+    return ""
 
 
 def select(records: Iterator[Record], since: date | None, state: str | None, verdict: str | None) -> list[Record]:
@@ -200,3 +246,23 @@ def from_environment(command: str) -> DecisionLog | None:
     """`SCOPECHECK_DECISION_LOG` names the log for `serve` (and any command without --decision-log)."""
     path = os.environ.get("SCOPECHECK_DECISION_LOG")
     return DecisionLog(Path(path), command) if path else None
+
+
+def replayable(rec: Record, lib: Any, path: Path) -> Query:
+    """The record's question, asked again of the current data: one line naming the record when it
+    names what that data does not have (an internal KeyError in `log replay` before)."""
+    q = rec.query()
+    missing = [
+        f"{what} {value!r}"
+        for what, value, known in (
+            ("state", q.jurisdiction, lib.encoded_states()),
+            ("task", q.task, lib.tasks),
+            *(("credential", x, lib.credentials) for x in sorted(q.credentials or ())),
+            *(("training", x, lib.trainings) for x in sorted(q.trainings or ())),
+            *((("setting", q.setting, lib.settings),) if q.setting else ()),
+        )
+        if value not in known
+    ]
+    if missing:
+        raise UserError(f"{path}: record {rec.id[:32]}: {', '.join(missing)} not in the current data")
+    return q
