@@ -790,3 +790,20 @@ def test_a_posting_for_a_role_outside_ma_law_says_so_and_judges_no_duty_under_it
     path.write_text("Medical Assistant\nDuties:\n- Administer vaccinations.\n")  # an MA's posting: judged
     code, out, _ = run("posting", str(path), "--state", "NY", "--format", "json")
     assert code == 1 and "duty_out_of_scope" in [f["kind"] for f in json.loads(out)["findings"]]
+
+
+def test_terminal_control_characters_from_outside_are_printed_inert(tmp_path: Path) -> None:
+    """An ESC ] ... BEL sequence in a posting's title set the reader's terminal title; a colour code
+    in a candidate's name coloured the rest of the report."""
+    posting = tmp_path / "job.txt"
+    posting.write_text("Medical Assistant \x1b]0;PWNED\x07 Albany, NY\nTake vital signs \x1b[31mnow\x1b[0m.\n")
+    candidate = tmp_path / "c.json"
+    candidate.write_text(json.dumps({"name": "Jane \x1b[2J\x9b Doe", "credentials": ["CMA"]}))
+    for fmt in ("text", "markdown"):
+        code, out, _ = run("posting", str(posting), "--format", fmt)
+        shown = out.replace("\\]", "]")  # Markdown escapes the bracket
+        assert code == 0 and "\x1b" not in out and "\x07" not in out and "\ufffd]0;PWNED\ufffd" in shown
+    code, out, _ = run("hire", "--state", "CA", "--candidate", str(candidate), "--duty", "vitals")
+    assert "Jane \ufffd[2J\ufffd Doe" in out and "\x1b" not in out and "\x9b" not in out
+    code, out, _ = run("posting", str(posting), "--format", "json")  # JSON escapes them itself
+    assert "\\u001b]0;PWNED\\u0007" in out

@@ -1250,10 +1250,19 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
+#: Control characters a terminal acts on (ESC starts a sequence that can retitle the window or move
+#: the cursor, BEL rings, CR overwrites): shown as U+FFFD when text from outside is printed.
+_TERMINAL_CONTROLS = dict.fromkeys(
+    [*range(0x00, 0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20), *range(0x7F, 0xA0)], "\ufffd"
+)
+
+
 class _Stdout:
     """sys.stdout as the commands write it: a write that fails (a full disk, `> /dev/full`) or has
     nowhere to go (stdout closed, `>&-`: an answer printed to nowhere, exit 0) is one line naming
-    stdout and exit 2, never an internal error or a silent loss."""
+    stdout and exit 2, never an internal error or a silent loss. A terminal control character in
+    what is printed (a posting's or a candidate's words) is printed inert. Batch output, which
+    passes data through, is written to the buffer, not here."""
 
     def __init__(self, real: Any):
         self._real = real
@@ -1265,7 +1274,7 @@ class _Stdout:
 
     def write(self, text: str) -> int:
         try:
-            return int(self._stream().write(text))
+            return int(self._stream().write(text.translate(_TERMINAL_CONTROLS)))
         except OSError as exc:
             raise self._failed(exc) from None
 
