@@ -137,3 +137,19 @@ def test_engine_limits_are_reported_at_validate_time_with_the_file(tmp_path: Pat
     )
     code, out = _validate(data, "--no-examples")
     assert code == 2 and "CA.toml" in out and "limit" in out, out
+
+
+def test_a_recalled_rule_may_claim_no_more_than_low_confidence(tmp_path: Path) -> None:
+    """A rule encoded from memory rests on no text read: `confidence = "high"` with `basis = "recalled"`
+    passed validation, and the verdict read "confidence high: an official text was read ... not verified:
+    encoded without reading its source". Nine bundled rules claimed medium so; they are low now."""
+    data = _copy_data(tmp_path)
+    path = data / "states" / "CA.toml"
+    text = path.read_text()
+    start = text.index('id = "CA-vitals-01"')
+    old = 'confidence = "low"'
+    at = text.index(old, start)
+    path.write_text(text[:at] + 'confidence = "high"' + text[at + len(old) :])
+    code, out = _validate(data, "--no-examples")
+    assert code == 2 and "rule 'CA-vitals-01' claims confidence 'high' but its basis is 'recalled'" in out, out
+    assert out.count("basis is 'recalled'") == 1  # the bundled data has none

@@ -85,15 +85,25 @@ def _confidence_defects(
     sources: dict[str, schema.Source],
     where: tuple[str | int, ...],
 ) -> list[Defect]:
-    """A rule may claim no more confidence than its best read source carries (DESIGN.md)."""
+    """A rule may claim no more confidence than its best read source carries (DESIGN.md); a rule
+    recalled rather than encoded from a text it read rests on no read text at all: `low`."""
     cited = [sources[s] for s in rule.sources if s in sources]
     if not cited:
         return []
+    what = f"rule '{rule.id}'" if isinstance(rule, schema.Rule) else "the doctrine"
+    if rule.basis == "recalled" and rule.confidence != "low":
+        return [
+            loaded.defect(
+                f"{what} claims confidence '{rule.confidence}' but its basis is 'recalled' (encoded without reading "
+                "its source: at most 'low'); read the source and say basis = \"read\", or lower the confidence",
+                *where,
+                "confidence",
+            )
+        ]
     best = max(cited, key=lambda s: schema.CONFIDENCE_ORDER.index(s.cap))
     order = schema.CONFIDENCE_ORDER.index
     if order(rule.confidence) <= order(best.cap):
         return []
-    what = f"rule '{rule.id}'" if isinstance(rule, schema.Rule) else "the doctrine"
     why = "unread" if not best.read else f"a {best.kind.replace('_', ' ')} source"
     return [
         loaded.defect(
