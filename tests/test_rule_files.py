@@ -153,3 +153,17 @@ def test_a_recalled_rule_may_claim_no_more_than_low_confidence(tmp_path: Path) -
     code, out = _validate(data, "--no-examples")
     assert code == 2 and "rule 'CA-vitals-01' claims confidence 'high' but its basis is 'recalled'" in out, out
     assert out.count("basis is 'recalled'") == 1  # the bundled data has none
+
+
+@pytest.mark.parametrize("task", ["billing", "schedule appointments", "flu shot"])
+def test_a_task_renamed_in_the_catalogue_stops_every_check_with_one_line(tmp_path: Path, task: str) -> None:
+    """`billing_coding` misspelt in rules/tasks.toml: "billing" was an internal KeyError, and other
+    questions were answered from a baseline and a vocabulary naming a task no catalogue has."""
+    from test_cli import run
+
+    data = _copy_data(tmp_path)
+    path = data / "rules" / "tasks.toml"
+    path.write_text(path.read_text().replace('id = "billing_coding"', 'id = "billing_codng"', 1))
+    code, out, err = run("--data-dir", str(data), "check", "--state", "CA", "--task", task)
+    assert code == 2 and not out and err.count("\n") == 1 and "unknown task id 'billing_coding'" in err, err
+    assert "internal error" not in err and "rules validate" in err

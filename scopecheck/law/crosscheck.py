@@ -218,3 +218,47 @@ def state_defects(lib: Catalogues, loaded: Loaded[schema.StateFile]) -> list[Def
             out.append(loaded.defect(f"duplicate example name '{ex.name}'", "examples", i, "name"))
         names.add(ex.name)
     return out
+
+
+def vocabulary_references(lib: Catalogues, loaded: Loaded[schema.Vocabulary]) -> list[Defect]:
+    """Every task id the vocabulary names exists, and every sense's not-MA entry: checked when the
+    vocabulary is loaded, as `rules validate` checks it (a task renamed in rules/tasks.toml left
+    "billing" read as a task no catalogue has: an internal KeyError)."""
+    vocab = loaded.model
+    out: list[Defect] = []
+
+    def check(task: str | None, *loc: str | int) -> None:
+        if task is not None and task not in lib.tasks:
+            out.append(loaded.defect(f"unknown task id '{task}'", *loc))
+
+    for i, cue in enumerate(vocab.cues):
+        check(cue.task, "cues", i, "task")
+    for i, generic in enumerate(vocab.generic):
+        for j, task in enumerate(generic.tasks):
+            check(task, "generic", i, "tasks", j)
+    for i, frame in enumerate(vocab.frames):
+        check(frame.default, "frames", i, "default")
+        check(frame.alone, "frames", i, "alone")
+        for j, task in enumerate(frame.applies_to):
+            check(task, "frames", i, "applies_to", j)
+        for j, pair in enumerate(frame.map):
+            check(pair.task, "frames", i, "map", j, "task")
+            check(pair.becomes, "frames", i, "map", j, "becomes")
+            for k, task in enumerate(pair.also):
+                check(task, "frames", i, "map", j, "also", k)
+    for i, rule in enumerate(vocab.precedence):
+        check(rule.stronger, "precedence", i, "stronger")
+        for j, task in enumerate(rule.weaker):
+            check(task, "precedence", i, "weaker", j)
+    for i, entry in enumerate(vocab.not_ma_tasks):
+        for j, task in enumerate(entry.yields_to):
+            check(task, "not_ma_tasks", i, "yields_to", j)
+        check(entry.assisted, "not_ma_tasks", i, "assisted")
+    for i, task in enumerate(vocab.paperwork):
+        check(task, "paperwork", i)
+    not_ma = {entry.what for entry in vocab.not_ma_tasks}
+    for i, sense in enumerate(vocab.senses):
+        check(sense.task, "senses", i, "task")
+        if sense.not_ma is not None and sense.not_ma not in not_ma:
+            out.append(loaded.defect(f"'{sense.not_ma}' is no not_ma_tasks entry's `what`", "senses", i, "not_ma"))
+    return out

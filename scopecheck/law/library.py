@@ -7,15 +7,19 @@ variable SCOPECHECK_DATA_DIR) points at an analyst's own edited copy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
-from scopecheck.errors import RuleFileError, UserError
+from scopecheck.errors import Defect, RuleFileError, UserError
 from scopecheck.law import schema
-from scopecheck.law.crosscheck import state_defects
+from scopecheck.law.crosscheck import rule_defects, state_defects, vocabulary_references
 from scopecheck.law.snapshot import data_snapshot, default_data_dir
 from scopecheck.law.tomlfile import Loaded, load
+
+L = TypeVar("L", bound=Loaded)  # type: ignore[type-arg]
 
 #: The catalogue files in rules/ (anything else there is an error: `rules validate`).
 CATALOGUES = (
@@ -69,7 +73,8 @@ class Library:
 
     @cached_property
     def vocabulary_file(self) -> Loaded[schema.Vocabulary]:
-        return load(self.root / "rules" / "vocabulary.toml", schema.Vocabulary)
+        """Loaded and its task ids cross-checked, as a state's file is: a defect fails the load."""
+        return _checked(load(self.root / "rules" / "vocabulary.toml", schema.Vocabulary), vocabulary_references, self)
 
     @property
     def vocabulary(self) -> schema.Vocabulary:
@@ -81,7 +86,12 @@ class Library:
 
     @cached_property
     def baseline_file(self) -> Loaded[schema.BaselineFile]:
-        return load(self.root / "rules" / "baseline.toml", schema.BaselineFile)
+        """Loaded and cross-checked, as a state's file is: a defect fails the load."""
+        return _checked(
+            load(self.root / "rules" / "baseline.toml", schema.BaselineFile),
+            lambda lib, loaded: rule_defects(lib, loaded, "BASE-"),
+            self,
+        )
 
     @cached_property
     def tasks(self) -> dict[str, schema.Task]:
@@ -151,3 +161,11 @@ class Library:
     def cases(self, code: str) -> Loaded[schema.CaseFile] | None:
         path = self.root / "states" / "cases" / f"{code}.toml"
         return load(path, schema.CaseFile) if path.is_file() else None
+
+
+def _checked(loaded: L, defects: Callable[[Library, L], list[Defect]], lib: Library) -> L:
+    """A catalogue file as loaded, once its cross-checks find nothing (RuleFileError: one line each)."""
+    found = defects(lib, loaded)
+    if found:
+        raise RuleFileError(found)
+    return loaded

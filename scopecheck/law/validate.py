@@ -14,7 +14,7 @@ from typing import Protocol
 
 from scopecheck.errors import Defect, RuleFileError
 from scopecheck.law import schema
-from scopecheck.law.crosscheck import rule_defects
+from scopecheck.law.crosscheck import rule_defects, vocabulary_references
 from scopecheck.law.library import CATALOGUES, Library
 from scopecheck.law.snapshot import READER_MODEL
 from scopecheck.law.terms import DROPPED_WORDS, normalize
@@ -113,13 +113,9 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
     vocab = loaded.model
     out: list[Defect] = []
 
-    def check(task: str | None, *loc: str | int) -> None:
-        if task is not None and task not in lib.tasks:
-            out.append(loaded.defect(f"unknown task id '{task}'", *loc))
-
+    out += vocabulary_references(lib, loaded)
     claimed: dict[str, str] = {}
     for i, cue in enumerate(vocab.cues):
-        check(cue.task, "cues", i, "task")
         for j, word in enumerate(cue.words):
             other = claimed.setdefault(normalize(word), cue.task)
             if other != cue.task:
@@ -128,9 +124,6 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
                         f"'{word}' names '{cue.task}' here and '{other}' in another cue", "cues", i, "words", j
                     )
                 )
-    for i, generic in enumerate(vocab.generic):
-        for j, task in enumerate(generic.tasks):
-            check(task, "generic", i, "tasks", j)
 
     def whole(words: tuple[str, ...], *loc: str | int) -> None:
         """A phrase that begins or ends with a word the matcher drops is matched without it: "give
@@ -155,30 +148,7 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
         whole(sense.words, "senses", i, "words")
     for i, frame in enumerate(vocab.frames):
         whole(frame.words, "frames", i, "words")
-        check(frame.default, "frames", i, "default")
-        check(frame.alone, "frames", i, "alone")
-        for j, task in enumerate(frame.applies_to):
-            check(task, "frames", i, "applies_to", j)
-        for j, pair in enumerate(frame.map):
-            check(pair.task, "frames", i, "map", j, "task")
-            check(pair.becomes, "frames", i, "map", j, "becomes")
-            for k, task in enumerate(pair.also):
-                check(task, "frames", i, "map", j, "also", k)
-    for i, rule in enumerate(vocab.precedence):
-        check(rule.stronger, "precedence", i, "stronger")
-        for j, task in enumerate(rule.weaker):
-            check(task, "precedence", i, "weaker", j)
-    for i, entry in enumerate(vocab.not_ma_tasks):
-        for j, task in enumerate(entry.yields_to):
-            check(task, "not_ma_tasks", i, "yields_to", j)
-        check(entry.assisted, "not_ma_tasks", i, "assisted")
-    for i, task in enumerate(vocab.paperwork):
-        check(task, "paperwork", i)
-    not_ma = {entry.what for entry in vocab.not_ma_tasks}
     for i, sense in enumerate(vocab.senses):
-        check(sense.task, "senses", i, "task")
-        if sense.not_ma is not None and sense.not_ma not in not_ma:
-            out.append(loaded.defect(f"'{sense.not_ma}' is no not_ma_tasks entry's `what`", "senses", i, "not_ma"))
         cue_words = {normalize(w) for w in sense.words}
         for j, word in enumerate(sense.confirm):
             if normalize(word) in cue_words:
