@@ -274,3 +274,18 @@ def test_a_damaged_record_is_one_line_naming_it_in_show_and_replay(tmp_path: Pat
     damaged_everywhere = damage not in ("unknown task", "unknown credential")  # those are sound records of other data
     for code, _, err in (replay, show) if damaged_everywhere else (replay,):
         assert code == 2 and err.count("\n") == 1 and str(path) in err and "internal error" not in err, err
+
+
+def test_a_posting_logs_the_verdicts_its_report_shows_and_nothing_else(tmp_path: Path) -> None:
+    """The posting check logged an internal probe (vital signs for a credential-free MA, which no
+    report shows) and every supervisor and credential it tried, as if each had been asked."""
+    from test_cli import run
+
+    job = tmp_path / "job.txt"
+    job.write_text("Medical Assistant, Albany, NY 12207\nDuties: draw blood; give flu shots.\n")
+    log = tmp_path / "log.jsonl"
+    code, out, _ = run("--decision-log", str(log), "posting", str(job), "--format", "json")
+    assert code == 1  # New York forbids the flu shots
+    shown = sorted((d["task"], d["verdict"]) for d in json.loads(out)["duties"] if d["verdict"])
+    logged = sorted((r.input["task"], r.verdict) for r in read_log(log))
+    assert shown and logged == shown

@@ -150,7 +150,8 @@ def credential_scenarios(checker: Checker, posting: Posting) -> tuple[list[froze
 def _own_credential(checker: Checker, code: str, on: date) -> list[str]:
     """The state's own MA credentials, when every clinical MA task needs one (Washington: MA-C, MA-R...):
     read from the law for the most routine clinical task, taking vital signs."""
-    v = checker.evaluate(checker.query(code, "vital_signs", credentials=frozenset(), as_of=on))
+    asked = checker.query(code, "vital_signs", credentials=frozenset(), as_of=on)
+    v = checker.evaluate(asked.model_copy(update={"task_input": ""}))  # a probe, no decision shown: not logged
     if v.verdict != "prohibited" or not v.unlock:
         return []
     own = [c for c in checker.lib.credentials.values() if c.jurisdiction == code]
@@ -220,11 +221,14 @@ class _PostingReview:
         self.onsite: list[str] = []
         self.checked: dict[str, Verdict] = {}
 
-    def law(self, task: str, **facts: Any) -> Verdict:
-        """The verdict on a task for the MA this posting describes, with `facts` changed."""
+    def law(self, task: str, *, shown: bool = False, **facts: Any) -> Verdict:
+        """The verdict on a task for the MA this posting describes, with `facts` changed. Only a
+        verdict the report `shown`s as a duty's is a decision for the log; the probes behind a
+        finding (other supervisors, other credentials, every route) are not."""
         base: dict[str, Any] = {"supervisor": self.posting.supervisor, "supervision": self.posting.supervision}
         base.update(facts)
-        return self.checker.evaluate(self.checker.query(self.code, task, as_of=self.on, **base))
+        query = self.checker.query(self.code, task, as_of=self.on, **base)
+        return self.checker.evaluate(query if shown else query.model_copy(update={"task_input": ""}))
 
     def add(self, kind: str, message: str, text: str, v: Verdict | None = None, severity: str | None = None) -> None:
         cites, rules = (_cites(v), list(v.rules)) if v else ([], [])
@@ -258,7 +262,7 @@ class _PostingReview:
             self.no_route_duty(duty)
         if duty.kind != "duty":
             return
-        v = self.law(duty.task)
+        v = self.law(duty.task, shown=True)
         entry.update(verdict=v.verdict, rules=v.rules, confidence=v.confidence)
         name = self.lib.tasks[duty.task].name
         first = duty.task not in self.checked
