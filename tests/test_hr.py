@@ -807,3 +807,13 @@ def test_terminal_control_characters_from_outside_are_printed_inert(tmp_path: Pa
     assert out.startswith("Jane \ufffd") and "\x1b" not in out and "\x9b" not in out
     code, out, _ = run("posting", str(posting), "--format", "json")  # JSON escapes them itself
     assert "\\u001b]0;PWNED\\u0007" in out
+
+
+@pytest.mark.parametrize("key", ["credentials", "trainings"])
+def test_a_candidate_holding_none_and_something_is_refused_as_check_refuses_it(tmp_path: Path, key: str) -> None:
+    """["CMA", "none"] was read as holding a CMA, 'none' dropped unsaid; `check` refuses the same."""
+    held = ["CMA", "none"] if key == "credentials" else ["training_injections_10h", "none"]
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"name": "J", key: held}))
+    code, out, err = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "flu shot")
+    assert code == 2 and not out and f"{key}: 'none' cannot be combined" in err and err.count("\n") == 1, err

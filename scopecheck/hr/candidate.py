@@ -144,6 +144,9 @@ def status_on(lib: Library, resolver: Resolver, candidate: CandidateFile, on: da
             if detail["counts"]:
                 held.add(detail["id"])
             status.details.append(detail)
+        words = [item if isinstance(item, str) else item.id for item in items]
+        if len(words) > 1:  # as a whole: 'none' with others is refused, as `check` refuses it
+            resolver.credentials(words, field=f"{source}: {key}")
     status.credentials = frozenset(held) if held is not None else None
     if candidate.trainings is not None:
         done: set[str] = set()
@@ -155,6 +158,9 @@ def status_on(lib: Library, resolver: Resolver, candidate: CandidateFile, on: da
                 status.warnings.append(f"training {entry_t.id}: completed {entry_t.completed}, after {on}: not counted")
                 continue
             done |= ids
+        words = [item if isinstance(item, str) else item.id for item in candidate.trainings]
+        if len(words) > 1:
+            resolver.trainings(words, field=f"{source}: trainings")
         status.trainings = frozenset(done)
     return status
 
