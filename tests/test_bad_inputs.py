@@ -408,3 +408,29 @@ def test_an_answer_that_cannot_be_written_is_one_line_naming_stdout(
     done = subprocess.run(["sh", "-c", line], capture_output=True, text=True, check=False, cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and said in done.stderr, done.stderr
     assert "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (("tasks", "--settings", "--credentials"), "give one"),  # listed settings only
+        (
+            ("compare", "--task", "flu shot", "--link-base", "http://127.0.0.1:8000/"),
+            "--link-base applies to --format svg",
+        ),
+        (("--log-names", "states"), "--log-names applies with --decision-log"),
+        (("compare", "--task", "flu shot", "--states", ""), "--states: no state named"),  # meant all 51
+        (("compare", "--task", "flu shot", "--states", " , "), "--states: no state named"),
+    ],
+)
+def test_options_that_do_nothing_or_guess_are_refused(args: tuple[str, ...], said: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2 and not out and said in err and err.count("\n") == 1, err
+
+
+def test_a_state_named_twice_is_asked_about_once() -> None:
+    """`compare --states CA,CA` counted California twice, `rules test CA CA` ran its examples twice."""
+    _, out, _ = run("compare", "--task", "flu shot", "--states", "CA,ca,California", "--format", "json")
+    assert [r["jurisdiction"] for r in json.loads(out)] == ["CA"]
+    once, twice = run("rules", "test", "CA")[1], run("rules", "test", "CA", "CA")[1]
+    assert once.splitlines()[-1] == twice.splitlines()[-1]

@@ -126,6 +126,17 @@ class Checker:
             raise UserError(f"{field}: {code} is not encoded yet", see="states")
         return code
 
+    def jurisdictions(self, named: Iterable[str] | None, field: str) -> list[str]:
+        """The jurisdictions named, each once in the order first named; every encoded one when `named`
+        is None. Named but empty ("--states ''") is an error, never "all": `compare --states CA,CA`
+        counted California twice, and an empty list silently meant all 51."""
+        if named is None:
+            return self.lib.encoded_states()
+        words = [w.strip() for w in named if w.strip()]
+        if not words:
+            raise UserError(f"{field}: no state named")
+        return list(dict.fromkeys(self.jurisdiction(w, field=field) for w in words))
+
     def query(
         self,
         state: str,

@@ -147,6 +147,8 @@ def cli(ctx: click.Context, data_dir: Path | None, debug: bool, decision_log: Pa
 
     Not legal advice: every verdict cites the law it rests on; confirm with the state board.
     """
+    if log_names and decision_log is None and not os.environ.get("SCOPECHECK_DECISION_LOG"):
+        raise UserError("--log-names applies with --decision-log (or SCOPECHECK_DECISION_LOG)")
     ctx.ensure_object(dict)
     ctx.obj["data_dir"] = data_dir
     ctx.obj["debug"] = debug
@@ -309,6 +311,8 @@ def states(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 def tasks(ctx: click.Context, show_settings: bool, show_credentials: bool, show_trainings: bool, fmt: str) -> None:
     """List the task ids with the plain words each one accepts (or settings, credentials, trainings)."""
+    if show_settings + show_credentials + show_trainings > 1:
+        raise UserError("--settings, --credentials and --trainings each list one catalogue: give one")
     lib = checker(ctx).lib
     entries: list[Any]
     if show_settings:
@@ -352,7 +356,7 @@ def watch(ctx: click.Context, states: tuple[str, ...], fmt: str) -> None:
     """Pending bills and proposed rules that would change MA scope, with status, date checked and
     link, e.g. `scopecheck watch` or `scopecheck watch NY WA`."""
     c = checker(ctx)
-    codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    codes = c.jurisdictions(states or None, field="STATES")
     items = [(code, w) for code in codes for w in c.lib.state(code).watch]
     if fmt == "json":
         click.echo(to_json([{"jurisdiction": code, **w.model_dump(mode="json")} for code, w in items]))
@@ -401,12 +405,10 @@ def compare(
     """
     from scopecheck.interfaces.reports import compare_rows, compare_text
 
+    if link_base is not None and fmt != "svg":
+        raise UserError("--link-base applies to --format svg (the map's tiles link to their answers)")
     c = checker(ctx)
-    codes = (
-        [c.jurisdiction(s.strip(), field="--states") for s in state_list.split(",") if s.strip()]
-        if state_list
-        else c.lib.encoded_states()
-    )
+    codes = c.jurisdictions(None if state_list is None else state_list.split(","), field="--states")
     known = facts(credentials, trainings, supervision, supervisor, setting, as_of)
     verdicts = [c.evaluate(c.query(code, task, **known)) for code in codes]
     if fmt == "json":
@@ -884,7 +886,7 @@ def rules_validate(ctx: click.Context, states: tuple[str, ...], no_examples: boo
     from scopecheck.decide.examples import run_examples
 
     c = checker(ctx)
-    codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    codes = c.jurisdictions(states or None, field="STATES")
     defects = [str(d) for d in rule_set_defects(c.lib, codes)]
     examples = 0
     if not defects and not no_examples:
@@ -913,7 +915,7 @@ def rules_test(ctx: click.Context, states: tuple[str, ...], verbose: bool) -> No
     from scopecheck.decide.examples import run_cases, run_examples
 
     c = checker(ctx)
-    codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    codes = c.jurisdictions(states or None, field="STATES")
     passed = failed = 0
     for outcome in chain(run_examples(c, codes), run_cases(c, codes)):
         if outcome.problem:
@@ -1070,7 +1072,7 @@ def cache_build(ctx: click.Context, states: tuple[str, ...], verdicts: bool, job
 
     c = checker(ctx)
     _cache_root()
-    codes = [c.jurisdiction(s, field="STATES") for s in states] or c.lib.encoded_states()
+    codes = c.jurisdictions(states or None, field="STATES")
     if verdicts:  # loaded, so kept as validated (law/tomlfile.py): what a check reads its words with
         from scopecheck.interfaces.quick_check import READS
 

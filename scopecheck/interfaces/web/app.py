@@ -187,16 +187,8 @@ def _add_compare_routes(app: FastAPI, c: Checker) -> None:
     """/api/compare and /api/map.svg: one task across jurisdictions, as rows or as a map."""
 
     def compare_verdicts(task: str, credential: list[str] | None, states: str | None) -> list[Verdict]:
-        codes = (
-            [c.jurisdiction(s.strip(), field="states") for s in states.split(",") if s.strip()]
-            if states
-            else c.lib.encoded_states()
-        )
-        return [
-            c.evaluate(c.query(code, task, credentials=credential, asking=QUERY_ASKING))
-            for code in codes
-            if code in c.lib.encoded_states()
-        ]
+        codes = c.jurisdictions(None if states is None else states.split(","), field="states")
+        return [c.evaluate(c.query(code, task, credentials=credential, asking=QUERY_ASKING)) for code in codes]
 
     @app.get("/api/compare", summary="One task across jurisdictions (the CLI's compare --format json)")
     def get_compare(
