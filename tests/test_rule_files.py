@@ -167,3 +167,15 @@ def test_a_task_renamed_in_the_catalogue_stops_every_check_with_one_line(tmp_pat
     code, out, err = run("--data-dir", str(data), "check", "--state", "CA", "--task", task)
     assert code == 2 and not out and err.count("\n") == 1 and "unknown task id 'billing_coding'" in err, err
     assert "internal error" not in err and "rules validate" in err
+
+
+def test_a_verification_dated_after_today_is_a_defect(tmp_path: Path) -> None:
+    """`last_verified = 2062-11-26` passed, and `show` printed it: a check not yet made."""
+    data = _copy_data(tmp_path)
+    path = data / "states" / "CA.toml"
+    text = path.read_text()
+    start = text.index("last_verified = ", text.index("[jurisdiction]"))
+    end = text.index("\n", start)
+    path.write_text(text[:start] + "last_verified = 2062-11-26" + text[end:])
+    code, out = _validate(data, "--no-examples")
+    assert code == 2 and "[jurisdiction.last_verified] last_verified 2062-11-26 is after today" in out, out

@@ -212,6 +212,16 @@ def state_defects(lib: Catalogues, loaded: Loaded[schema.StateFile]) -> list[Def
                     "effect",
                 )
             )
+    today = date.today()
+    if model.jurisdiction.last_verified > today:  # a check not yet made says nothing
+        out.append(
+            loaded.defect(
+                f"last_verified {model.jurisdiction.last_verified} is after today", "jurisdiction", "last_verified"
+            )
+        )
+    for i, rule in enumerate(model.rules):
+        if rule.last_verified is not None and rule.last_verified > today:
+            out.append(loaded.defect(f"last_verified {rule.last_verified} is after today", "rules", i, "last_verified"))
     names: set[str] = set()
     for i, ex in enumerate(model.examples):
         if ex.name in names:
