@@ -817,3 +817,16 @@ def test_a_candidate_holding_none_and_something_is_refused_as_check_refuses_it(t
     path.write_text(json.dumps({"name": "J", key: held}))
     code, out, err = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "flu shot")
     assert code == 2 and not out and f"{key}: 'none' cannot be combined" in err and err.count("\n") == 1, err
+
+
+def test_another_states_credential_is_not_counted_where_it_does_not_count(tmp_path: Path) -> None:
+    """Washington's MA-C in California: "Credentials that count: WA_MA_C" above the warning that it
+    does not count there, and `counts: true` in the JSON."""
+    path = tmp_path / "wa.json"
+    path.write_text('{"name": "A", "credentials": ["MA-C"]}')
+    _, out, _ = run("hire", "--state", "CA", "--candidate", str(path), "--duty", "ekg", "--format", "json")
+    candidate = json.loads(out)["candidate"]
+    assert candidate["credentials_counted"] == [] and [c["counts"] for c in candidate["credentials"]] == [False]
+    assert any("does not count in California" in w for w in json.loads(out)["warnings"])
+    _, out, _ = run("hire", "--state", "WA", "--candidate", str(path), "--duty", "ekg", "--format", "json")
+    assert json.loads(out)["candidate"]["credentials_counted"] == ["WA_MA_C"]

@@ -685,14 +685,18 @@ def _hire_credentials(
                 f"the title '{title_name}' implies {_names(checker, implied)}, which the candidate does not "
                 "hold (or which does not count today)"
             )
-    for cid in sorted(credentials or ()):
+    foreign = {cid for cid in credentials or () if lib.credentials[cid].jurisdiction not in (None, code)}
+    for cid in sorted(foreign):
         cred = lib.credentials[cid]
-        if cred.jurisdiction and cred.jurisdiction != code:
-            warnings.append(
-                f"{cred.name} is a {cred.jurisdiction} credential: it does not count in "
-                f"{lib.state(code).jurisdiction.name}"
-            )
-    return credentials
+        warnings.append(
+            f"{cred.name} is a {cred.jurisdiction} credential: it does not count in {lib.state(code).jurisdiction.name}"
+        )
+    return None if credentials is None else credentials - foreign  # not counted where it does not count
+
+
+def _counted_here(details: list[dict[str, Any]], counted: frozenset[str] | None) -> list[dict[str, Any]]:
+    """Each held credential's detail, `counts` false where it does not count in this state."""
+    return [{**d, "counts": d["counts"] and (counted is None or d["id"] in counted)} for d in details]
 
 
 def _hire_duty(v: Verdict, words: str, warnings: list[str]) -> dict[str, Any]:
@@ -735,6 +739,6 @@ def _candidate_json(status: CandidateStatus, credentials: frozenset[str] | None)
                 "issued": d["issued"].isoformat() if d["issued"] else None,
                 "expires": d["expires"].isoformat() if d["expires"] else None,
             }
-            for d in status.details
+            for d in _counted_here(status.details, credentials)
         ],
     }
