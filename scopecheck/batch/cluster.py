@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 _WORKER: dict[tuple[str, str, str], tuple[RowChecker, _Formatted]] = {}
 ROW_ID = "_row"  # the input row number (1-based), kept so partitioned output can be put back in order
+_MAX_PARTITION = 64_000_000  # bytes of CSV read as one partition, at most
 
 
 def _worker(data_dir: str, snapshot: str, as_of: str) -> tuple[RowChecker, _Formatted]:
@@ -206,12 +207,15 @@ def _csv_partitions(source: Path, blocksize: int | None) -> tuple[Any, Any]:
     """The CSV file as Dask partitions and each one's row count. Partitions of a few MB, eight per
     file whatever the workers (the same parts for any --jobs). Dask cuts blocks at any line break,
     so a quoted field holding one (a valid CSV) breaks the cut: such a file is read again as one
-    partition, slower but whole; a file still unreadable then is refused."""
+    partition, slower but whole, when it is no larger than a partition may be (a larger one in one
+    piece would hold it all in memory); a file still unreadable then is refused."""
     import dask.dataframe as dd
     import pandas as pd
 
-    size = blocksize or max(256_000, min(64_000_000, source.stat().st_size // 8 + 1))
-    for block in (size, None):
+    whole = source.stat().st_size
+    size = blocksize or max(256_000, min(_MAX_PARTITION, whole // 8 + 1))
+    tries: tuple[int | None, ...] = (size, None) if whole <= _MAX_PARTITION else (size,)
+    for n, block in enumerate(tries, 1):
         frame = dd.read_csv(
             source,
             dtype=str,
@@ -224,9 +228,9 @@ def _csv_partitions(source: Path, blocksize: int | None) -> tuple[Any, Any]:
         try:
             return frame, frame.map_partitions(len).compute()  # read once here, to number the rows
         except pd.errors.ParserError:
-            if block is None or frame.npartitions == 1:
+            if n == len(tries) or frame.npartitions == 1:
                 raise
-    raise AssertionError("unreachable")
+    raise AssertionError("unreachable: the last try returns or raises")
 
 
 def _strict_parsing() -> None:
