@@ -223,8 +223,8 @@ class _PostingReview:
 
     def law(self, task: str, *, shown: bool = False, **facts: Any) -> Verdict:
         """The verdict on a task for the MA this posting describes, with `facts` changed. Only a
-        verdict the report `shown`s as a duty's is a decision for the log; the probes behind a
-        finding (other supervisors, other credentials, every route) are not."""
+        verdict the report shows as a duty's (`shown`) is a decision for the log; the probes behind
+        a finding (other supervisors, other credentials, every route) are not."""
         base: dict[str, Any] = {"supervisor": self.posting.supervisor, "supervision": self.posting.supervision}
         base.update(facts)
         query = self.checker.query(self.code, task, as_of=self.on, **base)
@@ -291,8 +291,8 @@ class _PostingReview:
         if not barred:
             return
         first = verdicts[barred[0]]
+        names = ", ".join(self.lib.tasks[t].name.lower() for t in barred)
         if len(barred) == len(verdicts):
-            names = ", ".join(self.lib.tasks[t].name.lower() for t in barred)
             message = f"every route it could be ({names}) is prohibited for an MA in {self.state_name}"
             self.add(
                 "duty_out_of_scope",
@@ -301,7 +301,6 @@ class _PostingReview:
                 first,
             )
             return
-        names = ", ".join(self.lib.tasks[t].name.lower() for t in barred)
         self.add(
             "unstated_route",
             f"'{duty.matched}' names no route, and in {self.state_name} the route decides: prohibited for an MA are "
