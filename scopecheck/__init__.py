@@ -54,14 +54,16 @@ __all__ = [
 ]
 
 
-def check_posting(text: str, state: str | None = None, *, as_of: date | None = None) -> PostingReport:
+def check_posting(text: str, state: str | None = None, *, as_of: date | str | None = None) -> PostingReport:
     """Read a posting's text (plain, Markdown or HTML) and judge each duty; see `scopecheck posting`."""
+    from scopecheck.decide import arguments as arg
     from scopecheck.decide.checker import default_checker
     from scopecheck.hr.checks import check_posting as judge
     from scopecheck.hr.posting import PostingReader
 
     c = default_checker()
-    return judge(c, PostingReader(c.lib, c.resolver).read(text, "posting", state), as_of)
+    words, code, on = arg.text(text, "text", limit=None), arg.optional_text(state, "state"), arg.day(as_of)
+    return judge(c, PostingReader(c.lib, c.resolver).read(words, "text", code, state_field="state"), on)
 
 
 def check_hire(
@@ -69,21 +71,33 @@ def check_hire(
     candidate: dict[str, Any],
     duties: list[str],
     *,
-    as_of: date | None = None,
+    as_of: date | str | None = None,
     supervision: Any = None,
     supervisor: Any = None,
     setting: str | None = None,
 ) -> HireReport:
     """A candidate (the candidate-file structure as a dict) against duties; see `scopecheck hire`."""
+    from scopecheck.decide import arguments as arg
     from scopecheck.decide.checker import default_checker
-    from scopecheck.hr.candidate import CandidateFile, status_on
+    from scopecheck.hr.candidate import candidate_from, status_on
     from scopecheck.hr.checks import check_hire as judge
     from scopecheck.hr.checks import hire_tasks
+    from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
     c = default_checker()
-    code = c.jurisdiction(state)
-    status = status_on(c.lib, c.resolver, CandidateFile.model_validate(candidate), as_of or date.today(), "candidate")
-    tasks = hire_tasks(c, code, duties=duties, names=("duties", "title", "posting_text"))
+    code = c.jurisdiction(arg.text(state, "state"), field="state")
+    duty_words = arg.words(duties, "duties")
+    if not duty_words:
+        raise UserError("duties: give at least one duty")
+    on = arg.day(as_of) or date.today()
+    status = status_on(c.lib, c.resolver, candidate_from(candidate, "candidate"), on, "candidate")
+    tasks = hire_tasks(c, code, duties=duty_words, names=("duties", "title", "posting_text"))
     return judge(
-        c, code, status, tasks, supervision=supervision, supervisor=supervisor, setting=c.resolver.setting(setting)
+        c,
+        code,
+        status,
+        tasks,
+        supervision=arg.choice(supervision, "supervision", SUPERVISION_LEVELS),  # type: ignore[arg-type]
+        supervisor=arg.choice(supervisor, "supervisor", SUPERVISOR_TYPES),  # type: ignore[arg-type]
+        setting=c.resolver.setting(arg.optional_text(setting, "setting"), field="setting"),
     )

@@ -67,6 +67,10 @@ class Asking:
     setting: str = "--setting"
 
 
+#: The Python API's arguments, as `check()` names them in its errors.
+LIBRARY_ASKING = Asking(state="state", task="task", credentials="credentials", trainings="trainings", setting="setting")
+
+
 class Checker:
     def __init__(self, data_dir: Path | None = None, *, memo_size: int = 10_000, answer_table: bool = True):
         """`answer_table=False`: ask the engine, never the table on disk (and write nothing there)."""
@@ -379,16 +383,23 @@ def check(
     supervision: Supervision | None = None,
     supervisor: SupervisorType | None = None,
     setting: str | None = None,
-    as_of: date | None = None,
+    as_of: date | str | None = None,
 ) -> Verdict:
-    """One cited verdict: may an MA do `task` in `state`? Words or ids are both accepted."""
-    return default_checker().check(
-        state,
-        task,
-        credentials=credentials,
-        trainings=trainings,
-        supervision=supervision,
-        supervisor=supervisor,
-        setting=setting,
-        as_of=as_of,
+    """One cited verdict: may an MA do `task` in `state`? Words or ids are both accepted; each
+    argument is checked as it enters (decide/arguments.py), and errors name it as written here."""
+    from scopecheck.decide import arguments as arg
+    from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
+
+    c = default_checker()
+    query = c.query(
+        arg.text(state, "state"),
+        arg.text(task, "task", limit=None),
+        credentials=arg.words(credentials, "credentials"),
+        trainings=arg.words(trainings, "trainings"),
+        supervision=arg.choice(supervision, "supervision", SUPERVISION_LEVELS),  # type: ignore[arg-type]
+        supervisor=arg.choice(supervisor, "supervisor", SUPERVISOR_TYPES),  # type: ignore[arg-type]
+        setting=arg.optional_text(setting, "setting"),
+        as_of=arg.day(as_of),
+        asking=LIBRARY_ASKING,
     )
+    return c.evaluate(query)

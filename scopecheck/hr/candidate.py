@@ -113,6 +113,14 @@ def load_candidate(path: Path) -> CandidateFile:
         raise UserError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     except safejson.JsonProblem as exc:
         raise UserError(f"{name}: refused JSON: {exc}") from None
+    return candidate_from(data, name)
+
+
+def candidate_from(data: object, name: str) -> CandidateFile:
+    """The candidate-file structure (a JSON file's, or the Python API's dict), or one line naming
+    `name` and the key that is wrong, never pydantic's many-line dump."""
+    if not isinstance(data, dict):
+        raise UserError(f"{name}: a candidate is an object (dict) of credentials, permits and trainings")
     try:
         return CandidateFile.model_validate(data)
     except ValidationError as exc:
