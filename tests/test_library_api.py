@@ -80,3 +80,15 @@ def test_words_in_any_collection_get_the_same_answer_and_dates_in_both_forms() -
         hire.candidate["credentials_counted"] == ["CMA_AAMA"]
         and scopecheck.check_hire("NJ", EXPIRED, [IM], as_of=date(2020, 1, 1)).to_json() == hire.to_json()
     )
+
+
+def test_a_checker_is_made_from_a_path_as_text_and_refuses_a_memo_of_nothing(tmp_path: Any) -> None:
+    """`Checker(memo_size=0)` was a KeyError at its first question; `Checker("/some/dir")` a TypeError."""
+    from conftest import REPO
+
+    for size in (0, -1):
+        with pytest.raises(UserError, match="memo_size: a whole number of questions, at least 1"):
+            scopecheck.Checker(memo_size=size)
+    assert scopecheck.Checker(str(REPO)).check("CA", "ekg").verdict == check("CA", "ekg").verdict
+    with pytest.raises(UserError, match="not a scopecheck data directory"):
+        scopecheck.Checker(str(tmp_path))

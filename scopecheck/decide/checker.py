@@ -74,7 +74,9 @@ LIBRARY_ASKING = Asking(state="state", task="task", credentials="credentials", t
 class Checker:
     def __init__(self, data_dir: Path | None = None, *, memo_size: int = 10_000, answer_table: bool = True):
         """`answer_table=False`: ask the engine, never the table on disk (and write nothing there)."""
-        self.lib = Library(data_dir) if data_dir else Library()
+        if isinstance(memo_size, bool) or not isinstance(memo_size, int) or memo_size < 1:
+            raise UserError(f"memo_size: a whole number of questions, at least 1 (not {memo_size!r})")
+        self.lib = Library(Path(data_dir)) if data_dir else Library()
         self.resolver = Resolver(self.lib)
         self.engine = Engine()
         self._plans: dict[str, Plan] = {}
