@@ -179,3 +179,21 @@ def test_a_verification_dated_after_today_is_a_defect(tmp_path: Path) -> None:
     path.write_text(text[:start] + "last_verified = 2062-11-26" + text[end:])
     code, out = _validate(data, "--no-examples")
     assert code == 2 and "[jurisdiction.last_verified] last_verified 2062-11-26 is after today" in out, out
+
+
+def test_an_impossible_date_and_a_byte_order_mark_are_said_as_such(tmp_path: Path) -> None:
+    """`last_verified = 2026-13-01` was "TOML syntax: Expected newline or end of document", and a file
+    saved with a byte-order mark "Invalid statement": the right line, but not what is wrong."""
+    data = _copy_data(tmp_path)
+    path = data / "states" / "CA.toml"
+    text = path.read_text()
+    start = text.index("last_verified = ", text.index("[jurisdiction]"))
+    path.write_text(text[:start] + "last_verified = 2026-13-01" + text[text.index("\n", start) :])
+    code, out = _validate(data, "--no-examples")
+    assert code == 2 and "[last_verified] 2026-13-01 is not a date (month must be in 1..12)" in out, out
+    settings = data / "rules" / "settings.toml"
+    settings.write_bytes(b"\xef\xbb\xbf" + settings.read_bytes())
+    code, out = _validate(data, "--no-examples")
+    assert (
+        code == 2 and "settings.toml:1: TOML syntax: Invalid statement (the file starts with a byte-order mark" in out
+    )

@@ -11,6 +11,7 @@ import re
 import sys
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -97,6 +98,11 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
         match = re.search(r"at line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        bad_day = _bad_day(text, line)
+        if bad_day:  # TOML reads 2026-13-01 as no value at all: "Expected newline or end of document"
+            raise RuleFileError([Defect(path, bad_day, line=line)]) from None
+        if text.startswith("\ufeff"):
+            message += " (the file starts with a byte-order mark: save it as UTF-8 without one)"
         raise RuleFileError([Defect(path, f"TOML syntax: {message}", line=line)]) from None
     except RecursionError:
         raise RuleFileError([Defect(path, "TOML nested too deeply to read")]) from None
@@ -104,6 +110,24 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
         raise RuleFileError(
             [Defect(path, f"TOML: a number has more than {sys.get_int_max_str_digits():,} digits")]
         ) from None
+
+
+_DAY_VALUE = re.compile(r"^\s*([\w.\-\"']+)\s*=\s*(\d{4}-\d{2}-\d{2})\b")
+
+
+def _bad_day(text: str, line: int | None) -> str:
+    """The key and the impossible date on the line TOML stopped at, said as such, or ''."""
+    if line is None:
+        return ""
+    lines = text.splitlines()
+    found = _DAY_VALUE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    if found is None:
+        return ""
+    try:
+        date.fromisoformat(found.group(2))
+    except ValueError as exc:
+        return f"[{found.group(1)}] {found.group(2)} is not a date ({exc}); write YYYY-MM-DD"
+    return ""
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:
