@@ -64,7 +64,11 @@ def test_current_credentials_count_and_near_expiry_is_warned(checker: Checker) -
 @pytest.mark.parametrize(
     "content, suffix, message",
     [
-        ('name = "x"\n[[credentials]]\nid = "CMA"\nissued = 2020-13-01\n', ".toml", "[issued] 2020-13-01 is not a date"),
+        (
+            'name = "x"\n[[credentials]]\nid = "CMA"\nissued = 2020-13-01\n',
+            ".toml",
+            "[issued] 2020-13-01 is not a date",
+        ),
         ('{"credentials": [{"id": "CMAA"}]}', ".json", "unknown credential 'CMAA'"),
         ('{"credentials": [{"id": "CMA", "isued": "2020-01-01"}]}', ".json", "unknown key"),
         ('{"credentials": ', ".json", "not valid JSON"),

@@ -183,6 +183,17 @@ def test_training_on_what_is_not_a_corpus_is_one_line_exit_2(tmp_path: Path) -> 
     bad.write_text('[[phrasings]]\ntext = "draw blood"\ntasks = ["phlebotomy"]\n', encoding="utf-8")
     code, _, err = run("rules", "train-reader", str(bad), "-o", str(tmp_path / "m.json"))
     assert code == 2 and err.count("\n") == 1 and "phrasing 1: task ids not in the catalogue: ['phlebotomy']" in err
+    bad.write_text('[[phrasings]]\ntext = 5\ntasks = ["venipuncture"]\n', encoding="utf-8")  # was read as "5"
+    code, _, err = run("rules", "train-reader", str(bad), "-o", str(tmp_path / "m.json"))
+    assert code == 2 and err.count("\n") == 1 and "5 is not text" in err, err
+    good = tmp_path / "good.toml"
+    good.write_text('[[phrasings]]\ntext = "draw blood"\ntasks = ["venipuncture"]\n', encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    same_name = tmp_path / "other" / "good.toml"  # the model names its corpora by file name: recorded as one
+    same_name.write_text('[[phrasings]]\ntext = "take vitals"\ntasks = ["vital_signs"]\n', encoding="utf-8")
+    for second in (good, same_name):  # the same file twice was trained on twice
+        code, _, err = run("rules", "train-reader", str(good), str(second), "-o", str(tmp_path / "m.json"))
+        assert code == 2 and "a corpus named good.toml is given already" in err, err
     assert not (tmp_path / "m.json").exists()
 
 

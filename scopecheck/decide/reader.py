@@ -84,15 +84,17 @@ def corpus_examples(
     examples: list[tuple[str, list[str]]] = []
     hashes: dict[str, str] = {}
     for path in paths:
+        if path.name in hashes:  # the model names its corpora by file name: one name, one corpus
+            raise UserError(f"{path}: a corpus named {path.name} is given already; each is read once")
         try:
             raw = path.read_bytes()
             phrasings = tomllib.loads(raw.decode("utf-8"))["phrasings"]
-            found = [(str(p["text"]), [str(t) for t in p["tasks"]]) for p in phrasings]
+            found = [(_text(p["text"]), [_text(t) for t in p["tasks"]]) for p in phrasings]
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise UserError(f"{path}: not a phrasing corpus: {exc}") from None
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:
             raise UserError(
-                f"{path}: not a phrasing corpus: every [[phrasings]] needs text and tasks ({exc})"
+                f"{path}: not a phrasing corpus: every [[phrasings]] needs text and tasks, as text ({exc})"
             ) from None
         for n, (_, ids) in enumerate(found, 1):
             unknown = [t for t in ids if t != NONE and t not in tasks]
@@ -103,6 +105,12 @@ def corpus_examples(
     if not examples:
         raise UserError(f"{', '.join(map(str, paths))}: no phrasings to train on")
     return examples, hashes
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):  # `text = 5` was read as the phrasing "5"
+        raise ValueError(f"{value!r} is not text")
+    return value
 
 
 def model_json(model: dict[str, Any]) -> str:
