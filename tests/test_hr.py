@@ -834,3 +834,29 @@ def test_another_states_credential_is_not_counted_where_it_does_not_count(tmp_pa
     assert any("does not count in California" in w for w in json.loads(out)["warnings"])
     _, out, _ = run("hire", "--state", "WA", "--candidate", str(path), "--duty", "ekg", "--format", "json")
     assert json.loads(out)["candidate"]["credentials_counted"] == ["WA_MA_C"]
+
+
+def test_a_hires_duty_words_mean_what_they_mean_in_a_check(tmp_path: Path) -> None:
+    """ "give injections" fits three routes: `check` answers where all three get the same answer, and
+    a hire asked it back everywhere (the CLI, the API, the page and the library alike)."""
+    import scopecheck
+
+    path = tmp_path / "a.json"
+    path.write_text('{"name": "A", "credentials": ["CMA"]}')
+    code, out, _ = run(
+        "hire", "--state", "CA", "--candidate", str(path), "--duty", "give injections", "--format", "json"
+    )
+    duty = json.loads(out)["duties"][0]
+    checked = json.loads(
+        run("check", "--state", "CA", "--task", "give injections", "--credential", "CMA", "--format", "json")[1]
+    )
+    assert code == 0 and (duty["task"], duty["verdict"]) == (checked["task"], checked["verdict"])
+    assert "each gets this same answer here" in duty["task_note"]
+    assert (
+        scopecheck.check_hire("CA", {"credentials": ["CMA"]}, ["injections"]).duties[0]["verdict"] == checked["verdict"]
+    )
+    words = "draw blood and give flu shots"  # in New York the two get different answers: asked back
+    code, out, err = run("hire", "--state", "NY", "--candidate", str(path), "--duty", words)
+    assert (
+        code == 2 and not out and err.startswith(f"scopecheck: error: --duty: '{words}' could mean more than one task")
+    )

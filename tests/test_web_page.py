@@ -171,10 +171,19 @@ def test_an_ambiguous_phrase_is_answered_with_choices_then_an_answer() -> None:
     assert [t for _, t in choices] == ["Venipuncture (draw blood)", "Give a vaccine (immunization)"]
     answer = CLIENT.get(choices[1][0]).text
     assert 'id="verdict"' in answer and "Give a vaccine (immunization) in New York" in answer
-    hire = CLIENT.get("/hire", params={"state": "NJ", "duties": "vitals\nsubq or im shots"})
+    # a hire's duty words are settled for the candidate, as `check` settles them: asked back where the
+    # tasks they fit get different answers here, the choice a link that replaces that line only
+    hire = CLIENT.get("/hire", params={"state": "NY", "duties": f"vitals\n{words}", "holds_none": "yes"})
     assert hire.status_code == 200 and "more than one task" in error_beside(hire.text, "duties")
-    chosen = parse_qs(urlsplit(links_beside(hire.text, "duties")[0][0]).query)["duties"]
-    assert chosen == ["vitals\ninjection_subcutaneous"]
+    chosen = parse_qs(urlsplit(links_beside(hire.text, "duties")[1][0]).query)["duties"]
+    assert chosen == ["vitals\nimmunization"]
+    same = {"state": "NJ", "duties": "vitals\nsubq or im shots", "holds_none": "yes"}  # every route: one answer
+    api = CLIENT.post(
+        "/api/hire", json={"state": "NJ", "candidate": {"credentials": ["none"]}, "duties": same["duties"].split("\n")}
+    )
+    page = CLIENT.get("/hire", params=same)
+    assert api.status_code == 200 and page.status_code == 200 and not error_beside(page.text, "duties")
+    assert page.text.count('<article class="duty">') == len(api.json()["duties"]) == 2
     api = CLIENT.get("/api/check", params={"state": "NY", "task": words})
     assert api.status_code == 422 and [c["id"] for c in api.json()["candidates"]] == ["venipuncture", "immunization"]
 

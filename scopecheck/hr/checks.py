@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from scopecheck.decide.checker import Checker
+from scopecheck.decide.checker import Asking, Checker
 from scopecheck.decide.verdict import Citation, Verdict
-from scopecheck.errors import UserError
+from scopecheck.errors import AmbiguousTask, UserError
 from scopecheck.hr.candidate import CandidateStatus
 from scopecheck.hr.posting import (
     _JUDGMENT,
@@ -572,6 +572,7 @@ class HireTasks(list[tuple[str, str]]):
     (its implied credentials are what the job asks of the candidate)."""
 
     title_id: str | None = None
+    duty_field: str = "--duty"  # how the asker names the duties, for a question asked back about one
 
 
 @dataclass
@@ -584,6 +585,18 @@ class HireReport:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _duty_task(checker: Checker, words: str, field: str) -> str:
+    """The duty's task id; or its words, where they fit several tasks: check_hire then settles them
+    for this candidate as `check` settles them (answered where every candidate task gets the same
+    answer, asked back where not), so a phrase means the same in a hire as in a check."""
+    try:
+        return checker.resolver.task(words, field=field)
+    except AmbiguousTask as exc:
+        if exc.why or len(exc.candidates) < 2:
+            raise
+        return words
 
 
 def hire_tasks(
@@ -601,8 +614,9 @@ def hire_tasks(
     if sum(bool(x) for x in (duties, title, posting_text)) != 1:
         raise UserError(f"give exactly one of {names[0]}, {names[1]} or {names[2]}")
     out = HireTasks()
+    out.duty_field = names[0]
     if duties:
-        out += [(checker.resolver.task(d, field=names[0]), d) for d in duties]
+        out += [(_duty_task(checker, d, names[0]), d) for d in duties]
         return out
     if title:
         found = checker.lib.titles[checker.resolver.title(title, field=names[1])]
@@ -657,6 +671,7 @@ def check_hire(
                 supervisor=supervisor,
                 setting=setting,
                 as_of=status.as_of,
+                asking=Asking(task=getattr(tasks, "duty_field", "--duty")),
             ).model_copy(update={"task_input": words})
         )
         duties.append(_hire_duty(v, words, warnings))
@@ -713,6 +728,7 @@ def _hire_duty(v: Verdict, words: str, warnings: list[str]) -> dict[str, Any]:
         "task": v.task,
         "task_name": v.task_name,
         "asked": words,
+        "task_note": v.task_note,  # how the words were read, as check's "Understood as" says it
         "verdict": v.verdict,
         "reasons": v.reasons,
         "conditions": v.conditions,

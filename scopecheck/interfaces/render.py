@@ -202,6 +202,8 @@ def hire_text(report: Any) -> str:
             f'{HEADLINE[d["verdict"]]:<12} {d["task_name"]} ("{d["asked"]}")'
             + (f"  [confidence: {confidence}]" if confidence and confidence != "high" else "")
         )
+        if d.get("task_note"):
+            lines += _bullets([f"understood as: {d['task_name'].lower()}: {d['task_note']}"])
         if d["verdict"] == "prohibited":
             lines += _bullets(d["reasons"][:3])
             lines += _bullets(["unlock: " + u for u in d["unlock"]] or ["cannot be unlocked: the law forbids it"])

@@ -351,22 +351,34 @@ def _read_duties(c: Checker, f: Fields, form: HireForm) -> None:
         )
         form.duties = []
         return
-    for n, line in enumerate(form.duties):
+    for line in form.duties:
         try:
             c.resolver.task(line, field="duties")
+        except AmbiguousTask as exc:
+            if exc.why or len(exc.candidates) < 2:
+                duty_problem(f, form, exc)
+                break
+            # else left to check_hire, which settles the words for this candidate, as the API and the CLI do
         except UserError as exc:
-
-            def relink(new: str, n: int = n) -> str:
-                lines = [new if k == n else d for k, d in enumerate(form.duties)]
-                return f.link("duties", duties, "\n".join(lines))
-
-            f.fail("duties", exc, relink)
+            duty_problem(f, form, exc)
             break
     form.title = f.one("title") or None
     if form.duties and form.title:
         f.errors["duties"] = Problem("Give the duties or choose a title, not both.")
     elif not form.duties and not form.title and "duties" not in f.errors:
         f.errors["duties"] = Problem("Say her duties (one per line: flu shots, draw blood) or choose a job title.")
+
+
+def duty_problem(f: Fields, form: HireForm, exc: UserError) -> None:
+    """A duty line's problem beside the duties, each choice a link that re-asks with that line
+    replaced by the chosen task (the others kept)."""
+    duties = f.one("duties", limit=4 * MAX_TEXT)
+    asked = getattr(exc, "text", "")
+
+    def relink(new: str) -> str:
+        return f.link("duties", duties, "\n".join(new if d == asked else d for d in form.duties))
+
+    f.fail("duties", exc, relink)
 
 
 def credential_groups(c: Checker) -> list[tuple[str, list[tuple[str, str]]]]:

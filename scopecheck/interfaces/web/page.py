@@ -36,6 +36,7 @@ from scopecheck.interfaces.web.forms import (
     Problem,
     credential_groups,
     credential_options,
+    duty_problem,
     read_check,
     read_hire,
     training_options,
@@ -178,8 +179,11 @@ class _Pages:
                     setting=form.setting,
                 )
                 report = hire_view(c, checked.to_json())
-            except UserError as exc:
-                form.fields.fail("title" if form.title else "duties", exc)
+            except UserError as exc:  # a duty's words, settled for this candidate, may still ask back
+                if form.title:
+                    form.fields.fail("title", exc)
+                else:
+                    duty_problem(form.fields, form, exc)
         return self.page(
             "hire.html",
             "/hire",
