@@ -92,3 +92,13 @@ def test_a_checker_is_made_from_a_path_as_text_and_refuses_a_memo_of_nothing(tmp
     assert scopecheck.Checker(str(REPO)).check("CA", "ekg").verdict == check("CA", "ekg").verdict
     with pytest.raises(UserError, match="not a scopecheck data directory"):
         scopecheck.Checker(str(tmp_path))
+
+
+def test_a_query_built_by_hand_naming_what_the_data_lacks_is_a_user_error() -> None:
+    """`Checker().evaluate(Query(jurisdiction="CA", task="bogus", ...))` was a bare KeyError."""
+    c = scopecheck.Checker()
+    with pytest.raises(UserError, match="task: 'bogus' is not a task id of the catalogue"):
+        c.evaluate(scopecheck.Query(jurisdiction="CA", task="bogus", as_of=date(2026, 1, 1)))
+    with pytest.raises(UserError, match="jurisdiction: 'ZZ' is not a jurisdiction code"):
+        c.evaluate(scopecheck.Query(jurisdiction="ZZ", task="ekg", as_of=date(2026, 1, 1)))
+    assert c.evaluate(scopecheck.Query(jurisdiction="CA", task="ekg", as_of=date(2026, 1, 1))).verdict

@@ -205,7 +205,12 @@ class Checker:
         )
 
     def evaluate(self, query: Query) -> Verdict:
-        """The verdict for a query; identical normalized queries are evaluated once."""
+        """The verdict for a query; identical normalized queries are evaluated once. A Query built by
+        hand (the API exports it) naming what the data lacks is a UserError, not a KeyError."""
+        if query.task not in self.lib.tasks:
+            raise UserError(f"task: '{query.task}' is not a task id of the catalogue", see="tasks")
+        if query.jurisdiction not in self.lib.jurisdictions:
+            raise UserError(f"jurisdiction: '{query.jurisdiction}' is not a jurisdiction code", see="states")
         cached = self.answer(query, self.normalized_key(query))
         asked = query.task_input or query.task
         if cached.task_input != asked or cached.as_of != query.as_of or cached.task_note != query.task_note:
