@@ -130,7 +130,8 @@ def test_quoted_line_breaks_across_partitions_are_read_whole(tmp_path: Path) -> 
     """A valid CSV whose quoted fields hold line breaks, large enough to be cut into partitions:
     Dask cut inside a field ("internal error: ParserError"). It is read as one partition."""
     src = tmp_path / "notes.csv"
-    src.write_text("id,state,task,note\n" + "".join(f'{i},CA,flu shot,"two\nlines"\n' for i in range(25_000)))
+    note = "two\nlines" + " of a long note" * 4  # long rows: fewer of them to pass two partitions' size
+    src.write_text("id,state,task,note\n" + "".join(f'{i},CA,flu shot,"{note}"\n' for i in range(9_000)))
     assert src.stat().st_size > 2 * 256_000
     runner = CliRunner()
     local = tmp_path / "local.csv"
