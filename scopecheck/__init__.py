@@ -82,7 +82,6 @@ def check_hire(
     from scopecheck.hr.candidate import candidate_from, status_on
     from scopecheck.hr.checks import check_hire as judge
     from scopecheck.hr.checks import hire_tasks
-    from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
     c = default_checker()
     code = c.jurisdiction(arg.text(state, "state"), field="state")
@@ -97,7 +96,7 @@ def check_hire(
         code,
         status,
         tasks,
-        supervision=arg.choice(supervision, "supervision", SUPERVISION_LEVELS),  # type: ignore[arg-type]
-        supervisor=arg.choice(supervisor, "supervisor", SUPERVISOR_TYPES),  # type: ignore[arg-type]
+        supervision=arg.supervision(supervision),
+        supervisor=arg.supervisor(supervisor),
         setting=c.resolver.setting(arg.optional_text(setting, "setting"), field="setting"),
     )

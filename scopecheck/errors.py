@@ -73,6 +73,9 @@ class AmbiguousTask(UserError):
         self.candidates = candidates
         self.why = why
         listed = "; ".join(f"{c.id} ({c.name})" for c in candidates)
+        #: several tasks fit and none is in doubt: where the asker's facts give every one the same
+        #: answer, Checker.query answers instead of asking (the page and a hire leave it to it)
+        self.settled_by_facts = not why and len(candidates) > 1
         if not why:
             super().__init__(f"{field}: '{text}' could mean more than one task; say which: {listed}")
         elif len(candidates) == 1:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from scopecheck.errors import UserError
-from scopecheck.law.terms import parse_day
+from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType, parse_day
 
 MAX_WORDS = 200  # characters of a state's, a credential's or a setting's words
 
@@ -57,3 +57,12 @@ def day(value: object, name: str = "as_of") -> date | None:
         except ValueError as exc:
             raise UserError(f"{name}: {exc}") from None
     raise UserError(f"{name}: a date or 'YYYY-MM-DD' is needed, not {type(value).__name__}")
+
+
+def supervision(value: object) -> Supervision | None:
+    """None, or exactly one of the levels ("direct", not "Direct")."""
+    return choice(value, "supervision", SUPERVISION_LEVELS)  # type: ignore[return-value]
+
+
+def supervisor(value: object) -> SupervisorType | None:
+    return choice(value, "supervisor", SUPERVISOR_TYPES)  # type: ignore[return-value]

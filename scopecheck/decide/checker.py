@@ -395,7 +395,6 @@ def check(
     """One cited verdict: may an MA do `task` in `state`? Words or ids are both accepted; each
     argument is checked as it enters (decide/arguments.py), and errors name it as written here."""
     from scopecheck.decide import arguments as arg
-    from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
     c = default_checker()
     query = c.query(
@@ -403,8 +402,8 @@ def check(
         arg.text(task, "task", limit=None),
         credentials=arg.words(credentials, "credentials"),
         trainings=arg.words(trainings, "trainings"),
-        supervision=arg.choice(supervision, "supervision", SUPERVISION_LEVELS),  # type: ignore[arg-type]
-        supervisor=arg.choice(supervisor, "supervisor", SUPERVISOR_TYPES),  # type: ignore[arg-type]
+        supervision=arg.supervision(supervision),
+        supervisor=arg.supervisor(supervisor),
         setting=arg.optional_text(setting, "setting"),
         as_of=arg.day(as_of),
         asking=LIBRARY_ASKING,

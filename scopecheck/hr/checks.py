@@ -594,7 +594,7 @@ def _duty_task(checker: Checker, words: str, field: str) -> str:
     try:
         return checker.resolver.task(words, field=field)
     except AmbiguousTask as exc:
-        if exc.why or len(exc.candidates) < 2:
+        if not exc.settled_by_facts:
             raise
         return words
 

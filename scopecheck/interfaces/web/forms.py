@@ -194,7 +194,7 @@ def read_check(c: Checker, path: str, params: list[tuple[str, str]]) -> CheckFor
         try:
             form.task = c.resolver.task(form.task_words, field="task")
         except AmbiguousTask as exc:
-            if not form.state or exc.why or len(exc.candidates) < 2:
+            if not form.state or not exc.settled_by_facts:
                 f.fail("task", exc)
             # else left to Checker.query, as the API and the CLI leave it: answered where every
             # candidate gets the same answer in this state, asked back (the same question) where not
@@ -355,7 +355,7 @@ def _read_duties(c: Checker, f: Fields, form: HireForm) -> None:
         try:
             c.resolver.task(line, field="duties")
         except AmbiguousTask as exc:
-            if exc.why or len(exc.candidates) < 2:
+            if not exc.settled_by_facts:
                 duty_problem(f, form, exc)
                 break
             # else left to check_hire, which settles the words for this candidate, as the API and the CLI do
