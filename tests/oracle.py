@@ -7,6 +7,8 @@ per requirement, met / unmet / unknown. Engine and oracle must report the same h
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from scopecheck.decide.query import Query
 from scopecheck.law import schema
 from scopecheck.law.library import Library
@@ -63,12 +65,11 @@ def oracle_hits(lib: Library, q: Query) -> set[str]:
                 continue
             for cred in rule.requires.credentials:  # a state status that national credentials amount to
                 for n, sat in enumerate(lib.credentials[cred].satisfied_by):
-                    path = rule.model_copy(update={"id": f"{rule.id}.national" + (f"-{n + 1}" if n else "")})
-                    req = rule.requires.model_copy(
-                        update={
-                            "credentials": sat.credentials,
-                            "trainings": tuple(dict.fromkeys(rule.requires.trainings + sat.trainings)),
-                        }
+                    path = replace(rule, id=f"{rule.id}.national" + (f"-{n + 1}" if n else ""))
+                    req = replace(
+                        rule.requires,
+                        credentials=sat.credentials,
+                        trainings=tuple(dict.fromkeys(rule.requires.trainings + sat.trainings)),
                     )
                     applying.append((path, req))
     decided_by_state = any(q.task in r.tasks and r.effect != "defer" for r in state.rules)

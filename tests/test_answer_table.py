@@ -148,7 +148,7 @@ def test_kept_output_columns_equal_the_verdicts_and_a_warm_batch_folds_none(
 def test_threads_sharing_a_checker_get_the_engines_answers(table_on: Path) -> None:
     probe = Checker(REPO, answer_table=False)
     questions = _example_questions(probe)
-    expected = [probe.evaluate(q).model_dump_json() for q in questions]
+    expected = [json.dumps(probe.evaluate(q).as_json()) for q in questions]
     filler = Checker(REPO)
     for question in questions[::2]:
         filler.evaluate(question)
@@ -159,7 +159,7 @@ def test_threads_sharing_a_checker_get_the_engines_answers(table_on: Path) -> No
 
         def ask(start: int, checker: Checker = shared, got: dict[int, str] = got) -> None:
             for i in range(start, len(questions), 4):
-                got[i] = checker.evaluate(questions[i]).model_dump_json()
+                got[i] = json.dumps(checker.evaluate(questions[i]).as_json())
 
         threads = [threading.Thread(target=ask, args=(s,)) for s in range(4)]
         for t in threads:
@@ -450,6 +450,30 @@ def test_a_check_asked_again_prints_the_same_bytes_without_loading_the_law(
     assert (second.returncode, second.stdout) == (first.returncode, first.stdout)
     code, out, _ = run("check", *args)  # the whole flow, in this process, with the cache off
     assert (code, out) == (first.returncode, first.stdout)
+
+
+PYDANTIC = """
+import sys
+from scopecheck.interfaces.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    print(sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core") and "." in m), file=sys.stderr)
+"""
+
+
+def test_the_whole_flow_over_files_validated_before_imports_no_pydantic(table_on: Path) -> None:
+    """pydantic (its models cost more than the rest of a cold start) checks a rule file once, when it
+    is first read; a question never asked, over files read before, is answered by the whole flow from
+    their kept copies without it: the bytes the whole flow prints with the cache off."""
+    ask = [sys.executable, "-c", PYDANTIC, "check", "--state", "NY", "--setting", "clinic", "--task"]
+    first = subprocess.run([*ask, "draw blood"], capture_output=True, text=True, check=False)
+    assert "pydantic.main" in first.stderr  # the files validated: kept from now on
+    for task in ("take vital signs", "remove sutures", "give a b12 shot"):
+        later = subprocess.run([*ask, task], capture_output=True, text=True, check=False)
+        assert later.stderr.strip() == "[]", later.stderr
+        code, out, _ = run("check", "--state", "NY", "--setting", "clinic", "--task", task)
+        assert (later.returncode, later.stdout) == (code, out)
 
 
 def test_a_check_in_other_words_for_the_same_question_is_printed_without_loading_the_law(table_on: Path) -> None:

@@ -49,7 +49,7 @@ def varied_queries(checker: Checker, n: int, seed: int) -> list[Query]:
 
 
 def answer(checker: Checker, q: Query) -> str:
-    return json.dumps(checker.evaluate(q).model_dump(mode="json"), sort_keys=True)
+    return json.dumps(checker.evaluate(q).as_json(), sort_keys=True)
 
 
 def test_fresh_and_warm_checkers_agree_on_10000_questions_in_shuffled_order() -> None:

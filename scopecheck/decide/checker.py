@@ -19,7 +19,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -214,7 +214,7 @@ class Checker:
         cached = self.answer(query, self.normalized_key(query))
         asked = query.task_input or query.task
         if cached.task_input != asked or cached.as_of != query.as_of or cached.task_note != query.task_note:
-            cached = cached.model_copy(update={"task_input": asked, "as_of": query.as_of, "task_note": query.task_note})
+            cached = replace(cached, task_input=asked, as_of=query.as_of, task_note=query.task_note)
         if self.decision_log is not None and query.task_input:  # asked by someone, not a candidate being settled
             self.decision_log.record(query, cached)
         return cached

@@ -17,7 +17,7 @@ fold and `scopecheck show`:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Literal
@@ -191,11 +191,10 @@ def _inherited(requires: schema.Requirements, doctrine: schema.Doctrine) -> froz
 
 
 def _with_doctrine(requires: schema.Requirements, doctrine: schema.Doctrine) -> schema.Requirements:
-    return requires.model_copy(
-        update={
-            "supervision": requires.supervision or doctrine.default_supervision,
-            "supervisors": requires.supervisors or doctrine.supervisors,
-        }
+    return replace(
+        requires,
+        supervision=requires.supervision or doctrine.default_supervision,
+        supervisors=requires.supervisors or doctrine.supervisors,
     )
 
 
@@ -220,16 +219,15 @@ def _national_paths(lib: Library, eff: Effective) -> list[Effective]:
             suffix = "national" if n == 0 else f"national-{n + 1}"
             source = _satisfier_source(cred, sat)
             trainings = tuple(dict.fromkeys((*eff.requires.trainings, *sat.trainings)))
-            requires = eff.requires.model_copy(update={"credentials": sat.credentials, "trainings": trainings})
+            requires = replace(eff.requires, credentials=sat.credentials, trainings=trainings)
             confidence = min(rule.confidence, source.cap, key=schema.CONFIDENCE_ORDER.index)
-            path = rule.model_copy(
-                update={
-                    "id": f"{rule.id}.{suffix}",
-                    "reason": f"{rule.reason} {sat.reason}",
-                    "sources": (*rule.sources, source.id),
-                    "confidence": confidence,
-                    "requires": requires,
-                }
+            path = replace(
+                rule,
+                id=f"{rule.id}.{suffix}",
+                reason=f"{rule.reason} {sat.reason}",
+                sources=(*rule.sources, source.id),
+                confidence=confidence,
+                requires=requires,
             )
             out.append(Effective(path, eff.origin, requires, (*eff.sources, source)))
     return out
@@ -274,7 +272,7 @@ def _baseline_rules(lib: Library, state: schema.StateFile) -> list[Effective]:
     for rule in lib.baseline.rules:
         tasks = tuple(t for t in rule.tasks if t not in decided)
         if tasks:
-            narrowed = rule.model_copy(update={"tasks": tasks})
+            narrowed = replace(rule, tasks=tasks)
             out.append(Effective(narrowed, "baseline", narrowed.requires, tuple(sources[s] for s in rule.sources)))
     return out
 

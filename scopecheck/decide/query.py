@@ -6,15 +6,18 @@ A field left as None is *unknown* (it becomes a condition); an empty set is *kno
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-
-from pydantic import BaseModel, ConfigDict
+from typing import ClassVar
 
 from scopecheck.law.terms import Supervision, SupervisorType
 
 
-class Query(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+@dataclass(frozen=True, kw_only=True)
+class Query:
+    """Built by the checker from validated words; a logged query is checked by `plain.validate`."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     jurisdiction: str
     task: str
@@ -26,6 +29,12 @@ class Query(BaseModel):
     supervisor: SupervisorType | None = None
     setting: str | None = None
     as_of: date
+
+    def __post_init__(self) -> None:
+        for name in ("credentials", "trainings"):  # a list or set given by hand: a set, so the key hashes
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, frozenset):
+                object.__setattr__(self, name, frozenset(value))
 
     def key(self) -> tuple[object, ...]:
         """Everything that can change the verdict (not the words the user typed)."""

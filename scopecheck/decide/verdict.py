@@ -28,13 +28,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from scopecheck.decide.findings import Findings
 from scopecheck.decide.plan import Effective, Plan
 from scopecheck.decide.query import Query
 from scopecheck.law import schema
 from scopecheck.law.library import Library
+from scopecheck.law.plain import json_values
 from scopecheck.law.schema import CONFIDENCE_ORDER, Confidence, VerdictName
 
 DISCLAIMER = (
@@ -69,18 +68,17 @@ CONFIDENCE_MEANING: dict[str, str] = {
 NOT_VERIFIED = "not verified: at least one rule was encoded from research notes without reading its source"
 
 
-class Citation(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Citation:
     cite: str
     url: str | None = None
     kind: str
     official: bool = False
 
 
-class Verdict(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Verdict:
     """The answer to one Query. JSON keys are a stable contract (README "JSON output")."""
-
-    model_config = ConfigDict(frozen=True)
 
     jurisdiction: str
     jurisdiction_name: str
@@ -100,13 +98,13 @@ class Verdict(BaseModel):
     last_verified: date | None
     as_of: date
     guidance: str | None = None
-    unlock: list[str] = []
+    unlock: list[str] = field(default_factory=list)
     data_snapshot: str = ""
     disclaimer: str = DISCLAIMER
 
     def as_json(self) -> dict[str, Any]:
         """The verdict as JSON values: what every command prints (and the answer table keeps)."""
-        return self.model_dump(mode="json")
+        return json_values(self)  # type: ignore[no-any-return]
 
 
 def _names(ids: tuple[str, ...] | frozenset[str], catalogue: dict[str, object]) -> str:

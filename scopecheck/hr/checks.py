@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from scopecheck.decide.checker import Asking, Checker
-from scopecheck.decide.verdict import Citation, Verdict
+from scopecheck.decide.verdict import Verdict
 from scopecheck.errors import AmbiguousTask, UserError
 from scopecheck.hr.candidate import CandidateStatus
 from scopecheck.hr.posting import (
@@ -37,6 +37,7 @@ from scopecheck.hr.posting import (
     Duty,
     Posting,
 )
+from scopecheck.law.plain import json_values
 from scopecheck.law.terms import Supervision, SupervisorType
 
 SEVERITY = {
@@ -151,7 +152,7 @@ def _own_credential(checker: Checker, code: str, on: date) -> list[str]:
     """The state's own MA credentials, when every clinical MA task needs one (Washington: MA-C, MA-R...):
     read from the law for the most routine clinical task, taking vital signs."""
     asked = checker.query(code, "vital_signs", credentials=frozenset(), as_of=on)
-    v = checker.evaluate(asked.model_copy(update={"task_input": ""}))  # a probe, no decision shown: not logged
+    v = checker.evaluate(replace(asked, task_input=""))  # a probe, no decision shown: not logged
     if v.verdict != "prohibited" or not v.unlock:
         return []
     own = [c for c in checker.lib.credentials.values() if c.jurisdiction == code]
@@ -228,7 +229,7 @@ class _PostingReview:
         base: dict[str, Any] = {"supervisor": self.posting.supervisor, "supervision": self.posting.supervision}
         base.update(facts)
         query = self.checker.query(self.code, task, as_of=self.on, **base)
-        return self.checker.evaluate(query if shown else query.model_copy(update={"task_input": ""}))
+        return self.checker.evaluate(query if shown else replace(query, task_input=""))
 
     def add(self, kind: str, message: str, text: str, v: Verdict | None = None, severity: str | None = None) -> None:
         cites, rules = (_cites(v), list(v.rules)) if v else ([], [])
@@ -661,19 +662,18 @@ def check_hire(
     credentials = _hire_credentials(checker, code, status, getattr(tasks, "title_id", None), warnings)
     duties = []
     for task, words in tasks:
-        v = checker.evaluate(
-            checker.query(
-                code,
-                task,
-                credentials=credentials,
-                trainings=status.trainings,
-                supervision=supervision,
-                supervisor=supervisor,
-                setting=setting,
-                as_of=status.as_of,
-                asking=Asking(task=getattr(tasks, "duty_field", "--duty")),
-            ).model_copy(update={"task_input": words})
+        query = checker.query(
+            code,
+            task,
+            credentials=credentials,
+            trainings=status.trainings,
+            supervision=supervision,
+            supervisor=supervisor,
+            setting=setting,
+            as_of=status.as_of,
+            asking=Asking(task=getattr(tasks, "duty_field", "--duty")),
         )
+        v = checker.evaluate(replace(query, task_input=words))
         duties.append(_hire_duty(v, words, warnings))
     return HireReport(code, state.jurisdiction.name, _candidate_json(status, credentials), duties, warnings)
 
@@ -734,7 +734,7 @@ def _hire_duty(v: Verdict, words: str, warnings: list[str]) -> dict[str, Any]:
         "conditions": v.conditions,
         "obligations": v.obligations,
         "binding": binding,
-        "citations": [Citation.model_dump(c) for c in v.citations],
+        "citations": [json_values(c) for c in v.citations],
         "rules": v.rules,
         "unlock": v.unlock if v.verdict == "prohibited" else [],
         "confidence": v.confidence,

@@ -324,7 +324,9 @@ def tasks(ctx: click.Context, show_settings: bool, show_credentials: bool, show_
     else:
         entries = list(lib.tasks.values())
     if fmt == "json":
-        click.echo(to_json([e.model_dump(mode="json") for e in entries]))
+        from scopecheck.law.plain import json_values
+
+        click.echo(to_json([json_values(e) for e in entries]))
         return
     for e in entries:
         extra = f"  [{e.group}{', core' if e.core else ''}]" if hasattr(e, "group") else ""
@@ -343,7 +345,9 @@ def show(ctx: click.Context, state: str, fmt: str) -> None:
     code = c.jurisdiction(state, field="STATE")
     plan = c.plan(code)
     if fmt == "json":
-        click.echo(to_json(plan.state.model_dump(mode="json")))
+        from scopecheck.law.plain import json_values
+
+        click.echo(to_json(json_values(plan.state)))
     else:
         click.echo(render.state_page(c.lib, plan))
 
@@ -359,7 +363,9 @@ def watch(ctx: click.Context, states: tuple[str, ...], fmt: str) -> None:
     codes = c.jurisdictions(states or None, field="STATES")
     items = [(code, w) for code in codes for w in c.lib.state(code).watch]
     if fmt == "json":
-        click.echo(to_json([{"jurisdiction": code, **w.model_dump(mode="json")} for code, w in items]))
+        from scopecheck.law.plain import json_values
+
+        click.echo(to_json([{"jurisdiction": code, **json_values(w)} for code, w in items]))
     else:
         click.echo(render.watch_text(items) if items else "No pending law on the watchlist for these jurisdictions.")
 
@@ -979,9 +985,10 @@ def rules_coverage(ctx: click.Context, core_only: bool, as_of: date | None, fmt:
 @rules.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of a state file, for editors that check TOML as you type."""
+    from scopecheck.law.plain import json_schema
     from scopecheck.law.schema import StateFile
 
-    click.echo(json.dumps(StateFile.model_json_schema(), indent=2))
+    click.echo(json.dumps(json_schema(StateFile), indent=2))
 
 
 @cli.group("cache")
@@ -1155,6 +1162,8 @@ def log_show(
 def log_replay(ctx: click.Context, log_path: Path, fmt: str) -> None:
     """Re-evaluate every logged input against the current data and list the decisions whose verdict
     (or deciding rules) would change: what a data update does to past answers. Exit 1 if any."""
+    from dataclasses import replace
+
     from scopecheck.interfaces.decision_log import read_log, replayable
 
     c = checker(ctx)
@@ -1162,7 +1171,7 @@ def log_replay(ctx: click.Context, log_path: Path, fmt: str) -> None:
     total = 0
     for r in read_log(log_path):
         total += 1
-        now = c.evaluate(replayable(r, c.lib, log_path).model_copy(update={"task_input": ""}))
+        now = c.evaluate(replace(replayable(r, c.lib, log_path), task_input=""))
         if now.verdict != r.verdict or list(now.rules) != r.rules:
             changed.append(
                 {

@@ -28,6 +28,7 @@ from typing import Any, get_args
 from scopecheck.decide.query import Query
 from scopecheck.decide.verdict import Verdict
 from scopecheck.errors import UserError
+from scopecheck.law.plain import json_values, validate
 from scopecheck.law.schema import Confidence, VerdictName
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS decisions (
@@ -56,16 +57,12 @@ class Record:
         return str(self.input["jurisdiction"])
 
     def query(self) -> Query:
-        return Query.model_validate(self.input)
+        return validate(Query, self.input)
 
 
 def query_input(query: Query) -> dict[str, Any]:
     """The normalized input, as JSON: ids only, sets sorted, so a record replays exactly."""
-    data = query.model_dump(mode="json")
-    for key in ("credentials", "trainings"):
-        if data[key] is not None:
-            data[key] = sorted(data[key])
-    return data
+    return json_values(query)  # type: ignore[no-any-return]
 
 
 class DecisionLog:
@@ -215,7 +212,7 @@ def _problem(r: Record) -> str:
     if not isinstance(r.input, dict):
         return "input: not an object"
     try:
-        Query.model_validate(r.input)
+        validate(Query, r.input)
     except ValidationError as exc:
         first = exc.errors()[0]
         return f"input.{'.'.join(str(x) for x in first['loc'])}: {first['msg']}"

@@ -1,16 +1,19 @@
 """The rule-file schema: the single definition of a valid `states/XX.toml` and `rules/*.toml`.
 
-Every model forbids unknown keys (a typo such as `supervison` is an error, not a silently ignored
+Every class forbids unknown keys (a typo such as `supervison` is an error, not a silently ignored
 field) and is frozen (loaded law is never mutated). Checks that need more than one file (is this
 task id in the catalogue?) live in `crosscheck.py` and `validate.py`; checks inside one file live here.
+
+The classes are plain frozen dataclasses, so the answer path never imports pydantic: pydantic
+validates a file only where it is read from TOML (`tomlfile.validated`, which reads the limits below
+and `__pydantic_config__`); a file validated before is rebuilt from its kept copy (`law/plain.py`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from typing import Annotated, Any, ClassVar, Literal
 
 from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType  # noqa: F401 (re-exported)
 
@@ -57,22 +60,41 @@ def source_cap(kind: str, read: bool) -> Confidence:
     return CONFIDENCE_CAP[kind] if read else "low"
 
 
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+class Limits:
+    """Limits on a value (pydantic-core's names: `min_length`, `pattern`, `strip_whitespace`, `gt`, ...),
+    applied where pydantic validates a file; a marker only, so defining the schema imports no pydantic."""
+
+    def __init__(self, **limits: Any):
+        self.limits = limits
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return {**handler(source), **self.limits}
 
 
-class Strict(BaseModel):
-    """Base of every rule-file model: unknown keys are errors, loaded data is immutable."""
+def doc(description: str) -> dict[str, str]:
+    """A field's description, as its metadata (shown by `rules schema`)."""
+    return {"description": description}
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+Id = Annotated[str, Limits(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
+Text = Annotated[str, Limits(min_length=1, strip_whitespace=True)]
+Code = Annotated[str, Limits(pattern=r"^[A-Z]{2}$")]
+Some = Limits(min_length=1)  # a list that may not be empty
+
+
+class Strict:
+    """Base of every rule-file class: unknown keys are errors (each subclass is a frozen dataclass)."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
 
 # --------------------------------------------------------------------------- state and baseline files
 
 
-HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
+HttpUrl = Annotated[str, Limits(pattern=r"^https?://[^\s<>\"']+$", max_length=2000)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class Source(Strict):
     """A statute, rule, opinion or board page that rules cite by `id`.
 
@@ -85,26 +107,28 @@ class Source(Strict):
     url: HttpUrl | None = None
     kind: SourceKind
     official: bool = False
-    read: bool = Field(description="true when the source text itself was read, false when recalled")
+    read: bool = field(metadata=doc("true when the source text itself was read, false when recalled"))
 
     @property
     def cap(self) -> Confidence:
         return source_cap(self.kind, self.read)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Requirements(Strict):
     """What must hold for a permitting rule to allow the task. Empty means nothing beyond the rule."""
 
-    credentials: tuple[Id, ...] = Field(default=(), description="any one of these credentials")
-    trainings: tuple[Id, ...] = Field(default=(), description="every one of these trainings")
-    supervision: Supervision | None = Field(default=None, description="at least this level")
-    supervisors: tuple[SupervisorType, ...] = Field(default=(), description="any of these types")
-    settings: tuple[Id, ...] = Field(default=(), description="only in one of these settings")
+    credentials: tuple[Id, ...] = field(default=(), metadata=doc("any one of these credentials"))
+    trainings: tuple[Id, ...] = field(default=(), metadata=doc("every one of these trainings"))
+    supervision: Supervision | None = field(default=None, metadata=doc("at least this level"))
+    supervisors: tuple[SupervisorType, ...] = field(default=(), metadata=doc("any of these types"))
+    settings: tuple[Id, ...] = field(default=(), metadata=doc("only in one of these settings"))
 
     def is_empty(self) -> bool:
         return not (self.credentials or self.trainings or self.supervision or self.supervisors or self.settings)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Rule(Strict):
     """One provision of law about one or more tasks.
 
@@ -114,24 +138,23 @@ class Rule(Strict):
     """
 
     id: Id
-    tasks: tuple[Id, ...] = Field(min_length=1)
+    tasks: Annotated[tuple[Id, ...], Some]
     effect: Effect
     reason: Text
-    sources: tuple[Id, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Id, ...], Some]
     confidence: Confidence
-    basis: Basis = Field(description="read: encoded from the sources' text; recalled: from memory, unverified")
+    basis: Basis = field(metadata=doc("read: encoded from the sources' text; recalled: from memory, unverified"))
     requires: Requirements = Requirements()
     forbid_in_settings: tuple[Id, ...] = ()
     effective_from: date | None = None
-    effective_to: date | None = Field(default=None, description="first day the rule no longer holds")
-    obligations: tuple[Text, ...] = Field(
-        default=(), description="duties the query cannot state (orders, charting); shown, not checked"
+    effective_to: date | None = field(default=None, metadata=doc("first day the rule no longer holds"))
+    obligations: tuple[Text, ...] = field(
+        default=(), metadata=doc("duties the query cannot state (orders, charting); shown, not checked")
     )
     verification: str = ""
     last_verified: date | None = None
 
-    @model_validator(mode="after")
-    def _coherent(self) -> Rule:
+    def __post_init__(self) -> None:
         if self.effective_from and self.effective_to and self.effective_from >= self.effective_to:
             raise ValueError(f"effective_from {self.effective_from} must be before effective_to {self.effective_to}")
         if self.effect == "forbid" and not self.requires.is_empty():
@@ -140,7 +163,6 @@ class Rule(Strict):
             raise ValueError("'forbid_in_settings' belongs only to a forbid rule")
         if len(set(self.tasks)) != len(self.tasks):
             raise ValueError("a task is listed twice in 'tasks'")
-        return self
 
     def in_effect(self, on: date) -> bool:
         return (self.effective_from is None or self.effective_from <= on) and (
@@ -148,22 +170,24 @@ class Rule(Strict):
         )
 
 
+@dataclass(frozen=True, kw_only=True)
 class Doctrine(Strict):
     """The state's general delegation doctrine: what decides a task its law does not name."""
 
     text: Text
     default_supervision: Supervision
     supervisors: tuple[SupervisorType, ...] = ()
-    conditions: tuple[Text, ...] = Field(min_length=1)
-    sources: tuple[Id, ...] = Field(min_length=1)
+    conditions: Annotated[tuple[Text, ...], Some]
+    sources: Annotated[tuple[Id, ...], Some]
     confidence: Confidence
     basis: Basis
 
 
+@dataclass(frozen=True, kw_only=True)
 class Example(Strict):
     """A query and the verdict the data must give; run by the test suite like `opa test`."""
 
-    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    name: Annotated[str, Limits(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     task: Text
     credentials: tuple[str, ...] | None = None
     trainings: tuple[str, ...] | None = None
@@ -172,29 +196,32 @@ class Example(Strict):
     setting: Id | None = None
     as_of: date | None = None
     expect: VerdictName
-    expect_rules: tuple[Id, ...] | None = Field(
-        default=None, description="when given, exactly the rule ids the verdict must name"
+    expect_rules: tuple[Id, ...] | None = field(
+        default=None, metadata=doc("when given, exactly the rule ids the verdict must name")
     )
     note: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
 class LawCase(Example):
     """A case from a primary source: a question, the verdict the official text gives, and the quoted
     sentence it rests on. Kept beside the rules (`states/cases/XX.toml`) and run like the examples."""
 
-    quote: Text = Field(description="the deciding sentence of the source, verbatim")
+    quote: Text = field(metadata=doc("the deciding sentence of the source, verbatim"))
     url: HttpUrl
     cite: Text
     kind: SourceKind
     official: bool
 
 
+@dataclass(frozen=True, kw_only=True)
 class CaseFile(Strict):
     """`states/cases/XX.toml`: one jurisdiction's cases from primary sources."""
 
-    cases: tuple[LawCase, ...] = Field(min_length=1)
+    cases: Annotated[tuple[LawCase, ...], Some]
 
 
+@dataclass(frozen=True, kw_only=True)
 class Watch(Strict):
     """Pending law that would change MA scope: a bill or proposed rule, with its status as checked."""
 
@@ -206,18 +233,20 @@ class Watch(Strict):
     note: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
 class Jurisdiction(Strict):
-    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    code: Code
     name: Text
     last_verified: date
     ma_defined_in_law: bool
-    registration: Text = Field(description="what the state requires to work as an MA")
-    credentials: tuple[Id, ...] = Field(default=(), description="state credentials it recognizes")
+    registration: Text = field(metadata=doc("what the state requires to work as an MA"))
+    credentials: tuple[Id, ...] = field(default=(), metadata=doc("state credentials it recognizes"))
     title_protection: str = ""
     continuing_education: str = ""
     notes: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
 class StateFile(Strict):
     """`states/XX.toml`: one jurisdiction's law for medical assistants.
 
@@ -227,31 +256,35 @@ class StateFile(Strict):
 
     jurisdiction: Jurisdiction
     doctrine: Doctrine
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Source, ...], Some]
     rules: tuple[Rule, ...] = ()
     examples: tuple[Example, ...] = ()
-    watch: tuple[Watch, ...] = Field(default=(), description="bills and proposed rules to watch")
+    watch: tuple[Watch, ...] = field(default=(), metadata=doc("bills and proposed rules to watch"))
 
 
+@dataclass(frozen=True, kw_only=True)
 class BaselineFile(Strict):
     """`rules/baseline.toml`: rules that hold in every state unless its file addresses the task."""
 
-    sources: tuple[Source, ...] = Field(min_length=1)
-    rules: tuple[Rule, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Source, ...], Some]
+    rules: Annotated[tuple[Rule, ...], Some]
 
 
 # --------------------------------------------------------------------------- catalogues
 
 
+@dataclass(frozen=True, kw_only=True)
 class Task(Strict):
     id: Id
     name: Text
     group: Text
     core: bool = False
-    risk: Risk = Field(
-        description="clerical: not a medical act, allowed unless a rule says otherwise; routine: where a "
-        "state is silent its delegation doctrine decides (conditional); high: silence is not permission "
-        "(unknown) and only a rule that names the task decides it"
+    risk: Risk = field(
+        metadata=doc(
+            "clerical: not a medical act, allowed unless a rule says otherwise; routine: where a "
+            "state is silent its delegation doctrine decides (conditional); high: silence is not permission "
+            "(unknown) and only a rule that names the task decides it"
+        )
     )
     synonyms: tuple[Text, ...] = ()
 
@@ -261,12 +294,13 @@ class Task(Strict):
         return self.risk != "high"
 
 
+@dataclass(frozen=True, kw_only=True)
 class Satisfier(Strict):
     """A state status that is defined as national certification plus other facts: any one of
     `credentials`, together with every one of `trainings` (the remaining parts, e.g. an accredited
     program), counts as holding the status. `cite`/`url`/`kind` name the law that defines it."""
 
-    credentials: tuple[Id, ...] = Field(min_length=1)
+    credentials: Annotated[tuple[Id, ...], Some]
     trainings: tuple[Id, ...] = ()
     reason: Text
     cite: Text
@@ -276,222 +310,254 @@ class Satisfier(Strict):
     read: bool
 
 
+@dataclass(frozen=True, kw_only=True)
 class Credential(Strict):
     id: Id
     name: Text
     kind: Literal["certification", "registration", "license", "permit"]
-    jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    jurisdiction: Code | None = None
     body: str = ""
-    renewal_months: int | None = Field(default=None, gt=0)
+    renewal_months: Annotated[int, Limits(gt=0)] | None = None
     ncca_accredited: bool | None = None
     synonyms: tuple[Text, ...] = ()
     note: str = ""
-    satisfied_by: tuple[Satisfier, ...] = Field(
-        default=(), description="national credentials (with other facts) that amount to this state status"
+    satisfied_by: tuple[Satisfier, ...] = field(
+        default=(), metadata=doc("national credentials (with other facts) that amount to this state status")
     )
 
 
+@dataclass(frozen=True, kw_only=True)
 class Training(Strict):
     id: Id
     name: Text
-    jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
-    hours: int | None = Field(default=None, gt=0)
-    program: bool = Field(
+    jurisdiction: Code | None = None
+    hours: Annotated[int, Limits(gt=0)] | None = None
+    program: bool = field(
         default=True,
-        description="a course or program to complete; false for what any "
-        "employer can document (the practitioner's record of the MA's training)",
+        metadata=doc(
+            "a course or program to complete; false for what any "
+            "employer can document (the practitioner's record of the MA's training)"
+        ),
     )
     synonyms: tuple[Text, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True)
 class Setting(Strict):
     id: Id
     name: Text
     synonyms: tuple[Text, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True)
 class JurisdictionName(Strict):
-    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    code: Code
     name: Text
     synonyms: tuple[Text, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True)
 class Title(Strict):
     id: Id
     name: Text
     category: Literal["general", "specialized", "advanced", "emerging"]
     level: Literal["entry", "mid", "senior"] | None = None
     duties: tuple[Id, ...] = ()
-    credentials: tuple[Id, ...] = Field(default=(), description="credentials the title implies")
+    credentials: tuple[Id, ...] = field(default=(), metadata=doc("credentials the title implies"))
     synonyms: tuple[Text, ...] = ()
     note: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
 class TitleCatalogue(Strict):
-    titles: tuple[Title, ...] = Field(min_length=1)
+    titles: Annotated[tuple[Title, ...], Some]
 
 
+@dataclass(frozen=True, kw_only=True)
 class TaskCatalogue(Strict):
-    tasks: tuple[Task, ...] = Field(min_length=1)
+    tasks: Annotated[tuple[Task, ...], Some]
 
 
+@dataclass(frozen=True, kw_only=True)
 class CredentialCatalogue(Strict):
-    credentials: tuple[Credential, ...] = Field(min_length=1)
+    credentials: Annotated[tuple[Credential, ...], Some]
 
 
+@dataclass(frozen=True, kw_only=True)
 class TrainingCatalogue(Strict):
-    trainings: tuple[Training, ...] = Field(min_length=1)
+    trainings: Annotated[tuple[Training, ...], Some]
 
 
+@dataclass(frozen=True, kw_only=True)
 class SettingCatalogue(Strict):
-    settings: tuple[Setting, ...] = Field(min_length=1)
+    settings: Annotated[tuple[Setting, ...], Some]
 
 
+@dataclass(frozen=True, kw_only=True)
 class JurisdictionCatalogue(Strict):
-    jurisdictions: tuple[JurisdictionName, ...] = Field(min_length=1)
+    jurisdictions: Annotated[tuple[JurisdictionName, ...], Some]
 
 
 # --------------------------------------------------------------------------- vocabulary (rules/vocabulary.toml)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Spelling(Strict):
     """Misspellings and variants of one word, corrected before matching."""
 
     word: Text
-    variants: tuple[Text, ...] = Field(min_length=1)
+    variants: Annotated[tuple[Text, ...], Some]
 
 
+@dataclass(frozen=True, kw_only=True)
 class Abbreviation(Strict):
     short: Text
     means: Text
 
 
+@dataclass(frozen=True, kw_only=True)
 class Cue(Strict):
     """Words that name a task more specifically than the catalogue's phrases (a brand, a drug)."""
 
     task: Id
-    words: tuple[Text, ...] = Field(min_length=1)
+    words: Annotated[tuple[Text, ...], Some]
     note: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
 class Generic(Strict):
     """A phrase that fits several tasks ("injections": no route). The first is the usual reading;
     a question is asked back unless every one of them gets the same verdict."""
 
-    words: tuple[Text, ...] = Field(min_length=1)
-    tasks: tuple[Id, ...] = Field(min_length=2)
-    posting_duty: bool = Field(
+    words: Annotated[tuple[Text, ...], Some]
+    tasks: Annotated[tuple[Id, ...], Limits(min_length=2)]
+    posting_duty: bool = field(
         default=True,
-        description="in a posting, counts as a duty of the first task "
-        "('give injections' yes; 'medications' alone is too vague to name one)",
+        metadata=doc(
+            "in a posting, counts as a duty of the first task "
+            "('give injections' yes; 'medications' alone is too vague to name one)"
+        ),
     )
 
 
+@dataclass(frozen=True, kw_only=True)
 class FrameMap(Strict):
     task: Id
     becomes: Id
-    also: tuple[Id, ...] = Field(
+    also: tuple[Id, ...] = field(
         default=(),
-        description="readings kept open beside `becomes`: the words fit them as well, so the question is asked back",
+        metadata=doc("readings kept open beside `becomes`: the words fit them as well, so the question is asked back"),
     )
 
 
+@dataclass(frozen=True, kw_only=True)
 class Frame(Strict):
     """Words that change the act a mention names: "read" a TB test is interpretation."""
 
     name: Id
-    words: tuple[Text, ...] = Field(min_length=1)
-    position: Literal["before", "after", "either"] = Field(
-        default="before", description="where the frame words stand relative to the task words"
+    words: Annotated[tuple[Text, ...], Some]
+    position: Literal["before", "after", "either"] = field(
+        default="before", metadata=doc("where the frame words stand relative to the task words")
     )
-    gap: int = Field(default=4, ge=0, le=12, description="at most this many words between them")
-    priority: int = Field(default=1, description="where two frames reach one mention, the higher wins")
-    as_written: bool = Field(
+    gap: Annotated[int, Limits(ge=0, le=12)] = field(default=4, metadata=doc("at most this many words between them"))
+    priority: int = field(default=1, metadata=doc("where two frames reach one mention, the higher wins"))
+    as_written: bool = field(
         default=False,
-        description="match the words as written, not stemmed ('authorize' is a frame word, 'authorized' is not)",
+        metadata=doc("match the words as written, not stemmed ('authorize' is a frame word, 'authorized' is not)"),
     )
-    applies_to: tuple[Id, ...] = Field(default=(), description="tasks `default` applies to (empty: all)")
+    applies_to: tuple[Id, ...] = field(default=(), metadata=doc("tasks `default` applies to (empty: all)"))
     default: Id | None = None
     map: tuple[FrameMap, ...] = ()
-    alone: Id | None = Field(default=None, description="the task the frame words name with no task near them")
-    keeps_unmapped: bool = Field(
+    alone: Id | None = field(default=None, metadata=doc("the task the frame words name with no task near them"))
+    keeps_unmapped: bool = field(
         default=False,
-        description="on words of several readings, the readings `map` does not change stay open beside the "
-        "ones it makes ('removing catheters': an IV's removal, or a urinary catheter's)",
+        metadata=doc(
+            "on words of several readings, the readings `map` does not change stay open beside the "
+            "ones it makes ('removing catheters': an IV's removal, or a urinary catheter's)"
+        ),
     )
 
 
+@dataclass(frozen=True, kw_only=True)
 class Precedence(Strict):
     """Named together, `stronger` decides over each of `weaker` (it is the more specific or stricter)."""
 
     stronger: Id
-    weaker: tuple[Id, ...] = Field(min_length=1)
+    weaker: Annotated[tuple[Id, ...], Some]
     reason: Text
 
 
+@dataclass(frozen=True, kw_only=True)
 class NotMATask(Strict):
     """Work no medical-assistant task covers: answered as such, never as a neighbouring task.
     Matched on the words as written (not stemmed: "prescribed medications" is not "prescribe")."""
 
     what: Text
-    words: tuple[Text, ...] = Field(min_length=1)
-    yields_to: tuple[Id, ...] = Field(default=(), description="tasks that, named too, make it that task")
-    yields_to_frames: tuple[Id, ...] = Field(default=(), description="frames ('assist') that make it an MA task")
-    assisted: Id | None = Field(
+    words: Annotated[tuple[Text, ...], Some]
+    yields_to: tuple[Id, ...] = field(default=(), metadata=doc("tasks that, named too, make it that task"))
+    yields_to_frames: tuple[Id, ...] = field(default=(), metadata=doc("frames ('assist') that make it an MA task"))
+    assisted: Id | None = field(
         default=None,
-        description="the MA task that assisting with this work is ('assist the physician with suturing' is "
-        "assisting with minor surgery)",
+        metadata=doc(
+            "the MA task that assisting with this work is ('assist the physician with suturing' is "
+            "assisting with minor surgery)"
+        ),
     )
 
 
+@dataclass(frozen=True, kw_only=True)
 class Sense(Strict):
     """A word with several senses ("dressing": a wound's, or getting dressed) that names `task` (or work
     no MA task covers, `not_ma`) in only one of them. Where these words are the only evidence for it and no
     `confirm` word stands within `gap` words (or a `contrary` word does), that reading is not answered: the
     question is asked back, or nothing fits and the nearest tasks are suggested. Words are stemmed."""
 
-    words: tuple[Text, ...] = Field(min_length=1, description="the cue: a word or phrase with several senses")
-    task: Id | None = Field(default=None, description="the task the cue names in the sense it is read in")
-    not_ma: Text | None = Field(default=None, description="or: the `what` of the not_ma_tasks entry it names")
-    confirm: tuple[Text, ...] = Field(default=(), description="words near it that confirm that sense")
-    contrary: tuple[Text, ...] = Field(default=(), description="words near it that show another sense")
-    gap: int = Field(default=6, ge=1, le=12, description="words either side that count as near")
+    words: Annotated[tuple[Text, ...], Some] = field(metadata=doc("the cue: a word or phrase with several senses"))
+    task: Id | None = field(default=None, metadata=doc("the task the cue names in the sense it is read in"))
+    not_ma: Text | None = field(default=None, metadata=doc("or: the `what` of the not_ma_tasks entry it names"))
+    confirm: tuple[Text, ...] = field(default=(), metadata=doc("words near it that confirm that sense"))
+    contrary: tuple[Text, ...] = field(default=(), metadata=doc("words near it that show another sense"))
+    gap: Annotated[int, Limits(ge=1, le=12)] = field(default=6, metadata=doc("words either side that count as near"))
     note: str = ""
 
-    @model_validator(mode="after")
-    def _one_reading(self) -> Sense:
+    def __post_init__(self) -> None:
         if (self.task is None) == (self.not_ma is None):
             raise ValueError("a sense names exactly one of `task` or `not_ma`")
         if not self.confirm and not self.contrary:
             raise ValueError("a sense lists `confirm` words, `contrary` words, or both")
-        return self
 
 
+@dataclass(frozen=True, kw_only=True)
 class Negation(Strict):
     """NegEx (Chapman et al. 2001) on the words as written: a trigger before (or after) a task negates
     it within its scope; a pseudo-trigger ("not only") negates nothing; a terminator ends the scope."""
 
-    before: tuple[Text, ...] = Field(min_length=1)
+    before: Annotated[tuple[Text, ...], Some]
     after: tuple[Text, ...] = ()
     pseudo: tuple[Text, ...] = ()
     terminators: tuple[Text, ...] = ()
-    scope: int = Field(default=6, ge=1, le=12, description="words a trigger reaches")
+    scope: Annotated[int, Limits(ge=1, le=12)] = field(default=6, metadata=doc("words a trigger reaches"))
 
 
+@dataclass(frozen=True, kw_only=True)
 class Vocabulary(Strict):
     spellings: tuple[Spelling, ...] = ()
     abbreviations: tuple[Abbreviation, ...] = ()
     unstemmed: tuple[Text, ...] = ()
-    ignore: tuple[Text, ...] = Field(default=(), description="phrases that never name a task ('practice of medicine')")
+    ignore: tuple[Text, ...] = field(
+        default=(), metadata=doc("phrases that never name a task ('practice of medicine')")
+    )
     cues: tuple[Cue, ...] = ()
     generic: tuple[Generic, ...] = ()
     frames: tuple[Frame, ...] = ()
     precedence: tuple[Precedence, ...] = ()
     not_ma_tasks: tuple[NotMATask, ...] = ()
-    paperwork: tuple[Id, ...] = Field(
+    paperwork: tuple[Id, ...] = field(
         default=(),
-        description="tasks (scheduling, insurance, billing) that, named with work no MA task covers, are what is "
-        "asked: scheduling an MRI is scheduling",
+        metadata=doc(
+            "tasks (scheduling, insurance, billing) that, named with work no MA task covers, are what is "
+            "asked: scheduling an MRI is scheduling"
+        ),
     )
     negation: Negation | None = None
     senses: tuple[Sense, ...] = ()

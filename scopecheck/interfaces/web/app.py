@@ -7,6 +7,7 @@ guard.py.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -29,6 +30,7 @@ from scopecheck.interfaces.reports import compare_rows
 from scopecheck.interfaces.web.forms import BODY_ASKING, QUERY_ASKING
 from scopecheck.interfaces.web.guard import BODY_TIMEOUT, MAX_BODY, BodyLimit, SecurityHeaders, StrictJSONRoute
 from scopecheck.interfaces.web.page import add_pages
+from scopecheck.law.plain import json_values
 from scopecheck.law.terms import Supervision, SupervisorType
 
 __all__ = ["MAX_BODY", "create_app"]
@@ -116,18 +118,18 @@ def api_message(exc: UserError) -> str:
     return f"{exc.message}; see {API_LISTS[exc.see]}" if exc.see else str(exc)
 
 
-def _add_catalogue_route(app: FastAPI, name: str, entries: Callable[[], Iterable[BaseModel]]) -> None:
+def _add_catalogue_route(app: FastAPI, name: str, entries: Callable[[], Iterable[object]]) -> None:
     """GET /api/<name>: a catalogue's ids and the plain words each accepts (an error may point here)."""
 
     @app.get(f"/api/{name}", summary=f"The {name}: ids and the plain words each accepts")
     def listed() -> list[dict[str, Any]]:
-        return [e.model_dump(mode="json") for e in entries()]
+        return [json_values(e) for e in entries()]
 
 
 def verdict_response(v: Verdict) -> Response:
-    """The CLI's JSON of a verdict (Verdict.as_json), serialized by pydantic in one step: FastAPI's
-    generic encoding of a returned dict cost ~70 us a request, most of the route's own time."""
-    return Response(v.model_dump_json(), media_type="application/json")
+    """The CLI's JSON of a verdict (Verdict.as_json), serialized in one step: FastAPI's generic
+    encoding of a returned dict cost ~70 us a request, most of the route's own time."""
+    return Response(json.dumps(v.as_json(), ensure_ascii=False, separators=(",", ":")), media_type="application/json")
 
 
 def _add_check_routes(app: FastAPI, c: Checker) -> None:
@@ -258,7 +260,7 @@ def _add_catalogue_routes(app: FastAPI, c: Checker) -> None:
             for code, j in sorted(c.lib.jurisdictions.items())
         ]
 
-    catalogues: dict[str, Callable[[], Iterable[BaseModel]]] = {
+    catalogues: dict[str, Callable[[], Iterable[object]]] = {
         "tasks": lambda: c.lib.tasks.values(),
         "credentials": lambda: c.lib.credentials.values(),  # the CLI's tasks --credentials, and so on
         "settings": lambda: c.lib.settings.values(),
