@@ -24,8 +24,10 @@ state's silence) and otherwise `low`: it never claims to be sure of what the law
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from scopecheck.decide.findings import Findings
@@ -105,6 +107,12 @@ class Verdict:
     def as_json(self) -> dict[str, Any]:
         """The verdict as JSON values: what every command prints (and the answer table keeps)."""
         return json_values(self)  # type: ignore[no-any-return]
+
+    @cached_property
+    def json_text(self) -> str:
+        """`as_json` as compact JSON text, made once per verdict: the API writes it for every request,
+        and a question asked again gets the verdict its memo holds."""
+        return json.dumps(self.as_json(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _names(ids: tuple[str, ...] | frozenset[str], catalogue: dict[str, object]) -> str:
