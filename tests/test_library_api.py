@@ -94,6 +94,37 @@ def test_a_checker_is_made_from_a_path_as_text_and_refuses_a_memo_of_nothing(tmp
         scopecheck.Checker(str(tmp_path))
 
 
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"supervision": "Direct"}, "supervision: 'Direct' is not one of none, general, direct, personal"),
+        ({"supervisor": 3}, "supervisor: 3 is not one of"),
+        ({"as_of": 20260101}, "as_of: a date or 'YYYY-MM-DD' is needed, not int"),
+        ({"as_of": "2026-02-30"}, "as_of: "),
+        ({"as_of": None}, "as_of: a date or 'YYYY-MM-DD' is needed, not None"),
+        ({"credentials": "CMA"}, r"credentials: a list of words \(str\) is needed, not one str"),
+        ({"trainings": [1]}, r"trainings\[0\]: text \(str\) is needed, not int"),
+        ({"task": None}, r"task: text \(str\) is needed, not NoneType"),
+        ({"setting": 5}, r"setting: text \(str\) is needed, not int"),
+    ],
+)
+def test_a_query_built_by_hand_with_a_wrong_value_is_a_user_error_naming_it(
+    fields: dict[str, object], message: str
+) -> None:
+    """The Query the API exports is checked as the checker's own arguments are: a wrong value was a
+    pydantic dump, and a frozen dataclass would take it silently (a level no rule knows, a number of
+    a day)."""
+    asked: dict[str, object] = {"jurisdiction": "CA", "task": "ekg", "as_of": date(2026, 1, 1), **fields}
+    with pytest.raises(UserError, match=message):
+        scopecheck.Query(**asked)  # type: ignore[arg-type]
+
+
+def test_a_query_built_by_hand_takes_a_day_as_text_and_lists_as_sets() -> None:
+    by_hand = scopecheck.Query(jurisdiction="CA", task="ekg", as_of="2026-01-01", credentials=["CMA_AAMA"])  # type: ignore[arg-type]
+    assert by_hand.as_of == date(2026, 1, 1) and by_hand.credentials == frozenset({"CMA_AAMA"})
+    assert scopecheck.Checker().evaluate(by_hand).verdict == check("CA", "ekg", credentials=["CMA_AAMA"]).verdict
+
+
 def test_a_query_built_by_hand_naming_what_the_data_lacks_is_a_user_error() -> None:
     """`Checker().evaluate(Query(jurisdiction="CA", task="bogus", ...))` was a bare KeyError."""
     c = scopecheck.Checker()

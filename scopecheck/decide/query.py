@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from scopecheck.decide import arguments
+from scopecheck.errors import UserError
 from scopecheck.law.terms import Supervision, SupervisorType
 
 
 @dataclass(frozen=True, kw_only=True)
 class Query:
-    """Built by the checker from validated words; a logged query is checked by `plain.validate`."""
+    """Built by the checker from checked words; a logged query is checked by `plain.validate` first.
+    One built by hand (the API exports it) is checked as the checker's own arguments are."""
 
     __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
@@ -31,10 +34,21 @@ class Query:
     as_of: date
 
     def __post_init__(self) -> None:
-        for name in ("credentials", "trainings"):  # a list or set given by hand: a set, so the key hashes
+        for name in ("jurisdiction", "task", "task_input", "task_note"):
+            arguments.text(getattr(self, name), name, limit=None)
+        arguments.optional_text(self.setting, "setting")
+        arguments.supervision(self.supervision)
+        arguments.supervisor(self.supervisor)
+        as_of = arguments.day(self.as_of)
+        if as_of is None:
+            raise UserError("as_of: a date or 'YYYY-MM-DD' is needed, not None")
+        object.__setattr__(self, "as_of", as_of)
+        for name in ("credentials", "trainings"):  # ids in a set, so the key hashes
             value = getattr(self, name)
             if value is not None and not isinstance(value, frozenset):
-                object.__setattr__(self, name, frozenset(value))
+                object.__setattr__(self, name, frozenset(arguments.words(value, name) or ()))
+            elif value is not None:
+                arguments.words(value, name)
 
     def key(self) -> tuple[object, ...]:
         """Everything that can change the verdict (not the words the user typed)."""
