@@ -299,8 +299,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout27b.toml",
             147,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), "phrasings_holdout27a.toml"),
-            11,
-            80,
+            8,
+            85,
         ),
     ],
 )
@@ -418,8 +418,10 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     stop 20 and measured the same way: 18 (9.4 %) -> 8 (4.2 %), 107 -> 102 right.
     Not tuned on, neither trained on. holdout27 (the same two kinds, two files), collected at stop 22
     and measured blind once with stop 21's matcher: half a 3 of 136 (2.2 %), 92 understood; half b 11
-    of 147 (7.5 %), 80 understood. Neither is trained on. Each is held there; none shares a source
-    with an earlier set."""
+    of 147 (7.5 %), 80 understood. Half b was then tuned on (a patient's own use in reflexive words,
+    animal patients, ordering blood work, pre-packaged, an insurance card): 8 and 85; half a, never
+    read, stayed 3 and 92. Neither is trained on. Each is held there; none shares a source with an
+    earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -454,7 +456,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout25.toml", 290, 273, 12),
         ("phrasings_holdout26.toml", 191, 160, 4),
         ("phrasings_holdout27a.toml", 136, 117, 2),
-        ("phrasings_holdout27b.toml", 147, 122, 7),
+        ("phrasings_holdout27b.toml", 147, 122, 4),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -487,8 +489,8 @@ def test_the_holdout_errors_are_not_label_noise(
     measured blind (20 with stop 18's matcher); 14 once tuned on. holdout23: 86 % agree (96 % share an
     id); 19 of 216 outside both when measured blind, with stop 18's matcher alike; not tuned on.
     holdout27a: 86 % agree (93 % share an id); 2 of 136 outside both when measured blind; not tuned
-    on. holdout27b: 83 % agree (90 % share an id); 7 of 147 outside both when measured blind. Held
-    there."""
+    on. holdout27b: 83 % agree (90 % share an id); 7 of 147 outside both when measured blind, 4 once
+    tuned on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
