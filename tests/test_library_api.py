@@ -56,6 +56,21 @@ BAD: dict[str, tuple[Callable[[], Any], str]] = {
     "state name": (lambda: check("ZZ", "ekg"), "state: unknown state 'ZZ'"),
     "posting state": (lambda: check_posting("Medical Assistant\nGive flu shots."), "give state XX"),
     "state huge": (lambda: check("C" * 1_000_000, "ekg"), "state: at most 200 characters"),
+    # a Checker of one's own checks its arguments as check() does (its check took them unchecked: a
+    # string of credentials read letter by letter, a level no rule knows, a number for a day)
+    "Checker credentials str": (
+        lambda: scopecheck.Checker().check("NJ", IM, credentials="CMA"),
+        "credentials: a list of words (str) is needed",
+    ),
+    "Checker supervision case": (
+        lambda: scopecheck.Checker().check("CA", IM, supervision="Direct"),  # type: ignore[arg-type]
+        "supervision: 'Direct' is not one of",
+    ),
+    "Checker as_of seconds": (
+        lambda: scopecheck.Checker().check("CT", "immunization", as_of=86400),  # type: ignore[arg-type]
+        "as_of: a date or 'YYYY-MM-DD' is needed, not int",
+    ),
+    "Checker state None": (lambda: scopecheck.Checker().check(None, "ekg"), "state: text (str) is needed"),  # type: ignore[arg-type]
 }
 
 

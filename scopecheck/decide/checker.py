@@ -360,8 +360,34 @@ class Checker:
             raise UserError("the cache is turned off or not usable (see 'scopecheck cache info'); nothing to build")
         return self.answers
 
-    def check(self, state: str, task: str, **kwargs: object) -> Verdict:
-        return self.evaluate(self.query(state, task, **kwargs))  # type: ignore[arg-type]
+    def check(
+        self,
+        state: str,
+        task: str,
+        *,
+        credentials: Iterable[str] | None = None,
+        trainings: Iterable[str] | None = None,
+        supervision: Supervision | None = None,
+        supervisor: SupervisorType | None = None,
+        setting: str | None = None,
+        as_of: date | str | None = None,
+    ) -> Verdict:
+        """One cited verdict: may an MA do `task` in `state`? Words or ids are both accepted; each
+        argument is checked as it enters (decide/arguments.py), and errors name it as written here."""
+        from scopecheck.decide import arguments as arg
+
+        query = self.query(
+            arg.text(state, "state"),
+            arg.text(task, "task", limit=None),
+            credentials=arg.words(credentials, "credentials"),
+            trainings=arg.words(trainings, "trainings"),
+            supervision=arg.supervision(supervision),
+            supervisor=arg.supervisor(supervisor),
+            setting=arg.optional_text(setting, "setting"),
+            as_of=arg.day(as_of),
+            asking=LIBRARY_ASKING,
+        )
+        return self.evaluate(query)
 
 
 def _unknown_or_subsets(values: frozenset[str]) -> list[frozenset[str] | None]:
@@ -392,20 +418,14 @@ def check(
     setting: str | None = None,
     as_of: date | str | None = None,
 ) -> Verdict:
-    """One cited verdict: may an MA do `task` in `state`? Words or ids are both accepted; each
-    argument is checked as it enters (decide/arguments.py), and errors name it as written here."""
-    from scopecheck.decide import arguments as arg
-
-    c = default_checker()
-    query = c.query(
-        arg.text(state, "state"),
-        arg.text(task, "task", limit=None),
-        credentials=arg.words(credentials, "credentials"),
-        trainings=arg.words(trainings, "trainings"),
-        supervision=arg.supervision(supervision),
-        supervisor=arg.supervisor(supervisor),
-        setting=arg.optional_text(setting, "setting"),
-        as_of=arg.day(as_of),
-        asking=LIBRARY_ASKING,
+    """Checker.check of the process's shared checker (made on first use)."""
+    return default_checker().check(
+        state,
+        task,
+        credentials=credentials,
+        trainings=trainings,
+        supervision=supervision,
+        supervisor=supervisor,
+        setting=setting,
+        as_of=as_of,
     )
-    return c.evaluate(query)
