@@ -122,6 +122,30 @@ def test_a_reading_in_doubt_alone_is_asked_back_even_where_it_would_be_the_only_
     assert "does not read as that task or any MA task; if it is meant, say so: cpoe_order_entry" in err
 
 
+@pytest.mark.parametrize("words", ["stapling a wound closed", "Removing dead tissue from wounds"])
+def test_a_reading_in_doubt_with_two_tasks_is_asked_back_by_every_entry_point(words: str, tmp_path: Path) -> None:
+    """Real phrasings (holdout10, holdout16; labelled 'none' and wound care) the reader doubts: the
+    phrase reads wound care, the whole removing staples. In California both get the same answer, and
+    `check` and the API gave it ("CONDITIONAL: wound care ... each gets this same answer here", for
+    stapling a wound closed, which is neither) while the page and a hire asked back. A reading in
+    doubt is asked back everywhere: the words may mean neither task."""
+    code, out, err = run("check", "--state", "CA", "--task", words)
+    assert code == 2 and not out and "read as a whole reads as remove sutures or staples" in err, err
+    from fastapi.testclient import TestClient
+
+    from scopecheck.interfaces.web.app import create_app
+
+    client = TestClient(create_app(Checker(REPO)))
+    api = client.get("/api/check", params={"state": "CA", "task": words})
+    assert api.status_code == 422 and [c["id"] for c in api.json()["candidates"]] == ["wound_care", "suture_removal"]
+    page = client.get("/", params={"state": "CA", "task": words, "listed": "CA"})
+    assert 'id="verdict"' not in page.text
+    candidate = tmp_path / "c.json"
+    candidate.write_text('{"credentials": []}')
+    code, out, err = run("hire", "--state", "CA", "--candidate", str(candidate), "--duty", words)
+    assert code == 2 and "read as a whole reads as remove sutures or staples" in err, err
+
+
 @pytest.mark.parametrize("words", ["thank you", "please", "hello there", "the weather today"])
 def test_words_of_no_task_get_no_reading_among_the_suggestions(checker: Checker, words: str) -> None:
     """The reader always has a likeliest task; it is suggested only when at least half likely (each

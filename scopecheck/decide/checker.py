@@ -179,12 +179,14 @@ class Checker:
     def settle_task(self, code: str, words: str, facts: Mapping[str, object], field: str) -> tuple[str, str]:
         """One task for the words. When they fit several tasks, ask back (AmbiguousTask) unless every
         candidate gets the same answer here, the same verdict on the same rules and conditions: then
-        that answer is given, and the note says which tasks the words fit. One candidate alone is a
-        reading in doubt (matcher._second_reading): always asked back."""
+        that answer is given, and the note says which tasks the words fit. A reading in doubt (the
+        words as a whole read otherwise, matcher._second_reading) is always asked back: the words may
+        mean neither task ('stapling a wound closed' is neither wound care nor removing staples), and
+        the page and a hire ask it back too (AmbiguousTask.settled_by_facts)."""
         understood = self.resolver.understand_task(words, field)
         if understood.task:
             return understood.task, understood.note
-        if len(understood.candidates) > 1:
+        if len(understood.candidates) > 1 and not understood.doubt:
             answers = set()
             for candidate in understood.candidates:
                 v = self.evaluate(Query(jurisdiction=code, task=candidate, **facts))  # type: ignore[arg-type]
