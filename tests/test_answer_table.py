@@ -476,6 +476,36 @@ def test_the_whole_flow_over_files_validated_before_imports_no_pydantic(table_on
         assert (later.returncode, later.stdout) == (code, out)
 
 
+MATCHERS = """
+import sys
+from scopecheck.decide import matcher
+from scopecheck.interfaces.cli import main
+made = []
+built = matcher.TaskMatcher.__init__
+def counted(self, *args, **kwargs):
+    made.append(1)
+    built(self, *args, **kwargs)
+matcher.TaskMatcher.__init__ = counted
+try:
+    main(sys.argv[1:])
+finally:
+    print(f"matchers {len(made)}", file=sys.stderr)
+"""
+
+
+def test_the_whole_flow_reads_the_words_with_the_matcher_the_quick_path_built(table_on: Path) -> None:
+    """`check` first reads the words over the kept catalogues (quick_check.py); when nothing is kept for
+    the question, the whole flow answers with the same matcher, not a second one (two were built, the
+    phrase index and the reader's model read twice), and prints what the whole flow prints."""
+    ask = [sys.executable, "-c", MATCHERS, "check", "--state", "NY", "--setting", "clinic", "--task"]
+    subprocess.run([*ask, "draw blood"], capture_output=True, text=True, check=False)  # NY's verdicts kept
+    for task in ("take vital signs", "give a b12 shot"):
+        later = subprocess.run([*ask, task], capture_output=True, text=True, check=False)
+        assert later.stderr.strip() == "matchers 1", later.stderr
+        code, out, _ = run("check", "--state", "NY", "--setting", "clinic", "--task", task)
+        assert (later.returncode, later.stdout) == (code, out)
+
+
 def test_a_check_in_other_words_for_the_same_question_is_printed_without_loading_the_law(table_on: Path) -> None:
     """The verdict kept for the question's key, headed for the new words (interfaces/quick_check.py):
     the bytes the whole flow prints. The state by its name, a credential in other words and another
@@ -604,7 +634,7 @@ def test_the_resolver_over_the_validated_json_reads_every_word_as_over_the_schem
     checker = Checker(REPO)
     lib, resolver = checker.lib, checker.resolver
     assert lib.vocabulary and lib.tasks and lib.jurisdictions and lib.credentials and lib.trainings and lib.settings
-    plain = quick_check._resolver(REPO)  # each of those is loaded: its validated copy is kept
+    plain = quick_check.resolver_over_kept(REPO)  # each of those is loaded: its validated copy is kept
     assert plain is not None
     for name in ("phrasings.toml", "phrasings_holdout16.toml"):
         with (REPO / "tests" / "data" / name).open("rb") as f:

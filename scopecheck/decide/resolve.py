@@ -103,6 +103,22 @@ class Resolver:
     def matcher(self) -> TaskMatcher:
         return TaskMatcher(self.lib)
 
+    def share_matcher(self, other: Resolver, words: str) -> None:
+        """Read task words with the matcher `other` built over the same data, if it built one, read
+        `words` with it, and this has none yet: `check` reads the words over the kept catalogues first
+        (interfaces/quick_check.py), and the whole flow then reads them with the same matcher, not a
+        second one (about 10 ms of a cold start). A matcher reads only the tasks, the vocabulary and
+        the reader's model, the same over either (tests/test_answer_table.py). One that could not read
+        the words (a kept copy damaged) is not shared: the whole flow reads the law itself."""
+        built = other.__dict__.get("matcher")
+        if built is None or "matcher" in self.__dict__:
+            return
+        try:
+            built.understand(words)  # remembered when the quick path read them: no second reading
+        except (OSError, AttributeError, KeyError, TypeError, ValueError):
+            return
+        self.__dict__["matcher"] = built
+
     def task(self, text: str, field: str = "--task") -> str:
         """Exactly one task for the words, or a UserError that asks back, says the words are not an
         MA task, or suggests the nearest tasks (matcher.py)."""

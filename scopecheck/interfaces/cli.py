@@ -248,17 +248,21 @@ def check(
     as_of = as_of or date.today()  # once: the day the request names is the day it is answered for
     asked = (state, task, credentials, trainings, supervision, supervisor, setting, as_of.isoformat(), strict, fmt)
     request, replies = json.dumps(["check", *asked]), replies_table(ctx)
+    quick = None
     given = facts(credentials, trainings, supervision, supervisor, setting, as_of)
     if replies is not None:  # asked before, in these words or in others: printed without loading the law
         same = replies.reply(request)
         if same is not None:
             click.echo(same[1])
             ctx.exit(same[0])
-        kept = quick_check.kept_reply(replies, data_root(ctx), state, task, given, fmt)
+        quick = quick_check.resolver_over_kept(data_root(ctx))
+        kept = quick_check.kept_reply(replies, quick, state, task, given, fmt)
         if kept is not None:
             click.echo(kept[1])
             ctx.exit(exit_code([kept[0]], strict))
     c = checker(ctx)
+    if quick is not None:
+        c.resolver.share_matcher(quick, task)  # the words are read once, not again
     query = c.query(state, task, **given)
     verdict = c.evaluate(query)
     data = verdict.as_json()

@@ -42,7 +42,7 @@ def _record(fields: dict[str, Any]) -> SimpleNamespace:
 
 def kept_reply(
     replies: AnswerTable,
-    data: Path,
+    resolver: Resolver | None,
     state: str,
     words: str,
     facts: dict[str, Any],
@@ -50,10 +50,10 @@ def kept_reply(
 ) -> tuple[str, str] | None:
     """The verdict kept for the question these words ask, and its text (or JSON) in these words; None
     when nothing is kept for it or any word is not read as the whole flow would read it.
-    `facts`: the words of credentials, trainings and setting, the supervision and supervisor, and the
-    day (as_of), as Checker.query takes them (cli.facts)."""
+    `resolver`: resolver_over_kept's (the whole flow may then read task words with the matcher it
+    built, Resolver.share_matcher). `facts`: the words of credentials, trainings and setting, the
+    supervision and supervisor, and the day (as_of), as Checker.query takes them (cli.facts)."""
     as_of: date = facts["as_of"]
-    resolver = _resolver(data)
     if resolver is None:
         return None
     try:  # each catalogue is read when a word needs it
@@ -89,7 +89,7 @@ def kept_reply(
         return None
 
 
-def _resolver(data: Path) -> Resolver | None:
+def resolver_over_kept(data: Path) -> Resolver | None:
     """The resolver (and its task matcher) over the validated catalogues, read as plain records."""
     from scopecheck.decide.resolve import Resolver
 
