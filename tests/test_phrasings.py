@@ -65,6 +65,7 @@ DATA = Path(__file__).parent / "data"
 #: The sets tuned on first, each held to no phrasing answered as a different task.
 EARLIER = ("phrasings.toml", "phrasings_holdout.toml", "phrasings_holdout2.toml", "phrasings_holdout3a.toml")
 LATER = ("phrasings_holdout3b.toml", "phrasings_holdout4.toml", "phrasings_holdout5.toml", "phrasings_holdout6.toml")
+HOLDOUT27 = ("phrasings_holdout27a.toml", "phrasings_holdout27b.toml")
 
 
 def corpus(name: str) -> dict:  # type: ignore[type-arg]
@@ -302,6 +303,20 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             8,
             85,
         ),
+        (
+            "phrasings_holdout28a.toml",
+            137,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27),
+            10,
+            82,
+        ),
+        (
+            "phrasings_holdout28b.toml",
+            139,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, "phrasings_holdout28a.toml"),
+            13,
+            68,
+        ),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -420,8 +435,10 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     and measured blind once with stop 21's matcher: half a 3 of 136 (2.2 %), 92 understood; half b 11
     of 147 (7.5 %), 80 understood. Half b was then tuned on (a patient's own use in reflexive words,
     animal patients, ordering blood work, pre-packaged, an insurance card): 8 and 85; half a, never
-    read, stayed 3 and 92. Neither is trained on. Each is held there; none shares a source with an
-    earlier set."""
+    read, stayed 3 and 92. Neither is trained on. holdout28 (the same two kinds, two files, from
+    less-known sources: 5,585 addresses excluded), measured blind once after that tuning: half a 10 of
+    137 (7.3 %), 82 understood; half b 13 of 139 (9.4 %), 68 understood. Neither is trained on. Each
+    is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -457,6 +474,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout26.toml", 191, 160, 4),
         ("phrasings_holdout27a.toml", 136, 117, 2),
         ("phrasings_holdout27b.toml", 147, 122, 4),
+        ("phrasings_holdout28a.toml", 137, 119, 9),
+        ("phrasings_holdout28b.toml", 139, 118, 10),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -490,7 +509,9 @@ def test_the_holdout_errors_are_not_label_noise(
     id); 19 of 216 outside both when measured blind, with stop 18's matcher alike; not tuned on.
     holdout27a: 86 % agree (93 % share an id); 2 of 136 outside both when measured blind; not tuned
     on. holdout27b: 83 % agree (90 % share an id); 7 of 147 outside both when measured blind, 4 once
-    tuned on. Held there."""
+    tuned on. holdout28a: 87 % agree (95 % share an id); 9 of 137 outside both when measured blind.
+    holdout28b: 85 % agree (90 % share an id); 10 of 139 outside both when measured blind; not tuned
+    on. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -630,6 +651,8 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout25.toml",
         "phrasings_holdout26.toml",
         "phrasings_holdout27a.toml",
+        "phrasings_holdout28a.toml",  # its wrong answers were read (stop 22), not its refusals
+        "phrasings_holdout28b.toml",
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
