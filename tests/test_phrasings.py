@@ -307,7 +307,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout28a.toml",
             137,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27),
-            9,
+            8,
             85,
         ),
         (
@@ -438,7 +438,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     read, stayed 3 and 92. Neither is trained on. holdout28 (the same two kinds, two files, from
     less-known sources: 5,585 addresses excluded), measured blind once after that tuning: half a 10 of
     137 (7.3 %), 82 understood; half b 13 of 139 (9.4 %), 68 understood. Half a was then tuned on
-    (teaching the use of an orthotic device, entering injections into a registry, Rotarix): 9 and 85;
+    (teaching the use of an orthotic device, entering injections into a registry, Rotarix; a drug the
+    words deny settles no route): 8 and 85;
     half b, never read, stayed 13 and 68. Neither is trained on. Each is held there; none shares a
     source with an earlier set."""
     data = corpus(name)
@@ -476,7 +477,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout26.toml", 191, 160, 4),
         ("phrasings_holdout27a.toml", 136, 117, 2),
         ("phrasings_holdout27b.toml", 147, 122, 4),
-        ("phrasings_holdout28a.toml", 137, 119, 8),
+        ("phrasings_holdout28a.toml", 137, 119, 7),
         ("phrasings_holdout28b.toml", 139, 118, 10),
     ],
 )
@@ -511,7 +512,7 @@ def test_the_holdout_errors_are_not_label_noise(
     id); 19 of 216 outside both when measured blind, with stop 18's matcher alike; not tuned on.
     holdout27a: 86 % agree (93 % share an id); 2 of 136 outside both when measured blind; not tuned
     on. holdout27b: 83 % agree (90 % share an id); 7 of 147 outside both when measured blind, 4 once
-    tuned on. holdout28a: 87 % agree (95 % share an id); 9 of 137 outside both when measured blind, 8
+    tuned on. holdout28a: 87 % agree (95 % share an id); 9 of 137 outside both when measured blind, 7
     once tuned on. holdout28b: 85 % agree (90 % share an id); 10 of 139 outside both when measured blind; not tuned
     on. Held there."""
     phrasings = corpus(name)["phrasings"]

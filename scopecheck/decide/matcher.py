@@ -546,7 +546,10 @@ class TaskMatcher:
     def _analyse(self, text: str, items: bool) -> _Analysis:
         """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`."""
         toks, plain, source, original = self.tokens(text)
-        raw = _settled(self._raw_mentions(toks, source, original) + self._assisted(toks, plain, source, original))
+        raw = _settled(
+            self._raw_mentions(toks, source, original) + self._assisted(toks, plain, source, original),
+            lambda m: bool(self._negation(plain, m)),
+        )
         framed = [
             replace(m, negated=self._negation(plain, m)) for m in self._apply_frames(toks, plain, raw, source, original)
         ]
@@ -895,11 +898,12 @@ class TaskMatcher:
         return weights, words_of
 
 
-def _settled(mentions: list[Mention]) -> list[Mention]:
+def _settled(mentions: list[Mention], denied: Callable[[Mention], bool]) -> list[Mention]:
     """A generic phrase whose readings include exactly one task the same words name specifically is
     that task ("catheter insertions ... Foley" is urinary; "allergy shots ... extracts or allergens" is
-    immunotherapy): the words themselves say which."""
-    named = {m.task for m in mentions if not m.alternatives}
+    immunotherapy): the words themselves say which. A task the words deny settles nothing
+    ("administer meds but not insulin" is not insulin's route)."""
+    named = {m.task for m in mentions if not m.alternatives and not denied(m)}
     out = []
     for m in mentions:
         if m.alternatives:
