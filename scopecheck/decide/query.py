@@ -43,12 +43,11 @@ class Query:
         if as_of is None:
             raise UserError("as_of: a date or 'YYYY-MM-DD' is needed, not None")
         object.__setattr__(self, "as_of", as_of)
-        for name in ("credentials", "trainings"):  # ids in a set, so the key hashes
+        for name in ("credentials", "trainings"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, frozenset):
-                object.__setattr__(self, name, frozenset(arguments.words(value, name) or ()))
-            elif value is not None:
-                arguments.words(value, name)
+            ids = arguments.words(value, name)
+            if ids is not None and not isinstance(value, frozenset):  # ids in a set, so the key hashes
+                object.__setattr__(self, name, frozenset(ids))
 
     def key(self) -> tuple[object, ...]:
         """Everything that can change the verdict (not the words the user typed)."""
