@@ -197,14 +197,18 @@ def test_api_never_answers_500(case) -> None:  # type: ignore[no-untyped-def]
 
 
 @contextlib.contextmanager
-def served(app: object) -> Iterator[str]:
-    """A real uvicorn server on a free loopback port, in a thread; yields its base URL."""
+def served(app: object, **options: Any) -> Iterator[str]:
+    """A real uvicorn server on a free loopback port, in a thread, with `scopecheck serve`'s
+    settings (its HTTP parser too) unless `options` replace them; yields its base URL."""
     import uvicorn
+
+    from scopecheck.interfaces.web.guard import server_options
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **{**server_options(), **options})  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
