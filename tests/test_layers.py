@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "scopecheck"
 #: Lowest first. A module may import its own layer and those before it.
 LAYERS = ("foundation", "law", "decide", "hr", "batch", "interfaces")
-FOUNDATION = {"errors", "safejson", "csvsafe", "cache", "version"}
+FOUNDATION = {"errors", "safejson", "csvsafe", "cache", "bounded", "version"}
 FACADES = {"__init__", "__main__"}  # the public API and `python -m`: they may import anything
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from scopecheck import safejson
+from scopecheck.bounded import bounded_put
 from scopecheck.csvsafe import CsvOut, LineRenderer, csv_cell
 from scopecheck.errors import UserError
 
@@ -536,9 +537,7 @@ class _Formatted:
         entry = self._formatted.get(id(result))
         if entry is None or entry[0] is not result:
             entry = (result, [csv_cell(_cell(result.get(c))) for c in OUTPUT])
-            if len(self._formatted) >= 20_000:  # evict the oldest (O(1)), never a full clear
-                self._formatted.popitem(last=False)
-            self._formatted[id(result)] = entry
+            bounded_put(self._formatted, id(result), entry, 20_000)
         return entry[1]
 
 
@@ -640,9 +639,7 @@ class Formatter:
             made, ident = self._make(result)
             rendered = self._lines.render(made) if self.layout == "csv" else None
             entry = (result, made if rendered is None else None, ident, rendered)  # one copy kept, not two
-            if len(self._made) >= _FORMATTED_CACHE:  # evict the oldest (O(1)), never a full clear
-                self._made.popitem(last=False)
-            self._made[id(result)] = entry
+            bounded_put(self._made, id(result), entry, _FORMATTED_CACHE)
         return entry[1], entry[2], entry[3]
 
     def chunk(self, rows: list[Row] | PlainRows, results: list[dict[str, Any]]) -> Formatted:

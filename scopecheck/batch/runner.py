@@ -46,6 +46,7 @@ from scopecheck.batch.rows import (
     json_lines,
     start_writeback,
 )
+from scopecheck.bounded import bounded_put
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.citing import citation_text
 from scopecheck.decide.query import Query
@@ -97,14 +98,6 @@ class _Refused:
         self.message = message
 
 
-def _bounded_put(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
-    """Insert, evicting the oldest entry when full: O(1) (a plain dict's first key is not, once many
-    have been deleted), and never a full clear (a clear thrashes)."""
-    if len(cache) >= size:
-        cache.popitem(last=False)
-    cache[key] = value
-
-
 #: What a row asks: jurisdiction, task id, the task's words, how they were understood, and the facts.
 Asked = tuple[str, str, str, str, dict[str, Any]]
 
@@ -141,7 +134,7 @@ class RowChecker:
                 found = resolve(raw)
             except UserError as exc:
                 found = _Refused(str(exc))
-            _bounded_put(self._cells, (name, raw), found, CELL_CACHE_SIZE)
+            bounded_put(self._cells, (name, raw), found, CELL_CACHE_SIZE)
         if found.__class__ is _Refused:
             raise UserError(found.message)
         return found
@@ -229,7 +222,7 @@ class RowChecker:
                 if found is None:
                     new.setdefault(question, (asked, []))[1].append((len(results), key))
                 elif key is not None:
-                    _bounded_put(self._raw, key, found, RAW_CACHE_SIZE)
+                    bounded_put(self._raw, key, found, RAW_CACHE_SIZE)
             results.append(_TO_ANSWER if found is None else found)
         if new:
             self._answer_new(new, results)
@@ -265,11 +258,11 @@ class RowChecker:
                 if table is not None:
                     found = table.put_row(question, found)  # one dict per distinct set of columns
             found = self._task_too(asked[1], found)
-            _bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)
+            bounded_put(self._by_question, question, found, QUESTION_CACHE_SIZE)
             for index, key in places:
                 results[index] = found
                 if key is not None:
-                    _bounded_put(self._raw, key, found, RAW_CACHE_SIZE)
+                    bounded_put(self._raw, key, found, RAW_CACHE_SIZE)
 
     def _task_too(self, task: str, columns: dict[str, Any]) -> dict[str, Any]:
         """The columns with the question's task when it is asked for (a dict of the question's own;

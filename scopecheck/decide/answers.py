@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from scopecheck.bounded import bounded_put
 from scopecheck.cache import prune, table_path, usable_root
 from scopecheck.decide.findings import Finding
 
@@ -96,6 +97,7 @@ class AnswerTable:
         self._bodies: dict[str, tuple[Finding, ...]] = {}  # a few thousand distinct findings, read once each
         self._ids: dict[str, int] = {}  # the row id of each findings body written, by its hash
         self._shared: OrderedDict[str, dict[str, Any]] = OrderedDict()  # output columns read or kept, by hash (bounded)
+        self._by_output_id: OrderedDict[int, dict[str, Any]] = OrderedDict()  # the same, read, by row id (bounded)
         self._output_ids: dict[str, int] = {}  # the row id of each output body written, by its hash
         self._verdict_ids: dict[str, int] = {}  # the row id of each verdict written, by its hash
         _open.add(self)
@@ -179,13 +181,17 @@ class AnswerTable:
         dict (read once): it must not be changed."""
 
         def read(db: sqlite3.Connection, asked: dict[str, tuple[object, ...]]) -> dict[tuple[object, ...], Any]:
-            query = "select key, hash from rows join outputs on outputs.id = rows.output where key in ({})"
-            digests = list(_each_in(db, query, list(asked)))
-            columns = {d: self._shared[d] for _, d in digests if d in self._shared}
-            query = "select hash, body from outputs where hash in ({})"
-            for digest, body in _each_in(db, query, list({d for _, d in digests if d not in columns})):
-                columns[digest] = self._share(digest, json.loads(body))
-            return {asked[text]: columns[digest] for text, digest in digests if digest in columns}
+            # the keys' output ids alone (a join to the outputs' hashes took as long again), then
+            # the bodies of the ids this process has not read
+            outputs = list(_each_in(db, "select key, output from rows where key in ({})", list(asked)))
+            known = self._by_output_id
+            columns = {i: known[i] for _, i in outputs if i in known}
+            query = "select id, hash, body from outputs where id in ({})"
+            for i, digest, body in _each_in(db, query, list({i for _, i in outputs if i not in columns})):
+                shared = self._shared.get(digest)
+                columns[i] = shared if shared is not None else self._share(digest, json.loads(body))
+                bounded_put(known, i, columns[i], OUTPUTS_IN_MEMORY)
+            return {asked[text]: columns[i] for text, i in outputs if i in columns}
 
         return self._looked_up(keys, read)
 
@@ -202,9 +208,7 @@ class AnswerTable:
 
     def _share(self, digest: str, columns: dict[str, Any]) -> dict[str, Any]:
         """Remember the one dict of a set of columns (bounded: the oldest goes)."""
-        self._shared[digest] = columns
-        if len(self._shared) > OUTPUTS_IN_MEMORY:
-            self._shared.popitem(last=False)
+        bounded_put(self._shared, digest, columns, OUTPUTS_IN_MEMORY)
         return columns
 
     def _keep(self, pending: list[tuple[str, str, str]], item: tuple[str, str, str]) -> None:

@@ -25,6 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
+from scopecheck.bounded import bounded_put
 from scopecheck.decide.answers import AnswerTable
 from scopecheck.decide.compiler import Compiled, compile_plan
 from scopecheck.decide.engine import Engine
@@ -234,9 +235,7 @@ class Checker:
                 if cached is None:
                     cached = fold(self.lib, self.plan(query.jurisdiction), query, Findings(self._find(query, key)))
                     if remember:
-                        if len(self._memo) >= self._memo_size:
-                            self._memo.popitem(last=False)  # the oldest, O(1): never a full clear
-                        self._memo[key] = cached
+                        bounded_put(self._memo, key, cached, self._memo_size)
         return cached
 
     def _find(self, query: Query, key: tuple[object, ...]) -> tuple[Finding, ...]:
@@ -254,9 +253,7 @@ class Checker:
         return found
 
     def _keep_found(self, key: tuple[object, ...], found: tuple[Finding, ...]) -> None:
-        if len(self._found) >= MAX_QUESTIONS:
-            self._found.popitem(last=False)
-        self._found[key] = found
+        bounded_put(self._found, key, found, MAX_QUESTIONS)
 
     def recall(self, keys: list[tuple[object, ...]]) -> None:
         """Bring what the answer table holds for these questions into memory together (a batch's new
