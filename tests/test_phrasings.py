@@ -66,6 +66,7 @@ DATA = Path(__file__).parent / "data"
 EARLIER = ("phrasings.toml", "phrasings_holdout.toml", "phrasings_holdout2.toml", "phrasings_holdout3a.toml")
 LATER = ("phrasings_holdout3b.toml", "phrasings_holdout4.toml", "phrasings_holdout5.toml", "phrasings_holdout6.toml")
 HOLDOUT27 = ("phrasings_holdout27a.toml", "phrasings_holdout27b.toml")
+HOLDOUT28 = ("phrasings_holdout28a.toml", "phrasings_holdout28b.toml")
 
 
 def corpus(name: str) -> dict:  # type: ignore[type-arg]
@@ -129,10 +130,13 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
 @pytest.mark.parametrize(
     "name, split, right, understood",
     [
-        ("phrasings.toml", "validation", 0.84, 0.88),
-        ("phrasings_holdout.toml", None, 0.78, 0.81),
-        ("phrasings_holdout2.toml", None, 0.79, 0.81),
-        ("phrasings_holdout3a.toml", None, 0.75, 0.79),
+        # stop 23 asks back where the reader doubts the matcher's one task below 0.2 (was 0.01):
+        # validation right 0.84 -> 0.83, understood 0.88 -> 0.87; holdout 0.78 -> 0.77; holdout2
+        # 0.79 -> 0.78; holdout3a understood 0.79 -> 0.78; none of these had a wrong answer to take off
+        ("phrasings.toml", "validation", 0.83, 0.87),
+        ("phrasings_holdout.toml", None, 0.77, 0.81),
+        ("phrasings_holdout2.toml", None, 0.78, 0.81),
+        ("phrasings_holdout3a.toml", None, 0.75, 0.78),
     ],
 )
 def test_the_second_split_and_the_holdouts_stay_understood(
@@ -164,73 +168,73 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
 @pytest.mark.parametrize(
     "name, size, before, wrong, understood",
     [
-        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 18, 324),
-        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 13, 229),
-        ("phrasings_holdout6.toml", 364, LATER[:3], 23, 219),
-        ("phrasings_holdout7.toml", 427, LATER[:4], 34, 258),
-        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 17, 303),
-        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 16, 243),
+        ("phrasings_holdout4.toml", 471, ("phrasings_holdout3b.toml",), 13, 324),
+        ("phrasings_holdout5.toml", 357, ("phrasings_holdout3b.toml", "phrasings_holdout4.toml"), 12, 229),
+        ("phrasings_holdout6.toml", 364, LATER[:3], 5, 219),
+        ("phrasings_holdout7.toml", 427, LATER[:4], 15, 258),
+        ("phrasings_holdout8.toml", 504, (*LATER, "phrasings_holdout7.toml"), 11, 303),
+        ("phrasings_holdout9.toml", 358, (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml"), 13, 243),
         (
             "phrasings_holdout10.toml",
             348,
             (*LATER, "phrasings_holdout7.toml", "phrasings_holdout8.toml", "phrasings_holdout9.toml"),
-            8,
+            6,
             253,
         ),
         (
             "phrasings_holdout11.toml",
             379,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10))),
-            10,
+            5,
             264,
         ),
         (
             "phrasings_holdout12.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11))),
-            10,
+            5,
             256,
         ),
         (
             "phrasings_holdout13.toml",
             373,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12))),
-            12,
+            8,
             239,
         ),
         (
             "phrasings_holdout14.toml",
             371,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13))),
-            6,
+            4,
             267,
         ),
         (
             "phrasings_holdout15.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14))),
-            10,
-            234,
+            6,
+            233,
         ),
         (
             "phrasings_holdout16.toml",
             375,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15))),
-            18,
+            13,
             252,
         ),
         (
             "phrasings_holdout17.toml",
             358,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15, 16))),
-            9,
+            6,
             236,
         ),
         (
             "phrasings_holdout18.toml",
             336,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17))),
-            8,
+            5,
             218,
         ),
         (
@@ -244,42 +248,42 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout20.toml",
             293,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 20))),
-            5,
+            4,
             169,
         ),
         (
             "phrasings_holdout21.toml",
             295,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 21))),
-            8,
-            177,
+            3,
+            175,
         ),
         (
             "phrasings_holdout22.toml",
             260,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 22))),
             6,
-            149,
+            148,
         ),
         (
             "phrasings_holdout23.toml",
             216,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 23))),
-            15,
-            116,
+            10,
+            112,
         ),
         (
             "phrasings_holdout24.toml",
             296,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 24))),
-            22,
-            153,
+            14,
+            151,
         ),
         (
             "phrasings_holdout25.toml",
             290,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 25))),
-            13,
+            10,
             175,
         ),
         (
@@ -287,35 +291,55 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             191,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 26))),
             8,
-            107,
+            103,
         ),
         (
             "phrasings_holdout27a.toml",
             136,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27))),
             3,
-            92,
+            90,
         ),
         (
             "phrasings_holdout27b.toml",
             147,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), "phrasings_holdout27a.toml"),
-            8,
-            85,
+            7,
+            80,
         ),
         (
             "phrasings_holdout28a.toml",
             137,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27),
-            8,
-            85,
+            7,
+            82,
         ),
         (
             "phrasings_holdout28b.toml",
             139,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, "phrasings_holdout28a.toml"),
-            13,
-            68,
+            9,
+            64,
+        ),
+        (
+            "phrasings_holdout29a.toml",
+            108,
+            (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28),
+            2,
+            65,
+        ),
+        (
+            "phrasings_holdout29b.toml",
+            150,
+            (
+                *LATER,
+                *(f"phrasings_holdout{n}.toml" for n in range(7, 27)),
+                *HOLDOUT27,
+                *HOLDOUT28,
+                "phrasings_holdout29a.toml",
+            ),
+            4,
+            75,
         ),
     ],
 )
@@ -440,8 +464,17 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     137 (7.3 %), 82 understood; half b 13 of 139 (9.4 %), 68 understood. Half a was then tuned on
     (teaching the use of an orthotic device, entering injections into a registry, Rotarix; a drug the
     words deny settles no route): 8 and 85;
-    half b, never read, stayed 13 and 68. Neither is trained on. Each is held there; none shares a
-    source with an earlier set."""
+    half b, never read, stayed 13 and 68. Neither is trained on. holdout29 (the same two kinds, two
+    files; 5,729 addresses excluded), measured blind once with that matcher: half a 3 of 108 (2.8 %), 66
+    understood; half b 6 of 150 (4.0 %), 85 understood. Neither is tuned on nor trained on.
+    Stop 23 then raised the reader's doubt (DOUBT_BELOW) from 0.01 to 0.2: the matcher asks back, with
+    both readings, where the reader finds its one task less than 20 % likely and another reading
+    ahead. Chosen on the sets the reader was not trained on (holdout23-28, their wrong answers 88 -> 68,
+    understood 886 -> 858) and leave-one-set-out on those it was (tests/test_reader.py), and seen,
+    counts only, on holdout29 (wrong 9 -> 6, understood 151 -> 140): about three answers asked back
+    for each wrong one taken off, the right task among the readings offered. Each set's figures in the
+    table are those after it (they were: holdout4 18 wrong, holdout6 9, holdout11 10, holdout24 21,
+    holdout28b 13). Each is held there; none shares a source with an earlier set."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -479,6 +512,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout27b.toml", 147, 122, 4),
         ("phrasings_holdout28a.toml", 137, 119, 7),
         ("phrasings_holdout28b.toml", 139, 118, 10),
+        ("phrasings_holdout29a.toml", 108, 98, 2),
+        ("phrasings_holdout29b.toml", 150, 131, 4),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -514,7 +549,9 @@ def test_the_holdout_errors_are_not_label_noise(
     on. holdout27b: 83 % agree (90 % share an id); 7 of 147 outside both when measured blind, 4 once
     tuned on. holdout28a: 87 % agree (95 % share an id); 9 of 137 outside both when measured blind, 7
     once tuned on. holdout28b: 85 % agree (90 % share an id); 10 of 139 outside both when measured blind; not tuned
-    on. Held there."""
+    on. holdout29a: 91 % agree (96 % share an id); 2 of 108 outside both with the reader's doubt at 0.2
+    (stop 23), not tuned on. holdout29b: 87 % agree (98 % share an id); 4 of 150 outside both, likewise.
+    Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -656,6 +693,8 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout27a.toml",
         "phrasings_holdout28a.toml",  # its wrong answers were read (stop 22), not its refusals
         "phrasings_holdout28b.toml",
+        "phrasings_holdout29a.toml",
+        "phrasings_holdout29b.toml",
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -738,7 +777,11 @@ def test_a_word_of_work_no_ma_task_covers_does_not_swallow_an_ordinary_task(
     ],
 )
 def test_the_words_around_a_phrase_that_change_the_task_decide(checker: Checker, words: str, task: str) -> None:
-    assert checker.resolver.matcher.understand(words).task == task
+    """The phrase's task: answered, or first of the readings asked back when the words as a whole read
+    otherwise too (stop 23: the jelly "before a catheter" also reads as the catheter), never the task
+    the phrase alone would name."""
+    u = checker.resolver.matcher.understand(words)
+    assert u.task == task or (u.task is None and u.doubt and u.candidates[0] == task), u
 
 
 def test_scheduling_a_procedure_is_scheduling_and_a_second_verb_keeps_its_own_act(checker: Checker) -> None:

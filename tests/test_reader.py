@@ -65,7 +65,9 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     (-2.7 %); of the wrong answers taken off, 33 are asked back without the right task. And where
     nothing fits (1,278 phrasings), the suggestions with the reader's reading (when at least half
     likely) second after a denied task: the right task first 558 -> 805 (44 % -> 63 %), among the
-    four 929 -> 1,050 (73 % -> 82 %)."""
+    four 929 -> 1,050 (73 % -> 82 %). Stop 23 raised the doubt that asks back from 0.01 to 0.2, and of
+    9,059 phrasings: 429 -> 198 wrong (-54 %), 6,030 -> 5,385 right (-10.7 %), right or asked back among
+    acceptable tasks only 6,304 -> 5,916 (-6.2 %); the suggestions first 555 -> 800, among 926 -> 1,047."""
     names = list(_model()["trained_on"])
     per_file = {name: corpus_examples([DATA / name], checker.lib.tasks)[0] for name in names}
     plain, left_out = _with_reader(checker, _Silent()), _with_reader(checker, None)
@@ -91,10 +93,10 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
                     tally["suggested among"] += bool(acceptable & set(suggested))
                 before["nothing fits"] += 1
     print(f"left out in turn: without the reader {dict(before)}; with it {dict(after)}")
-    assert before["wrong"] - after["wrong"] >= 150, (before, after)
-    assert before["right"] - after["right"] <= 320, (before, after)
+    assert before["wrong"] - after["wrong"] >= 225, (before, after)
+    assert before["right"] - after["right"] <= 650, (before, after)
     understood = [c["right"] + c["within"] for c in (before, after)]
-    assert understood[0] - understood[1] <= 190, (before, after)
+    assert understood[0] - understood[1] <= 390, (before, after)
     assert after["suggested first"] - before["suggested first"] >= 200, (before, after)
     assert after["suggested among"] - before["suggested among"] >= 100, (before, after)
 

@@ -26,7 +26,10 @@ from scopecheck.errors import Defect, UserError
 NONE = "none"  # the class of words no MA task covers
 ALPHA = 0.03  # additive smoothing: a word a task never had is unlikely, not impossible
 MIN_SOURCES = 2  # a word is kept when at least this many phrasings use it (one phrasing's word is noise)
-DOUBT_BELOW = 0.01  # ask back when the matcher's task is less likely than this, and another reading leads
+#: Ask back when the matcher's one task is less likely than this, and another reading leads. 0.01
+#: until stop 23; at 0.2 sets the reader never saw answer about one wrong task in four fewer, at the
+#: cost of about three right answers asked back (the right task among the readings) for each.
+DOUBT_BELOW = 0.2
 SUGGEST_FROM = 0.5  # where nothing fits, the reader's reading is suggested when at least this likely
 
 
