@@ -63,15 +63,16 @@ def head_limited_httptools() -> type[asyncio.Protocol] | None:
         return None
 
     class HeadLimitedHttpTools(HttpToolsProtocol):
-        """Two counts, either over MAX_HEAD refuses: the bytes of whole chunks that arrive while a
-        head is still incomplete (what httptools may be holding), and the parsed line and headers."""
+        """Two counts, either over MAX_HEAD refuses: the bytes of whole chunks read while a head was
+        incomplete and that completed no head (what httptools may be holding), and the parsed line and
+        headers. A chunk that completes a head may hold a whole request, body and all: not counted."""
 
-        in_head, pending, parsed = True, 0, 0
+        in_head, heads, pending, parsed = True, 0, 0, 0
 
         def data_received(self, data: bytes) -> None:
-            was_in_head = self.in_head
+            was_in_head, heads = self.in_head, self.heads
             super().data_received(data)
-            if was_in_head and self.in_head and not self.transport.is_closing():
+            if was_in_head and self.heads == heads and not self.transport.is_closing():
                 self.pending += len(data)
                 if self.pending > MAX_HEAD:
                     self.send_400_response(HEAD_TOO_LONG)
@@ -91,6 +92,7 @@ def head_limited_httptools() -> type[asyncio.Protocol] | None:
 
         def on_headers_complete(self) -> None:
             self.in_head, self.pending, self.parsed = False, 0, 0
+            self.heads += 1
             super().on_headers_complete()
 
         def on_message_complete(self) -> None:
