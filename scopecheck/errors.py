@@ -98,14 +98,18 @@ class UnknownName(UserError):
 
 class NotAnMATask(UserError):
     """The words name something no medical-assistant task in the catalogue covers (suturing a wound,
-    prescribing): said plainly, never answered as a wrong neighbour."""
+    prescribing): said plainly, never answered as a wrong neighbour. `besides`: the MA tasks the words
+    name as well ("monitor sedation and give nitrous oxide"), said so that each can be asked alone."""
 
-    def __init__(self, field: str, text: str, what: str):
+    def __init__(self, field: str, text: str, what: str, besides: list[Candidate] | None = None):
         self.field = field
         self.text = text
         self.what = what
+        self.besides = besides or []
+        also = "; ".join(f"{c.id} ({c.name})" for c in self.besides)
         super().__init__(
             f"{field}: '{text}' is {what}: not a medical-assistant task in the catalogue, so scopecheck "
-            "cannot answer it",
+            "cannot answer it"
+            + (f"; it also names {also}: ask about {'it' if len(self.besides) == 1 else 'each'} alone" if also else ""),
             see="tasks",
         )

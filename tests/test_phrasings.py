@@ -648,6 +648,30 @@ def test_what_no_ma_task_covers_is_said_plainly(checker: Checker, words: str) ->
 
 
 @pytest.mark.parametrize(
+    "words, besides",
+    [
+        ("suture a wound", []),
+        ("monitor sedation and give nitrous oxide", ["anesthesia_sedation_agent"]),
+        (
+            "give injections and prescribe antibiotics",
+            ["injection_intramuscular", "injection_subcutaneous", "injection_intradermal"],
+        ),
+    ],
+)
+def test_work_no_ma_task_covers_is_no_answer_and_names_what_else_is_asked(
+    checker: Checker, words: str, besides: list[str]
+) -> None:
+    """Work no MA task covers named beside an MA task: still no answer (the question is not one task),
+    and the one line says which MA tasks the words also name, to be asked alone."""
+    with pytest.raises(NotAnMATask) as error:
+        checker.check("CA", words)
+    assert [c.id for c in error.value.besides] == besides
+    message = str(error.value)
+    assert "\n" not in message and ("also names" in message) == bool(besides)
+    assert all(checker.check("CA", task).task == task for task in besides)  # each can be asked alone
+
+
+@pytest.mark.parametrize(
     "words", ["", "   ", "x" * 10_000, "the of and to", "\U0001f489\U0001f489", "poner inyecciones a los pacientes"]
 )
 def test_bad_task_words_are_one_line_errors_never_a_guess(checker: Checker, words: str) -> None:

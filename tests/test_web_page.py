@@ -345,3 +345,22 @@ def test_the_hire_tab_checks_every_duty_the_api_would_and_says_when_there_are_to
         "/api/hire", json={"state": "CA", "candidate": {"credentials": ["none"]}, "duties": ["ekg"] * 101}
     )
     assert too_many.status_code == 422
+
+
+def test_work_no_ma_task_covers_named_beside_an_ma_task_offers_that_task_alone() -> None:
+    """No answer for 'monitor sedation and give nitrous oxide' (monitoring a sedated patient is no MA task),
+    and the task also named is a link that asks it alone; the API lists it as `besides`."""
+    words = "monitor sedation and give nitrous oxide"
+    page = CLIENT.get("/", params={"state": "CA", "task": words})
+    assert page.status_code == 400 and "not a medical assistant's task" in error_beside(page.text, "task")
+    choices = links_beside(page.text, "task")
+    assert [t for _, t in choices] == ["Give an anesthetic or sedative agent"]
+    assert parse_qs(urlsplit(choices[0][0]).query)["task"] == ["anesthesia_sedation_agent"]
+    answer = CLIENT.get(choices[0][0])
+    assert answer.status_code == 200 and 'id="verdict"' in answer.text
+    api = CLIENT.get("/api/check", params={"state": "CA", "task": words})
+    assert api.status_code == 400 and api.json()["besides"] == [
+        {"id": "anesthesia_sedation_agent", "name": "Give an anesthetic or sedative agent"}
+    ]
+    alone = CLIENT.get("/api/check", params={"state": "CA", "task": "suture a wound"})
+    assert alone.status_code == 400 and "besides" not in alone.json()

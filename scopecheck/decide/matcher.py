@@ -146,6 +146,7 @@ class Understood:
     note: str = ""
     not_ma: str | None = None
     doubt: str = ""  # why the matcher's one task is asked back: the words as a whole read otherwise (reader.py)
+    besides: tuple[str, ...] = ()  # with not_ma: the MA tasks the words also name, each to be asked alone
 
 
 @dataclass(frozen=True)
@@ -743,7 +744,11 @@ class TaskMatcher:
             if found and self._denied(a, at, phrase):
                 continue  # "do not diagnose ..., but give the test results": the work denied is not what is asked
             if not self._doubted(a.stems, at, at + len(phrase), not_ma=entry.what):
-                return Understood(text, None, not_ma=entry.what)
+                # "monitor sedation and give nitrous oxide": the answer is still no answer, and it says
+                # what else the words name, which may be asked alone
+                apart = [m for m in found if m.end <= at or m.start >= at + len(phrase)]
+                besides = tuple(dict.fromkeys(x for m in apart for x in (m.task, *m.alternatives)))
+                return Understood(text, None, not_ma=entry.what, besides=besides)
         doubted = self._doubted_mentions(a, found)
         if doubted:
             found = [m for m in found if m not in doubted]
@@ -826,7 +831,7 @@ class TaskMatcher:
     def refusal(self, understood: Understood, field: str) -> UserError:
         text = understood.text
         if understood.not_ma:
-            return NotAnMATask(field, text, understood.not_ma)
+            return NotAnMATask(field, text, understood.not_ma, self.candidates(understood.besides))
         if understood.candidates:
             return AmbiguousTask(field, text, self.candidates(understood.candidates), understood.doubt)
         if not set(_WORD.findall(text.casefold())) - _FUNCTION_WORDS:

@@ -140,7 +140,14 @@ def problem(name: str, exc: UserError, relink: Callable[[str], str]) -> Problem:
             question=True,
         )
     if isinstance(exc, NotAnMATask):
-        return Problem(f"'{exc.text}' is {exc.what}: not a medical assistant's task, so there is no answer to give.")
+        said = f"'{exc.text}' is {exc.what}: not a medical assistant's task, so there is no answer to give."
+        if exc.besides:  # what else the words name, each a link that asks it alone
+            said += (
+                " The words also name this, which can be asked alone:"
+                if len(exc.besides) == 1
+                else (" The words also name these, each of which can be asked alone:")
+            )
+        return Problem(said, [(relink(c.id), c.name) for c in exc.besides])
     if isinstance(exc, UnknownName):
         more = " Did you mean:" if exc.candidates else " Check the spelling, or choose from the list."
         return Problem(f"No {exc.what} matches '{exc.text}'.{more}", [(relink(c.id), c.name) for c in exc.candidates])
