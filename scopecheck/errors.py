@@ -106,10 +106,8 @@ class NotAnMATask(UserError):
         self.text = text
         self.what = what
         self.besides = besides or []
-        also = "; ".join(f"{c.id} ({c.name})" for c in self.besides)
-        super().__init__(
-            f"{field}: '{text}' is {what}: not a medical-assistant task in the catalogue, so scopecheck "
-            "cannot answer it"
-            + (f"; it also names {also}: ask about {'it' if len(self.besides) == 1 else 'each'} alone" if also else ""),
-            see="tasks",
-        )
+        message = f"{field}: '{text}' is {what}: not a medical-assistant task in the catalogue, so scopecheck cannot answer it"
+        if self.besides:
+            also = "; ".join(f"{c.id} ({c.name})" for c in self.besides)
+            message += f"; it also names {also}: ask about {'it' if len(self.besides) == 1 else 'each'} alone"
+        super().__init__(message, see="tasks")

@@ -17,6 +17,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -26,6 +27,7 @@ import click
 from scopecheck.csvsafe import CsvOut
 from scopecheck.errors import UserError
 from scopecheck.interfaces.printed import to_json, verdict_text
+from scopecheck.law.plain import json_schema, json_values
 from scopecheck.law.terms import SUPERVISION_LEVELS, SUPERVISOR_TYPES, Supervision, SupervisorType, parse_day
 
 if TYPE_CHECKING:
@@ -328,8 +330,6 @@ def tasks(ctx: click.Context, show_settings: bool, show_credentials: bool, show_
     else:
         entries = list(lib.tasks.values())
     if fmt == "json":
-        from scopecheck.law.plain import json_values
-
         click.echo(to_json([json_values(e) for e in entries]))
         return
     for e in entries:
@@ -349,8 +349,6 @@ def show(ctx: click.Context, state: str, fmt: str) -> None:
     code = c.jurisdiction(state, field="STATE")
     plan = c.plan(code)
     if fmt == "json":
-        from scopecheck.law.plain import json_values
-
         click.echo(to_json(json_values(plan.state)))
     else:
         click.echo(render.state_page(c.lib, plan))
@@ -367,8 +365,6 @@ def watch(ctx: click.Context, states: tuple[str, ...], fmt: str) -> None:
     codes = c.jurisdictions(states or None, field="STATES")
     items = [(code, w) for code in codes for w in c.lib.state(code).watch]
     if fmt == "json":
-        from scopecheck.law.plain import json_values
-
         click.echo(to_json([{"jurisdiction": code, **json_values(w)} for code, w in items]))
     else:
         click.echo(render.watch_text(items) if items else "No pending law on the watchlist for these jurisdictions.")
@@ -989,7 +985,6 @@ def rules_coverage(ctx: click.Context, core_only: bool, as_of: date | None, fmt:
 @rules.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of a state file, for editors that check TOML as you type."""
-    from scopecheck.law.plain import json_schema
     from scopecheck.law.schema import StateFile
 
     click.echo(json.dumps(json_schema(StateFile), indent=2))
@@ -1166,8 +1161,6 @@ def log_show(
 def log_replay(ctx: click.Context, log_path: Path, fmt: str) -> None:
     """Re-evaluate every logged input against the current data and list the decisions whose verdict
     (or deciding rules) would change: what a data update does to past answers. Exit 1 if any."""
-    from dataclasses import replace
-
     from scopecheck.interfaces.decision_log import read_log, replayable
 
     c = checker(ctx)

@@ -142,11 +142,8 @@ def problem(name: str, exc: UserError, relink: Callable[[str], str]) -> Problem:
     if isinstance(exc, NotAnMATask):
         said = f"'{exc.text}' is {exc.what}: not a medical assistant's task, so there is no answer to give."
         if exc.besides:  # what else the words name, each a link that asks it alone
-            said += (
-                " The words also name this, which can be asked alone:"
-                if len(exc.besides) == 1
-                else (" The words also name these, each of which can be asked alone:")
-            )
+            which = "this, which" if len(exc.besides) == 1 else "these, each of which"
+            said += f" The words also name {which} can be asked alone:"
         return Problem(said, [(relink(c.id), c.name) for c in exc.besides])
     if isinstance(exc, UnknownName):
         more = " Did you mean:" if exc.candidates else " Check the spelling, or choose from the list."
