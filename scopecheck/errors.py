@@ -111,3 +111,20 @@ class NotAnMATask(UserError):
             also = "; ".join(f"{c.id} ({c.name})" for c in self.besides)
             message += f"; it also names {also}: ask about {'it' if len(self.besides) == 1 else 'each'} alone"
         super().__init__(message, see="tasks")
+
+
+class OtherLanguage(UserError):
+    """Words in a language other than English (or another alphabet): task words are read in English
+    only, so they are refused, never half read (decide/languages.py). `named`: the tasks the words name
+    (the Spanish words a posting's duties use), to be asked in English."""
+
+    def __init__(self, field: str, text: str, language: str, named: list[Candidate] | None = None):
+        self.field = field
+        self.text = text
+        self.language = language
+        self.named = named or []
+        message = f"{field}: '{text}' is in {language}; scopecheck reads task words in English only, and does not guess"
+        if self.named:
+            listed = "; ".join(f"{c.id} ({c.name})" for c in self.named)
+            message += f"; its words may name {listed}: ask in English"
+        super().__init__(message, see="tasks")

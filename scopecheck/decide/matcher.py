@@ -28,7 +28,8 @@ from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, UnknownName, UserError
+from scopecheck.decide.languages import Languages
+from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, OtherLanguage, UnknownName, UserError
 from scopecheck.law.snapshot import READER_MODEL
 from scopecheck.law.terms import DROPPED_WORDS
 
@@ -146,7 +147,9 @@ class Understood:
     note: str = ""
     not_ma: str | None = None
     doubt: str = ""  # why the matcher's one task is asked back: the words as a whole read otherwise (reader.py)
-    besides: tuple[str, ...] = ()  # with not_ma: the MA tasks the words also name, each to be asked alone
+    besides: tuple[str, ...] = ()  # with not_ma: the MA tasks the words also name, each to be asked alone;
+    # with language, the tasks its words name, to be asked in English
+    language: str = ""  # the words are in this language, not English ("Spanish"): refused, never half read
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,36 @@ class TaskMatcher:
         for phrases in index.values():
             phrases.sort(key=lambda p: -len(p.tokens))
         return index
+
+    @cached_property
+    def _languages(self) -> Languages:
+        """The words of each language other than English the vocabulary knows (decide/languages.py)."""
+        marked: dict[str, set[str]] = {entry.name: set(entry.words) for entry in self.vocab.languages}
+        for language, phrases in self._phrases_by_language():
+            if language:
+                marked[language].update(w for words in phrases for w in _WORD.findall(words.casefold()))
+        return Languages(marked, self._english_words)
+
+    def _phrases_by_language(self) -> Iterator[tuple[str | None, tuple[str, ...]]]:
+        """Each cue's and generic entry's language (None: English) and words."""
+        yield from ((cue.language, cue.words) for cue in self.vocab.cues)
+        yield from ((generic.language, generic.words) for generic in self.vocab.generic)
+
+    def _english_words(self) -> tuple[set[str], set[str]]:
+        """Every word of the catalogue's English phrases and the function words; the same stemmed."""
+        v = self.vocab
+        phrases = [p for t in self.lib.tasks.values() for p in (t.name, *t.synonyms)]
+        phrases += [w for language, words in self._phrases_by_language() if not language for w in words]
+        phrases += [w for f in v.frames for w in f.words] + [w for e in v.not_ma_tasks for w in e.words]
+        phrases += [w for e in v.senses for w in (*e.words, *e.confirm, *e.contrary)]
+        phrases += [w for e in v.spellings for w in (e.word, *e.variants)]
+        phrases += [w for e in v.abbreviations for w in (e.short, e.means)]
+        if v.negation is not None:
+            n = v.negation
+            phrases += [*n.before, *n.after, *n.pseudo, *n.terminators]
+        phrases += [*v.ignore, *_FUNCTION_WORDS, *DROPPED_WORDS]
+        words = {w for p in phrases for w in _WORD.findall(p.casefold())}
+        return words, {self._stem(w) for w in words}
 
     @cached_property
     def _not_ma(self) -> list[tuple[tuple[str, ...], schema.NotMATask]]:
@@ -738,6 +771,10 @@ class TaskMatcher:
             )
         a = self._analyse(text, items=False)
         found = [m for m in a.found if not m.negated]
+        language = self._languages.of(a.original, self._stem)
+        if language:
+            named_in_it = tuple(dict.fromkeys(x for m in found for x in (m.task, *m.alternatives)))
+            return Understood(text, None, language=language, besides=named_in_it)
         tasks = list(dict.fromkeys(m.task for m in found))
         named = set(tasks) | {m.task for m in a.found if m.negated}  # "do not need a monitor when giving nitrous"
         for at, phrase, entry in self._not_ma_hits(a, named):
@@ -830,6 +867,8 @@ class TaskMatcher:
 
     def refusal(self, understood: Understood, field: str) -> UserError:
         text = understood.text
+        if understood.language:
+            return OtherLanguage(field, text, understood.language, self.candidates(understood.besides))
         if understood.not_ma:
             return NotAnMATask(field, text, understood.not_ma, self.candidates(understood.besides))
         if understood.candidates:

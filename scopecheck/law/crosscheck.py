@@ -266,6 +266,12 @@ def vocabulary_references(lib: Catalogues, loaded: Loaded[schema.Vocabulary]) ->
         check(entry.assisted, "not_ma_tasks", i, "assisted")
     for i, task in enumerate(vocab.paperwork):
         check(task, "paperwork", i)
+    languages = {entry.name for entry in vocab.languages}
+    marked = [("cues", i, cue.language) for i, cue in enumerate(vocab.cues)]
+    marked += [("generic", i, generic.language) for i, generic in enumerate(vocab.generic)]
+    for kind, i, language in marked:
+        if language is not None and language not in languages:
+            out.append(loaded.defect(f"'{language}' is no `languages` entry's name", kind, i, "language"))
     not_ma = {entry.what for entry in vocab.not_ma_tasks}
     for i, sense in enumerate(vocab.senses):
         check(sense.task, "senses", i, "task")

@@ -422,6 +422,10 @@ class Cue(Strict):
     task: Id
     words: Annotated[tuple[Text, ...], Some]
     note: str = ""
+    language: Text | None = field(
+        default=None,
+        metadata=doc("a `languages` entry's name: words of that language, read in a posting, never in a question"),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -437,6 +441,17 @@ class Generic(Strict):
             "in a posting, counts as a duty of the first task "
             "('give injections' yes; 'medications' alone is too vague to name one)"
         ),
+    )
+    language: Text | None = field(default=None, metadata=doc("as a cue's: words of another language"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Language(Strict):
+    """A language other than English: a question in it is refused, never half read (decide/languages.py)."""
+
+    name: Text
+    words: Annotated[tuple[Text, ...], Some] = field(
+        metadata=doc("its common words that English phrasing never uses (articles, prepositions, verbs of asking)")
     )
 
 
@@ -561,3 +576,4 @@ class Vocabulary(Strict):
     )
     negation: Negation | None = None
     senses: tuple[Sense, ...] = ()
+    languages: tuple[Language, ...] = ()

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scopecheck.decide.checker import Asking, Checker
 from scopecheck.decide.verdict import DISCLAIMER, Verdict
-from scopecheck.errors import LISTED_BY, AmbiguousTask, NotAnMATask, UserError
+from scopecheck.errors import LISTED_BY, AmbiguousTask, NotAnMATask, OtherLanguage, UserError
 from scopecheck.hr.candidate import CandidateFile, Day, status_on
 from scopecheck.hr.checks import MAX_DUTIES, check_hire, check_posting, hire_tasks
 from scopecheck.hr.posting import PostingReader
@@ -106,6 +106,9 @@ def _guarded_app(body_timeout: float) -> FastAPI:
         if isinstance(exc, NotAnMATask) and exc.besides:  # the MA tasks also named, each to ask alone
             besides = [{"id": x.id, "name": x.name} for x in exc.besides]
             return JSONResponse({"error": api_message(exc), "besides": besides}, status_code=400)
+        if isinstance(exc, OtherLanguage):  # the language, and the tasks its words may name, to ask in English
+            named = [{"id": x.id, "name": x.name} for x in exc.named]
+            return JSONResponse({"error": api_message(exc), "language": exc.language, "named": named}, status_code=400)
         return JSONResponse({"error": api_message(exc)}, status_code=400)
 
     return app

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, get_args
 
 from scopecheck.decide.checker import Asking, Checker
-from scopecheck.errors import AmbiguousTask, NotAnMATask, UnknownName, UserError
+from scopecheck.errors import AmbiguousTask, NotAnMATask, OtherLanguage, UnknownName, UserError
 from scopecheck.hr.candidate import CandidateFile, CandidateStatus, HeldCredential, status_on
 from scopecheck.hr.checks import MAX_DUTIES
 from scopecheck.interfaces.links import query_string
@@ -145,6 +145,11 @@ def problem(name: str, exc: UserError, relink: Callable[[str], str]) -> Problem:
             which = "this, which" if len(exc.besides) == 1 else "these, each of which"
             said += f" The words also name {which} can be asked alone:"
         return Problem(said, [(relink(c.id), c.name) for c in exc.besides])
+    if isinstance(exc, OtherLanguage):  # read in English only; what its words name, each a link in English
+        said = f"'{exc.text}' is in {exc.language}: scopecheck reads tasks in English only, so it gives no answer."
+        if exc.named:
+            said += " Its words may name " + ("this:" if len(exc.named) == 1 else "one of these:")
+        return Problem(said, [(relink(c.id), c.name) for c in exc.named])
     if isinstance(exc, UnknownName):
         more = " Did you mean:" if exc.candidates else " Check the spelling, or choose from the list."
         return Problem(f"No {exc.what} matches '{exc.text}'.{more}", [(relink(c.id), c.name) for c in exc.candidates])
