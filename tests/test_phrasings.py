@@ -343,8 +343,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout29a.toml",
             108,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28),
-            2,
-            65,
+            1,  # 2 before the tuning on it (stop 24)
+            66,
         ),
         (
             "phrasings_holdout29b.toml",
@@ -361,7 +361,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ),
         ("phrasings_holdout30a.toml", 114, (*LATER, *BEFORE30), 2, 86),
         ("phrasings_holdout30b.toml", 10, (*LATER, *BEFORE30, "phrasings_holdout30a.toml"), 0, 7),
-        ("phrasings_holdout30c.toml", 122, (*LATER, *BEFORE30), 9, 72),  # two pages shared with 30a: collected at once
+        ("phrasings_holdout30c.toml", 122, (*LATER, *BEFORE30), 7, 74),  # two pages shared with 30a: collected at once
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -491,6 +491,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     holdout30 (three parts: duty lines, askers' words (only 10: the search's askers' pages are nearly all
     used), duty lines from less-read places; 5,862 addresses excluded), measured blind once at stop 24
     with stop 23's matcher: a 2 of 114 (1.8 %), 86 understood; b 0 of 10, 7; c 9 of 122 (7.4 %), 72.
+    Then holdout29a and holdout30c were tuned on (blood from an artery is arterial puncture; brain-wave
+    and EEG-electrode work is no MA task; passing suturing material to the surgeon is assisting): 29a 1
+    and 66, 30c 7 and 74; the sets never tuned on (holdout23-26, 27a, 28b, 29b, 30a, 30b) unchanged.
     Stop 23 then raised the reader's doubt (DOUBT_BELOW) from 0.01 to 0.2: the matcher asks back, with
     both readings, where the reader finds its one task less than 20 % likely and another reading
     ahead. Chosen on the sets the reader was not trained on (holdout23-28, their wrong answers 88 -> 68,
@@ -538,11 +541,11 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout27b.toml", 147, 122, 4),
         ("phrasings_holdout28a.toml", 137, 119, 7),
         ("phrasings_holdout28b.toml", 139, 118, 10),
-        ("phrasings_holdout29a.toml", 108, 98, 2),
+        ("phrasings_holdout29a.toml", 108, 98, 1),
         ("phrasings_holdout29b.toml", 150, 131, 4),
         ("phrasings_holdout30a.toml", 114, 102, 1),
         ("phrasings_holdout30b.toml", 10, 7, 0),
-        ("phrasings_holdout30c.toml", 122, 102, 7),
+        ("phrasings_holdout30c.toml", 122, 102, 5),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -582,7 +585,8 @@ def test_the_holdout_errors_are_not_label_noise(
     (stop 23), not tuned on. holdout29b: 87 % agree (98 % share an id); 4 of 150 outside both, likewise.
     holdout30a: 89 % agree (93 % share an id); 1 of 114 outside both when measured blind (stop 24), not
     tuned on. holdout30b: 7 of 10 agree, all share an id; none outside both. holdout30c: 84 % agree (90 %
-    share an id); 7 of 122 outside both when measured blind. Held there."""
+    share an id); 7 of 122 outside both when measured blind, 5 once tuned on. holdout29a: 1 once tuned
+    on (stop 24). Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -751,7 +755,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout27a.toml",
         "phrasings_holdout28a.toml",  # its wrong answers were read (stop 22), not its refusals
         "phrasings_holdout28b.toml",
-        "phrasings_holdout29a.toml",
+        "phrasings_holdout29a.toml",  # its wrong answers were read (stop 24), not its refusals
         "phrasings_holdout29b.toml",
         *HOLDOUT30,  # holdout30c's wrong answers were read (stop 24), not its refusals
     )
