@@ -149,8 +149,10 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
         # 0.79 -> 0.78; holdout3a understood 0.79 -> 0.78; none of these had a wrong answer to take off
         ("phrasings.toml", "validation", 0.83, 0.87),
         ("phrasings_holdout.toml", None, 0.77, 0.81),
-        ("phrasings_holdout2.toml", None, 0.78, 0.81),
-        ("phrasings_holdout3a.toml", None, 0.75, 0.78),
+        # stop 24 asks back words that open with another role ("Can nurses ...?"): holdout2 right 0.78 ->
+        # 0.77, holdout3a 0.75 -> 0.73 (each asked back with its task, so understood holds)
+        ("phrasings_holdout2.toml", None, 0.77, 0.81),
+        ("phrasings_holdout3a.toml", None, 0.73, 0.78),
     ],
 )
 def test_the_second_split_and_the_holdouts_stay_understood(
@@ -868,7 +870,6 @@ def test_scheduling_a_procedure_is_scheduling_and_a_second_verb_keeps_its_own_ac
         ("Score patient sleep testing results", "interpret_results"),  # scoring a study is reading it
         ("non-sterile dressing changes", "wound_care"),  # the prefix denies "sterile", not the task
         ("pure tone screening", "vision_hearing_screening"),  # audiology's own name for a hearing screen
-        ("the nurse came in and started to take my IV out", "iv_removal"),  # "started to" is not starting an IV
         ("start an IV", "iv_start"),
         ("clean and stock exam rooms", "room_sterilization"),
         # from holdout12's errors (measured blind first: 40 of 377)
@@ -886,6 +887,46 @@ def test_words_from_blind_sets_errors_that_generalise(checker: Checker, words: s
     """holdout11 and holdout12 were measured blind, then their errors read for what carries beyond
     their own words."""
     assert checker.resolver.matcher.understand(words).task == task
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        # real phrasings (holdout11 twice, holdout14): each names its task, and says another role does it
+        ("the nurse came in and started to take my IV out", "iv_removal"),  # "started to" is not starting an IV
+        ("Can nurses remove stitches?", "suture_removal"),
+        ("EMTs check vital signs", "vital_signs"),
+    ],
+)
+def test_words_about_another_role_are_asked_back_with_their_task_never_answered(
+    checker: Checker, words: str, task: str
+) -> None:
+    """A question that opens with another role ("Can nurses ...?") asks what that role may do; an MA's
+    verdict would answer another question. The task the words name is offered, to be asked of an MA."""
+    understood = checker.resolver.matcher.understand(words)
+    assert understood.task is None and "scopecheck answers what a medical assistant may do" in understood.doubt
+    assert understood.candidates == (task,)
+    with pytest.raises(AmbiguousTask) as asked:
+        checker.check("CA", words)
+    assert "\n" not in str(asked.value) and not asked.value.settled_by_facts
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("Can an MA remove stitches?", "suture_removal"),  # the MA is named: the question is an MA's
+        ("Physicians may delegate injections to medical assistants", None),
+        ("physician orders for labs", None),  # a compound: the orders, not the physician, are the subject
+        ("RN-supervised flu shots", "immunization"),
+        ("nurse visit for a flu shot", "immunization"),
+    ],
+)
+def test_a_role_named_beside_an_ma_or_as_a_modifier_is_no_other_role(
+    checker: Checker, words: str, task: str | None
+) -> None:
+    assert "medical assistant may do" not in checker.resolver.matcher.understand(words).doubt
+    if task:
+        assert checker.resolver.matcher.understand(words).task == task
 
 
 def test_a_prefix_or_a_negation_denies_only_what_it_touches(checker: Checker) -> None:
@@ -958,11 +999,15 @@ def _phrasing_verdicts() -> Any:
         # the six sets no one tuned on and the reader was not trained on (the script's default: 1,268
         # phrasings, 64,668 answers or questions back); with the reader's doubt at 0.01 (stop 22):
         # 758, 2,036 and 25,725
-        (None, 471, 1526, 23379),
-        # holdout29, blind (258 phrasings, 13,158): at 0.01, 53, 306 and 5,738
-        (("phrasings_holdout29a.toml", "phrasings_holdout29b.toml"), 52, 204, 4922),
-        # holdout30a and b, blind (124 phrasings, 6,324), never tuned on
-        (HOLDOUT30[:2], 0, 120, 3199),
+        # 758, 2,036 and 25,725; at 0.2, 471, 1,526 and 23,379; then words that open with another role
+        # asked back (stop 24)
+        (None, 471, 1322, 22522),
+        # holdout29, blind (258 phrasings, 13,158): at 0.01, 53, 306 and 5,738; at 0.2, 52, 204 and 4,922;
+        # with half a tuned on and the role asked back (stop 24)
+        (("phrasings_holdout29a.toml", "phrasings_holdout29b.toml"), 52, 153, 4769),
+        # holdout30a and b, blind (124 phrasings, 6,324), never tuned on: 0, 120 and 3,199; with the role
+        # asked back, 3,148 right
+        (HOLDOUT30[:2], 0, 120, 3148),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
@@ -971,7 +1016,9 @@ def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
     """Judged as a user meets it: each phrasing asked with `check` in every encoded jurisdiction. A wrong
     task whose verdict a labelled task also gets there is no wrong legal answer, and words that fit
     several tasks are settled when all get the same answer; a verdict none of the labelled tasks gets,
-    or an answer to words labelled as no MA task, is. Held where stop 23's doubt (0.2) put them."""
+    or an answer to words labelled as no MA task, is. Held where stop 23's doubt (0.2) put them, and
+    stop 24's question back where the words open with another role (a nurse, an EMT, a pharmacist): about
+    four right answers asked back for each answer taken off from words labelled as no MA task."""
     script = _phrasing_verdicts()
     names = names or tuple(script.NEVER_TUNED)
     counts: Counter[str] = Counter()

@@ -93,7 +93,8 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
                     tally["suggested among"] += bool(acceptable & set(suggested))
                 before["nothing fits"] += 1
     print(f"left out in turn: without the reader {dict(before)}; with it {dict(after)}")
-    assert before["wrong"] - after["wrong"] >= 225, (before, after)
+    assert before["wrong"] - after["wrong"] >= 220, (before, after)  # 223 since stop 24 (the role check
+    # takes a few of the same off before the reader: without it 419 wrong, not 429)
     assert before["right"] - after["right"] <= 650, (before, after)
     understood = [c["right"] + c["within"] for c in (before, after)]
     assert understood[0] - understood[1] <= 390, (before, after)

@@ -87,6 +87,21 @@ def _versus(text: str) -> str:
     return _VERSUS.sub(lambda m: m[0] if m[1].casefold() in _TAKE_SIGNS else f"{m[1]} versus", text)
 
 
+# A role that opens the words is who they are about: it may follow these ("can the school nurse", "our
+# registered nurses") within the first few words, and is not one where the next word makes it a
+# compound ("physician orders", "nurse visit", "RN-supervised", "doctor's office": "doctor", "s", "office").
+_ROLE_REACH = 5
+_BEFORE_ROLE = frozenset({
+    "the", "a", "an", "our", "your", "their", "his", "her", "my", "some", "most", "many", "all", "any", "every",
+    "each", "only", "can", "may", "should", "could", "is", "are", "does", "do", "will", "would", "must", "shall",
+    "might", "licensed", "registered", "certified", "advanced", "qualified", "trained", "school",
+})  # fmt: skip
+_ROLE_COMPOUNDS = frozenset({
+    "s", "office", "offices", "order", "orders", "practice", "practices", "visit", "visits", "note", "notes",
+    "instruction", "instructions", "supervision", "direction", "appointment", "appointments", "assistant",
+    "assistants", "supervised", "directed", "ordered", "approved", "signed", "led", "run",
+})  # fmt: skip
+
 # Words that say nothing of the work: a question of only these has no words to read as a task, and the
 # nearest tasks are found by the other words ("the of and" suggests nothing; "of" is in many task names).
 _FUNCTION_WORDS = frozenset(
@@ -748,7 +763,38 @@ class TaskMatcher:
         itself."""
         if text.strip() in self.lib.tasks:
             return Understood(text, text.strip())
-        return _remembered(self._understood, text, lambda: self._understand(text, field))
+        return _remembered(self._understood, text, lambda: self._of_an_ma(self._understand(text, field)))
+
+    def _of_an_ma(self, u: Understood) -> Understood:
+        """Words that put another role first ("Can nurses remove stitches?") ask what that role may do:
+        the task or tasks they name are asked back, never answered as an MA's (vocabulary `roles`)."""
+        if not (u.task or u.candidates) or u.doubt:
+            return u
+        at = self._other_role(_WORD.findall(u.text.casefold()))
+        if at is None:
+            return u
+        why = f"asks it of {_WORD.findall(u.text)[at]}, and scopecheck answers what a medical assistant may do"
+        return Understood(u.text, None, (u.task,) if u.task else u.candidates, u.note, doubt=why)
+
+    def _other_role(self, words: list[str]) -> int | None:
+        """Where the words (casefolded) open with a role that is not an MA's ("the nurse", "can EMTs")."""
+        others, ours = self._roles
+        if not others or not ours.isdisjoint(words):
+            return None
+        for i, word in enumerate(words[:_ROLE_REACH]):
+            if word in others:
+                after = words[i + 1] if i + 1 < len(words) else ""
+                return i if after and after not in _ROLE_COMPOUNDS else None
+            if word not in _BEFORE_ROLE:
+                return None
+        return None
+
+    @cached_property
+    def _roles(self) -> tuple[frozenset[str], frozenset[str]]:
+        roles = self.vocab.roles
+        if roles is None:
+            return frozenset(), frozenset()
+        return frozenset(w.casefold() for w in roles.others), frozenset(w.casefold() for w in roles.ours)
 
     @cached_property
     def _understood(self) -> dict[str, Understood]:

@@ -555,6 +555,18 @@ class Negation(Strict):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Roles(Strict):
+    """Who a question is about. Words that put another role first ("Can nurses remove stitches?", "The
+    pharmacist may telephone the prescriber") ask what that role may do; scopecheck answers what a
+    medical assistant may do, so the question is asked back, never answered as an MA's."""
+
+    others: Annotated[tuple[Text, ...], Some] = field(metadata=doc("roles that are not a medical assistant's"))
+    ours: tuple[Text, ...] = field(
+        default=(), metadata=doc("words that bring the question back to an MA (MA, CMA, assistant, delegate)")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Vocabulary(Strict):
     spellings: tuple[Spelling, ...] = ()
     abbreviations: tuple[Abbreviation, ...] = ()
@@ -577,3 +589,4 @@ class Vocabulary(Strict):
     negation: Negation | None = None
     senses: tuple[Sense, ...] = ()
     languages: tuple[Language, ...] = ()
+    roles: Roles | None = None
