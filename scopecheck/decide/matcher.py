@@ -300,7 +300,8 @@ class TaskMatcher:
         for language, phrases in self._phrases_by_language():
             if language:
                 marked[language].update(w for words in phrases for w in _WORD.findall(words.casefold()))
-        return Languages(marked, self._english_words)
+        common = _FUNCTION_WORDS | DROPPED_WORDS  # English as well ("a" in "asistir a médicos"): never counted
+        return Languages({name: words - common for name, words in marked.items()}, self._english_words)
 
     def _phrases_by_language(self) -> Iterator[tuple[str | None, tuple[str, ...]]]:
         """Each cue's and generic entry's language (None: English) and words."""
