@@ -60,6 +60,11 @@ class Candidate:
     name: str
 
 
+def listed(candidates: list[Candidate]) -> str:
+    """Tasks as a one-line message lists them: each id, then its name ("ekg (Perform an EKG ...)")."""
+    return "; ".join(f"{c.id} ({c.name})" for c in candidates)
+
+
 class AmbiguousTask(UserError):
     """The words fit two or more tasks that can have different verdicts, or the one task their phrase
     names is in doubt (`why` says so): never guess, ask back.
@@ -72,16 +77,16 @@ class AmbiguousTask(UserError):
         self.text = text
         self.candidates = candidates
         self.why = why
-        listed = "; ".join(f"{c.id} ({c.name})" for c in candidates)
+        tasks = listed(candidates)
         #: several tasks fit and none is in doubt: where the asker's facts give every one the same
         #: answer, Checker.query answers instead of asking (the page and a hire leave it to it)
         self.settled_by_facts = not why and len(candidates) > 1
         if not why:
-            super().__init__(f"{field}: '{text}' could mean more than one task; say which: {listed}")
+            super().__init__(f"{field}: '{text}' could mean more than one task; say which: {tasks}")
         elif len(candidates) == 1:
-            super().__init__(f"{field}: '{text}' {why}; if it is meant, say so: {listed}")
+            super().__init__(f"{field}: '{text}' {why}; if it is meant, say so: {tasks}")
         else:
-            super().__init__(f"{field}: '{text}' {why}; say which: {listed}")
+            super().__init__(f"{field}: '{text}' {why}; say which: {tasks}")
 
 
 class UnknownName(UserError):
@@ -108,8 +113,9 @@ class NotAnMATask(UserError):
         self.besides = besides or []
         message = f"{field}: '{text}' is {what}: not a medical-assistant task in the catalogue, so scopecheck cannot answer it"
         if self.besides:
-            also = "; ".join(f"{c.id} ({c.name})" for c in self.besides)
-            message += f"; it also names {also}: ask about {'it' if len(self.besides) == 1 else 'each'} alone"
+            message += (
+                f"; it also names {listed(self.besides)}: ask about {'it' if len(self.besides) == 1 else 'each'} alone"
+            )
         super().__init__(message, see="tasks")
 
 
@@ -125,6 +131,5 @@ class OtherLanguage(UserError):
         self.named = named or []
         message = f"{field}: '{text}' is in {language}; scopecheck reads task words in English only, and does not guess"
         if self.named:
-            listed = "; ".join(f"{c.id} ({c.name})" for c in self.named)
-            message += f"; its words may name {listed}: ask in English"
+            message += f"; its words may name {listed(self.named)}: ask in English"
         super().__init__(message, see="tasks")

@@ -29,7 +29,15 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from scopecheck.decide.languages import Languages
-from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, OtherLanguage, UnknownName, UserError
+from scopecheck.errors import (
+    AmbiguousTask,
+    Candidate,
+    NotAnMATask,
+    OtherLanguage,
+    UnknownName,
+    UserError,
+    listed,
+)
 from scopecheck.law.snapshot import READER_MODEL
 from scopecheck.law.terms import DROPPED_WORDS
 
@@ -929,11 +937,9 @@ class TaskMatcher:
 
     def no_match(self, text: str, field: str) -> UnknownName:
         """Nothing fits: the nearest tasks, best first (never an answer for one of them)."""
-        best = _remembered(self._nearest, text, lambda: self._nearest_tasks(text))
-        message = f"{field}: unknown task '{text[:80]}'" + (
-            "; nearest: " + "; ".join(f"{t} ({self.lib.tasks[t].name})" for t in best) if best else ""
-        )
-        return UnknownName(message, field, text[:80], "task", self.candidates(best), see="" if best else "tasks")
+        best = self.candidates(_remembered(self._nearest, text, lambda: self._nearest_tasks(text)))
+        message = f"{field}: unknown task '{text[:80]}'" + (f"; nearest: {listed(best)}" if best else "")
+        return UnknownName(message, field, text[:80], "task", best, see="" if best else "tasks")
 
     def _nearest_tasks(self, text: str) -> list[str]:
         """The tasks the words name but deny ("not permitted to start an IV": the question is about
