@@ -49,13 +49,16 @@ class Languages:
         matcher's, so "injections" counts as English as "injection" does. A word with a letter English
         does not write ("medicação", "résidants") and no English phrase's counts for another language
         too, unnamed: ANOTHER where no listed language has a word here."""
-        script = _script(words)
-        if script:
-            return script
-        plain = [plain_letters(w) for w in words]
-        accented = [w != p for w, p in zip(words, plain, strict=True)]
-        if not any(accented) and self.any_marked.isdisjoint(plain):
-            return ""
+        if all(w.isascii() for w in words):  # most questions: no accent, no other alphabet
+            if self.any_marked.isdisjoint(words):
+                return ""
+            plain, accented = words, [False] * len(words)
+        else:
+            script = _script(words)
+            if script:
+                return script
+            plain = [plain_letters(w) for w in words]
+            accented = [w != p for w, p in zip(words, plain, strict=True)]
         english, stems = self.english
         shared = [w in english or (stem(w) != w and stem(w) in stems) for w in plain]
         best, count = ANOTHER, 0
