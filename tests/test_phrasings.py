@@ -35,7 +35,8 @@ the next. The seventh (phrasings_holdout7.toml, 427 from 217 further sources, la
 measured blind once, with the matcher unchanged since: 43 wrong (10 %), 35 by both labellers. The
 eighth (phrasings_holdout8.toml, 504 from 303 further sources, labelled twice) was measured blind once
 with the same matcher: 70 wrong (14 %), 64 by both labellers; then tuned on (59, 53 by both).
-holdout6 and holdout7 were not tuned on. The ninth (phrasings_holdout9.toml, 358 from 212 further
+holdout6 and holdout7 were not tuned on (until stop 24, which read holdout6's wrong answers and changed
+one thing from one of them: "per orders" is following another's word, not entering orders). The ninth (phrasings_holdout9.toml, 358 from 212 further
 sources: job-posting duty lines, and the words of people asking what an MA may do) was measured blind
 once after that tuning, and once with the matcher before it: 35 wrong (10 %) both times, 27 by both
 labellers; changes were then made from its errors (32, 24 by both). The tenth

@@ -64,7 +64,8 @@ _DOING = frozenset(
     for end in ("", "s", "ing")
 ) | {"take", "takes", "taking", "give", "gives", "giving", "do", "does", "doing", "apply", "applies", "applying"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_GUIDANCE = frozenset({"instruction", "instructions", "direction", "directions"})  # "per <whose> instructions"
+# "per <whose> instructions", "per orders": following the word of another, not teaching or entering orders
+_GUIDANCE = frozenset({"instruction", "instructions", "direction", "directions", "order", "orders"})
 # "vs." between two words, the second in lower case, is "versus" ("emergency vs. simply troubling"); vital
 # signs are "VS." after a verb that takes them ("take VS. record weight") or before a conjunction ("vs. and wt")
 _VERSUS = re.compile(r"\b(\w+)\s+[vV][sS]\.(?=\s+(?!(?:and|or)\b)[a-z])")
