@@ -780,10 +780,13 @@ class TaskMatcher:
         the task or tasks they name are asked back, never answered as an MA's (vocabulary `roles`)."""
         if not (u.task or u.candidates) or u.doubt:
             return u
-        at = self._other_role(_WORD.findall(u.text.casefold()))
+        words = _WORD.findall(u.text.casefold())
+        at = self._other_role(words)
         if at is None:
             return u
-        why = f"asks it of {_WORD.findall(u.text)[at]}, and scopecheck answers what a medical assistant may do"
+        as_written = _WORD.findall(u.text)  # the role as the asker wrote it ("EMTs"), where casefolding kept
+        role = as_written[at] if len(as_written) == len(words) else words[at]  # the words apart ("İ" -> "i̇")
+        why = f"asks it of {role}, and scopecheck answers what a medical assistant may do"
         return Understood(u.text, None, (u.task,) if u.task else u.candidates, u.note, doubt=why)
 
     def _other_role(self, words: list[str]) -> int | None:
