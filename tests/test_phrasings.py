@@ -71,6 +71,7 @@ HOLDOUT27 = ("phrasings_holdout27a.toml", "phrasings_holdout27b.toml")
 HOLDOUT28 = ("phrasings_holdout28a.toml", "phrasings_holdout28b.toml")
 HOLDOUT29 = ("phrasings_holdout29a.toml", "phrasings_holdout29b.toml")
 HOLDOUT30 = ("phrasings_holdout30a.toml", "phrasings_holdout30b.toml", "phrasings_holdout30c.toml")
+HOLDOUT31 = ("phrasings_holdout31a.toml", "phrasings_holdout31b.toml")
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
 BEFORE30 = (*(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28, *HOLDOUT29)
 
@@ -365,6 +366,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout30a.toml", 114, (*LATER, *BEFORE30), 2, 86),
         ("phrasings_holdout30b.toml", 10, (*LATER, *BEFORE30, "phrasings_holdout30a.toml"), 0, 7),
         ("phrasings_holdout30c.toml", 122, (*LATER, *BEFORE30), 7, 74),  # two pages shared with 30a: collected at once
+        ("phrasings_holdout31a.toml", 123, (*LATER, *BEFORE30, *HOLDOUT30), 9, 69),
+        ("phrasings_holdout31b.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, "phrasings_holdout31a.toml"), 12, 75),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -497,6 +500,11 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     Then holdout29a and holdout30c were tuned on (blood from an artery is arterial puncture; brain-wave
     and EEG-electrode work is no MA task; passing suturing material to the surgeon is assisting): 29a 1
     and 66, 30c 7 and 74; the sets never tuned on (holdout23-26, 27a, 28b, 29b, 30a, 30b) unchanged.
+    holdout31 (two parts: duty lines, mostly of near-miss roles; people's words about what staff may do
+    or did; 6,056 addresses excluded), measured blind once at the end of stop 24 with its matcher and
+    with stop 23's, the same counts: a 9 of 123 (7.3 %), 69 understood; b 12 of 140 (8.6 %), 75. Of
+    the 21, one is another MA task; 11 answer words labelled no MA task, 9 refuse as no MA task words
+    labelled a task.
     Stop 23 then raised the reader's doubt (DOUBT_BELOW) from 0.01 to 0.2: the matcher asks back, with
     both readings, where the reader finds its one task less than 20 % likely and another reading
     ahead. Chosen on the sets the reader was not trained on (holdout23-28, their wrong answers 88 -> 68,
@@ -549,6 +557,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout30a.toml", 114, 102, 1),
         ("phrasings_holdout30b.toml", 10, 7, 0),
         ("phrasings_holdout30c.toml", 122, 102, 5),
+        ("phrasings_holdout31a.toml", 123, 105, 6),
+        ("phrasings_holdout31b.toml", 140, 125, 8),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -589,7 +599,9 @@ def test_the_holdout_errors_are_not_label_noise(
     holdout30a: 89 % agree (93 % share an id); 1 of 114 outside both when measured blind (stop 24), not
     tuned on. holdout30b: 7 of 10 agree, all share an id; none outside both. holdout30c: 84 % agree (90 %
     share an id); 7 of 122 outside both when measured blind, 5 once tuned on. holdout29a: 1 once tuned
-    on (stop 24). Held there."""
+    on (stop 24). holdout31a: 85 % agree (92 % share an id); 6 of 123 outside both when measured blind,
+    not tuned on. holdout31b: 89 % agree (95 % share an id); 8 of 140 outside both when measured blind.
+    Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -761,6 +773,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout29a.toml",  # its wrong answers were read (stop 24), not its refusals
         "phrasings_holdout29b.toml",
         *HOLDOUT30,  # holdout30c's wrong answers were read (stop 24), not its refusals
+        *HOLDOUT31,  # holdout31b's wrong answers were read (stop 24), not its refusals
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -1009,6 +1022,8 @@ def _phrasing_verdicts() -> Any:
         # holdout30a and b, blind (124 phrasings, 6,324), never tuned on: 0, 120 and 3,199; with the role
         # asked back, 3,148 right
         (HOLDOUT30[:2], 0, 120, 3148),
+        # holdout31a, blind (123 phrasings, 6,273), never tuned on; mostly near-miss roles' duties
+        (HOLDOUT31[:1], 26, 255, 2384),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
