@@ -367,7 +367,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout30b.toml", 10, (*LATER, *BEFORE30, "phrasings_holdout30a.toml"), 0, 7),
         ("phrasings_holdout30c.toml", 122, (*LATER, *BEFORE30), 7, 74),  # two pages shared with 30a: collected at once
         ("phrasings_holdout31a.toml", 123, (*LATER, *BEFORE30, *HOLDOUT30), 9, 69),
-        ("phrasings_holdout31b.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, "phrasings_holdout31a.toml"), 12, 75),
+        ("phrasings_holdout31b.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, "phrasings_holdout31a.toml"), 10, 77),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -504,7 +504,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     or did; 6,056 addresses excluded), measured blind once at the end of stop 24 with its matcher and
     with stop 23's, the same counts: a 9 of 123 (7.3 %), 69 understood; b 12 of 140 (8.6 %), 75. Of
     the 21, one is another MA task; 11 answer words labelled no MA task, 9 refuse as no MA task words
-    labelled a task.
+    labelled a task. Then b was tuned on (a dose that "will be adjusted" is a practitioner's
+    decision; a suture remover removes sutures): 10 and 77.
     Stop 23 then raised the reader's doubt (DOUBT_BELOW) from 0.01 to 0.2: the matcher asks back, with
     both readings, where the reader finds its one task less than 20 % likely and another reading
     ahead. Chosen on the sets the reader was not trained on (holdout23-28, their wrong answers 88 -> 68,
@@ -558,7 +559,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout30b.toml", 10, 7, 0),
         ("phrasings_holdout30c.toml", 122, 102, 5),
         ("phrasings_holdout31a.toml", 123, 105, 6),
-        ("phrasings_holdout31b.toml", 140, 125, 8),
+        ("phrasings_holdout31b.toml", 140, 125, 6),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -600,7 +601,8 @@ def test_the_holdout_errors_are_not_label_noise(
     tuned on. holdout30b: 7 of 10 agree, all share an id; none outside both. holdout30c: 84 % agree (90 %
     share an id); 7 of 122 outside both when measured blind, 5 once tuned on. holdout29a: 1 once tuned
     on (stop 24). holdout31a: 85 % agree (92 % share an id); 6 of 123 outside both when measured blind,
-    not tuned on. holdout31b: 89 % agree (95 % share an id); 8 of 140 outside both when measured blind.
+    not tuned on. holdout31b: 89 % agree (95 % share an id); 8 of 140 outside both when measured blind,
+    6 once tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
