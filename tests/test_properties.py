@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis), with budgets small enough for CI: the engine never raises,
-is deterministic and agrees with the oracle on random questions; the posting reader and the batch
-reader survive random text and bytes."""
+is deterministic and agrees with the oracle on random questions; the task matcher, the posting reader
+and the batch reader survive random text and bytes."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from scopecheck.law.schema import SUPERVISION_LEVELS, SUPERVISOR_TYPES
 
 LIB = Library(REPO)
 CHECKER = Checker(REPO)
+SECOND = Checker(REPO)  # its own matcher, its memo cleared before each reading
 CREDS = sorted(LIB.credentials)
 TRAININGS = sorted(LIB.trainings)
 # derandomize: CI runs the same examples every time (no flaky red runs); explore with
@@ -68,6 +69,26 @@ def test_posting_reader_survives_random_text(text: str) -> None:
     except UserError:
         return
     assert all(d.task in LIB.tasks for d in posting.duties)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.sampled_from(["", "Can nurses ", "the nurse ", "poner ", "flu shot "]), st.text(max_size=120))
+def test_task_words_of_any_script_are_read_or_refused_in_one_line_the_same_each_time(lead: str, text: str) -> None:
+    """Any text, in any script, after words that start the role and language checks: a task, a question
+        back or a one-line refusal, never another exception; a second matcher, remembering nothing, reads it
+    the same way."""
+    words = lead + text
+    outcomes = []
+    cold = SECOND.resolver.matcher
+    cold._understood.clear()  # nothing remembered: read afresh, against the warm checker's memo
+    for matcher in (CHECKER.resolver.matcher, cold):
+        try:
+            u = matcher.understand(words)
+            outcomes.append((u.task, u.candidates, u.not_ma, u.language, u.doubt))
+        except UserError as exc:
+            assert "\n" not in str(exc)
+            outcomes.append(("error", str(exc)))
+    assert outcomes[0] == outcomes[1]
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
