@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scopecheck.decide.checker import Asking, Checker
 from scopecheck.decide.verdict import DISCLAIMER, Verdict
-from scopecheck.errors import LISTED_BY, AmbiguousTask, NotAnMATask, OtherLanguage, UserError
+from scopecheck.errors import LISTED_BY, AmbiguousTask, Candidate, NotAnMATask, OtherLanguage, UserError
 from scopecheck.hr.candidate import CandidateFile, Day, status_on
 from scopecheck.hr.checks import MAX_DUTIES, check_hire, check_posting, hire_tasks
 from scopecheck.hr.posting import PostingReader
@@ -100,15 +100,14 @@ def _guarded_app(body_timeout: float) -> FastAPI:
     async def user_error(_request: Request, exc: UserError) -> JSONResponse:
         if isinstance(exc, AmbiguousTask):
             return JSONResponse(
-                {"error": str(exc), "candidates": [{"id": x.id, "name": x.name} for x in exc.candidates]},
+                {"error": str(exc), "candidates": _tasks_json(exc.candidates)},
                 status_code=422,
             )
         if isinstance(exc, NotAnMATask) and exc.besides:  # the MA tasks also named, each to ask alone
-            besides = [{"id": x.id, "name": x.name} for x in exc.besides]
-            return JSONResponse({"error": api_message(exc), "besides": besides}, status_code=400)
+            return JSONResponse({"error": api_message(exc), "besides": _tasks_json(exc.besides)}, status_code=400)
         if isinstance(exc, OtherLanguage):  # the language, and the tasks its words may name, to ask in English
-            named = [{"id": x.id, "name": x.name} for x in exc.named]
-            return JSONResponse({"error": api_message(exc), "language": exc.language, "named": named}, status_code=400)
+            said = {"error": api_message(exc), "language": exc.language, "named": _tasks_json(exc.named)}
+            return JSONResponse(said, status_code=400)
         return JSONResponse({"error": api_message(exc)}, status_code=400)
 
     return app
@@ -116,6 +115,11 @@ def _guarded_app(body_timeout: float) -> FastAPI:
 
 #: The API's own lists of names, where an error points to one (the CLI's commands are no use to a client).
 API_LISTS = {name: f"GET /api/{name}" for name in LISTED_BY}  # one route for each list the CLI prints
+
+
+def _tasks_json(tasks: list[Candidate]) -> list[dict[str, str]]:
+    """Tasks in an error's JSON: the ids to ask with, and their names."""
+    return [{"id": c.id, "name": c.name} for c in tasks]
 
 
 def api_message(exc: UserError) -> str:

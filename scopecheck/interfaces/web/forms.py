@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, get_args
 
 from scopecheck.decide.checker import Asking, Checker
-from scopecheck.errors import AmbiguousTask, NotAnMATask, OtherLanguage, UnknownName, UserError
+from scopecheck.errors import AmbiguousTask, Candidate, NotAnMATask, OtherLanguage, UnknownName, UserError
 from scopecheck.hr.candidate import CandidateFile, CandidateStatus, HeldCredential, status_on
 from scopecheck.hr.checks import MAX_DUTIES
 from scopecheck.interfaces.links import query_string
@@ -128,31 +128,30 @@ def read_situation(c: Any, f: Any, form: Any) -> None:
 
 def problem(name: str, exc: UserError, relink: Callable[[str], str]) -> Problem:
     """A resolver's error in plain words: names, never ids; close matches as links that re-ask."""
+
+    def links(tasks: list[Candidate]) -> list[tuple[str, str]]:
+        return [(relink(c.id), c.name) for c in tasks]
+
     if isinstance(exc, AmbiguousTask):
         if exc.why:  # a reading in doubt (decide/reader.py): say why, and ask
-            ask = "Is it this task?" if len(exc.candidates) == 1 else "Which one?"
-            return Problem(
-                f"'{exc.text}' {exc.why}. {ask}", [(relink(c.id), c.name) for c in exc.candidates], question=True
-            )
-        return Problem(
-            f"'{exc.text}' could mean more than one task. Which one?",
-            [(relink(c.id), c.name) for c in exc.candidates],
-            question=True,
-        )
+            said = f"'{exc.text}' {exc.why}. " + ("Is it this task?" if len(exc.candidates) == 1 else "Which one?")
+        else:
+            said = f"'{exc.text}' could mean more than one task. Which one?"
+        return Problem(said, links(exc.candidates), question=True)
     if isinstance(exc, NotAnMATask):
         said = f"'{exc.text}' is {exc.what}: not a medical assistant's task, so there is no answer to give."
         if exc.besides:  # what else the words name, each a link that asks it alone
             which = "this, which" if len(exc.besides) == 1 else "these, each of which"
             said += f" The words also name {which} can be asked alone:"
-        return Problem(said, [(relink(c.id), c.name) for c in exc.besides])
+        return Problem(said, links(exc.besides))
     if isinstance(exc, OtherLanguage):  # read in English only; what its words name, each a link in English
         said = f"'{exc.text}' is in {exc.language}: scopecheck reads tasks in English only, so it gives no answer."
         if exc.named:
             said += " Its words may name " + ("this:" if len(exc.named) == 1 else "one of these:")
-        return Problem(said, [(relink(c.id), c.name) for c in exc.named])
+        return Problem(said, links(exc.named))
     if isinstance(exc, UnknownName):
         more = " Did you mean:" if exc.candidates else " Check the spelling, or choose from the list."
-        return Problem(f"No {exc.what} matches '{exc.text}'.{more}", [(relink(c.id), c.name) for c in exc.candidates])
+        return Problem(f"No {exc.what} matches '{exc.text}'.{more}", links(exc.candidates))
     text = str(exc)
     if text.startswith("candidate: "):  # status_on's "candidate: credentials[0]: ..." (the row is the field)
         return Problem(text.split(": ", 2)[-1])
