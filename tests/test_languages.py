@@ -10,25 +10,17 @@ phrasings (not counting those that mix in English), and asked back on 5 and 4.""
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from test_cli import run
+from test_phrasings import DATA, corpus
 from test_web_page import CLIENT, error_beside, links_beside
 
 from scopecheck.decide.checker import Checker
 from scopecheck.errors import AmbiguousTask, OtherLanguage, UserError
 from scopecheck.interfaces.cli import cli
-
-DATA = Path(__file__).parent / "data"
-
-
-def corpus(name: str) -> dict[str, Any]:
-    with (DATA / name).open("rb") as f:
-        return tomllib.load(f)
 
 
 def outcome(checker: Checker, words: str) -> str:
