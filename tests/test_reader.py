@@ -47,7 +47,7 @@ class _Silent:
     def doubt(self, text: str, task: str) -> None:
         return None
 
-    def best_task(self, text: str) -> list[str]:
+    def likely_tasks(self, text: str) -> list[str]:
         return []
 
 
@@ -67,7 +67,10 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     likely) second after a denied task: the right task first 558 -> 805 (44 % -> 63 %), among the
     four 929 -> 1,050 (73 % -> 82 %). Stop 23 raised the doubt that asks back from 0.01 to 0.2, and of
     9,059 phrasings: 429 -> 198 wrong (-54 %), 6,030 -> 5,385 right (-10.7 %), right or asked back among
-    acceptable tasks only 6,304 -> 5,916 (-6.2 %); the suggestions first 555 -> 800, among 926 -> 1,047."""
+    acceptable tasks only 6,304 -> 5,916 (-6.2 %); the suggestions first 555 -> 800, among 926 -> 1,047.
+    Stop 25 suggests every reading at least 10 % likely where together they are at least half likely, not
+    only a best reading at least half likely: where nothing fits (1,282), the right task among the
+    suggestions 1,054 -> 1,074 (without the reader 933), first 806 -> 803; refused 240 -> 219."""
     names = list(_model()["trained_on"])
     per_file = {name: corpus_examples([DATA / name], checker.lib.tasks)[0] for name in names}
     plain, left_out = _with_reader(checker, _Silent()), _with_reader(checker, None)
@@ -99,7 +102,7 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     understood = [c["right"] + c["within"] for c in (before, after)]
     assert understood[0] - understood[1] <= 390, (before, after)
     assert after["suggested first"] - before["suggested first"] >= 200, (before, after)
-    assert after["suggested among"] - before["suggested among"] >= 100, (before, after)
+    assert after["suggested among"] - before["suggested among"] >= 135, (before, after)  # 121 before stop 25
 
 
 def test_words_read_otherwise_as_a_whole_are_asked_back_with_both_readings(checker: Checker) -> None:
@@ -151,8 +154,9 @@ def test_a_reading_in_doubt_with_two_tasks_is_asked_back_by_every_entry_point(wo
 
 @pytest.mark.parametrize("words", ["thank you", "please", "hello there", "the weather today"])
 def test_words_of_no_task_get_no_reading_among_the_suggestions(checker: Checker, words: str) -> None:
-    """The reader always has a likeliest task; it is suggested only when at least half likely (each
-    of these read as a task at 4-16 %, and were suggested before the threshold)."""
+    """The reader always has a likeliest task; its readings are suggested only when together at least
+    half likely (each of these reads as tasks at 4-16 %; they were suggested before the threshold, and
+    "the weather today" would be again if each reading at least 10 % likely were suggested alone)."""
     assert checker.resolver.matcher.no_match(words, "--task").candidates == []
 
 

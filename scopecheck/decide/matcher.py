@@ -947,7 +947,7 @@ class TaskMatcher:
 
     def _nearest_tasks(self, text: str) -> list[str]:
         """The tasks the words name but deny ("not permitted to start an IV": the question is about
-        starting one), then the task the words as a whole read as (reader.py), then the tasks that share
+        starting one), then the tasks the words as a whole read as (reader.py), then the tasks that share
         the most telling words with the question: each word of a task's phrases weighs more the fewer
         tasks use it ("glucose" tells more than "test"), and a word no phrase has stands for the one it
         is a misspelling of ("shoot": "shot")."""
@@ -968,7 +968,7 @@ class TaskMatcher:
         # a frame the words name says what the act is ("patients learn how to clean their MDIs" is
         # teaching): its task is next after the closest
         framed = [t for f in self.vocab.frames if f.name in a.frames for t in (f.alone or f.default,) if t]
-        read = self.reader.best_task(text)
+        read = self.reader.likely_tasks(text)
         return list(dict.fromkeys(denied + read + close[:1] + framed + close[1:]))[: max(4, len(set(denied)))]
 
     def _misspelling_of(self, word: str) -> list[str]:
