@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_cli import run
 
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.matcher import TaskMatcher
@@ -235,7 +236,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout15.toml",
             377,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10, 11, 12, 13, 14))),
-            6,
+            7,  # 6 until stop 25 (a denied task is read: "Health aides should never give medical advice")
             233,
         ),
         (
@@ -320,7 +321,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             136,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27))),
             3,
-            90,
+            88,  # 90 until stop 25: two words labelled no MA task deny a task, now asked back with it
         ),
         (
             "phrasings_holdout27b.toml",
@@ -341,7 +342,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             139,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, "phrasings_holdout28a.toml"),
             9,
-            64,
+            62,  # 64 until stop 25, as 27a
         ),
         (
             "phrasings_holdout29a.toml",
@@ -366,7 +367,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout30a.toml", 114, (*LATER, *BEFORE30), 2, 86),
         ("phrasings_holdout30b.toml", 10, (*LATER, *BEFORE30, "phrasings_holdout30a.toml"), 0, 7),
         ("phrasings_holdout30c.toml", 122, (*LATER, *BEFORE30), 7, 74),  # two pages shared with 30a: collected at once
-        ("phrasings_holdout31a.toml", 123, (*LATER, *BEFORE30, *HOLDOUT30), 9, 69),
+        ("phrasings_holdout31a.toml", 123, (*LATER, *BEFORE30, *HOLDOUT30), 9, 68),  # 69 until stop 25, as 27a
         ("phrasings_holdout31b.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, "phrasings_holdout31a.toml"), 10, 77),
     ],
 )
@@ -513,7 +514,14 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     counts only, on holdout29 (wrong 9 -> 6, understood 151 -> 140): about three answers asked back
     for each wrong one taken off, the right task among the readings offered. Each set's figures in the
     table are those after it (they were: holdout4 18 wrong, holdout6 9, holdout11 10, holdout24 21,
-    holdout28b 13). Each is held there; none shares a source with an earlier set."""
+    holdout28b 13). Each is held there; none shares a source with an earlier set.
+    Stop 25 reads words that name tasks only to deny the act ("MAs may not start an IV", "we cannot
+    draw blood from minors") as asking about those tasks; they had been refused, the denied task
+    suggested first. A task set apart ("without interpretation of results", "non-medical records") is
+    still not read. On the ten sets never tuned on: wrong 65 -> 65, right 795 -> 802, understood 933 ->
+    943 (holdout23 +2, 24 +3, 25 +1, 26 +3, 29b +6; 27a -2, 28b -2, 31a -1: words labelled no MA task
+    that deny a task are now asked back with it, as holdout's "An MA does not have prescriptive
+    authority to order vaccines" is, not refused). On the sets tuned on: wrong 176 -> 177, right 6,144 -> 6,226."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -962,6 +970,36 @@ def test_a_prefix_or_a_negation_denies_only_what_it_touches(checker: Checker) ->
 
 
 @pytest.mark.parametrize(
+    "words, task",
+    [  # from holdout3a, holdout17 and holdout2: refused until stop 25, the denied task suggested first
+        ("a Medical Assistant (MA) is not legally permitted to start an IV in Florida", "iv_start"),
+        ("we cannot draw blood from minors (under eighteen) who are not accompanied by a parent", "venipuncture"),
+        ("Medical Assistant's can not inject Botox!", "cosmetic_injection"),  # precedence as if not denied
+    ],
+)
+def test_words_that_name_a_task_only_to_deny_it_ask_about_that_task(checker: Checker, words: str, task: str) -> None:
+    """What an MA may not do is still the task asked about: it is answered, and the answer says the
+    words deny it. A task the words set apart is not what they are about, and is not read."""
+    u = checker.resolver.matcher.understand(words)
+    assert u.task == task and "the words deny it" in u.note
+    code, out, err = run("check", "--state", "FL", "--task", words)
+    assert code == 0 and "the words deny it" in out, err
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Dopplar after training (without interpretation of results)",  # holdout13: set apart, not denied
+        "Prepares and maintains simple non-medical records and reports as required.",  # holdout11
+        "I can’t even legally buy Botox in my state without a doctor",  # holdout2: a product bought
+    ],
+)
+def test_a_task_set_apart_or_a_product_bought_is_not_read(checker: Checker, words: str) -> None:
+    u = checker.resolver.matcher.understand(words)
+    assert u.task is None and not u.candidates
+
+
+@pytest.mark.parametrize(
     "words, not_task",
     [
         ("interpret verbal communications", "interpret_results"),  # between languages, not a test
@@ -1046,3 +1084,14 @@ def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
     assert counts["WRONG VERDICT"] <= wrong_verdicts, counts
     assert counts["no MA task, answered"] <= none_answered, counts
     assert counts["right task"] >= right, counts
+
+
+def test_a_word_that_sets_apart_but_is_no_negation_trigger_is_a_defect(tmp_path: Path) -> None:
+    """`negation.excluding` names triggers; a word that is none of them would silently never count."""
+    from test_rule_files import _copy_data, _validate
+
+    data = _copy_data(tmp_path)
+    path = data / "rules" / "vocabulary.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('excluding = ["without"', 'excluding = ["sans"', 1))
+    code, out = _validate(data, "--no-examples")
+    assert code == 2 and "'sans' is no `before` or `after` trigger" in out, out

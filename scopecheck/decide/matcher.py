@@ -602,16 +602,19 @@ class TaskMatcher:
         lo, hi = (a, b) if a.start < b.start else (b, a)
         return bool(_CONJUNCTIONS & set(plain[lo.end : hi.start]))
 
-    def _analyse(self, text: str, items: bool) -> _Analysis:
-        """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`."""
+    def _analyse(self, text: str, items: bool, apart_only: bool = False) -> _Analysis:
+        """One pass over the words, shared by `mentions`, `understand` and `not_ma_mentions`. With
+        `apart_only`, only a negation that sets a task apart counts (see _asked_though_denied)."""
         toks, plain, source, original = self.tokens(text)
+
+        def negation(m: Mention) -> str:
+            return self._negation(plain, m, apart_only)
+
         raw = _settled(
             self._raw_mentions(toks, source, original) + self._assisted(toks, plain, source, original),
-            lambda m: bool(self._negation(plain, m)),
+            lambda m: bool(negation(m)),
         )
-        framed = [
-            replace(m, negated=self._negation(plain, m)) for m in self._apply_frames(toks, plain, raw, source, original)
-        ]
+        framed = [replace(m, negated=negation(m)) for m in self._apply_frames(toks, plain, raw, source, original)]
         item_of = self.clauses(text) if items else []
         groups: dict[int, list[Mention]] = {}
         for m in framed:
@@ -621,7 +624,7 @@ class TaskMatcher:
             key=lambda m: (m.start, m.end),
         )
         frames = {f.name for _, _, f in self._frame_hits(toks, plain)}
-        found = [replace(m, negated=self._negation(plain, m)) for m in found]
+        found = [replace(m, negated=negation(m)) for m in found]
         return _Analysis(plain, source, original, raw, framed, found, frames, toks)
 
     def mentions(self, text: str, *, items: bool = False) -> list[Mention]:
@@ -709,8 +712,20 @@ class TaskMatcher:
 
         return words(neg.before), words(neg.after), words(neg.pseudo), words(neg.terminators)
 
-    def _negation(self, plain: list[str], m: Mention) -> str:
-        """The trigger that negates the mention within its scope, or ''."""
+    def _negation(self, plain: list[str], m: Mention, apart_only: bool = False) -> str:
+        """The trigger that negates the mention within its scope, or ''; with `apart_only`, only one
+        that sets it apart ("without", "non-")."""
+        trigger = self._trigger(plain, m)
+        return trigger if not apart_only or trigger in self._apart else ""
+
+    @cached_property
+    def _apart(self) -> frozenset[str]:
+        """The negation triggers that set a task apart from what the words are about (vocabulary
+        `negation.excluding`), and the prefix "non-"."""
+        neg = self.vocab.negation
+        return frozenset({"non", *(" ".join(_WORD.findall(w.casefold())) for w in neg.excluding)} if neg else {"non"})
+
+    def _trigger(self, plain: list[str], m: Mention) -> str:
         neg = self.vocab.negation
         if neg is None:
             return ""
@@ -845,6 +860,9 @@ class TaskMatcher:
                 apart = [m for m in found if m.end <= at or m.start >= at + len(phrase)]
                 besides = tuple(dict.fromkeys(x for m in apart for x in (m.task, *m.alternatives)))
                 return Understood(text, None, not_ma=entry.what, besides=besides)
+        if not found:
+            found = self._asked_though_denied(a, text)
+            tasks = list(dict.fromkeys(m.task for m in found))
         doubted = self._doubted_mentions(a, found)
         if doubted:
             found = [m for m in found if m not in doubted]
@@ -869,6 +887,18 @@ class TaskMatcher:
             alternatives = [x for m in found for x in m.alternatives]
             return Understood(text, None, tuple(dict.fromkeys(tasks + alternatives)), note)
         return Understood(text, None)
+
+    def _asked_though_denied(self, a: _Analysis, text: str) -> list[Mention]:
+        """Words that name tasks only to deny the act ("MAs may not start an IV", "we cannot draw blood
+        from minors") ask about those tasks: they are read as named, and the note says the words deny
+        them. A task set apart ("without interpretation of results", "non-medical records") is not what
+        the words are about, and is not read."""
+        trigger = next((m.negated for m in a.found if m.negated and m.negated not in self._apart), "")
+        if not trigger:
+            return []
+        again = self._analyse(text, items=False, apart_only=True)  # precedence and frames, as if not denied
+        note = f"the words deny it ('{trigger}'); this is the answer for the task itself"
+        return [replace(m, note=f"{m.note}; {note}" if m.note else note) for m in again.found if not m.negated]
 
     def _second_reading(self, a: _Analysis, text: str, m: Mention) -> Understood | None:
         """Asked back when the words as a whole all but rule out the task their phrase names: both

@@ -272,6 +272,11 @@ def vocabulary_references(lib: Catalogues, loaded: Loaded[schema.Vocabulary]) ->
     for kind, i, language in marked:
         if language is not None and language not in languages:
             out.append(loaded.defect(f"'{language}' is no `languages` entry's name", kind, i, "language"))
+    if vocab.negation is not None:
+        triggers = {" ".join(w.casefold().split()) for w in vocab.negation.before + vocab.negation.after}
+        for i, word in enumerate(vocab.negation.excluding):
+            if " ".join(word.casefold().split()) not in triggers:
+                out.append(loaded.defect(f"'{word}' is no `before` or `after` trigger", "negation", "excluding", i))
     not_ma = {entry.what for entry in vocab.not_ma_tasks}
     for i, sense in enumerate(vocab.senses):
         check(sense.task, "senses", i, "task")

@@ -552,6 +552,14 @@ class Negation(Strict):
     pseudo: tuple[Text, ...] = ()
     terminators: tuple[Text, ...] = ()
     scope: Annotated[int, Limits(ge=1, le=12)] = field(default=6, metadata=doc("words a trigger reaches"))
+    excluding: tuple[Text, ...] = field(
+        default=(),
+        metadata=doc(
+            "triggers (of `before` or `after`) that set a task apart from what the words are about "
+            '("without", "except"); any other denies the act itself ("may not start an IV"), and a '
+            "question whose only task is denied so is about that task"
+        ),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
