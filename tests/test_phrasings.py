@@ -987,6 +987,20 @@ def test_words_that_name_a_task_only_to_deny_it_ask_about_that_task(checker: Che
 
 
 @pytest.mark.parametrize(
+    "words, task",
+    [  # from holdout17, 18, 19 and 21: nothing fitted until stop 25
+        ("Your blood is drawn — typically from your arm — and put into a centrifuge", "venipuncture"),
+        ("ears are flushed for various reasons", "ear_lavage"),
+        ("I had to get my blood drawn this morning", "venipuncture"),
+        ("have my ears irrigated to eliminate wax build-up", "ear_lavage"),
+    ],
+)
+def test_a_task_said_in_the_passive_is_read(checker: Checker, words: str, task: str) -> None:
+    """The object, at most one "is"/"get"..., then the participle: "blood is drawn" is drawing blood."""
+    assert checker.resolver.matcher.understand(words).task == task
+
+
+@pytest.mark.parametrize(
     "words",
     [
         "Dopplar after training (without interpretation of results)",  # holdout13: set apart, not denied

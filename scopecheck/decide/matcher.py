@@ -64,6 +64,21 @@ _DOING = frozenset(
     for end in ("", "s", "ing")
 ) | {"take", "takes", "taking", "give", "gives", "giving", "do", "does", "doing", "apply", "applies", "applying"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# A verb's phrase read in the passive ("blood is drawn", "have my ears irrigated"): at most one of these
+# between the object and the verb's participle, which ends in "-ed" or is one of _PARTICIPLES.
+_PASSIVE_AUX = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten"})
+_PARTICIPLES = {
+    "drawn": "draw",
+    "taken": "take",
+    "given": "give",
+    "done": "do",
+    "written": "write",
+    "shown": "show",
+    "sent": "send",
+    "hung": "hang",
+    "put": "put",
+    "run": "run",
+}
 # "per <whose> instructions", "per orders": following the word of another, not teaching or entering orders
 _GUIDANCE = frozenset({"instruction", "instructions", "direction", "directions", "order", "orders"})
 # "vs." between two words, the second in lower case, is "versus" ("emergency vs. simply troubling"); vital
@@ -416,6 +431,7 @@ class TaskMatcher:
                     words = " ".join(original[source[i] : source[end - 1] + 1])
                     found.append(Mention(p.task, i, end, words, p.alternatives, vague=p.vague))
                     break  # the longest phrase starting here
+            found += self._passive(toks, i, source, original)
         return [
             m
             for m in found
@@ -425,6 +441,38 @@ class TaskMatcher:
             )
             and not self._only_says_when(toks, m, found, original[source[m.start]])
         ]
+
+    def _passive(self, toks: list[str], i: int, source: list[int], original: list[str]) -> list[Mention]:
+        """A phrase of a verb and its object read in the passive from position i: the object's words, at
+        most one "is", "are", "get"..., then the verb's participle ("blood is drawn": "draw blood")."""
+        for rest, phrases in self._by_object.get(toks[i], ()):
+            j = i + len(rest)
+            if tuple(toks[i:j]) != rest or j >= len(toks):
+                continue
+            j += original[source[j]] in _PASSIVE_AUX and j + 1 < len(toks)
+            word = original[source[j]]
+            if not (word.endswith("ed") or word in _PARTICIPLES):
+                continue
+            verb = self._stem(_PARTICIPLES.get(word, word))
+            for p in phrases:
+                if p.tokens[0] == verb:
+                    words = " ".join(original[source[i] : source[j] + 1])
+                    return [Mention(p.task, i, j + 1, words, p.alternatives, vague=p.vague)]
+        return []
+
+    @cached_property
+    def _by_object(self) -> dict[str, list[tuple[tuple[str, ...], list[_Phrase]]]]:
+        """Phrases of two words or more by the words after the first (the verb's object, if the first
+        is a verb), indexed by the object's first word, longest object first."""
+        objects: dict[tuple[str, ...], list[_Phrase]] = {}
+        for phrases in self._phrases.values():
+            for p in phrases:
+                if len(p.tokens) >= 2 and all(p.tokens):
+                    objects.setdefault(p.tokens[1:], []).append(p)
+        index: dict[str, list[tuple[tuple[str, ...], list[_Phrase]]]] = {}
+        for rest in sorted(objects, key=lambda r: -len(r)):
+            index.setdefault(rest[0], []).append((rest, objects[rest]))
+        return index
 
     @cached_property
     def _when(self) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
