@@ -521,7 +521,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     still not read. On the ten sets never tuned on: wrong 65 -> 65, right 795 -> 802, understood 933 ->
     943 (holdout23 +2, 24 +3, 25 +1, 26 +3, 29b +6; 27a -2, 28b -2, 31a -1: words labelled no MA task
     that deny a task are now asked back with it, as holdout's "An MA does not have prescriptive
-    authority to order vaccines" is, not refused). On the sets tuned on: wrong 176 -> 177, right 6,144 -> 6,226."""
+    authority to order vaccines" is, not refused). On the sets tuned on: wrong 176 -> 177, right 6,144 ->
+    6,226. Then a verb's phrase is read in the passive ("blood is drawn", "have my ears irrigated"): never
+    tuned on, right 802 -> 803, wrong 65; tuned on, right 6,226 -> 6,243, wrong 177."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
