@@ -449,7 +449,8 @@ class TaskMatcher:
             j = i + len(rest)
             if tuple(toks[i:j]) != rest or j >= len(toks):
                 continue
-            j += original[source[j]] in _PASSIVE_AUX and j + 1 < len(toks)
+            if original[source[j]] in _PASSIVE_AUX and j + 1 < len(toks):  # "blood is drawn"; "blood drawn"
+                j += 1
             word = original[source[j]]
             if not (word.endswith("ed") or word in _PARTICIPLES):
                 continue
