@@ -73,6 +73,7 @@ HOLDOUT28 = ("phrasings_holdout28a.toml", "phrasings_holdout28b.toml")
 HOLDOUT29 = ("phrasings_holdout29a.toml", "phrasings_holdout29b.toml")
 HOLDOUT30 = ("phrasings_holdout30a.toml", "phrasings_holdout30b.toml", "phrasings_holdout30c.toml")
 HOLDOUT31 = ("phrasings_holdout31a.toml", "phrasings_holdout31b.toml")
+HOLDOUT32 = ("phrasings_holdout32a.toml", "phrasings_holdout32b.toml")
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
 BEFORE30 = (*(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28, *HOLDOUT29)
 
@@ -369,6 +370,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout30c.toml", 122, (*LATER, *BEFORE30), 7, 74),  # two pages shared with 30a: collected at once
         ("phrasings_holdout31a.toml", 123, (*LATER, *BEFORE30, *HOLDOUT30), 9, 68),  # 69 until stop 25, as 27a
         ("phrasings_holdout31b.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, "phrasings_holdout31a.toml"), 10, 77),
+        ("phrasings_holdout32a.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31), 6, 65),
+        ("phrasings_holdout32b.toml", 146, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, HOLDOUT32[0]), 5, 57),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -523,7 +526,16 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     that deny a task are now asked back with it, as holdout's "An MA does not have prescriptive
     authority to order vaccines" is, not refused). On the sets tuned on: wrong 176 -> 177, right 6,144 ->
     6,226. Then a verb's phrase is read in the passive ("blood is drawn", "have my ears irrigated"): never
-    tuned on, right 802 -> 803, wrong 65; tuned on, right 6,226 -> 6,243, wrong 177."""
+    tuned on, right 802 -> 803, wrong 65; tuned on, right 6,226 -> 6,243, wrong 177.
+    holdout32 (two parts: duty lines from less-read places, the MA-specific pages being nearly all used;
+    people's words about what staff may do or did; 6,208 addresses excluded), measured blind once
+    after all of that, with stop 25's matcher and with stop 24's: a 6 of 140 wrong (4.3 %), 65
+    understood (stop 24's 6 and 63); b 5 of 146 (3.4 %), 57 (stop 24's 4 and 53). Of the 11, 3 are
+    another MA task, 6 answer words labelled no MA task, 2 refuse as no MA task words labelled a task.
+    a was then tuned on: "submit" a refill is sending it on; its other errors are labels the second
+    labeller does not share (3 of 6), a cast removed (the catalogue's "cast removal" is casting, both
+    labellers say no MA task), or drugs given through a PICC line, still refused as an invasive line.
+    b is never to be tuned on."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -570,6 +582,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout30c.toml", 122, 102, 5),
         ("phrasings_holdout31a.toml", 123, 105, 6),
         ("phrasings_holdout31b.toml", 140, 125, 6),
+        ("phrasings_holdout32a.toml", 140, 116, 3),
+        ("phrasings_holdout32b.toml", 146, 126, 4),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -612,7 +626,9 @@ def test_the_holdout_errors_are_not_label_noise(
     share an id); 7 of 122 outside both when measured blind, 5 once tuned on. holdout29a: 1 once tuned
     on (stop 24). holdout31a: 85 % agree (92 % share an id); 6 of 123 outside both when measured blind,
     not tuned on. holdout31b: 89 % agree (95 % share an id); 8 of 140 outside both when measured blind,
-    6 once tuned on.
+    6 once tuned on. holdout32a: 83 % agree (93 % share an id); 3 of 140 outside both when measured
+    blind (stop 25), then tuned on. holdout32b: 86 % agree (97 % share an id); 4 of 146 outside both
+    when measured blind, not tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
@@ -786,6 +802,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout29b.toml",
         *HOLDOUT30,  # holdout30c's wrong answers were read (stop 24), not its refusals
         *HOLDOUT31,  # holdout31b's wrong answers were read (stop 24), not its refusals
+        *HOLDOUT32,  # holdout32a's wrong answers were read (stop 25), not its refusals
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -1080,6 +1097,8 @@ def _phrasing_verdicts() -> Any:
         (HOLDOUT30[:2], 0, 120, 3148),
         # holdout31a, blind (123 phrasings, 6,273), never tuned on; mostly near-miss roles' duties
         (HOLDOUT31[:1], 26, 255, 2384),
+        # holdout32b, blind (146 phrasings, 7,446), never tuned on; people's words about what staff may do
+        (HOLDOUT32[1:], 74, 148, 1682),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
