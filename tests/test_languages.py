@@ -113,10 +113,9 @@ def test_a_spanish_word_in_an_english_question_does_not_refuse_it(checker: Check
 
 
 def test_a_cue_marked_with_a_language_the_vocabulary_does_not_list_is_a_defect(tmp_path: Path) -> None:
-    from test_rule_files import _copy_data, _validate
+    from test_rule_files import _validate_edited
 
-    data = _copy_data(tmp_path)
-    path = data / "rules" / "vocabulary.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('language = "Spanish"', 'language = "Spanglish"', 1))
-    code, out = _validate(data, "--no-examples")
+    code, out = _validate_edited(
+        tmp_path, "vocabulary.toml", 'language = "Spanish"', 'language = "Spanglish"', "--no-examples"
+    )
     assert code == 2 and "'Spanglish' is no `languages` entry's name" in out, out

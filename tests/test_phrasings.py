@@ -1123,10 +1123,9 @@ def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
 
 def test_a_word_that_sets_apart_but_is_no_negation_trigger_is_a_defect(tmp_path: Path) -> None:
     """`negation.excluding` names triggers; a word that is none of them would silently never count."""
-    from test_rule_files import _copy_data, _validate
+    from test_rule_files import _validate_edited
 
-    data = _copy_data(tmp_path)
-    path = data / "rules" / "vocabulary.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('excluding = ["without"', 'excluding = ["sans"', 1))
-    code, out = _validate(data, "--no-examples")
+    code, out = _validate_edited(
+        tmp_path, "vocabulary.toml", 'excluding = ["without"', 'excluding = ["sans"', "--no-examples"
+    )
     assert code == 2 and "'sans' is no `before` or `after` trigger" in out, out

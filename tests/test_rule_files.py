@@ -72,6 +72,17 @@ def _validate(data: Path, *extra: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _validate_edited(tmp_path: Path, catalogue: str, old: str, new: str, *extra: str) -> tuple[int, str]:
+    """`rules validate` on a copy of the data whose rules/<catalogue> has `old` (which must be there)
+    replaced once by `new`."""
+    data = _copy_data(tmp_path)
+    path = data / "rules" / catalogue
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return _validate(data, *extra)
+
+
 @pytest.mark.parametrize("no_examples", [False, True])
 @pytest.mark.parametrize(
     "catalogue, old, new, message",
@@ -95,12 +106,7 @@ def _validate(data: Path, *extra: str) -> tuple[int, str]:
 def test_catalogue_collisions_fail_validation(
     tmp_path: Path, catalogue: str, old: str, new: str, message: str, no_examples: bool
 ) -> None:
-    data = _copy_data(tmp_path)
-    path = data / "rules" / catalogue
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-    code, out = _validate(data, *(["--no-examples"] if no_examples else []))
+    code, out = _validate_edited(tmp_path, catalogue, old, new, *(["--no-examples"] if no_examples else []))
     assert code == 2 and message in out, out
 
 
