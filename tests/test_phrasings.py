@@ -1005,6 +1005,13 @@ def test_words_that_name_a_task_only_to_deny_it_ask_about_that_task(checker: Che
     assert code == 0 and "the words deny it" in out, err
 
 
+def test_denied_words_that_fit_several_tasks_with_one_answer_say_both(checker: Checker) -> None:
+    """holdout2's "Medical Assistants Not Qualified To Give Shots": every route gets one answer in CA, so
+    it is answered, and the note keeps that the words deny it beside the tasks they fit."""
+    note = checker.check("CA", "Medical Assistants Not Qualified To Give Shots").task_note
+    assert "the words deny it ('not')" in note and "the words fit several tasks" in note, note
+
+
 @pytest.mark.parametrize(
     "words, task",
     [  # from holdout17, 18, 19 and 21: nothing fitted until stop 25

@@ -194,9 +194,8 @@ class Checker:
                 answers.add((v.verdict, tuple(v.rules), tuple(v.conditions)))
             if len(answers) == 1:
                 names = ", ".join(self.lib.tasks[c].name.lower() for c in understood.candidates)
-                return understood.candidates[
-                    0
-                ], f"the words fit several tasks ({names}); each gets this same answer here"
+                fit = f"the words fit several tasks ({names}); each gets this same answer here"
+                return understood.candidates[0], f"{understood.note}; {fit}" if understood.note else fit
         raise self.resolver.matcher.refusal(understood, field)
 
     def normalized_key(self, query: Query) -> tuple[object, ...]:
