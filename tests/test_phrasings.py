@@ -535,7 +535,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     a was then tuned on: "submit" a refill is sending it on; its other errors are labels the second
     labeller does not share (3 of 6), a cast removed (the catalogue's "cast removal" is casting, both
     labellers say no MA task), or drugs given through a PICC line, still refused as an invasive line.
-    b is never to be tuned on."""
+    b is never to be tuned on. Then two generic words side by side ("inject medications", "injections
+    of medication") name the tasks both fit, no longer every task either fits: never tuned on, within
+    160 -> 162, wrong 70; tuned on, within 551 -> 559, wrong 183; postings unchanged."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -1024,6 +1026,20 @@ def test_denied_words_that_fit_several_tasks_with_one_answer_say_both(checker: C
 def test_a_task_said_in_the_passive_is_read(checker: Checker, words: str, task: str) -> None:
     """The object, at most one "is"/"get"..., then the participle: "blood is drawn" is drawing blood."""
     assert checker.resolver.matcher.understand(words).task == task
+
+
+@pytest.mark.parametrize(
+    "words",
+    [  # phrasings.toml (validation), holdout14 and holdout2: asked back with oral, topical, inhaled and eye
+        # or ear medication among the choices until stop 25
+        "Inject medications, unless permitted by state law",
+        "Giving injections of medication",
+        "medication injections",
+    ],
+)
+def test_two_generic_words_side_by_side_name_the_tasks_both_fit(checker: Checker, words: str) -> None:
+    u = checker.resolver.matcher.understand(words)
+    assert u.task is None and set(u.candidates) == {"injection_intramuscular", "injection_subcutaneous"}, u
 
 
 @pytest.mark.parametrize(

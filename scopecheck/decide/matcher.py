@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
-from itertools import pairwise
+from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from scopecheck.decide.languages import Languages
@@ -643,7 +643,34 @@ class TaskMatcher:
                     "specific task"
                 )
             kept.append(replace(m, alternatives=tuple(a for a in m.alternatives if a not in beaten), note=note))
-        return kept
+        return self._narrowed(kept, plain)
+
+    def _narrowed(self, mentions: list[Mention], plain: list[str]) -> list[Mention]:
+        """Two generic phrases side by side, at most two function words and no conjunction between them
+        ("inject medications", "injections of medication"), name one act: the tasks both fit."""
+        out = sorted(mentions, key=lambda m: (m.start, m.end))
+        for a, b in combinations(out, 2):  # a starts first
+            between = plain[a.end : b.start]
+            if (
+                not (a.alternatives and b.alternatives)
+                or a.negated
+                or b.negated
+                or a.framed
+                or b.framed
+                or b.start < a.end
+                or len(between) > 2
+                or any(w and w not in _FUNCTION_WORDS for w in between)
+                or self._joined(a, b, plain)
+            ):
+                continue
+            fits_b = {b.task, *b.alternatives}
+            common = [t for t in (a.task, *a.alternatives) if t in fits_b]
+            if common and not len(common) == len(fits_b) == 1 + len(a.alternatives):
+                one = Mention(
+                    common[0], a.start, b.end, f"{a.words} {b.words}", tuple(common[1:]), vague=a.vague and b.vague
+                )
+                return self._narrowed([m for m in out if m is not a and m is not b] + [one], plain)
+        return out
 
     @staticmethod
     def _joined(a: Mention, b: Mention, plain: list[str]) -> bool:
