@@ -30,6 +30,7 @@ from scopecheck.decide.answers import AnswerTable
 from scopecheck.decide.compiler import Compiled, compile_plan
 from scopecheck.decide.engine import Engine
 from scopecheck.decide.findings import Finding, Findings
+from scopecheck.decide.matcher import noted
 from scopecheck.decide.plan import Plan, build_plan
 from scopecheck.decide.query import Query
 from scopecheck.decide.resolve import Resolver
@@ -195,7 +196,7 @@ class Checker:
             if len(answers) == 1:
                 names = ", ".join(self.lib.tasks[c].name.lower() for c in understood.candidates)
                 fit = f"the words fit several tasks ({names}); each gets this same answer here"
-                return understood.candidates[0], f"{understood.note}; {fit}" if understood.note else fit
+                return understood.candidates[0], noted(understood.note, fit)
         raise self.resolver.matcher.refusal(understood, field)
 
     def normalized_key(self, query: Query) -> tuple[object, ...]:

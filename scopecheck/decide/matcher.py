@@ -39,7 +39,7 @@ from scopecheck.errors import (
     listed,
 )
 from scopecheck.law.snapshot import READER_MODEL
-from scopecheck.law.terms import DROPPED_WORDS
+from scopecheck.law.terms import DROPPED_WORDS, normalize
 
 if TYPE_CHECKING:  # at run time the matcher needs only what it reads: `check` reads words without the schema
     from scopecheck.decide.reader import Reader
@@ -663,9 +663,9 @@ class TaskMatcher:
                 or self._joined(a, b, plain)
             ):
                 continue
-            fits_b = {b.task, *b.alternatives}
-            common = [t for t in (a.task, *a.alternatives) if t in fits_b]
-            if common and not len(common) == len(fits_b) == 1 + len(a.alternatives):
+            fits_a, fits_b = (a.task, *a.alternatives), {b.task, *b.alternatives}
+            common = [t for t in fits_a if t in fits_b]
+            if common and set(fits_a) != fits_b:
                 one = Mention(
                     common[0], a.start, b.end, f"{a.words} {b.words}", tuple(common[1:]), vague=a.vague and b.vague
                 )
@@ -799,7 +799,7 @@ class TaskMatcher:
         """The negation triggers that set a task apart from what the words are about (vocabulary
         `negation.excluding`), and the prefix "non-"."""
         neg = self.vocab.negation
-        return frozenset({"non", *(" ".join(_WORD.findall(w.casefold())) for w in neg.excluding)} if neg else {"non"})
+        return frozenset({"non", *(normalize(w) for w in neg.excluding)} if neg else {"non"})
 
     def _trigger(self, plain: list[str], m: Mention) -> str:
         neg = self.vocab.negation
@@ -974,7 +974,7 @@ class TaskMatcher:
             return []
         again = self._analyse(text, items=False, apart_only=True)  # precedence and frames, as if not denied
         note = f"the words deny it ('{trigger}'); this is the answer for the task itself"
-        return [replace(m, note=f"{m.note}; {note}" if m.note else note) for m in again.found if not m.negated]
+        return [replace(m, note=noted(m.note, note)) for m in again.found if not m.negated]
 
     def _second_reading(self, a: _Analysis, text: str, m: Mention) -> Understood | None:
         """Asked back when the words as a whole all but rule out the task their phrase names: both
@@ -1103,6 +1103,11 @@ class TaskMatcher:
                 used[w] = used.get(w, 0) + 1
         weights = {w: math.log((len(words_of) + 1) / n) for w, n in used.items()}
         return weights, words_of
+
+
+def noted(note: str, more: str) -> str:
+    """A reading's note with more said after it ("'botox' names ...; the words deny it ...")."""
+    return f"{note}; {more}" if note else more
 
 
 def _settled(mentions: list[Mention], denied: Callable[[Mention], bool]) -> list[Mention]:

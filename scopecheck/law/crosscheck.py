@@ -13,6 +13,7 @@ from typing import Protocol
 
 from scopecheck.errors import Defect
 from scopecheck.law import schema
+from scopecheck.law.terms import normalize
 from scopecheck.law.tomlfile import Loaded
 
 
@@ -273,9 +274,9 @@ def vocabulary_references(lib: Catalogues, loaded: Loaded[schema.Vocabulary]) ->
         if language is not None and language not in languages:
             out.append(loaded.defect(f"'{language}' is no `languages` entry's name", kind, i, "language"))
     if vocab.negation is not None:
-        triggers = {" ".join(w.casefold().split()) for w in vocab.negation.before + vocab.negation.after}
+        triggers = {normalize(w) for w in vocab.negation.before + vocab.negation.after}
         for i, word in enumerate(vocab.negation.excluding):
-            if " ".join(word.casefold().split()) not in triggers:
+            if normalize(word) not in triggers:
                 out.append(loaded.defect(f"'{word}' is no `before` or `after` trigger", "negation", "excluding", i))
     not_ma = {entry.what for entry in vocab.not_ma_tasks}
     for i, sense in enumerate(vocab.senses):
