@@ -1055,6 +1055,14 @@ def test_a_task_set_apart_or_a_product_bought_is_not_read(checker: Checker, word
     assert u.task is None and not u.candidates
 
 
+def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> None:
+    """The reader weighs words and cannot see "except": a reading of the words as the task they set
+    apart is no reading of them. (phrasings.toml, validation; it was asked back with topical medicine.)"""
+    u = checker.resolver.matcher.understand("Administer an anesthetic agent, except topical numbing agents")
+    assert u.task is None and u.candidates == ("anesthesia_sedation_agent", "anesthetic_injection"), u
+    assert u.candidates == checker.resolver.matcher.understand("Administer an anesthetic agent").candidates
+
+
 @pytest.mark.parametrize(
     "words, not_task",
     [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_the_committed_model_is_what_its_corpora_train(checker: Checker) -> None
 class _Silent:
     """No second reading: never a doubt, no reading among the suggestions."""
 
-    def doubt(self, text: str, task: str) -> None:
+    def doubt(self, text: str, task: str, set_apart: Collection[str] = ()) -> None:
         return None
 
     def likely_tasks(self, text: str) -> list[str]:

@@ -979,10 +979,12 @@ class TaskMatcher:
     def _second_reading(self, a: _Analysis, text: str, m: Mention) -> Understood | None:
         """Asked back when the words as a whole all but rule out the task their phrase names: both
         readings are offered, or the phrase's task alone when the words read as no MA task at all.
-        Words that are the phrase and nothing more ("opioids") are the catalogue's sense: no doubt."""
+        Words that are the phrase and nothing more ("opioids") are the catalogue's sense: no doubt. A task
+        the words set apart ("an anesthetic agent, except topical numbing agents") is not their reading."""
         if all(not s or s in _FUNCTION_WORDS for s in a.stems[: m.start] + a.stems[m.end :]):
             return None
-        doubt = self.reader.doubt(text, m.task)
+        set_apart = {t for x in a.found if x.negated in self._apart for t in (x.task, *x.alternatives)}
+        doubt = self.reader.doubt(text, m.task, set_apart)
         if doubt is None:
             return None
         named = self.lib.tasks[m.task].name.lower()

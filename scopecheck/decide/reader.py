@@ -201,13 +201,14 @@ class Reader:
         likely = sorted((t for t in self.classes if t != NONE and p[t] >= SUGGEST_FROM), key=lambda t: (-p[t], t))
         return likely if math.fsum(p[t] for t in likely) >= SUGGEST_TOGETHER else []
 
-    def doubt(self, text: str, task: str) -> Doubt | None:
-        """A Doubt when the words as a whole all but rule `task` out and read as something else. A task no
+    def doubt(self, text: str, task: str, set_apart: Collection[str] = ()) -> Doubt | None:
+        """A Doubt when the words as a whole all but rule `task` out and read as something else, other
+        than the tasks they `set_apart` (the reader weighs words and cannot see "except"). A task no
         phrasing it was trained on named (one added to the catalogue since) is never doubted."""
         if task not in self._prior:
             return None
         p = self.probabilities(text)
-        instead = max(self.classes, key=lambda t: (p[t], t))
+        instead = max((t for t in self.classes if t not in set_apart), key=lambda t: (p[t], t))
         if instead != task and p.get(task, 0.0) < DOUBT_BELOW:
             return Doubt(task, None if instead == NONE else instead)
         return None
