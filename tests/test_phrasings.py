@@ -1072,6 +1072,27 @@ def test_a_phrase_in_a_clause_of_when_another_task_is_done_only_says_when(
     assert checker.resolver.matcher.understand(words).task == task
 
 
+@pytest.mark.parametrize(
+    "words, tasks",
+    [
+        ("Secondary I.V. Lines", {"iv_medication"}),  # holdout
+        ("start and maintain I.V. therapy", {"iv_start"}),  # holdout13
+        ("Hang I.V.’s premixed with medication", {"iv_fluids", "iv_medication"}),  # holdout14
+        ("P.P.D. reading", {"interpret_results"}),
+        ("give I.M. and S.Q. injections", {"injection_intramuscular", "injection_subcutaneous"}),
+    ],
+)
+def test_initials_written_with_stops_are_the_abbreviation(checker: Checker, words: str, tasks: set[str]) -> None:
+    u = checker.resolver.matcher.understand(words)
+    assert ({u.task} if u.task else set(u.candidates)) == tasks, u
+
+
+def test_initials_with_stops_keep_a_postings_list_items_apart(checker: Checker) -> None:
+    """The list items are counted over the same words the matcher reads: "I.V.s" is one word in both."""
+    mentions = checker.resolver.matcher.mentions("Draw blood, start I.V.s, give I.M. injections", items=True)
+    assert [m.task for m in mentions] == ["venipuncture", "iv_start", "injection_intramuscular"]
+
+
 def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> None:
     """The reader weighs words and cannot see "except": a reading of the words as the task they set
     apart is no reading of them. (phrasings.toml, validation; it was asked back with topical medicine.)"""

@@ -65,6 +65,15 @@ _DOING = frozenset(
     for end in ("", "s", "ing")
 ) | {"take", "takes", "taking", "give", "gives", "giving", "do", "does", "doing", "apply", "applies", "applying"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_INITIALS = re.compile(r"\b[^\W\d_](?:\.[^\W\d_])+\b\.?")  # "I.V.", "P.P.D.", "e.g."
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a text, where initials written with stops are one word ("I.V." is "IV", "P.P.D." is
+    "PPD"): the matcher and the list items split words so. (The reader's words are those it was trained on.)"""
+    return _WORD.findall(_INITIALS.sub(lambda m: m[0].replace(".", ""), text))
+
+
 # A verb's phrase read in the passive ("blood is drawn", "have my ears irrigated"): at most one of these
 # between the object and the verb's participle, which ends in "-ed" or is one of _PARTICIPLES.
 _PASSIVE_AUX = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten"})
@@ -240,7 +249,7 @@ class TaskMatcher:
     def tokens(self, text: str) -> tuple[list[str], list[str], list[int], list[str]]:
         """(stemmed words, the same unstemmed, the original word each came from, the original words).
         Ignored phrases ("practice of medicine") become blanks that match nothing."""
-        original = _WORD.findall(_versus(text).casefold())
+        original = split_words(_versus(text).casefold())
         plain: list[str] = []
         source: list[int] = []
         for i, word in enumerate(original):
@@ -271,14 +280,14 @@ class TaskMatcher:
         injections" is two items, and a more specific word decides only within its own item."""
         out: list[int] = []
         for n, piece in enumerate(_CLAUSE.split(text.casefold())):
-            out += [n] * len(_WORD.findall(piece))
+            out += [n] * len(split_words(piece))
         return out
 
     def phrase_tokens(self, phrase: str) -> tuple[str, ...]:
         return tuple(self._stem(w) for w in self._plain(phrase))
 
     def _plain(self, phrase: str) -> tuple[str, ...]:
-        spelling, words = self._spelling, _WORD.findall(phrase.casefold())
+        spelling, words = self._spelling, split_words(phrase.casefold())
         if DROPPED_WORDS.isdisjoint(words) and spelling.keys().isdisjoint(words):  # most phrases: as written
             return tuple(words)
         out: list[str] = []
@@ -324,7 +333,7 @@ class TaskMatcher:
         marked: dict[str, set[str]] = {entry.name: set(entry.words) for entry in self.vocab.languages}
         for language, phrases in self._phrases_by_language():
             if language:
-                marked[language].update(w for words in phrases for w in _WORD.findall(words.casefold()))
+                marked[language].update(w for words in phrases for w in split_words(words.casefold()))
         common = _FUNCTION_WORDS | DROPPED_WORDS  # English as well ("a" in "asistir a médicos"): never counted
         return Languages({name: words - common for name, words in marked.items()}, self._english_words)
 
@@ -346,7 +355,7 @@ class TaskMatcher:
             n = v.negation
             phrases += [*n.before, *n.after, *n.pseudo, *n.terminators]
         phrases += [*v.ignore, *_FUNCTION_WORDS, *DROPPED_WORDS]
-        words = {w for p in phrases for w in _WORD.findall(p.casefold())}
+        words = {w for p in phrases for w in split_words(p.casefold())}
         return words, {self._stem(w) for w in words}
 
     @cached_property
@@ -792,7 +801,7 @@ class TaskMatcher:
             return [], [], [], []
 
         def words(items: tuple[str, ...]) -> list[tuple[str, ...]]:
-            found = (tuple(_WORD.findall(w.casefold())) for w in items)
+            found = (tuple(split_words(w.casefold())) for w in items)
             return sorted((p for p in found if p), key=lambda p: -len(p))  # a word of no letters matches nothing
 
         return words(neg.before), words(neg.after), words(neg.pseudo), words(neg.terminators)
@@ -880,11 +889,11 @@ class TaskMatcher:
         the task or tasks they name are asked back, never answered as an MA's (vocabulary `roles`)."""
         if not (u.task or u.candidates) or u.doubt:
             return u
-        words = _WORD.findall(u.text.casefold())
+        words = split_words(u.text.casefold())
         at = self._other_role(words)
         if at is None:
             return u
-        as_written = _WORD.findall(u.text)  # the role as the asker wrote it ("EMTs"), where casefolding kept
+        as_written = split_words(u.text)  # the role as the asker wrote it ("EMTs"), where casefolding kept
         role = as_written[at] if len(as_written) == len(words) else words[at]  # the words apart ("İ" -> "i̇")
         why = f"asks it of {role}, and scopecheck answers what a medical assistant may do"
         return Understood(u.text, None, (u.task,) if u.task else u.candidates, u.note, doubt=why)
@@ -923,7 +932,7 @@ class TaskMatcher:
                 f"{field}: unknown task: a task in a few words, please (at most {MAX_CHARS} characters); "
                 f"this has {len(text):,}"
             )
-        words = _WORD.findall(text)
+        words = split_words(text)
         if len(words) > MAX_WORDS:
             raise UserError(
                 f"{field}: unknown task: a task in a few words, please (at most {MAX_WORDS}); this has {len(words)}"
@@ -1049,7 +1058,7 @@ class TaskMatcher:
             return NotAnMATask(field, text, understood.not_ma, self.candidates(understood.besides))
         if understood.candidates:
             return AmbiguousTask(field, text, self.candidates(understood.candidates), understood.doubt)
-        if not set(_WORD.findall(text.casefold())) - _FUNCTION_WORDS:
+        if not set(split_words(text.casefold())) - _FUNCTION_WORDS:
             return UserError(f"{field}: '{text}' has no words to read as a task")
         return self.no_match(text, field)
 
