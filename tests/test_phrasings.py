@@ -1093,6 +1093,19 @@ def test_initials_with_stops_keep_a_postings_list_items_apart(checker: Checker) 
     assert [m.task for m in mentions] == ["venipuncture", "iv_start", "injection_intramuscular"]
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Are there any states that do not allow RN students to give IV push medications?",  # holdout31b
+        "I know that many states do not allow LPNs to give IV push meds",  # holdout31b
+    ],
+)
+def test_a_denied_task_denies_the_generic_noun_it_names(checker: Checker, words: str) -> None:
+    """'IV push medications': the generic word is the noun the task's phrase names, out of the negation's
+    reach by itself; it was read as any medicine by any route beside the denied IV push."""
+    assert checker.resolver.matcher.understand(words).task == "iv_medication"
+
+
 def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> None:
     """The reader weighs words and cannot see "except": a reading of the words as the task they set
     apart is no reading of them. (phrasings.toml, validation; it was asked back with topical medicine.)"""

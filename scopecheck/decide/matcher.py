@@ -701,13 +701,12 @@ class TaskMatcher:
         `apart_only`, only a negation that sets a task apart counts (see _asked_though_denied)."""
         toks, plain, source, original = self.tokens(text)
 
-        def negation(m: Mention) -> str:
-            return self._negation(plain, m, apart_only)
+        phrases = self._raw_mentions(toks, source, original)
 
-        raw = _settled(
-            self._raw_mentions(toks, source, original) + self._assisted(toks, plain, source, original),
-            lambda m: bool(negation(m)),
-        )
+        def negation(m: Mention) -> str:
+            return self._negation(plain, _modified(m, phrases), apart_only)
+
+        raw = _settled(phrases + self._assisted(toks, plain, source, original), lambda m: bool(negation(m)))
         framed = [replace(m, negated=negation(m)) for m in self._apply_frames(toks, plain, raw, source, original)]
         item_of = self.clauses(text) if items else []
         groups: dict[int, list[Mention]] = {}
@@ -1172,6 +1171,14 @@ def _frame_also(frame: schema.Frame, m: Mention) -> tuple[str, ...]:
             if x.task == task:
                 return x.also
     return ()
+
+
+def _modified(m: Mention, phrases: list[Mention]) -> Mention:
+    """The task's phrase that a generic word right after it is the noun of ("IV push medications"), whose
+    negation is the generic word's too ("do not allow students to give IV push meds"); else `m`."""
+    if not m.alternatives:
+        return m
+    return next((p for p in phrases if p.end == m.start and not p.alternatives), m)
 
 
 def _own_act(end: int, m: Mention, plain: list[str] | None) -> bool:
