@@ -74,6 +74,7 @@ HOLDOUT29 = ("phrasings_holdout29a.toml", "phrasings_holdout29b.toml")
 HOLDOUT30 = ("phrasings_holdout30a.toml", "phrasings_holdout30b.toml", "phrasings_holdout30c.toml")
 HOLDOUT31 = ("phrasings_holdout31a.toml", "phrasings_holdout31b.toml")
 HOLDOUT32 = ("phrasings_holdout32a.toml", "phrasings_holdout32b.toml")
+HOLDOUT33 = ("phrasings_holdout33a.toml", "phrasings_holdout33b.toml")
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
 BEFORE30 = (*(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28, *HOLDOUT29)
 
@@ -372,6 +373,14 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout31b.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, "phrasings_holdout31a.toml"), 10, 77),
         ("phrasings_holdout32a.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31), 6, 65),
         ("phrasings_holdout32b.toml", 146, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, HOLDOUT32[0]), 5, 57),
+        ("phrasings_holdout33a.toml", 152, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32), 7, 93),
+        (
+            "phrasings_holdout33b.toml",
+            180,
+            (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, HOLDOUT33[0]),
+            3,
+            94,
+        ),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -537,7 +546,12 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     labellers say no MA task), or drugs given through a PICC line, still refused as an invasive line.
     b is never to be tuned on. Then two generic words side by side ("inject medications", "injections
     of medication") name the tasks both fit, no longer every task either fits: never tuned on, within
-    160 -> 162, wrong 70; tuned on, within 551 -> 559, wrong 183; postings unchanged."""
+    160 -> 162, wrong 70; tuned on, within 551 -> 559, wrong 183; postings unchanged.
+    holdout33 (the same two kinds; 6,389 addresses excluded), measured blind once at stop 26, with stop
+    25's matcher and with stop 26's first two changes, the same counts: a 9 of 152 wrong (5.9 %), 92
+    understood; b 3 of 180 (1.7 %), 94, all three words labelled no MA task that are answered. a was
+    then tuned on: answering questions about a treatment plan is not deciding it, and evaluating test
+    results is interpreting them, not telling them (7). b is never to be tuned on."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -586,6 +600,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout31b.toml", 140, 125, 6),
         ("phrasings_holdout32a.toml", 140, 116, 3),
         ("phrasings_holdout32b.toml", 146, 126, 4),
+        ("phrasings_holdout33a.toml", 152, 144, 5),
+        ("phrasings_holdout33b.toml", 180, 164, 3),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -630,7 +646,9 @@ def test_the_holdout_errors_are_not_label_noise(
     not tuned on. holdout31b: 89 % agree (95 % share an id); 8 of 140 outside both when measured blind,
     6 once tuned on. holdout32a: 83 % agree (93 % share an id); 3 of 140 outside both when measured
     blind (stop 25), then tuned on. holdout32b: 86 % agree (97 % share an id); 4 of 146 outside both
-    when measured blind, not tuned on.
+    when measured blind, not tuned on. holdout33a: 95 % agree (97 % share an id); 7 of 152 outside both
+    when measured blind (stop 26), 5 once tuned on. holdout33b: 91 % agree (97 % share an id); 3 of 180
+    outside both when measured blind, not tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
@@ -805,6 +823,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         *HOLDOUT30,  # holdout30c's wrong answers were read (stop 24), not its refusals
         *HOLDOUT31,  # holdout31b's wrong answers were read (stop 24), not its refusals
         *HOLDOUT32,  # holdout32a's wrong answers were read (stop 25), not its refusals
+        *HOLDOUT33,  # holdout33a's wrong answers were read (stop 26), not its refusals
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -1106,6 +1125,20 @@ def test_a_denied_task_denies_the_generic_noun_it_names(checker: Checker, words:
     assert checker.resolver.matcher.understand(words).task == "iv_medication"
 
 
+def test_evaluating_results_is_interpreting_them_and_answering_about_a_plan_is_not_deciding_it(
+    checker: Checker,
+) -> None:
+    """holdout33a (tuned on): results evaluated were read as results told, and questions answered about a
+    treatment plan as the practice of medicine, which gave no answer for the duties named beside it."""
+    m = checker.resolver.matcher
+    assert m.understand("evaluate test results").task == "interpret_results"
+    words = (
+        "Greeting patients, explaining their medical condition and answering any questions about their treatment plan"
+    )
+    u = m.understand(words)
+    assert u.not_ma is None and set(u.candidates) == {"front_desk", "patient_education"}, u
+
+
 def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> None:
     """The reader weighs words and cannot see "except": a reading of the words as the task they set
     apart is no reading of them. (phrasings.toml, validation; it was asked back with topical medicine.)"""
@@ -1181,6 +1214,8 @@ def _phrasing_verdicts() -> Any:
         (HOLDOUT31[:1], 26, 255, 2384),
         # holdout32b, blind (146 phrasings, 7,446), never tuned on; people's words about what staff may do
         (HOLDOUT32[1:], 74, 148, 1682),
+        # holdout33b, blind (180 phrasings, 9,180), never tuned on; the same kind of words
+        (HOLDOUT33[1:], 0, 266, 3421),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
