@@ -373,7 +373,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout31b.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, "phrasings_holdout31a.toml"), 10, 77),
         ("phrasings_holdout32a.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31), 6, 65),
         ("phrasings_holdout32b.toml", 146, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, HOLDOUT32[0]), 5, 57),
-        ("phrasings_holdout33a.toml", 152, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32), 7, 93),
+        ("phrasings_holdout33a.toml", 152, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32), 6, 94),
         (
             "phrasings_holdout33b.toml",
             180,
@@ -550,8 +550,9 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     holdout33 (the same two kinds; 6,389 addresses excluded), measured blind once at stop 26, with stop
     25's matcher and with stop 26's first two changes, the same counts: a 9 of 152 wrong (5.9 %), 92
     understood; b 3 of 180 (1.7 %), 94, all three words labelled no MA task that are answered. a was
-    then tuned on: answering questions about a treatment plan is not deciding it, and evaluating test
-    results is interpreting them, not telling them (7). b is never to be tuned on."""
+    then tuned on: answering questions about a treatment plan is not deciding it, evaluating test
+    results is interpreting them, not telling them (7), and graphing or charting measures is keeping the
+    record (6). b is never to be tuned on."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -600,7 +601,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout31b.toml", 140, 125, 6),
         ("phrasings_holdout32a.toml", 140, 116, 3),
         ("phrasings_holdout32b.toml", 146, 126, 4),
-        ("phrasings_holdout33a.toml", 152, 144, 5),
+        ("phrasings_holdout33a.toml", 152, 144, 4),
         ("phrasings_holdout33b.toml", 180, 164, 3),
     ],
 )
@@ -647,7 +648,7 @@ def test_the_holdout_errors_are_not_label_noise(
     6 once tuned on. holdout32a: 83 % agree (93 % share an id); 3 of 140 outside both when measured
     blind (stop 25), then tuned on. holdout32b: 86 % agree (97 % share an id); 4 of 146 outside both
     when measured blind, not tuned on. holdout33a: 95 % agree (97 % share an id); 7 of 152 outside both
-    when measured blind (stop 26), 5 once tuned on. holdout33b: 91 % agree (97 % share an id); 3 of 180
+    when measured blind (stop 26), 4 once tuned on. holdout33b: 91 % agree (97 % share an id); 3 of 180
     outside both when measured blind, not tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]
@@ -1125,13 +1126,20 @@ def test_a_denied_task_denies_the_generic_noun_it_names(checker: Checker, words:
     assert checker.resolver.matcher.understand(words).task == "iv_medication"
 
 
-def test_evaluating_results_is_interpreting_them_and_answering_about_a_plan_is_not_deciding_it(
+def test_evaluating_results_is_interpreting_them_charting_is_records_and_answering_is_not_deciding(
     checker: Checker,
 ) -> None:
     """holdout33a (tuned on): results evaluated were read as results told, and questions answered about a
     treatment plan as the practice of medicine, which gave no answer for the duties named beside it."""
     m = checker.resolver.matcher
     assert m.understand("evaluate test results").task == "interpret_results"
+    # graphing or charting measures is putting them in the record (holdout33a, holdout21)
+    assert m.understand("A person in this field may graph temperatures and other vital sign data").task == (
+        "maintain_records"
+    )
+    assert m.understand("helping to chart vital signs, medications, and other crucial patient information").task == (
+        "maintain_records"
+    )
     words = (
         "Greeting patients, explaining their medical condition and answering any questions about their treatment plan"
     )
