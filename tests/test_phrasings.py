@@ -1140,6 +1140,10 @@ def test_evaluating_results_is_interpreting_them_charting_is_records_and_answeri
     assert m.understand("helping to chart vital signs, medications, and other crucial patient information").task == (
         "maintain_records"
     )
+    # the record of the work, not the work (holdout4, holdout18)
+    assert m.understand("Keeps records of medication given.").task == "maintain_records"
+    words = "Maintains records of all medications, injuries, accidents as required by the Department of Health"
+    assert m.understand(words).task == "maintain_records"
     words = (
         "Greeting patients, explaining their medical condition and answering any questions about their treatment plan"
     )
