@@ -1165,6 +1165,22 @@ def test_the_patients_medicines_reviewed_or_listed_are_their_history(checker: Ch
     assert checker.resolver.matcher.understand(words).task == "patient_history"
 
 
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("administer injections, such as hepatitis B", "immunization"),  # holdout2
+        ("pharmacy technician should be allowed to do flu injections given the proper training", "immunization"),
+        ("hep B injection", "immunization"),  # named "shot" or "vaccine" it was, "injection" not
+        ("fat-dissolving injections", "cosmetic_injection"),  # holdout18
+        ("wrinkle injections", "cosmetic_injection"),  # holdout11
+    ],
+)
+def test_an_injection_named_by_what_it_prevents_or_does_to_the_face_is_that_task(
+    checker: Checker, words: str, task: str
+) -> None:
+    assert checker.resolver.matcher.understand(words).task == task
+
+
 def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Checker) -> None:
     """A review after the medicine is given is no review of the patient's medicines."""
     u = checker.resolver.matcher.understand("administer medications and review")
