@@ -1173,9 +1173,12 @@ def test_the_patients_medicines_reviewed_or_listed_are_their_history(checker: Ch
         ("hep B injection", "immunization"),  # named "shot" or "vaccine" it was, "injection" not
         ("fat-dissolving injections", "cosmetic_injection"),  # holdout18
         ("wrinkle injections", "cosmetic_injection"),  # holdout11
+        ("the injection of medication or substances for cosmetic purposes", "cosmetic_injection"),  # holdout10
+        ("administer medication by intravenous bolus", "iv_medication"),  # "IV push" was, "intravenous push" not
+        ("give a fluid bolus", "iv_fluids"),
     ],
 )
-def test_an_injection_named_by_what_it_prevents_or_does_to_the_face_is_that_task(
+def test_an_injection_named_by_what_it_prevents_what_it_is_for_or_its_route_is_that_task(
     checker: Checker, words: str, task: str
 ) -> None:
     assert checker.resolver.matcher.understand(words).task == task
