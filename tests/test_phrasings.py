@@ -144,6 +144,11 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
     understood = counts["right"] + counts["within"]
     assert understood / len(phrasings) >= 0.90, counts
     assert counts["refused"] + counts["asked_wrong"] + counts["asked_none"] <= 0.04 * len(phrasings), counts
+    every = Counter(
+        judge(checker.resolver.matcher, p["text"], set(p["tasks"]), p.get("language", ""))
+        for p in corpus("phrasings.toml")["phrasings"]
+    )
+    assert (every["right"] + every["within"]) / sum(every.values()) >= 0.90, every  # both splits: 644 of 707
 
 
 @pytest.mark.parametrize(
@@ -152,7 +157,8 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
         # stop 23 asks back where the reader doubts the matcher's one task below 0.2 (was 0.01):
         # validation right 0.84 -> 0.83, understood 0.88 -> 0.87; holdout 0.78 -> 0.77; holdout2
         # 0.79 -> 0.78; holdout3a understood 0.79 -> 0.78; none of these had a wrong answer to take off
-        ("phrasings.toml", "validation", 0.83, 0.87),
+        # stop 26: 215 -> 216 of 239 understood ("surgical interventions" is the catalogue's surgical procedures)
+        ("phrasings.toml", "validation", 0.84, 0.90),
         ("phrasings_holdout.toml", None, 0.77, 0.81),
         # stop 24 asks back words that open with another role ("Can nurses ...?"): holdout2 right 0.78 ->
         # 0.77, holdout3a 0.75 -> 0.73 (each asked back with its task, so understood holds)
@@ -1188,6 +1194,14 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
     """A review after the medicine is given is no review of the patient's medicines."""
     u = checker.resolver.matcher.understand("administer medications and review")
     assert u.candidates[:2] == ("medication_oral", "medication_topical"), u
+
+
+def test_surgical_interventions_are_surgical_procedures(checker: Checker) -> None:
+    """phrasings.toml (validation): assisting with them was refused, nothing known in the words."""
+    m = checker.resolver.matcher
+    words = "Assist with surgical interventions (for example, sebaceous cyst removal, toe nail removal, colposcopy, cryosurgery)"
+    assert m.understand(words).task == "assist_minor_surgery"
+    assert m.understand("perform surgical interventions").not_ma == m.understand("perform surgical procedures").not_ma
 
 
 def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> None:
