@@ -1196,6 +1196,21 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
     assert u.candidates[:2] == ("medication_oral", "medication_topical"), u
 
 
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("They may also prick finger instead of inserting needle.", "capillary_puncture"),  # holdout8
+        ("Treat bedsores", "wound_care"),  # holdout14: asked back alone, the reader doubting "treat"
+        ("they are not qualified to perform LHR", "laser_procedure"),  # holdout13: laser hair removal
+        ("Palpation: bimanual exam and rectovaginal exam", "pelvic_exam_perform"),  # holdout7
+    ],
+)
+def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, task: str) -> None:
+    """Each was refused, nothing known in the words."""
+    u = checker.resolver.matcher.understand(words)
+    assert u.task == task or task in u.candidates, u
+
+
 def test_surgical_interventions_are_surgical_procedures(checker: Checker) -> None:
     """phrasings.toml (validation): assisting with them was refused, nothing known in the words."""
     m = checker.resolver.matcher
