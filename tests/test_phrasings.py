@@ -1211,6 +1211,20 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
     assert u.task == task or task in u.candidates, u
 
 
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("administer schedule IV drugs", "medication_controlled_substance"),  # a drug's schedule, not an IV's
+        ("schedule IV controlled substances", "medication_controlled_substance"),
+        ("schedule a patient for an IV", "schedule_appointments"),
+        ("schedule 5 patients", "schedule_appointments"),
+    ],
+)
+def test_a_drug_schedule_is_no_appointment_and_no_iv(checker: Checker, words: str, task: str) -> None:
+    """holdout10's "schedule III, IV, and V medications" was asked among scheduling and every route."""
+    assert checker.resolver.matcher.understand(words).task == task
+
+
 def test_surgical_interventions_are_surgical_procedures(checker: Checker) -> None:
     """phrasings.toml (validation): assisting with them was refused, nothing known in the words."""
     m = checker.resolver.matcher
