@@ -1084,17 +1084,53 @@ def test_a_task_set_apart_or_a_product_bought_is_not_read(checker: Checker, word
 @pytest.mark.parametrize(
     "words, task",
     [
-        ("check patients in when they arrive for an appointment", "front_desk"),  # phrasings.toml, validation
-        # holdout17: "or when" joins another case, not a clause of when the first is done
+        # a phrase in a clause of when another task is done only says when (phrasings.toml, validation);
+        # holdout17's "or when" joins another case, not a clause of when the first is done
+        ("check patients in when they arrive for an appointment", "front_desk"),
         (
             "A test result that has not been clinically reviewed or when the patient asks staff to interpret the result.",
             "interpret_results",
         ),
+        # "IV push medications": the generic word is the noun the task's phrase names, out of the negation's
+        # reach by itself; it was read as any medicine by any route beside the denied IV push (holdout31b)
+        ("Are there any states that do not allow RN students to give IV push medications?", "iv_medication"),
+        ("I know that many states do not allow LPNs to give IV push meds", "iv_medication"),
+        # results evaluated were read as results told (holdout33a, tuned on)
+        ("evaluate test results", "interpret_results"),
+        # graphing or charting measures is putting them in the record (holdout33a, holdout21)
+        ("A person in this field may graph temperatures and other vital sign data", "maintain_records"),
+        ("helping to chart vital signs, medications, and other crucial patient information", "maintain_records"),
+        # the record of the work, not the work (holdout4, holdout18)
+        ("Keeps records of medication given.", "maintain_records"),
+        (
+            "Maintains records of all medications, injuries, accidents as required by the Department of Health",
+            "maintain_records",
+        ),
+        # the patient's medicines reviewed or listed are their history; they were asked back among the routes
+        # of giving a medicine, none of them right (holdout13, holdout14, holdout18, holdout12)
+        ("reviewing medications", "patient_history"),
+        ("develop a list of current medications", "patient_history"),
+        ("All current medications and allergies are reviewed", "patient_history"),
+        ("Updating Medication and Allergy Lists", "patient_history"),
+        # an injection named by what it prevents, what it is for, or its route
+        ("administer injections, such as hepatitis B", "immunization"),  # holdout2
+        ("pharmacy technician should be allowed to do flu injections given the proper training", "immunization"),
+        ("hep B injection", "immunization"),  # named "shot" or "vaccine" it was, "injection" not
+        ("fat-dissolving injections", "cosmetic_injection"),  # holdout18
+        ("wrinkle injections", "cosmetic_injection"),  # holdout11
+        ("the injection of medication or substances for cosmetic purposes", "cosmetic_injection"),  # holdout10
+        ("administer medication by intravenous bolus", "iv_medication"),  # "IV push" was, "intravenous push" not
+        ("give a fluid bolus", "iv_fluids"),
+        # a drug's schedule, not an appointment or an IV: holdout10's "schedule III, IV, and V medications"
+        # was asked among scheduling and every route
+        ("administer schedule IV drugs", "medication_controlled_substance"),
+        ("schedule IV controlled substances", "medication_controlled_substance"),
+        ("schedule a patient for an IV", "schedule_appointments"),
+        ("schedule 5 patients", "schedule_appointments"),
     ],
 )
-def test_a_phrase_in_a_clause_of_when_another_task_is_done_only_says_when(
-    checker: Checker, words: str, task: str
-) -> None:
+def test_what_the_words_say_of_the_act_names_the_task(checker: Checker, words: str, task: str) -> None:
+    """Words beside a task's phrase that say what is done with it, when, or to what (stop 26)."""
     assert checker.resolver.matcher.understand(words).task == task
 
 
@@ -1119,75 +1155,14 @@ def test_initials_with_stops_keep_a_postings_list_items_apart(checker: Checker) 
     assert [m.task for m in mentions] == ["venipuncture", "iv_start", "injection_intramuscular"]
 
 
-@pytest.mark.parametrize(
-    "words",
-    [
-        "Are there any states that do not allow RN students to give IV push medications?",  # holdout31b
-        "I know that many states do not allow LPNs to give IV push meds",  # holdout31b
-    ],
-)
-def test_a_denied_task_denies_the_generic_noun_it_names(checker: Checker, words: str) -> None:
-    """'IV push medications': the generic word is the noun the task's phrase names, out of the negation's
-    reach by itself; it was read as any medicine by any route beside the denied IV push."""
-    assert checker.resolver.matcher.understand(words).task == "iv_medication"
-
-
-def test_evaluating_results_is_interpreting_them_charting_is_records_and_answering_is_not_deciding(
-    checker: Checker,
-) -> None:
-    """holdout33a (tuned on): results evaluated were read as results told, and questions answered about a
-    treatment plan as the practice of medicine, which gave no answer for the duties named beside it."""
-    m = checker.resolver.matcher
-    assert m.understand("evaluate test results").task == "interpret_results"
-    # graphing or charting measures is putting them in the record (holdout33a, holdout21)
-    assert m.understand("A person in this field may graph temperatures and other vital sign data").task == (
-        "maintain_records"
-    )
-    assert m.understand("helping to chart vital signs, medications, and other crucial patient information").task == (
-        "maintain_records"
-    )
-    # the record of the work, not the work (holdout4, holdout18)
-    assert m.understand("Keeps records of medication given.").task == "maintain_records"
-    words = "Maintains records of all medications, injuries, accidents as required by the Department of Health"
-    assert m.understand(words).task == "maintain_records"
+def test_answering_questions_about_a_treatment_plan_is_not_deciding_it(checker: Checker) -> None:
+    """holdout33a (tuned on): read as the practice of medicine, it gave no answer for the duties named
+    beside it."""
     words = (
         "Greeting patients, explaining their medical condition and answering any questions about their treatment plan"
     )
-    u = m.understand(words)
+    u = checker.resolver.matcher.understand(words)
     assert u.not_ma is None and set(u.candidates) == {"front_desk", "patient_education"}, u
-
-
-@pytest.mark.parametrize(
-    "words",
-    [
-        "reviewing medications",  # holdout13
-        "develop a list of current medications",  # holdout14
-        "All current medications and allergies are reviewed",  # holdout18
-        "Updating Medication and Allergy Lists",  # holdout12
-    ],
-)
-def test_the_patients_medicines_reviewed_or_listed_are_their_history(checker: Checker, words: str) -> None:
-    """They were asked back among the routes of giving a medicine, none of them right."""
-    assert checker.resolver.matcher.understand(words).task == "patient_history"
-
-
-@pytest.mark.parametrize(
-    "words, task",
-    [
-        ("administer injections, such as hepatitis B", "immunization"),  # holdout2
-        ("pharmacy technician should be allowed to do flu injections given the proper training", "immunization"),
-        ("hep B injection", "immunization"),  # named "shot" or "vaccine" it was, "injection" not
-        ("fat-dissolving injections", "cosmetic_injection"),  # holdout18
-        ("wrinkle injections", "cosmetic_injection"),  # holdout11
-        ("the injection of medication or substances for cosmetic purposes", "cosmetic_injection"),  # holdout10
-        ("administer medication by intravenous bolus", "iv_medication"),  # "IV push" was, "intravenous push" not
-        ("give a fluid bolus", "iv_fluids"),
-    ],
-)
-def test_an_injection_named_by_what_it_prevents_what_it_is_for_or_its_route_is_that_task(
-    checker: Checker, words: str, task: str
-) -> None:
-    assert checker.resolver.matcher.understand(words).task == task
 
 
 def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Checker) -> None:
@@ -1209,20 +1184,6 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
     """Each was refused, nothing known in the words."""
     u = checker.resolver.matcher.understand(words)
     assert u.task == task or task in u.candidates, u
-
-
-@pytest.mark.parametrize(
-    "words, task",
-    [
-        ("administer schedule IV drugs", "medication_controlled_substance"),  # a drug's schedule, not an IV's
-        ("schedule IV controlled substances", "medication_controlled_substance"),
-        ("schedule a patient for an IV", "schedule_appointments"),
-        ("schedule 5 patients", "schedule_appointments"),
-    ],
-)
-def test_a_drug_schedule_is_no_appointment_and_no_iv(checker: Checker, words: str, task: str) -> None:
-    """holdout10's "schedule III, IV, and V medications" was asked among scheduling and every route."""
-    assert checker.resolver.matcher.understand(words).task == task
 
 
 def test_a_joint_injection_is_no_ma_task_in_the_plural_too(checker: Checker) -> None:
