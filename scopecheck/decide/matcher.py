@@ -945,8 +945,11 @@ class TaskMatcher:
         tasks = list(dict.fromkeys(m.task for m in found))
         named = set(tasks) | {m.task for m in a.found if m.negated}  # "do not need a monitor when giving nitrous"
         for at, phrase, entry in self._not_ma_hits(a, named):
-            if found and self._denied(a, at, phrase):
-                continue  # "do not diagnose ..., but give the test results": the work denied is not what is asked
+            denied = self._denied(a, at, phrase)
+            if denied and (found or denied in self._apart):
+                # "do not diagnose ..., but give the test results": the work denied is not what is asked;
+                # "non-surgical procedures": the work set apart is not what the words are about
+                continue
             if not self._doubted(a.stems, at, at + len(phrase), not_ma=entry.what):
                 # "monitor sedation and give nitrous oxide": the answer is still no answer, and it says
                 # what else the words name, which may be asked alone
