@@ -1067,6 +1067,13 @@ def test_a_task_set_apart_or_a_product_bought_is_not_read(checker: Checker, word
     assert u.task is None and not u.candidates
 
 
+def test_a_test_done_as_an_aid_to_the_diagnosis_is_the_test(checker: Checker) -> None:
+    """holdout34a: the diagnosis a test serves is not the act (it had been refused as diagnosing)."""
+    words = "complete the spirometry test and to provide a report as an aid to the diagnosis and management"
+    u = checker.resolver.matcher.understand(words)
+    assert u.not_ma is None and (u.task or u.candidates[0]) == "spirometry", u
+
+
 @pytest.mark.parametrize(
     "words, nearest",
     [
@@ -1188,6 +1195,14 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
         ("Treat bedsores", "wound_care"),  # holdout14: asked back alone, the reader doubting "treat"
         ("they are not qualified to perform LHR", "laser_procedure"),  # holdout13: laser hair removal
         ("Palpation: bimanual exam and rectovaginal exam", "pelvic_exam_perform"),  # holdout7
+        # stop 27, from holdout34a's refusals and questions (its first four had no right answer)
+        ("DC PIVs", "iv_removal"),  # a peripheral IV discontinued
+        ("Remove the PIV.", "iv_removal"),  # holdout5
+        ("performing the skin/vein puncture", "venipuncture"),
+        ("Mesotherapy (injection of chemicals to reduce or stimulate tissues)", "cosmetic_injection"),
+        ("As a student, I was allowed to push meds except IV narcs.", "iv_medication"),  # holdout8: "push meds"
+        ("We teach caregivers step-by-step techniques", "patient_education"),  # holdout18
+        ("teach parents how to care for their child in person", "patient_education"),
     ],
 )
 def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, task: str) -> None:
