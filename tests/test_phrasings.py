@@ -1067,6 +1067,21 @@ def test_a_task_set_apart_or_a_product_bought_is_not_read(checker: Checker, word
     assert u.task is None and not u.candidates
 
 
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("Reporting results to doctors and medical offices", None),  # holdout34a, labelled no MA task
+        ("report lab results to the provider", None),
+        ("give test results to patients as directed by the physician", "give_normal_results"),
+    ],
+)
+def test_results_sent_to_a_clinician_are_not_told_to_the_patient(
+    checker: Checker, words: str, task: str | None
+) -> None:
+    u = checker.resolver.matcher.understand(words)
+    assert u.task == task and "give_normal_results" not in u.candidates, u
+
+
 def test_a_test_done_as_an_aid_to_the_diagnosis_is_the_test(checker: Checker) -> None:
     """holdout34a: the diagnosis a test serves is not the act (it had been refused as diagnosing)."""
     words = "complete the spirometry test and to provide a report as an aid to the diagnosis and management"
@@ -1203,6 +1218,7 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
         ("As a student, I was allowed to push meds except IV narcs.", "iv_medication"),  # holdout8: "push meds"
         ("We teach caregivers step-by-step techniques", "patient_education"),  # holdout18
         ("teach parents how to care for their child in person", "patient_education"),
+        ("apply numbing cream before cosmetic procedures", "medication_topical"),  # skin care is not; numbing is
     ],
 )
 def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, task: str) -> None:
@@ -1245,6 +1261,8 @@ def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> No
         ("Can the school nurse delegate administration of injectable glucagon?", "cosmetic_injection"),
         ("Interpret patient referrals.", "interpret_results"),
         ("Prepare anesthetic according to pet's weight and needs.", "height_weight"),  # veterinary work
+        ("administer skin-enhancing treatments such as creams and serums", "medication_topical"),  # holdout34a
+        ("recommend skin care creams and serums", "medication_topical"),
     ],
 )
 def test_a_word_in_its_other_sense_is_not_read_as_the_task(checker: Checker, words: str, not_task: str) -> None:
