@@ -75,6 +75,7 @@ HOLDOUT30 = ("phrasings_holdout30a.toml", "phrasings_holdout30b.toml", "phrasing
 HOLDOUT31 = ("phrasings_holdout31a.toml", "phrasings_holdout31b.toml")
 HOLDOUT32 = ("phrasings_holdout32a.toml", "phrasings_holdout32b.toml")
 HOLDOUT33 = ("phrasings_holdout33a.toml", "phrasings_holdout33b.toml")
+HOLDOUT34 = ("phrasings_holdout34a.toml", "phrasings_holdout34b.toml")
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
 BEFORE30 = (*(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28, *HOLDOUT29)
 
@@ -387,6 +388,14 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             3,
             94,
         ),
+        ("phrasings_holdout34a.toml", 135, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33), 2, 88),
+        (
+            "phrasings_holdout34b.toml",
+            174,
+            (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33, HOLDOUT34[0]),
+            7,
+            70,
+        ),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -558,7 +567,13 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     understood; b 3 of 180 (1.7 %), 94, all three words labelled no MA task that are answered. a was
     then tuned on: answering questions about a treatment plan is not deciding it, evaluating test
     results is interpreting them, not telling them (7), and graphing or charting measures is keeping the
-    record (6). b is never to be tuned on."""
+    record (6). b is never to be tuned on.
+    holdout34 (the same two kinds; 6,616 addresses excluded), measured blind once at stop 27 with stop
+    26's matcher: a 5 of 135 wrong (3.7 %), 82 understood; b 7 of 174 (4.0 %), 70; none of the twelve
+    another MA task (ten answer words labelled no MA task, two refuse words labelled a task). a was then
+    tuned on: work set apart by "non-" is no answer, words of the trade (PIV, "vein puncture",
+    mesotherapy, "push meds"), parents and caregivers taught, a test that aids a diagnosis, results
+    reported to a doctor, creams beside serums (2, 88). b is never to be tuned on."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -609,6 +624,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout32b.toml", 146, 126, 4),
         ("phrasings_holdout33a.toml", 152, 144, 4),
         ("phrasings_holdout33b.toml", 180, 164, 3),
+        ("phrasings_holdout34a.toml", 135, 113, 1),
+        ("phrasings_holdout34b.toml", 174, 149, 3),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -655,7 +672,9 @@ def test_the_holdout_errors_are_not_label_noise(
     blind (stop 25), then tuned on. holdout32b: 86 % agree (97 % share an id); 4 of 146 outside both
     when measured blind, not tuned on. holdout33a: 95 % agree (97 % share an id); 7 of 152 outside both
     when measured blind (stop 26), 4 once tuned on. holdout33b: 91 % agree (97 % share an id); 3 of 180
-    outside both when measured blind, not tuned on.
+    outside both when measured blind, not tuned on. holdout34a: 84 % agree (94 % share an id); 4 of 135
+    outside both when measured blind (stop 27), 1 once tuned on. holdout34b: 86 % agree (92 % share an
+    id); 3 of 174 outside both when measured blind, not tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
@@ -831,6 +850,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         *HOLDOUT31,  # holdout31b's wrong answers were read (stop 24), not its refusals
         *HOLDOUT32,  # holdout32a's wrong answers were read (stop 25), not its refusals
         *HOLDOUT33,  # holdout33a's wrong answers were read (stop 26), not its refusals
+        *HOLDOUT34,  # holdout34a's wrong answers and refusals were read (stop 27)
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -1323,6 +1343,9 @@ def _phrasing_verdicts() -> Any:
         (HOLDOUT32[1:], 74, 148, 1682),
         # holdout33b, blind (180 phrasings, 9,180), never tuned on; the same kind of words
         (HOLDOUT33[1:], 0, 266, 3421),
+        # holdout34b, blind (174 phrasings, 8,874), never tuned on: 0, 352 and 2,185 (stop 26's matcher and
+        # after stop 27's changes alike)
+        (HOLDOUT34[1:], 0, 352, 2185),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
