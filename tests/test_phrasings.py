@@ -1178,6 +1178,8 @@ def test_work_no_ma_task_covers_set_apart_is_not_the_answer(checker: Checker, wo
         ("schedule IV controlled substances", "medication_controlled_substance"),
         ("schedule a patient for an IV", "schedule_appointments"),
         ("schedule 5 patients", "schedule_appointments"),
+        # the MA's role in work no MA performs is assisting with it (holdout12; had been refused as surgery)
+        ("Define the medical assistant's role in minor surgical procedures.", "assist_minor_surgery"),
     ],
 )
 def test_what_the_words_say_of_the_act_names_the_task(checker: Checker, words: str, task: str) -> None:
