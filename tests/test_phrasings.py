@@ -1102,6 +1102,13 @@ def test_results_sent_to_a_clinician_are_not_told_to_the_patient(
     assert u.task == task and "give_normal_results" not in u.candidates, u
 
 
+def test_a_numbing_medicine_is_injected_or_put_on(checker: Checker) -> None:
+    """holdout5: a numbing medicine is a local anaesthetic injected or a medicine put on the skin (it had
+    been asked among every route of medicine, without the anaesthetic)."""
+    u = checker.resolver.matcher.understand("Numbing medicine is needed for the insertion of sutures and staples")
+    assert u.task is None and "anesthetic_injection" in u.candidates and "medication_oral" not in u.candidates, u
+
+
 def test_a_test_done_as_an_aid_to_the_diagnosis_is_the_test(checker: Checker) -> None:
     """holdout34a: the diagnosis a test serves is not the act (it had been refused as diagnosing)."""
     words = "complete the spirometry test and to provide a report as an aid to the diagnosis and management"
@@ -1241,6 +1248,9 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
         ("We teach caregivers step-by-step techniques", "patient_education"),  # holdout18
         ("teach parents how to care for their child in person", "patient_education"),
         ("apply numbing cream before cosmetic procedures", "medication_topical"),  # skin care is not; numbing is
+        # holdout12: the MAR had been asked among the routes of medicine
+        ("making sure the Medication Administration Record (MAR) is documented accurately", "maintain_records"),
+        ("update the eMAR", "maintain_records"),
     ],
 )
 def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, task: str) -> None:
