@@ -1102,6 +1102,27 @@ def test_results_sent_to_a_clinician_are_not_told_to_the_patient(
     assert u.task == task and "give_normal_results" not in u.candidates, u
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Distributes and monitors campers medications",  # holdout18
+        "some CNAs may also distribute medication",  # holdout14
+        "issuing medicines",  # holdout7: had been asked among the routes, without dispensing
+        "the distribution of nonprescription medications",  # holdout27b, likewise
+    ],
+)
+def test_medicines_distributed_or_issued_are_handed_out(checker: Checker, words: str) -> None:
+    """Handed out to be taken: dispensed, or (in a school's or a camp's words) given by mouth."""
+    u = checker.resolver.matcher.understand(words)
+    assert u.task is None and "dispense_medication" in u.candidates, u
+    assert set(u.candidates) <= {
+        "dispense_medication",
+        "medication_oral",
+        "medication_topical",
+        "medication_inhaled",
+    }, u
+
+
 def test_a_numbing_medicine_is_injected_or_put_on(checker: Checker) -> None:
     """holdout5: a numbing medicine is a local anaesthetic injected or a medicine put on the skin (it had
     been asked among every route of medicine, without the anaesthetic)."""
