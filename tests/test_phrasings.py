@@ -76,6 +76,7 @@ HOLDOUT31 = ("phrasings_holdout31a.toml", "phrasings_holdout31b.toml")
 HOLDOUT32 = ("phrasings_holdout32a.toml", "phrasings_holdout32b.toml")
 HOLDOUT33 = ("phrasings_holdout33a.toml", "phrasings_holdout33b.toml")
 HOLDOUT34 = ("phrasings_holdout34a.toml", "phrasings_holdout34b.toml")
+HOLDOUT35 = ("phrasings_holdout35a.toml", "phrasings_holdout35b.toml")
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
 BEFORE30 = (*(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28, *HOLDOUT29)
 
@@ -396,6 +397,20 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             7,
             70,
         ),
+        (
+            "phrasings_holdout35a.toml",
+            156,
+            (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33, *HOLDOUT34),
+            2,
+            106,
+        ),
+        (
+            "phrasings_holdout35b.toml",
+            184,
+            (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33, *HOLDOUT34, HOLDOUT35[0]),
+            6,
+            72,
+        ),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -573,7 +588,12 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     another MA task (ten answer words labelled no MA task, two refuse words labelled a task). a was then
     tuned on: work set apart by "non-" is no answer, words of the trade (PIV, "vein puncture",
     mesotherapy, "push meds"), parents and caregivers taught, a test that aids a diagnosis, results
-    reported to a doctor, creams beside serums (2, 88). b is never to be tuned on."""
+    reported to a doctor, creams beside serums (2, 88). b is never to be tuned on.
+    holdout35 (the same two kinds; 6,797 addresses excluded), collected after those changes and measured
+    blind once with stop 26's matcher and with stop 27's, the same counts: a 3 of 156 wrong (1.9 %), 100
+    understood; b 6 of 184 (3.3 %), 72; one of the nine another MA task. a was then tuned on: fetal
+    monitoring is no MA task, a med pass, vision and hearing checks, cervical smears, oral glucose, TBST
+    (2, 106). b is never to be tuned on."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -626,6 +646,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout33b.toml", 180, 164, 3),
         ("phrasings_holdout34a.toml", 135, 113, 1),
         ("phrasings_holdout34b.toml", 174, 149, 3),
+        ("phrasings_holdout35a.toml", 156, 147, 2),
+        ("phrasings_holdout35b.toml", 184, 138, 2),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -674,7 +696,9 @@ def test_the_holdout_errors_are_not_label_noise(
     when measured blind (stop 26), 4 once tuned on. holdout33b: 91 % agree (97 % share an id); 3 of 180
     outside both when measured blind, not tuned on. holdout34a: 84 % agree (94 % share an id); 4 of 135
     outside both when measured blind (stop 27), 1 once tuned on. holdout34b: 86 % agree (92 % share an
-    id); 3 of 174 outside both when measured blind, not tuned on.
+    id); 3 of 174 outside both when measured blind, not tuned on. holdout35a: 94 % agree (97 % share an
+    id); 3 of 156 outside both when measured blind (stop 27), 2 once tuned on. holdout35b: 75 % agree
+    (91 % share an id); 2 of 184 outside both when measured blind, not tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
@@ -851,6 +875,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         *HOLDOUT32,  # holdout32a's wrong answers were read (stop 25), not its refusals
         *HOLDOUT33,  # holdout33a's wrong answers were read (stop 26), not its refusals
         *HOLDOUT34,  # holdout34a's wrong answers and refusals were read (stop 27)
+        *HOLDOUT35,  # holdout35a's, likewise
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -1123,6 +1148,22 @@ def test_medicines_distributed_or_issued_are_handed_out(checker: Checker, words:
     }, u
 
 
+def test_fetal_monitoring_is_no_ma_task_but_its_results_read_are_reading(checker: Checker) -> None:
+    """holdout35a (labelled no MA task by both labellers) had been answered as performing an ultrasound;
+    holdout21's words about its results are still reading results."""
+    m = checker.resolver.matcher
+    assert m.understand("Apply toco (belt) and ultrasonic transducer on the uterus").not_ma.startswith(
+        "fetal monitoring"
+    )
+    assert m.understand("do not interpret the results of the fetal nonstress test").task == "interpret_results"
+
+
+def test_a_med_pass_is_medicines_handed_round_by_mouth(checker: Checker) -> None:
+    """holdout9, 22, 27b, 33a, 35a: a "med pass" had been asked among every route."""
+    u = checker.resolver.matcher.understand("Performs medication pass as needed, in a timely and correct manner.")
+    assert u.task is None and set(u.candidates) == {"dispense_medication", "medication_oral"}, u
+
+
 def test_a_numbing_medicine_is_injected_or_put_on(checker: Checker) -> None:
     """holdout5: a numbing medicine is a local anaesthetic injected or a medicine put on the skin (it had
     been asked among every route of medicine, without the anaesthetic)."""
@@ -1269,6 +1310,12 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
         ("We teach caregivers step-by-step techniques", "patient_education"),  # holdout18
         ("teach parents how to care for their child in person", "patient_education"),
         ("apply numbing cream before cosmetic procedures", "medication_topical"),  # skin care is not; numbing is
+        # stop 27, from holdout35a's questions and refusals, and the tuned sets' like them
+        ("Vision Check Procedure", "vision_hearing_screening"),
+        ("have their hearing checked", "vision_hearing_screening"),  # holdout10
+        ("Auditory check (via whisper test or audiometric evaluation)", "vision_hearing_screening"),  # holdout22
+        ("I do cervical smears", "pelvic_exam_perform"),  # holdout22: the UK's cervical screening is the Pap test
+        ("Administer oral glucose or sugar solutions.", "medication_oral"),
         # holdout12: the MAR had been asked among the routes of medicine
         ("making sure the Medication Administration Record (MAR) is documented accurately", "maintain_records"),
         ("update the eMAR", "maintain_records"),
@@ -1379,6 +1426,9 @@ def _phrasing_verdicts() -> Any:
         # holdout34b, blind (174 phrasings, 8,874), never tuned on: 0, 352 and 2,185 (stop 26's matcher and
         # after stop 27's changes alike)
         (HOLDOUT34[1:], 0, 352, 2185),
+        # holdout35b, blind (184 phrasings, 9,384), never tuned on: 21, 391 and 2,532 (stop 26's matcher
+        # and stop 27's alike)
+        (HOLDOUT35[1:], 21, 391, 2532),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
