@@ -1316,6 +1316,11 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
         ("Auditory check (via whisper test or audiometric evaluation)", "vision_hearing_screening"),  # holdout22
         ("I do cervical smears", "pelvic_exam_perform"),  # holdout22: the UK's cervical screening is the Pap test
         ("Administer oral glucose or sugar solutions.", "medication_oral"),
+        # who prescribes is named, not prescribing (holdout3b; had been refused as prescribing)
+        (
+            "Only physicians, nurse practitioners, or physician assistants with prescribing authority may actually dispense medications.",
+            "dispense_medication",
+        ),
         # holdout12: the MAR had been asked among the routes of medicine
         ("making sure the Medication Administration Record (MAR) is documented accurately", "maintain_records"),
         ("update the eMAR", "maintain_records"),
