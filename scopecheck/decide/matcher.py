@@ -894,8 +894,7 @@ class TaskMatcher:
             return u
         as_written = split_words(u.text)  # the role as the asker wrote it ("EMTs"), where casefolding kept
         role = as_written[at] if len(as_written) == len(words) else words[at]  # the words apart ("İ" -> "i̇")
-        why = f"asks it of {role}, and scopecheck answers what a medical assistant may do"
-        return Understood(u.text, None, (u.task,) if u.task else u.candidates, u.note, doubt=why)
+        return Understood(u.text, None, (u.task,) if u.task else u.candidates, u.note, doubt=_asked_of(role))
 
     def _other_role(self, words: list[str]) -> int | None:
         """Where the words (casefolded) open with a role that is not an MA's ("the nurse", "can EMTs")."""
@@ -944,11 +943,16 @@ class TaskMatcher:
             return Understood(text, None, language=language, besides=named_in_it)
         tasks = list(dict.fromkeys(m.task for m in found))
         named = set(tasks) | {m.task for m in a.found if m.negated}  # "do not need a monitor when giving nitrous"
+        asked_of = ""
         for at, phrase, entry in self._not_ma_hits(a, named):
             denied = self._denied(a, at, phrase)
             if denied and (found or denied in self._apart):
                 # "do not diagnose ..., but give the test results": the work denied is not what is asked;
                 # "non-surgical procedures": the work set apart is not what the words are about
+                continue
+            if entry.role and found:  # "can a veterinary technician induce anesthesia?": asked of that role,
+                # unless the words name that role's own work too ("a rabies vaccine to a dog")
+                asked_of = asked_of or " ".join(a.original[a.source[at] : a.source[at + len(phrase) - 1] + 1])
                 continue
             if not self._doubted(a.stems, at, at + len(phrase), not_ma=entry.what):
                 # "monitor sedation and give nitrous oxide": the answer is still no answer, and it says
@@ -956,6 +960,9 @@ class TaskMatcher:
                 apart = [m for m in found if m.end <= at or m.start >= at + len(phrase)]
                 besides = tuple(dict.fromkeys(x for m in apart for x in (m.task, *m.alternatives)))
                 return Understood(text, None, not_ma=entry.what, besides=besides)
+        if asked_of:
+            ids = tuple(dict.fromkeys(x for m in found for x in (m.task, *m.alternatives)))
+            return Understood(text, None, ids, next((m.note for m in found if m.note), ""), doubt=_asked_of(asked_of))
         if not found:
             found = self._asked_though_denied(a, text)
             tasks = list(dict.fromkeys(m.task for m in found))
@@ -1125,6 +1132,11 @@ class TaskMatcher:
                 used[w] = used.get(w, 0) + 1
         weights = {w: math.log((len(words_of) + 1) / n) for w, n in used.items()}
         return weights, words_of
+
+
+def _asked_of(role: str) -> str:
+    """Why words that ask what another role may do are asked back, not answered."""
+    return f"asks it of {role}, and scopecheck answers what a medical assistant may do"
 
 
 def noted(note: str, more: str) -> str:

@@ -518,6 +518,13 @@ class NotMATask(Strict):
             "assisting with minor surgery)"
         ),
     )
+    role: bool = field(
+        default=False,
+        metadata=doc(
+            "the words name a role that is not an MA's ('veterinary technician'): a task named beside it is "
+            "asked back, as words that open with another role are, never answered as an MA's"
+        ),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
