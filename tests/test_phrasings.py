@@ -792,6 +792,8 @@ def test_versus_a_frame_that_keeps_other_readings_open_and_a_whole_frame_word(
         "dispensing eyeglasses",
         "Administer anesthesia to animals",  # the animals are the work's own: no MA's
         "vet tech",  # a veterinary role named alone
+        "dental assistant",
+        "Dental assistants also take and develop dental radiographs",  # the work is dental: the dental board's
     ],
 )
 def test_what_no_ma_task_covers_is_said_plainly(checker: Checker, words: str) -> None:
@@ -1016,6 +1018,16 @@ def test_words_from_blind_sets_errors_that_generalise(checker: Checker, words: s
         ("EMTs check vital signs", "vital_signs"),
         # a veterinary role named anywhere beside a task (holdout5; had been refused as veterinary work)
         ("The Veterinary Assistant cleans, maintains, and sterilizes instruments and equipment.", "room_sterilization"),
+        # and a dental one (holdout12 had been refused as dental work; holdout2 answered as an MA's)
+        (
+            "A dental hygienist, registered dental assistant, or dental assistant may start an intravenous line",
+            "iv_start",
+        ),
+        ("Can a licensed dental hygienist administer local anesthesia?", "anesthetic_injection"),
+        (
+            "Dental Hygienists Do Not Need An Anesthesia Monitor When Administering Nitrous Oxide",
+            "anesthesia_sedation_agent",
+        ),
     ],
 )
 def test_words_about_another_role_are_asked_back_with_their_task_never_answered(

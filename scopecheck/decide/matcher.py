@@ -943,16 +943,19 @@ class TaskMatcher:
             return Understood(text, None, language=language, besides=named_in_it)
         tasks = list(dict.fromkeys(m.task for m in found))
         named = set(tasks) | {m.task for m in a.found if m.negated}  # "do not need a monitor when giving nitrous"
-        asked_of = ""
+        role_of: tuple[str, str] | None = None  # (the role as written, its work's `what`)
         for at, phrase, entry in self._not_ma_hits(a, named):
             denied = self._denied(a, at, phrase)
             if denied and (found or denied in self._apart):
                 # "do not diagnose ..., but give the test results": the work denied is not what is asked;
                 # "non-surgical procedures": the work set apart is not what the words are about
                 continue
-            if entry.role and found:  # "can a veterinary technician induce anesthesia?": asked of that role,
+            if entry.role and named:  # "can a veterinary technician induce anesthesia?": asked of that role,
                 # unless the words name that role's own work too ("a rabies vaccine to a dog")
-                asked_of = asked_of or " ".join(a.original[a.source[at] : a.source[at + len(phrase) - 1] + 1])
+                role_of = role_of or (
+                    " ".join(a.original[a.source[at] : a.source[at + len(phrase) - 1] + 1]),
+                    entry.what,
+                )
                 continue
             if not self._doubted(a.stems, at, at + len(phrase), not_ma=entry.what):
                 # "monitor sedation and give nitrous oxide": the answer is still no answer, and it says
@@ -960,9 +963,12 @@ class TaskMatcher:
                 apart = [m for m in found if m.end <= at or m.start >= at + len(phrase)]
                 besides = tuple(dict.fromkeys(x for m in apart for x in (m.task, *m.alternatives)))
                 return Understood(text, None, not_ma=entry.what, besides=besides)
-        if asked_of:
-            ids = tuple(dict.fromkeys(x for m in found for x in (m.task, *m.alternatives)))
-            return Understood(text, None, ids, next((m.note for m in found if m.note), ""), doubt=_asked_of(asked_of))
+        if role_of:  # the tasks named, or denied ("a dental hygienist shall not administer ..."), asked of the role
+            asked = found or self._asked_though_denied(a, text)
+            ids = tuple(dict.fromkeys(x for m in asked for x in (m.task, *m.alternatives)))
+            if not ids:  # only set apart: the role's own work
+                return Understood(text, None, not_ma=role_of[1])
+            return Understood(text, None, ids, next((m.note for m in asked if m.note), ""), doubt=_asked_of(role_of[0]))
         if not found:
             found = self._asked_though_denied(a, text)
             tasks = list(dict.fromkeys(m.task for m in found))
