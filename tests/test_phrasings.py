@@ -381,13 +381,13 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         ("phrasings_holdout31b.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, "phrasings_holdout31a.toml"), 10, 77),
         ("phrasings_holdout32a.toml", 140, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31), 6, 65),
         ("phrasings_holdout32b.toml", 146, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, HOLDOUT32[0]), 5, 57),
-        ("phrasings_holdout33a.toml", 152, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32), 6, 94),
+        ("phrasings_holdout33a.toml", 152, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32), 6, 95),
         (
             "phrasings_holdout33b.toml",
             180,
             (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, HOLDOUT33[0]),
             3,
-            94,
+            97,  # 94 until stop 27 (a dental or veterinary role asked back, and this stop's words)
         ),
         ("phrasings_holdout34a.toml", 135, (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33), 2, 88),
         (
@@ -395,13 +395,13 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             174,
             (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33, HOLDOUT34[0]),
             7,
-            70,
+            71,  # 70 when measured blind
         ),
         (
             "phrasings_holdout35a.toml",
             156,
             (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33, *HOLDOUT34),
-            2,
+            1,  # 2 before a veterinary or dental role was asked back
             106,
         ),
         (
@@ -1443,10 +1443,10 @@ def _phrasing_verdicts() -> Any:
         # holdout32b, blind (146 phrasings, 7,446), never tuned on; people's words about what staff may do
         (HOLDOUT32[1:], 74, 148, 1682),
         # holdout33b, blind (180 phrasings, 9,180), never tuned on; the same kind of words
-        (HOLDOUT33[1:], 0, 266, 3421),
-        # holdout34b, blind (174 phrasings, 8,874), never tuned on: 0, 352 and 2,185 (stop 26's matcher and
-        # after stop 27's changes alike)
-        (HOLDOUT34[1:], 0, 352, 2185),
+        (HOLDOUT33[1:], 0, 266, 3478),  # right 3,421 until stop 27
+        # holdout34b, blind (174 phrasings, 8,874), never tuned on: 0, 352 and 2,185 with stop 26's matcher;
+        # right 2,236 once a dental or veterinary role is asked back (stop 27)
+        (HOLDOUT34[1:], 0, 352, 2236),
         # holdout35b, blind (184 phrasings, 9,384), never tuned on: 21, 391 and 2,532 (stop 26's matcher
         # and stop 27's alike)
         (HOLDOUT35[1:], 21, 391, 2532),
