@@ -77,6 +77,7 @@ HOLDOUT32 = ("phrasings_holdout32a.toml", "phrasings_holdout32b.toml")
 HOLDOUT33 = ("phrasings_holdout33a.toml", "phrasings_holdout33b.toml")
 HOLDOUT34 = ("phrasings_holdout34a.toml", "phrasings_holdout34b.toml")
 HOLDOUT35 = ("phrasings_holdout35a.toml", "phrasings_holdout35b.toml")
+HOLDOUT36 = ("phrasings_holdout36a.toml", "phrasings_holdout36b.toml")
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
 BEFORE30 = (*(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28, *HOLDOUT29)
 
@@ -411,6 +412,20 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             6,
             72,
         ),
+        (
+            "phrasings_holdout36a.toml",
+            122,
+            (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33, *HOLDOUT34, *HOLDOUT35),
+            6,
+            64,
+        ),
+        (
+            "phrasings_holdout36b.toml",
+            190,
+            (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33, *HOLDOUT34, *HOLDOUT35, HOLDOUT36[0]),
+            5,
+            77,
+        ),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -593,7 +608,12 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     blind once with stop 26's matcher and with stop 27's, the same counts: a 3 of 156 wrong (1.9 %), 100
     understood; b 6 of 184 (3.3 %), 72; one of the nine another MA task. a was then tuned on: fetal
     monitoring is no MA task, a med pass, vision and hearing checks, cervical smears, oral glucose, TBST
-    (2, 106). b is never to be tuned on."""
+    (2, 106). b is never to be tuned on.
+    holdout36 (the same two kinds, from less usual settings; 6,966 addresses excluded), collected after
+    every other change of stop 27 and measured blind once with stop 26's matcher and stop 27's: a 8 of
+    122 wrong (6.6 %), 61 understood with either; b 5 of 190 (2.6 %), 75 with stop 26's, 77 with stop
+    27's. a was then tuned on: a UK cannula, arranging a patient's transport (6, 64). b is never to be
+    tuned on."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -648,6 +668,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout34b.toml", 174, 149, 3),
         ("phrasings_holdout35a.toml", 156, 147, 2),
         ("phrasings_holdout35b.toml", 184, 138, 2),
+        ("phrasings_holdout36a.toml", 122, 108, 5),
+        ("phrasings_holdout36b.toml", 190, 149, 2),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -698,7 +720,9 @@ def test_the_holdout_errors_are_not_label_noise(
     outside both when measured blind (stop 27), 1 once tuned on. holdout34b: 86 % agree (92 % share an
     id); 3 of 174 outside both when measured blind, not tuned on. holdout35a: 94 % agree (97 % share an
     id); 3 of 156 outside both when measured blind (stop 27), 2 once tuned on. holdout35b: 75 % agree
-    (91 % share an id); 2 of 184 outside both when measured blind, not tuned on.
+    (91 % share an id); 2 of 184 outside both when measured blind, not tuned on. holdout36a: 89 % agree
+    (96 % share an id); 7 of 122 outside both when measured blind (stop 27), 5 once tuned on.
+    holdout36b: 78 % agree (89 % share an id); 2 of 190 outside both when measured blind, not tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
@@ -880,6 +904,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         *HOLDOUT33,  # holdout33a's wrong answers were read (stop 26), not its refusals
         *HOLDOUT34,  # holdout34a's wrong answers and refusals were read (stop 27)
         *HOLDOUT35,  # holdout35a's, likewise
+        *HOLDOUT36,  # holdout36a's, likewise
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -1332,6 +1357,8 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
         ("Auditory check (via whisper test or audiometric evaluation)", "vision_hearing_screening"),  # holdout22
         ("I do cervical smears", "pelvic_exam_perform"),  # holdout22: the UK's cervical screening is the Pap test
         ("Administer oral glucose or sugar solutions.", "medication_oral"),
+        ("Removal of cannula", "iv_removal"),  # holdout36a: the UK's word for a peripheral IV
+        ("insert a cannula", "iv_start"),
         # who prescribes is named, not prescribing (holdout3b; had been refused as prescribing)
         (
             "Only physicians, nurse practitioners, or physician assistants with prescribing authority may actually dispense medications.",
@@ -1384,6 +1411,16 @@ def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> No
         ("Prepare anesthetic according to pet's weight and needs.", "height_weight"),  # veterinary work
         ("administer skin-enhancing treatments such as creams and serums", "medication_topical"),  # holdout34a
         ("recommend skin care creams and serums", "medication_topical"),
+        # a patient's transport arranged is no appointment (holdout36a)
+        (
+            "Responsibilities for arranging return transport for patients requiring hospital transport services",
+            "schedule_appointments",
+        ),
+        (
+            "Perform cannulation of peripheral access sites (arterial-venous fistulas and arterial-venous grafts)",
+            "iv_start",
+        ),
+        ("apply oxygen via nasal cannula", "iv_start"),
     ],
 )
 def test_a_word_in_its_other_sense_is_not_read_as_the_task(checker: Checker, words: str, not_task: str) -> None:
@@ -1450,6 +1487,9 @@ def _phrasing_verdicts() -> Any:
         # holdout35b, blind (184 phrasings, 9,384), never tuned on: 21, 391 and 2,532 (stop 26's matcher
         # and stop 27's alike)
         (HOLDOUT35[1:], 21, 391, 2532),
+        # holdout36b, blind (190 phrasings, 9,690), never tuned on: 46, 295 and 2,536 with stop 26's matcher,
+        # 2,542 with stop 27's
+        (HOLDOUT36[1:], 46, 295, 2542),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
