@@ -816,6 +816,7 @@ def test_versus_a_frame_that_keeps_other_readings_open_and_a_whole_frame_word(
         "dispensing eyeglasses",
         "Administer anesthesia to animals",  # the animals are the work's own: no MA's
         "vet tech",  # a veterinary role named alone
+        "determine appropriate medication",  # what is appropriate, decided with no patient assessed: prescribing
         "dental assistant",
         "Dental assistants also take and develop dental radiographs",  # the work is dental: the dental board's
     ],
@@ -1359,6 +1360,11 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
         ("Administer oral glucose or sugar solutions.", "medication_oral"),
         ("Removal of cannula", "iv_removal"),  # holdout36a: the UK's word for a peripheral IV
         ("insert a cannula", "iv_start"),
+        # care decided where the patient is assessed is triage (holdout36a; had been refused as prescribing)
+        (
+            "Performing initial assessments of patients' health conditions and determining appropriate care or referral.",
+            "triage",
+        ),
         # who prescribes is named, not prescribing (holdout3b; had been refused as prescribing)
         (
             "Only physicians, nurse practitioners, or physician assistants with prescribing authority may actually dispense medications.",
