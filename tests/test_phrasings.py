@@ -1414,6 +1414,7 @@ def test_a_task_set_apart_is_not_the_words_other_reading(checker: Checker) -> No
         ("Apply electrodes and sensors in accordance with set procedures.", "ekg"),  # a sleep study's
         ("Can the school nurse delegate administration of injectable glucagon?", "cosmetic_injection"),
         ("Interpret patient referrals.", "interpret_results"),
+        ("He has to assist in analyzing and interpreting the data for the trial.", "interpret_results"),  # holdout36a
         ("Prepare anesthetic according to pet's weight and needs.", "height_weight"),  # veterinary work
         ("administer skin-enhancing treatments such as creams and serums", "medication_topical"),  # holdout34a
         ("recommend skin care creams and serums", "medication_topical"),
