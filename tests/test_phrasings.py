@@ -416,8 +416,8 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout36a.toml",
             122,
             (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33, *HOLDOUT34, *HOLDOUT35),
-            6,
-            64,
+            4,
+            66,
         ),
         (
             "phrasings_holdout36b.toml",
@@ -612,8 +612,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     holdout36 (the same two kinds, from less usual settings; 6,966 addresses excluded), collected after
     every other change of stop 27 and measured blind once with stop 26's matcher and stop 27's: a 8 of
     122 wrong (6.6 %), 61 understood with either; b 5 of 190 (2.6 %), 75 with stop 26's, 77 with stop
-    27's. a was then tuned on: a UK cannula, arranging a patient's transport (6, 64). b is never to be
-    tuned on."""
+    27's. a was then tuned on: a UK cannula, arranging a patient's transport, the care a patient needs
+    decided, a research trial's data (4, 66). b is never to be tuned on."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -668,7 +668,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout34b.toml", 174, 149, 3),
         ("phrasings_holdout35a.toml", 156, 147, 2),
         ("phrasings_holdout35b.toml", 184, 138, 2),
-        ("phrasings_holdout36a.toml", 122, 108, 5),
+        ("phrasings_holdout36a.toml", 122, 108, 3),
         ("phrasings_holdout36b.toml", 190, 149, 2),
     ],
 )
@@ -721,7 +721,7 @@ def test_the_holdout_errors_are_not_label_noise(
     id); 3 of 174 outside both when measured blind, not tuned on. holdout35a: 94 % agree (97 % share an
     id); 3 of 156 outside both when measured blind (stop 27), 2 once tuned on. holdout35b: 75 % agree
     (91 % share an id); 2 of 184 outside both when measured blind, not tuned on. holdout36a: 89 % agree
-    (96 % share an id); 7 of 122 outside both when measured blind (stop 27), 5 once tuned on.
+    (96 % share an id); 7 of 122 outside both when measured blind (stop 27), 3 once tuned on.
     holdout36b: 78 % agree (89 % share an id); 2 of 190 outside both when measured blind, not tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]

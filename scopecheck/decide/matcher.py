@@ -963,12 +963,8 @@ class TaskMatcher:
                 apart = [m for m in found if m.end <= at or m.start >= at + len(phrase)]
                 besides = tuple(dict.fromkeys(x for m in apart for x in (m.task, *m.alternatives)))
                 return Understood(text, None, not_ma=entry.what, besides=besides)
-        if role_of:  # the tasks named, or denied ("a dental hygienist shall not administer ..."), asked of the role
-            asked = found or self._asked_though_denied(a, text)
-            ids = tuple(dict.fromkeys(x for m in asked for x in (m.task, *m.alternatives)))
-            if not ids:  # only set apart: the role's own work
-                return Understood(text, None, not_ma=role_of[1])
-            return Understood(text, None, ids, next((m.note for m in asked if m.note), ""), doubt=_asked_of(role_of[0]))
+        if role_of:
+            return self._asked_of_a_role(a, text, found, *role_of)
         if not found:
             found = self._asked_though_denied(a, text)
             tasks = list(dict.fromkeys(m.task for m in found))
@@ -996,6 +992,16 @@ class TaskMatcher:
             alternatives = [x for m in found for x in m.alternatives]
             return Understood(text, None, tuple(dict.fromkeys(tasks + alternatives)), note)
         return Understood(text, None)
+
+    def _asked_of_a_role(self, a: _Analysis, text: str, found: list[Mention], role: str, work: str) -> Understood:
+        """Words that name a role no MA holds beside a task ("can a dental hygienist administer local
+        anesthesia?") ask what that role may do: the tasks named, or denied, are asked back, never answered
+        as an MA's; with every task set apart, the words are about the role's own work (`work`)."""
+        asked = found or self._asked_though_denied(a, text)
+        ids = tuple(dict.fromkeys(x for m in asked for x in (m.task, *m.alternatives)))
+        if not ids:
+            return Understood(text, None, not_ma=work)
+        return Understood(text, None, ids, next((m.note for m in asked if m.note), ""), doubt=_asked_of(role))
 
     def _asked_though_denied(self, a: _Analysis, text: str) -> list[Mention]:
         """Words that name tasks only to deny the act ("MAs may not start an IV", "we cannot draw blood
