@@ -78,6 +78,7 @@ HOLDOUT33 = ("phrasings_holdout33a.toml", "phrasings_holdout33b.toml")
 HOLDOUT34 = ("phrasings_holdout34a.toml", "phrasings_holdout34b.toml")
 HOLDOUT35 = ("phrasings_holdout35a.toml", "phrasings_holdout35b.toml")
 HOLDOUT36 = ("phrasings_holdout36a.toml", "phrasings_holdout36b.toml")
+HOLDOUT37 = ("phrasings_holdout37a.toml", "phrasings_holdout37b.toml")
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
 BEFORE30 = (*(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28, *HOLDOUT29)
 
@@ -426,6 +427,31 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             5,
             77,
         ),
+        (
+            "phrasings_holdout37a.toml",
+            78,
+            (*LATER, *BEFORE30, *HOLDOUT30, *HOLDOUT31, *HOLDOUT32, *HOLDOUT33, *HOLDOUT34, *HOLDOUT35, *HOLDOUT36),
+            1,
+            43,
+        ),
+        (
+            "phrasings_holdout37b.toml",
+            172,
+            (
+                *LATER,
+                *BEFORE30,
+                *HOLDOUT30,
+                *HOLDOUT31,
+                *HOLDOUT32,
+                *HOLDOUT33,
+                *HOLDOUT34,
+                *HOLDOUT35,
+                *HOLDOUT36,
+                HOLDOUT37[0],
+            ),
+            4,
+            93,
+        ),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -613,7 +639,10 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     every other change of stop 27 and measured blind once with stop 26's matcher and stop 27's: a 8 of
     122 wrong (6.6 %), 61 understood with either; b 5 of 190 (2.6 %), 75 with stop 26's, 77 with stop
     27's. a was then tuned on: a UK cannula, arranging a patient's transport, the care a patient needs
-    decided, a research trial's data (4, 66). b is never to be tuned on."""
+    decided, a research trial's data (4, 66). b is never to be tuned on.
+    holdout37 (the same two kinds; 7,149 addresses excluded), collected after every change of stop 27 and
+    measured blind once with stop 26's matcher and stop 27's, the same counts: a 1 of 78 wrong (1.3 %), 43
+    understood; b 4 of 172 (2.3 %), 93. Neither was tuned on at stop 27."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -670,6 +699,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout35b.toml", 184, 138, 2),
         ("phrasings_holdout36a.toml", 122, 108, 3),
         ("phrasings_holdout36b.toml", 190, 149, 2),
+        ("phrasings_holdout37a.toml", 78, 68, 1),
+        ("phrasings_holdout37b.toml", 172, 142, 3),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -723,6 +754,8 @@ def test_the_holdout_errors_are_not_label_noise(
     (91 % share an id); 2 of 184 outside both when measured blind, not tuned on. holdout36a: 89 % agree
     (96 % share an id); 7 of 122 outside both when measured blind (stop 27), 3 once tuned on.
     holdout36b: 78 % agree (89 % share an id); 2 of 190 outside both when measured blind, not tuned on.
+    holdout37a: 87 % agree (96 % share an id); 1 of 78 outside both when measured blind. holdout37b: 83 %
+    agree (91 % share an id); 3 of 172. Neither tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
@@ -906,6 +939,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         *HOLDOUT34,  # holdout34a's wrong answers and refusals were read (stop 27)
         *HOLDOUT35,  # holdout35a's, likewise
         *HOLDOUT36,  # holdout36a's, likewise
+        *HOLDOUT37,  # not read
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -1497,6 +1531,9 @@ def _phrasing_verdicts() -> Any:
         # holdout36b, blind (190 phrasings, 9,690), never tuned on: 46, 295 and 2,536 with stop 26's matcher,
         # 2,542 with stop 27's
         (HOLDOUT36[1:], 46, 295, 2542),
+        # holdout37b, blind (172 phrasings, 8,772), never tuned on: 2, 102 and 3,306 with stop 26's matcher and
+        # stop 27's alike
+        (HOLDOUT37[1:], 2, 102, 3306),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
