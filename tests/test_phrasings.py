@@ -1240,6 +1240,18 @@ def test_a_med_pass_is_medicines_handed_round_by_mouth(checker: Checker) -> None
     assert u.task is None and set(u.candidates) == {"dispense_medication", "medication_oral"}, u
 
 
+@pytest.mark.parametrize("words", ["inject any type of anastetic", "give anesthestic injections", "anastesia"])
+def test_common_misspellings_of_anaesthetic_read_as_the_word(checker: Checker, words: str) -> None:
+    """holdout10's "anastetic" had been read as an injection of any route, the anaesthetic unseen."""
+    m = checker.resolver.matcher
+    right = (
+        words.replace("anastetic", "anesthetic").replace("anesthestic", "anesthetic").replace("anastesia", "anesthesia")
+    )
+    assert m.understand(words).candidates == m.understand(right).candidates
+    assert m.understand(words).task == m.understand(right).task
+    assert "anesthetic_injection" in (m.understand(words).candidates or (m.understand(words).task,))
+
+
 def test_a_numbing_medicine_is_injected_or_put_on(checker: Checker) -> None:
     """holdout5: a numbing medicine is a local anaesthetic injected or a medicine put on the skin (it had
     been asked among every route of medicine, without the anaesthetic)."""
