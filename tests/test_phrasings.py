@@ -1240,16 +1240,20 @@ def test_a_med_pass_is_medicines_handed_round_by_mouth(checker: Checker) -> None
     assert u.task is None and set(u.candidates) == {"dispense_medication", "medication_oral"}, u
 
 
-@pytest.mark.parametrize("words", ["inject any type of anastetic", "give anesthestic injections", "anastesia"])
-def test_common_misspellings_of_anaesthetic_read_as_the_word(checker: Checker, words: str) -> None:
+@pytest.mark.parametrize(
+    "misspelt, spelt",
+    [
+        ("inject any type of anastetic", "inject any type of anesthetic"),  # holdout10
+        ("give anesthestic injections", "give anesthetic injections"),
+        ("anastesia", "anesthesia"),
+    ],
+)
+def test_common_misspellings_of_anaesthetic_read_as_the_word(checker: Checker, misspelt: str, spelt: str) -> None:
     """holdout10's "anastetic" had been read as an injection of any route, the anaesthetic unseen."""
     m = checker.resolver.matcher
-    right = (
-        words.replace("anastetic", "anesthetic").replace("anesthestic", "anesthetic").replace("anastesia", "anesthesia")
-    )
-    assert m.understand(words).candidates == m.understand(right).candidates
-    assert m.understand(words).task == m.understand(right).task
-    assert "anesthetic_injection" in (m.understand(words).candidates or (m.understand(words).task,))
+    u = m.understand(misspelt)
+    assert (u.task, u.candidates) == (m.understand(spelt).task, m.understand(spelt).candidates)
+    assert "anesthetic_injection" in (u.candidates or (u.task,))
 
 
 def test_a_numbing_medicine_is_injected_or_put_on(checker: Checker) -> None:
