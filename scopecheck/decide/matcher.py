@@ -39,7 +39,7 @@ from scopecheck.errors import (
     listed,
 )
 from scopecheck.law.snapshot import READER_MODEL
-from scopecheck.law.terms import DROPPED_WORDS, normalize
+from scopecheck.law.terms import DROPPED_WORDS
 
 if TYPE_CHECKING:  # at run time the matcher needs only what it reads: `check` reads words without the schema
     from scopecheck.decide.reader import Reader
@@ -816,7 +816,8 @@ class TaskMatcher:
         """The negation triggers that set a task apart from what the words are about (vocabulary
         `negation.excluding`), and the prefix "non-"."""
         neg = self.vocab.negation
-        return frozenset({"non", *(normalize(w) for w in neg.excluding)} if neg else {"non"})
+        # split as the triggers are (`_negation_words`), so a trigger found is one of these as written
+        return frozenset({"non", *(" ".join(split_words(w.casefold())) for w in neg.excluding)} if neg else {"non"})
 
     def _trigger(self, plain: list[str], m: Mention) -> str:
         neg = self.vocab.negation
