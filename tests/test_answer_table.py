@@ -562,7 +562,7 @@ def test_the_verdict_kept_for_a_question_is_what_the_whole_flow_prints_in_any_wo
     for code in ("CA", "NY", "TX"):  # the same stretch of dates: the same question
         plan = checker.plan(code)
         assert plan.window(date.fromisoformat(days[0])) == plan.window(date.fromisoformat(days[1]))
-    for facts, task in {(facts, named[text]) for (facts, _), text in asks}:  # only the questions asked again
+    for facts, task in dict.fromkeys((facts, named[text]) for (facts, _), text in asks):  # only those asked again
         state, *given = kept_as[facts]
         run("check", "--state", state, "--task", task, *given, "--as-of", days[0])
     from scopecheck.interfaces import cli
