@@ -897,6 +897,10 @@ def test_versus_a_frame_that_keeps_other_readings_open_and_a_whole_frame_word(
         "determine appropriate medication",  # what is appropriate, decided with no patient assessed: prescribing
         "dental assistant",
         "Dental assistants also take and develop dental radiographs",  # the work is dental: the dental board's
+        # keeping medicines in stock is no giving of them (stop 28: had been asked among the routes)
+        "Maintain medication stocks",  # holdout22
+        "Inventory of medications has to be done each shift too",  # holdout38a
+        "Can we maintain stock bottles of OTC medications such as Tylenol and Pepto Bismol",  # holdout31b: oral
     ],
 )
 def test_what_no_ma_task_covers_is_said_plainly(checker: Checker, words: str) -> None:
@@ -1044,6 +1048,7 @@ def test_the_nearest_tasks_are_the_same_in_every_process() -> None:
         ("sutures and staples removal", "suture_removal"),
         ("test the autoclave in dental offices", "room_sterilization"),  # a place, not dental work
         ("wiping down exam tables between patients", "room_sterilization"),  # not assisting the exam
+        ("the medical assistant will take inventory of your medical history", "patient_history"),  # holdout20
     ],
 )
 def test_a_word_of_work_no_ma_task_covers_does_not_swallow_an_ordinary_task(
@@ -1475,6 +1480,22 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
     """Each was refused, nothing known in the words."""
     u = checker.resolver.matcher.understand(words)
     assert u.task == task or task in u.candidates, u
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        # stop 28, from holdout38a's questions and the tuned sets' like them
+        ("a system where HCAs administer seasonal flu jabs", "immunization"),  # holdout13: the British "jab"
+        ("nasal administration of Fluenz Tetra", "immunization"),  # the nasal flu vaccine (FluMist in the US)
+        ("Once competent under trust governance, they will administer ocular medications.", "medication_eye_ear"),
+        ("Planning, preparing and/or providing education on health and wellness.", "patient_education"),  # holdout18
+    ],
+)
+def test_words_of_the_trade_name_the_one_task(checker: Checker, words: str, task: str) -> None:
+    """Each was refused, or asked back among a family ("ocular medications": every route of medicine),
+    the word that names the task unknown: the British "jab", a vaccine's brand, "ocular", education given."""
+    assert checker.resolver.matcher.understand(words).task == task
 
 
 def test_a_joint_injection_is_no_ma_task_in_the_plural_too(checker: Checker) -> None:
