@@ -1490,6 +1490,12 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
         ("nasal administration of Fluenz Tetra", "immunization"),  # the nasal flu vaccine (FluMist in the US)
         ("Once competent under trust governance, they will administer ocular medications.", "medication_eye_ear"),
         ("Planning, preparing and/or providing education on health and wellness.", "patient_education"),  # holdout18
+        ("Enter patient information into a database", "maintain_records"),  # holdout38a
+        # holdout17: a patient's details written down
+        (
+            "Nursing assistants may also be responsible for documenting patient information and reporting any changes to the nursing staff.",
+            "maintain_records",
+        ),
     ],
 )
 def test_words_of_the_trade_name_the_one_task(checker: Checker, words: str, task: str) -> None:
