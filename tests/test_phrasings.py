@@ -1491,6 +1491,13 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
         ("Once competent under trust governance, they will administer ocular medications.", "medication_eye_ear"),
         ("Planning, preparing and/or providing education on health and wellness.", "patient_education"),  # holdout18
         ("Enter patient information into a database", "maintain_records"),  # holdout38a
+        ("providing guidance on feeding techniques", "patient_education"),  # holdout38a
+        # medicines taught, not given (holdout16, holdout15: had been asked among the routes of medicine)
+        ("Medication education, like the correct way to take a prescribed medication", "patient_education"),
+        (
+            "Provide guidance to patients/customers on dosage, side effects, interactions, and storage of medicines.",
+            "patient_education",
+        ),
         # holdout17: a patient's details written down
         (
             "Nursing assistants may also be responsible for documenting patient information and reporting any changes to the nursing staff.",
