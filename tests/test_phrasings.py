@@ -80,6 +80,7 @@ HOLDOUT35 = ("phrasings_holdout35a.toml", "phrasings_holdout35b.toml")
 HOLDOUT36 = ("phrasings_holdout36a.toml", "phrasings_holdout36b.toml")
 HOLDOUT37 = ("phrasings_holdout37a.toml", "phrasings_holdout37b.toml")
 HOLDOUT38 = ("phrasings_holdout38a.toml", "phrasings_holdout38b.toml")
+HOLDOUT39 = ("phrasings_holdout39a.toml", "phrasings_holdout39b.toml")
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
 BEFORE30 = (*(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *HOLDOUT28, *HOLDOUT29)
 
@@ -469,7 +470,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
                 *HOLDOUT37,
             ),
             2,
-            90,
+            97,  # 90 when measured blind
         ),
         (
             "phrasings_holdout38b.toml",
@@ -489,6 +490,45 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             ),
             3,
             82,
+        ),
+        (
+            "phrasings_holdout39a.toml",
+            78,
+            (
+                *LATER,
+                *BEFORE30,
+                *HOLDOUT30,
+                *HOLDOUT31,
+                *HOLDOUT32,
+                *HOLDOUT33,
+                *HOLDOUT34,
+                *HOLDOUT35,
+                *HOLDOUT36,
+                *HOLDOUT37,
+                *HOLDOUT38,
+            ),
+            0,
+            56,
+        ),
+        (
+            "phrasings_holdout39b.toml",
+            172,
+            (
+                *LATER,
+                *BEFORE30,
+                *HOLDOUT30,
+                *HOLDOUT31,
+                *HOLDOUT32,
+                *HOLDOUT33,
+                *HOLDOUT34,
+                *HOLDOUT35,
+                *HOLDOUT36,
+                *HOLDOUT37,
+                *HOLDOUT38,
+                HOLDOUT39[0],
+            ),
+            5,
+            79,
         ),
     ],
 )
@@ -683,7 +723,11 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     understood; b 4 of 172 (2.3 %), 93. Neither was tuned on at stop 27.
     holdout38 (the same two kinds, mostly from pages outside the US; 7,296 addresses excluded), collected
     at stop 28 and measured blind once with stop 27's matcher: a 2 of 129 wrong (1.6 %), 90 understood;
-    b 3 of 166 (1.8 %), 82. b is never to be tuned on."""
+    b 3 of 166 (1.8 %), 82. b is never to be tuned on. a was then tuned on (a British flu jab, ocular
+    medications, education and guidance given, medicines kept in stock, a patient's information entered):
+    2, 97. holdout39 (the same two kinds; 7,432 addresses excluded), collected after every change of stop
+    28 and measured blind once with stop 27's matcher and stop 28's: a 0 of 78 wrong, 56 understood with
+    either; b 5 of 172 (2.9 %), 78 with stop 27's, 79 with stop 28's. Neither was tuned on at stop 28."""
     data = corpus(name)
     others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -744,6 +788,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout37b.toml", 172, 142, 3),
         ("phrasings_holdout38a.toml", 129, 118, 1),
         ("phrasings_holdout38b.toml", 166, 151, 2),
+        ("phrasings_holdout39a.toml", 78, 73, 0),
+        ("phrasings_holdout39b.toml", 172, 148, 4),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -799,8 +845,9 @@ def test_the_holdout_errors_are_not_label_noise(
     holdout36b: 78 % agree (89 % share an id); 2 of 190 outside both when measured blind, not tuned on.
     holdout37a: 87 % agree (96 % share an id); 1 of 78 outside both when measured blind. holdout37b: 83 %
     agree (91 % share an id); 3 of 172. Neither tuned on. holdout38a: 91 % agree (97 % share an id); 1 of
-    129 outside both when measured blind (stop 28). holdout38b: 91 % agree (96 % share an id); 2 of 166,
-    not tuned on.
+    129 outside both when measured blind (stop 28), 1 once tuned on. holdout38b: 91 % agree (96 % share an
+    id); 2 of 166, not tuned on. holdout39a: 94 % agree (99 % share an id); none of 78 outside both when
+    measured blind (stop 28). holdout39b: 86 % agree (95 % share an id); 4 of 172. Neither tuned on.
     Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
@@ -990,6 +1037,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         *HOLDOUT36,  # holdout36a's, likewise
         *HOLDOUT37,  # not read
         *HOLDOUT38,  # holdout38a's wrong answers and refusals were read (stop 28)
+        *HOLDOUT39,  # not read
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -1632,6 +1680,9 @@ def _phrasing_verdicts() -> Any:
         (HOLDOUT37[1:], 2, 102, 3306),
         # holdout38b, blind (166 phrasings, 8,466), never tuned on: 0, 51 and 2,233 with stop 27's matcher
         (HOLDOUT38[1:], 0, 51, 2233),
+        # holdout39b, blind (172 phrasings, 8,772), never tuned on: 63, 255 and 2,465 with stop 27's matcher,
+        # 2,516 with stop 28's
+        (HOLDOUT39[1:], 63, 255, 2516),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
