@@ -46,6 +46,7 @@ labellers; 25 (19) after the last. Not tuned on."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -88,6 +89,12 @@ BEFORE30 = (*(f"phrasings_holdout{n}.toml" for n in range(7, 27)), *HOLDOUT27, *
 def corpus(name: str) -> dict:  # type: ignore[type-arg]
     with (DATA / name).open("rb") as f:
         return tomllib.load(f)
+
+
+@functools.cache
+def source_urls(name: str) -> frozenset[str]:
+    """A corpus's source addresses, read once: each later holdout is checked against every set before it."""
+    return frozenset(s["url"] for s in corpus(name)["sources"])
 
 
 def judge(matcher: TaskMatcher, text: str, acceptable: set[str], language: str = "") -> str:
@@ -193,7 +200,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
     (4 since the reader's second reading, stop 20).
     The blind measure of that check is holdout4, kept out of the tree (README)."""
     data = corpus("phrasings_holdout3b.toml")
-    others = {s["url"] for name in EARLIER for s in corpus(name)["sources"]}
+    others = frozenset().union(*map(source_urls, EARLIER))
     assert len(data["phrasings"]) == 250 and not others & {s["url"] for s in data["sources"]}
     counts = Counter(
         judge(checker.resolver.matcher, p["text"], set(p["tasks"]), p.get("language", "")) for p in data["phrasings"]
@@ -729,7 +736,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     28 and measured blind once with stop 27's matcher and stop 28's: a 0 of 78 wrong, 56 understood with
     either; b 5 of 172 (2.9 %), 78 with stop 27's, 79 with stop 28's. Neither was tuned on at stop 28."""
     data = corpus(name)
-    others = {s["url"] for earlier in (*EARLIER, *before) for s in corpus(earlier)["sources"]}
+    others = frozenset().union(*map(source_urls, (*EARLIER, *before)))
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
     counts = Counter(
         judge(checker.resolver.matcher, p["text"], set(p["tasks"]), p.get("language", "")) for p in data["phrasings"]
