@@ -1547,6 +1547,7 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
         ("Planning, preparing and/or providing education on health and wellness.", "patient_education"),  # holdout18
         ("Enter patient information into a database", "maintain_records"),  # holdout38a
         ("providing guidance on feeding techniques", "patient_education"),  # holdout38a
+        ("conducting reminder calls", "schedule_appointments"),  # holdout9: calls to remind of a visit
         # medicines taught, not given (holdout16, holdout15: had been asked among the routes of medicine)
         ("Medication education, like the correct way to take a prescribed medication", "patient_education"),
         (
