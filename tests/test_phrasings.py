@@ -955,6 +955,7 @@ def test_versus_a_frame_that_keeps_other_readings_open_and_a_whole_frame_word(
         "Maintain medication stocks",  # holdout22
         "Inventory of medications has to be done each shift too",  # holdout38a
         "Can we maintain stock bottles of OTC medications such as Tylenol and Pepto Bismol",  # holdout31b: oral
+        "assist people with self-medication",  # holdout36a: the patient's own use, as "self-medicate" is
     ],
 )
 def test_what_no_ma_task_covers_is_said_plainly(checker: Checker, words: str) -> None:
