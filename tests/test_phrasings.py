@@ -732,8 +732,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     at stop 28 and measured blind once with stop 27's matcher: a 2 of 129 wrong (1.6 %), 90 understood;
     b 3 of 166 (1.8 %), 82. b is never to be tuned on. a was then tuned on (a British flu jab, ocular
     medications, education and guidance given, medicines kept in stock, a patient's information entered):
-    2, 97. holdout39 (the same two kinds; 7,432 addresses excluded), collected after every change of stop
-    28 and measured blind once with stop 27's matcher and stop 28's: a 0 of 78 wrong, 56 understood with
+    2, 97. holdout39 (the same two kinds; 7,432 addresses excluded), collected after stop 28's changes
+    and measured blind once with stop 27's matcher and stop 28's (again after its last two words, alike): a 0 of 78 wrong, 56 understood with
     either; b 5 of 172 (2.9 %), 78 with stop 27's, 79 with stop 28's. Neither was tuned on at stop 28."""
     data = corpus(name)
     others = frozenset().union(*map(source_urls, (*EARLIER, *before)))
