@@ -595,6 +595,28 @@ def test_work_no_ma_task_covers_is_a_finding(checker: Checker) -> None:
     assert [f.kind for f in report.findings] == ["not_an_ma_task"]
 
 
+def test_work_the_catalogue_has_no_task_for_is_not_judged_never_forbidden(checker: Checker) -> None:
+    """Duty lines of real postings (phrasings.toml's 'manet-cando', holdout11's audiology assistant):
+    keeping stock and otoscopy are work MAs may well do that no task of the catalogue covers. A posting
+    that gives them is told scopecheck does not judge them (info), not that an MA may not be given them."""
+    report = check_posting(
+        checker,
+        read(
+            checker,
+            "Medical Assistant, Columbia, SC\nPerform inventory control and ordering supplies\n"
+            "Perform nondiagnostic otoscopy.\nPerforms professional dental hygiene treatments.",
+        ),
+        date(2026, 11, 26),
+    )
+    found = [(f.kind, f.severity, f.message.split("'")[1]) for f in report.findings]
+    assert found == [
+        ("unknown_duty", "info", "inventory"),
+        ("unknown_duty", "info", "otoscopy"),
+        ("not_an_ma_task", "warning", "dental hygiene"),  # the dental board's work: an MA may not be given it
+    ], found
+    assert all("may not be given" not in f.message for f in report.findings if f.kind == "unknown_duty")
+
+
 # ---- hire: what binds the candidate
 
 

@@ -414,7 +414,15 @@ class _PostingReview:
     def delegation(self) -> None:
         """Tasks no MA may be given, and a posting that names no practitioner to delegate at all."""
         posting, where = self.posting, self.state_name
+        uncovered = {entry.what for entry in self.lib.vocabulary.not_ma_tasks if entry.uncovered}
         for what, words, sentence in posting.not_ma:
+            if what in uncovered:  # work MAs may well do (restocking, CPR): not judged, never forbidden
+                self.add(
+                    "unknown_duty",
+                    f"'{words}' is {what}, so scopecheck does not judge it; ask the board",
+                    sentence,
+                )
+                continue
             self.add(
                 "not_an_ma_task",
                 f"'{words}' is {what}: no medical-assistant task covers it, so an MA may not be given it",

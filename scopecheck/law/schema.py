@@ -525,6 +525,13 @@ class NotMATask(Strict):
             "asked back, as words that open with another role are, never answered as an MA's"
         ),
     )
+    uncovered: bool = field(
+        default=False,
+        metadata=doc(
+            "work MAs may well do that the catalogue has no task for (restocking, CPR, fitting crutches): "
+            "not answered, and where a posting gives it, noted as not judged, never as work an MA may not be given"
+        ),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
