@@ -203,17 +203,3 @@ def test_an_impossible_date_and_a_byte_order_mark_are_said_as_such(tmp_path: Pat
     assert (
         code == 2 and "settings.toml:1: TOML syntax: Invalid statement (the file starts with a byte-order mark" in out
     )
-
-
-def test_work_marked_uncovered_must_say_so_where_a_posting_reader_is_told(tmp_path: Path) -> None:
-    """A posting that gives the MA work no task covers is told either that an MA may not be given it or,
-    for `uncovered` work (fitting crutches), that scopecheck does not judge it: the `what` it is told
-    must agree with the mark."""
-    code, out = _validate_edited(
-        tmp_path,
-        "vocabulary.toml",
-        'yields_to_frames = ["teach"]\nuncovered = true\n',
-        'yields_to_frames = ["teach"]\n',
-        "--no-examples",
-    )
-    assert code == 2 and "`what` says 'the catalogue does not cover', but uncovered is False" in out, out

@@ -38,6 +38,7 @@ from scopecheck.hr.posting import (
     Posting,
 )
 from scopecheck.law.plain import json_values
+from scopecheck.law.schema import UNCOVERED
 from scopecheck.law.terms import Supervision, SupervisorType
 
 SEVERITY = {
@@ -414,9 +415,8 @@ class _PostingReview:
     def delegation(self) -> None:
         """Tasks no MA may be given, and a posting that names no practitioner to delegate at all."""
         posting, where = self.posting, self.state_name
-        uncovered = {entry.what for entry in self.lib.vocabulary.not_ma_tasks if entry.uncovered}
         for what, words, sentence in posting.not_ma:
-            if what in uncovered:  # work MAs may well do (restocking, CPR): not judged, never forbidden
+            if UNCOVERED in what:  # work MAs may well do (restocking, CPR): not judged, never forbidden
                 self.add(
                     "unknown_duty",
                     f"'{words}' is {what}, so scopecheck does not judge it; ask the board",

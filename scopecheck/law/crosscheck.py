@@ -16,9 +16,6 @@ from scopecheck.law import schema
 from scopecheck.law.terms import normalize
 from scopecheck.law.tomlfile import Loaded
 
-#: How work no MA task covers, but MAs may well do, is named in its `what` (`uncovered` entries)
-UNCOVERED = "the catalogue does not cover"
-
 
 class Catalogues(Protocol):
     """What a rule file is checked against (the Library provides it)."""
@@ -268,11 +265,6 @@ def vocabulary_references(lib: Catalogues, loaded: Loaded[schema.Vocabulary]) ->
         for j, task in enumerate(entry.yields_to):
             check(task, "not_ma_tasks", i, "yields_to", j)
         check(entry.assisted, "not_ma_tasks", i, "assisted")
-        if entry.uncovered != (UNCOVERED in entry.what):  # what a posting's reader is told must say the same
-            said = "says" if UNCOVERED in entry.what else "does not say"
-            out.append(
-                loaded.defect(f"`what` {said} '{UNCOVERED}', but uncovered is {entry.uncovered}", "not_ma_tasks", i)
-            )
     for i, task in enumerate(vocab.paperwork):
         check(task, "paperwork", i)
     languages = {entry.name for entry in vocab.languages}

@@ -502,10 +502,16 @@ class Precedence(Strict):
     reason: Text
 
 
+#: The words of a `NotMATask.what` for work MAs may well do that no task of the catalogue covers
+UNCOVERED = "the catalogue does not cover"
+
+
 @dataclass(frozen=True, kw_only=True)
 class NotMATask(Strict):
     """Work no medical-assistant task covers: answered as such, never as a neighbouring task.
-    Matched on the words as written (not stemmed: "prescribed medications" is not "prescribe")."""
+    Matched on the words as written (not stemmed: "prescribed medications" is not "prescribe"). Work MAs
+    may well do that the catalogue merely has no task for (restocking, CPR) says so in its `what`
+    (UNCOVERED): a posting that gives it is told it is not judged, never that an MA may not be given it."""
 
     what: Text
     words: Annotated[tuple[Text, ...], Some]
@@ -523,13 +529,6 @@ class NotMATask(Strict):
         metadata=doc(
             "the words name a role that is not an MA's ('veterinary technician'): a task named beside it is "
             "asked back, as words that open with another role are, never answered as an MA's"
-        ),
-    )
-    uncovered: bool = field(
-        default=False,
-        metadata=doc(
-            "work MAs may well do that the catalogue has no task for (restocking, CPR, fitting crutches): "
-            "not answered, and where a posting gives it, noted as not judged, never as work an MA may not be given"
         ),
     )
 
