@@ -800,7 +800,7 @@ class TaskMatcher:
             return [], [], [], []
 
         def words(items: tuple[str, ...]) -> list[tuple[str, ...]]:
-            found = (tuple(split_words(w.casefold())) for w in items)
+            found = (_trigger_words(w) for w in items)
             return sorted((p for p in found if p), key=lambda p: -len(p))  # a word of no letters matches nothing
 
         return words(neg.before), words(neg.after), words(neg.pseudo), words(neg.terminators)
@@ -816,8 +816,8 @@ class TaskMatcher:
         """The negation triggers that set a task apart from what the words are about (vocabulary
         `negation.excluding`), and the prefix "non-"."""
         neg = self.vocab.negation
-        # split as the triggers are (`_negation_words`), so a trigger found is one of these as written
-        return frozenset({"non", *(" ".join(split_words(w.casefold())) for w in neg.excluding)} if neg else {"non"})
+        # split as the triggers are, so a trigger found is one of these as written
+        return frozenset({"non", *(" ".join(_trigger_words(w)) for w in neg.excluding)} if neg else {"non"})
 
     def _trigger(self, plain: list[str], m: Mention) -> str:
         neg = self.vocab.negation
@@ -1145,6 +1145,11 @@ class TaskMatcher:
                 used[w] = used.get(w, 0) + 1
         weights = {w: math.log((len(words_of) + 1) / n) for w, n in used.items()}
         return weights, words_of
+
+
+def _trigger_words(trigger: str) -> tuple[str, ...]:
+    """A negation trigger's words, split as the words of a question are ("not", "non-", "e.g.")."""
+    return tuple(split_words(trigger.casefold()))
 
 
 def _asked_of(role: str) -> str:
