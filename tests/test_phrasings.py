@@ -651,6 +651,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
 @pytest.mark.parametrize(
     "name, size, agree, outside_both",
     [
+        ("phrasings.toml", 707, 644, 0),
         ("phrasings_holdout3b.toml", 250, 225, 3),
         ("phrasings_holdout5.toml", 357, 307, 9),
         ("phrasings_holdout7.toml", 427, 379, 13),
@@ -760,7 +761,8 @@ def test_the_holdout_errors_are_not_label_noise(
     id); 2 of 166, not tuned on. holdout39a: 94 % agree (99 % share an id); none of 78 outside both when
     measured blind (stop 28). holdout39b: 86 % agree (95 % share an id); 4 of 172. Neither tuned on.
     holdout40: 88 % agree (93 % share an id); 2 of 153 outside both when measured blind, not tuned on.
-    Held there."""
+    The issue's own corpus, labelled a second time at stop 29 after 28 stops tuned on its tune split: 91 %
+    agree (95 % share an id); none of 707 outside both. Held there."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -774,6 +776,19 @@ def test_the_holdout_errors_are_not_label_noise(
     ]
     print(f"{name}: labellers agree on {same}/{size}; resolved outside both labels: {len(both)}")
     assert same >= agree and len(both) <= outside_both, both
+
+
+def test_the_issues_bar_on_the_second_labelling_of_its_corpus(checker: Checker) -> None:
+    """The issue's bar, judged on the independent second labelling of its corpus (stop 29) instead of the
+    first, which 28 stops tuned on: 11 of 707 phrasings are answered outside it (1.6 %; none outside both,
+    see the label-noise test), and 638 are understood (90.2 %; 644 on the first labels). Held there, so
+    that the figure on labels the matcher was never fitted to is checked too, not only the first's."""
+    phrasings = corpus("phrasings.toml")["phrasings"]
+    counts = Counter(
+        judge(checker.resolver.matcher, p["text"], set(p["second"]), p.get("language", "")) for p in phrasings
+    )
+    print(f"phrasings.toml on its second labelling: {dict(counts)}")
+    assert counts["wrong"] <= 11 and counts["right"] + counts["within"] >= 638, counts
 
 
 @pytest.mark.parametrize(
