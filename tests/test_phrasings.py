@@ -884,6 +884,28 @@ def test_what_no_ma_task_covers_is_said_plainly(checker: Checker, words: str) ->
 
 
 @pytest.mark.parametrize(
+    "words, what",
+    [
+        # the issue's corpus (tune split) and holdout12: preparing a medicine, not surgery
+        ("Prepare, label, dilute and mix allergy extracts and immunotherapy doses", "preparing a medication"),
+        ("compounding of medications", "preparing a medication"),
+        ("administer experimental drugs or chemotherapy agents", "giving chemotherapy"),  # the issue's corpus
+    ],
+)
+def test_the_reason_given_for_work_no_ma_task_covers_is_true_of_the_words(
+    checker: Checker, words: str, what: str
+) -> None:
+    """Until stop 29 these words were filed under 'surgery or an invasive procedure no delegate performs',
+    and every answer to them said so: a false reason (and a posting that had the MA 'perform compounding'
+    or 'administer chemotherapy' was told so, with 'may not be given'). Mixing allergen extracts or
+    compounding is preparing a medicine, and chemotherapy is given, not operated: work the catalogue does
+    not cover, so scopecheck does not judge it."""
+    with pytest.raises(NotAnMATask) as raised:
+        checker.resolver.task(words)
+    assert raised.value.what.startswith(what) and "surgery" not in str(raised.value), raised.value
+
+
+@pytest.mark.parametrize(
     "words, besides",
     [
         ("suture a wound", []),
