@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tomllib
 from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
@@ -34,12 +35,26 @@ def _model() -> dict:  # type: ignore[type-arg]
 
 def test_the_committed_model_is_what_its_corpora_train(checker: Checker) -> None:
     """Retraining on the corpora the model names gives the file byte for byte: it is not stale, and
-    nothing in it was made by hand. The sets that measure it are not among them."""
+    nothing in it was made by hand. The sets that measure it are not among them, nor the issue corpus's
+    validation split (trained on until stop 29, which made that split's figure 216 of 239 understood,
+    205 once it was not)."""
     model = _model()
     examples, hashes = corpus_examples([DATA / name for name in model["trained_on"]], checker.lib.tasks)
     assert hashes == model["trained_on"], "a corpus changed since: scopecheck rules train-reader"
     assert model_json(train(examples, hashes)) == MODEL.read_text(encoding="utf-8")
-    assert not set(MEASURED) & set(model["trained_on"]) and len(examples) > 9000
+    assert not set(MEASURED) & set(model["trained_on"]) and len(examples) > 8800
+
+
+def test_a_corpus_validation_split_is_never_trained_on(checker: Checker) -> None:
+    """The issue corpus keeps a validation split to measure the matcher blind. From stop 20 to stop 28 the
+    reader was trained on it too, so its figure (216 of 239 understood) was not blind; 205 once it was not
+    (stop 29). Training reads only the tune split of a corpus that has one."""
+    phrasings = tomllib.loads((DATA / "phrasings.toml").read_text(encoding="utf-8"))["phrasings"]
+    examples, _ = corpus_examples([DATA / "phrasings.toml"], checker.lib.tasks)
+    tune = [p for p in phrasings if p["split"] == "tune"]
+    assert len(examples) == len(tune) < len(phrasings)
+    trained = {text for text, _ in examples}
+    assert all(p["text"] not in trained for p in phrasings if p["split"] == "validation")
 
 
 class _Silent:
@@ -104,8 +119,10 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     assert understood[0] - understood[1] <= 390, (before, after)
     assert after["suggested first"] - before["suggested first"] >= 200, (before, after)
     # 121 before stop 25; 136 -> 134 at stop 28, the matcher without the reader now suggesting the right task
-    # for two more ("Give You the Jab?", "Review demographic sheets") and four more understood outright
-    assert after["suggested among"] - before["suggested among"] >= 134, (before, after)
+    # for two more ("Give You the Jab?", "Review demographic sheets") and four more understood outright;
+    # 128 at stop 29, the issue corpus's validation split no longer trained on nor left out in turn
+    # (8,821 phrasings: wrong 416 -> 188, right 5,831 -> 5,183, suggested first 473 -> 676, among 793 -> 921)
+    assert after["suggested among"] - before["suggested among"] >= 128, (before, after)
 
 
 def test_words_read_otherwise_as_a_whole_are_asked_back_with_both_readings(checker: Checker) -> None:

@@ -24,6 +24,7 @@ from scopecheck.decide.matcher import _WORD, stem
 from scopecheck.errors import Defect, UserError
 
 NONE = "none"  # the class of words no MA task covers
+VALIDATION = "validation"  # a corpus's held-back split: measured on, never trained on
 ALPHA = 0.03  # additive smoothing: a word a task never had is unlikely, not impossible
 MIN_SOURCES = 2  # a word is kept when at least this many phrasings use it (one phrasing's word is noise)
 #: Ask back when the matcher's one task is less likely than this, and another reading leads. 0.01
@@ -87,7 +88,8 @@ def corpus_examples(
 ) -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
     """The (text, acceptable tasks) of every phrasing in these corpus files (tests/data/phrasings*.toml),
     and each file's name with the start of its sha256, so the model says what it was made from. A file
-    that is not such a corpus, or a task id not in the catalogue, is a UserError naming the file."""
+    that is not such a corpus, or a task id not in the catalogue, is a UserError naming the file. A
+    corpus's validation split (`split = "validation"`) is never trained on: it is kept to measure with."""
     import tomllib
 
     examples: list[tuple[str, list[str]]] = []
@@ -110,7 +112,7 @@ def corpus_examples(
             if unknown or not ids:
                 raise UserError(f"{path}: phrasing {n}: task ids not in the catalogue: {unknown or 'none given'}")
         hashes[path.name] = hashlib.sha256(raw).hexdigest()[:16]
-        examples += found
+        examples += [example for example, p in zip(found, phrasings) if p.get("split") != VALIDATION]
     if not examples:
         raise UserError(f"{', '.join(map(str, paths))}: no phrasings to train on")
     return examples, hashes
