@@ -943,10 +943,11 @@ def rules_test(ctx: click.Context, states: tuple[str, ...], verbose: bool) -> No
 @click.pass_context
 def rules_train_reader(ctx: click.Context, corpora: tuple[Path, ...], output: Path | None) -> None:
     """Train the second reading of task words (decide/reader.py) on hand-labelled phrasing corpora.
-    Leave out the corpora that measure it, e.g.
+    Leave out the corpora that measure it; a corpus's validation split is never read. The shipped
+    model names its corpora in its `trained_on`; a trial model, e.g.
 
     \b
-      scopecheck rules train-reader $(ls tests/data/phrasings*.toml | grep -v 'holdout2[3-9]')
+      scopecheck rules train-reader -o /tmp/reader.json tests/data/phrasings.toml tests/data/phrasings_holdout.toml
     """
     from scopecheck.decide.reader import corpus_examples, model_json, train
     from scopecheck.law.snapshot import READER_MODEL
