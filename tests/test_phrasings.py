@@ -1487,6 +1487,9 @@ def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Ch
         # holdout12: the MAR had been asked among the routes of medicine
         ("making sure the Medication Administration Record (MAR) is documented accurately", "maintain_records"),
         ("update the eMAR", "maintain_records"),
+        # holdout3b, stop 29: "sample drugs" as "drug samples" (had been asked among the routes of medicine; asked
+        # back now only as it asks it of physicians)
+        ("Many physicians offer their patients sample drugs.", "dispense_medication"),
     ],
 )
 def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, task: str) -> None:
