@@ -1530,6 +1530,12 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
             "Review patient medical history and current medication with patient prior to treatment.",
             "patient_history",
         ),  # holdout12
+        # holdout3b, stop 29: helping a patient understand a medication regimen is teaching (had been asked among
+        # the routes of medicine)
+        (
+            "Helping patients understand their medical condition, medication regimen, and side effects",
+            "patient_education",
+        ),
     ],
 )
 def test_words_of_the_trade_name_the_one_task(checker: Checker, words: str, task: str) -> None:
