@@ -1541,6 +1541,9 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
             "Helping patients understand their medical condition, medication regimen, and side effects",
             "patient_education",
         ),
+        # holdout8 and holdout12, stop 29: the MAR by its initials is the medication administration record
+        ("Document on MARS when medication has or has not been given.", "maintain_records"),
+        ("Document in the MAR, per facility protocol.", "maintain_records"),
     ],
 )
 def test_words_of_the_trade_name_the_one_task(checker: Checker, words: str, task: str) -> None:
