@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import tomllib
 from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
 
 import pytest
 from test_cli import run
-from test_phrasings import DATA, NEVER_TUNED, judge
+from test_phrasings import DATA, NEVER_TUNED, corpus, judge
 
 from scopecheck.decide.checker import Checker
 from scopecheck.decide.matcher import TaskMatcher
@@ -49,7 +48,7 @@ def test_a_corpus_validation_split_is_never_trained_on(checker: Checker) -> None
     """The issue corpus keeps a validation split to measure the matcher blind. From stop 20 to stop 28 the
     reader was trained on it too, so its figure (216 of 239 understood) was not blind; 205 once it was not
     (stop 29). Training reads only the tune split of a corpus that has one."""
-    phrasings = tomllib.loads((DATA / "phrasings.toml").read_text(encoding="utf-8"))["phrasings"]
+    phrasings = corpus("phrasings.toml")["phrasings"]
     examples, _ = corpus_examples([DATA / "phrasings.toml"], checker.lib.tasks)
     tune = [p for p in phrasings if p["split"] == "tune"]
     assert len(examples) == len(tune) < len(phrasings)
