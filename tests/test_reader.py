@@ -1,6 +1,7 @@
-"""The matcher's second reading (scopecheck/decide/reader.py): naive Bayes over the hand-labelled
-phrasing corpora of tests/data. Where it all but rules out the task a phrase names, the matcher asks
-back, offering both readings, instead of answering; it never answers on the reader's word alone.
+"""The matcher's second reading (scopecheck/decide/reader.py): naive Bayes and logistic regression over
+the hand-labelled phrasing corpora of tests/data. Where they rule out the task a phrase names, the
+matcher asks back, offering both readings, instead of answering; it never answers on the reader's word
+alone.
 
 The reader is trained on the sets up to holdout22, so on those it is in-sample. Its honest figures
 are on sets it did not see: each of those sets left out in turn (below), and holdout23 to holdout26
@@ -11,21 +12,22 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from collections.abc import Collection
 from pathlib import Path
 
 import pytest
 from test_cli import run
-from test_phrasings import DATA, NEVER_TUNED, corpus, judge
+from test_phrasings import DATA, NEVER_TUNED, Silent, corpus, judge, with_reader
 
 from scopecheck.decide.checker import Checker
-from scopecheck.decide.matcher import TaskMatcher
 from scopecheck.decide.reader import Reader, corpus_examples, model_json, train
 from scopecheck.law.snapshot import READER_MODEL
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL = REPO / READER_MODEL
 MEASURED = NEVER_TUNED  # never trained on: holdout23 to 26 measured the reader first (stop 20)
+#: the training sets are left out a quarter at a time (every fourth by name): each fold trains logistic
+#: regression, a few seconds (until stop 30, one set at a time, 24 folds)
+FOLDS = 4
 
 
 def _model() -> dict:  # type: ignore[type-arg]
@@ -56,24 +58,9 @@ def test_a_corpus_validation_split_is_never_trained_on(checker: Checker) -> None
     assert all(p["text"] not in trained for p in phrasings if p["split"] == "validation")
 
 
-class _Silent:
-    """No second reading: never a doubt, no reading among the suggestions."""
-
-    def doubt(self, text: str, task: str, set_apart: Collection[str] = ()) -> None:
-        return None
-
-    def likely_tasks(self, text: str) -> list[str]:
-        return []
-
-
-def _with_reader(checker: Checker, reader: object) -> TaskMatcher:
-    matcher = TaskMatcher(checker.lib)
-    matcher.__dict__["reader"] = reader  # the cached property, set
-    return matcher
-
-
 def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cost(checker: Checker) -> None:
-    """Each training set left out in turn, the reader trained on the others: the matcher's answers on
+    """Each training set left out in turn (a quarter of them at a time since stop 30), the reader trained
+    on the others: the matcher's answers on
     it, without and with the second reading. Measured at stop 20, of 9,060 phrasings: 429 -> 263
     answered as another task (-39 %); 6,024 -> 5,732 right (-4.8 %), each right answer lost asked back
     with the right task first, so right or asked back among acceptable tasks only went 6,295 -> 6,127
@@ -85,19 +72,25 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     acceptable tasks only 6,304 -> 5,916 (-6.2 %); the suggestions first 555 -> 800, among 926 -> 1,047.
     Stop 25 suggests every reading at least 10 % likely where together they are at least half likely, not
     only a best reading at least half likely: where nothing fits (1,282), the right task among the
-    suggestions 1,054 -> 1,074 (without the reader 933), first 806 -> 803; refused 240 -> 219."""
+    suggestions 1,054 -> 1,074 (without the reader 933), first 806 -> 803; refused 240 -> 219.
+    Stop 30 leaves the sets out a quarter at a time (each fold now trains logistic regression too) and
+    adds its doubt (another task weighed first) to naive Bayes's, whose own went back to 0.01. Of 8,821
+    phrasings, without the reader / naive Bayes alone at 0.2 / both: wrong 416 / 180 / 170; right or asked
+    back among acceptable tasks only 6,263 / 5,838 / 5,907; the suggestions (naive Bayes's, unchanged)
+    first 471 / 651 / 651, among 791 / 906 / 906."""
     names = list(_model()["trained_on"])
     per_file = {name: corpus_examples([DATA / name], checker.lib.tasks)[0] for name in names}
-    plain, left_out = _with_reader(checker, _Silent()), _with_reader(checker, None)
+    plain, left_out = with_reader(checker, Silent()), with_reader(checker, None)
     left_out.__dict__["_misspelt"] = plain._misspelt  # the same phrases: the same misspellings (difflib is slow)
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
-    for held in names:
-        rest = [x for name in names if name != held for x in per_file[name]]
+    for fold in range(FOLDS):
+        held = names[fold::FOLDS]
+        rest = [x for name in names if name not in held for x in per_file[name]]
         left_out.__dict__["reader"] = Reader(train(rest, {}))
         left_out._understood.clear()  # what it read with the last reader
         left_out._nearest.clear()
-        for text, tasks in per_file[held]:
+        for text, tasks in (x for name in held for x in per_file[name]):
             without, understood = judge(plain, text, set(tasks)), plain.understand(text)
             before[without] += 1
             nothing_fits = not (understood.task or understood.candidates or understood.not_ma)
@@ -111,17 +104,20 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
                     tally["suggested among"] += bool(acceptable & set(suggested))
                 before["nothing fits"] += 1
     print(f"left out in turn: without the reader {dict(before)}; with it {dict(after)}")
-    assert before["wrong"] - after["wrong"] >= 220, (before, after)  # 223 since stop 24 (the role check
-    # takes a few of the same off before the reader: without it 419 wrong, not 429)
-    assert before["right"] - after["right"] <= 650, (before, after)
+    assert before["wrong"] - after["wrong"] >= 246, (before, after)  # 223 since stop 24 (the role check
+    # takes a few of the same off before the reader: without it 419 wrong, not 429); 236 at stop 30 with
+    # naive Bayes alone in four folds, 246 with logistic regression's doubt too
+    # right answers asked back among acceptable tasks only count as understood: that is the cost
     understood = [c["right"] + c["within"] for c in (before, after)]
-    assert understood[0] - understood[1] <= 390, (before, after)
-    assert after["suggested first"] - before["suggested first"] >= 200, (before, after)
+    assert understood[0] - understood[1] <= 356, (before, after)  # 425 with naive Bayes alone in four folds
+    assert after["suggested first"] - before["suggested first"] >= 180, (before, after)
     # 121 before stop 25; 136 -> 134 at stop 28, the matcher without the reader now suggesting the right task
     # for two more ("Give You the Jab?", "Review demographic sheets") and four more understood outright;
     # 128 at stop 29, the issue corpus's validation split no longer trained on nor left out in turn
     # (8,821 phrasings: wrong 416 -> 188, right 5,831 -> 5,183, suggested first 473 -> 676, among 793 -> 921)
-    assert after["suggested among"] - before["suggested among"] >= 128, (before, after)
+    # (8,821 phrasings: wrong 416 -> 188, right 5,831 -> 5,183, suggested first 473 -> 676, among 793 -> 921);
+    # 115 in four folds (stop 30), first 180
+    assert after["suggested among"] - before["suggested among"] >= 115, (before, after)
 
 
 def test_words_read_otherwise_as_a_whole_are_asked_back_with_both_readings(checker: Checker) -> None:
@@ -192,18 +188,20 @@ def test_a_task_the_reader_was_never_trained_on_is_never_doubted(checker: Checke
     gone = classes.pop("maintain_records")
     model["classes"], model["totals"] = dict(classes), {t: n for t, n in model["totals"].items() if t in classes}
     order = list(_model()["classes"])
-    model["words"] = {
-        w: [
-            x
-            for i in range(0, len(f), 2)
-            if order[f[i]] in classes
-            for x in (list(classes).index(order[f[i]]), f[i + 1])
-        ]
-        for w, f in model["words"].items()
-    }
-    assert gone and _with_reader(checker, Reader(model)).understand("Document Immunizations").candidates == ()
+    for key in ("words", "weights"):
+        model[key] = {
+            w: [
+                x
+                for i in range(0, len(f), 2)
+                if order[f[i]] in classes
+                for x in (list(classes).index(order[f[i]]), f[i + 1])
+            ]
+            for w, f in model[key].items()
+        }
+    model["bias"] = [b for t, b in zip(order, model["bias"]) if t in classes]
+    assert gone and with_reader(checker, Reader(model)).understand("Document Immunizations").candidates == ()
     assert (
-        _with_reader(checker, Reader(model)).understand("update the chart after each visit").task == "maintain_records"
+        with_reader(checker, Reader(model)).understand("update the chart after each visit").task == "maintain_records"
     )
 
 
@@ -253,6 +251,7 @@ def test_rules_validate_names_a_missing_or_stale_reader(tmp_path: Path) -> None:
     model = _model()
     model["classes"] = {"no_such_task": 1, **model["classes"]}
     model["totals"] = {"no_such_task": 0, **model["totals"]}
+    model["bias"] = [0.0, *model["bias"]]  # one for each class, or the model is not one (a defect too)
     (tmp_path / READER_MODEL).write_text(json.dumps(model), encoding="utf-8")
     code, _, err = run("--data-dir", str(tmp_path), "rules", "validate", "--no-examples")
     assert code == 2 and "reader.json: classes not in the task catalogue: no_such_task" in err, err

@@ -22,8 +22,8 @@ from scopecheck.interfaces.cli import cli
         ("apply a sterile dressing", "wound_care"),
         ("schedule a follow up appointment", "schedule_appointments"),
         ("assist the provider with physical exams", "assist_exam"),
-        ("give oxygen by nasal cannula", "medication_inhaled"),
-        ("hook the patient up to a cardiac monitor", "ekg"),
+        # "give oxygen by nasal cannula" and "hook the patient up to a cardiac monitor" are asked back
+        # since stop 30's reader: test_phrasings.py, test_words_the_reader_doubts_...
     ],
 )
 def test_a_sense_with_its_confirming_words_is_answered(checker: Checker, words: str, task: str) -> None:
