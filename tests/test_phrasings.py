@@ -215,8 +215,9 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
         judge(checker.resolver.matcher, p["text"], set(p["tasks"]), p.get("language", ""))
         for p in corpus("phrasings.toml")["phrasings"]
     )
-    # both splits: 644 of 707 until stop 29, whose reader is no longer trained on the validation split: 633
-    assert every["right"] + every["within"] >= 633, every
+    # both splits: 644 of 707 until stop 29, whose reader is no longer trained on the validation split: 633;
+    # 639 (90.4 %) with stop 30's (logistic regression's doubt beside naive Bayes's)
+    assert every["right"] + every["within"] >= 639, every
 
 
 @pytest.mark.parametrize(
@@ -228,14 +229,14 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
         # stop 26: 215 -> 216 of 239 understood ("surgical interventions" is the catalogue's surgical procedures)
         # stop 29: the reader had been trained on this split since stop 20; trained without it, 203 -> 191
         # right and 216 -> 205 understood (0.80 and 0.86): the split's first figures not trained on;
-        # stop 30's reader (logistic regression's doubt beside naive Bayes's at 0.01): 191 -> 184 right,
-        # 205 -> 207 understood (0.77 and 0.87), 14 -> 23 asked back among acceptable tasks only
-        ("phrasings.toml", "validation", 0.76, 0.86),
+        # stop 30's reader (logistic regression's doubt beside naive Bayes's at 0.01, trained on the tuned
+        # sets after holdout22 too): 191 -> 189 right, 205 -> 210 understood (0.79 and 0.88)
+        ("phrasings.toml", "validation", 0.79, 0.87),
         ("phrasings_holdout.toml", None, 0.77, 0.81),
         # stop 24 asks back words that open with another role ("Can nurses ...?"): holdout2 right 0.78 ->
         # 0.77, holdout3a 0.75 -> 0.73 (each asked back with its task, so understood holds)
         ("phrasings_holdout2.toml", None, 0.77, 0.81),
-        ("phrasings_holdout3a.toml", None, 0.72, 0.78),  # right 0.73 until stop 30's reader (understood 0.79)
+        ("phrasings_holdout3a.toml", None, 0.73, 0.78),
     ],
 )
 def test_the_second_split_and_the_holdouts_stay_understood(
@@ -288,7 +289,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             "phrasings_holdout11.toml",
             379,
             (*LATER, *(f"phrasings_holdout{n}.toml" for n in (7, 8, 9, 10))),
-            5,
+            6,  # 5 until stop 30's reader was trained on the tuned sets after holdout22 too
             264,
         ),
         (
@@ -444,23 +445,23 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
             4,
             75,
         ),
-        _later("phrasings_holdout30a.toml", 114, 2, 86),
+        _later("phrasings_holdout30a.toml", 114, 3, 86),  # 2 wrong until stop 30's reader
         _later("phrasings_holdout30b.toml", 10, 0, 7),
         ("phrasings_holdout30c.toml", 122, (*LATER, *BEFORE30), 7, 74),  # two pages shared with 30a: collected at once
         _later("phrasings_holdout31a.toml", 123, 9, 68),  # 69 until stop 25, as 27a
         _later("phrasings_holdout31b.toml", 140, 10, 77),
-        _later("phrasings_holdout32a.toml", 140, 8, 65),  # 6 wrong until stop 30's reader (understood 67)
+        _later("phrasings_holdout32a.toml", 140, 6, 65),
         _later("phrasings_holdout32b.toml", 146, 5, 57),
         _later("phrasings_holdout33a.toml", 152, 6, 95),
         # 94 until stop 27 (a dental or veterinary role asked back, and this stop's words)
-        _later("phrasings_holdout33b.toml", 180, 4, 97),  # 3 wrong until stop 30's reader (understood 100)
+        _later("phrasings_holdout33b.toml", 180, 3, 97),
         # stop 29, the reader no longer trained on the issue's validation split: 34a, 36b, 37b and 39b one
         # fewer understood each, 35a one more wrong
-        _later("phrasings_holdout34a.toml", 135, 3, 87),  # 2 wrong until stop 30's reader (understood 90)
+        _later("phrasings_holdout34a.toml", 135, 2, 87),
         _later("phrasings_holdout34b.toml", 174, 7, 71),  # 70 blind
         # 2 wrong before a veterinary or dental role was asked back
         _later("phrasings_holdout35a.toml", 156, 2, 106),
-        _later("phrasings_holdout35b.toml", 184, 6, 72),
+        _later("phrasings_holdout35b.toml", 184, 7, 72),  # 6 wrong until stop 30's reader
         _later("phrasings_holdout36a.toml", 122, 4, 66),
         _later("phrasings_holdout36b.toml", 190, 5, 76),
         _later("phrasings_holdout37a.toml", 78, 1, 43),
@@ -469,10 +470,10 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         _later("phrasings_holdout38b.toml", 166, 3, 82),
         _later("phrasings_holdout39a.toml", 78, 0, 56),
         _later("phrasings_holdout39b.toml", 172, 5, 78),
-        _later("phrasings_holdout40.toml", 153, 6, 65),  # 2 wrong until stop 30's reader (understood 72)
-        _later("phrasings_holdout41.toml", 158, 5, 67),
+        _later("phrasings_holdout40.toml", 153, 5, 65),  # 2 wrong until stop 30's reader (understood 65 -> 77)
+        _later("phrasings_holdout41.toml", 158, 6, 67),  # 5 wrong until stop 30's reader
         _later("phrasings_holdout42.toml", 169, 9, 77),
-        _later("phrasings_holdout43.toml", 160, 2, 65),  # 1 wrong until stop 30's reader (understood 71)
+        _later("phrasings_holdout43.toml", 160, 2, 65),  # 1 wrong until stop 30's reader (understood 65 -> 69)
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -724,16 +725,16 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout28b.toml", 139, 118, 10),
         ("phrasings_holdout29a.toml", 108, 98, 1),
         ("phrasings_holdout29b.toml", 150, 131, 4),
-        ("phrasings_holdout30a.toml", 114, 102, 2),  # 1 until stop 30
+        ("phrasings_holdout30a.toml", 114, 102, 3),  # 1 until stop 30
         ("phrasings_holdout30b.toml", 10, 7, 0),
         ("phrasings_holdout30c.toml", 122, 102, 5),
         ("phrasings_holdout31a.toml", 123, 105, 6),
         ("phrasings_holdout31b.toml", 140, 125, 6),
-        ("phrasings_holdout32a.toml", 140, 116, 4),  # 3 until stop 30
+        ("phrasings_holdout32a.toml", 140, 116, 3),
         ("phrasings_holdout32b.toml", 146, 126, 4),
         ("phrasings_holdout33a.toml", 152, 144, 4),
-        ("phrasings_holdout33b.toml", 180, 164, 4),  # 3 until stop 30
-        ("phrasings_holdout34a.toml", 135, 113, 3),  # 1 until stop 30
+        ("phrasings_holdout33b.toml", 180, 164, 3),
+        ("phrasings_holdout34a.toml", 135, 113, 1),
         ("phrasings_holdout34b.toml", 174, 149, 3),
         ("phrasings_holdout35a.toml", 156, 147, 2),
         ("phrasings_holdout35b.toml", 184, 138, 2),
@@ -745,8 +746,8 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout38b.toml", 166, 151, 2),
         ("phrasings_holdout39a.toml", 78, 73, 0),
         ("phrasings_holdout39b.toml", 172, 148, 4),
-        ("phrasings_holdout40.toml", 153, 135, 4),  # 2 until stop 30
-        ("phrasings_holdout41.toml", 158, 136, 5),
+        ("phrasings_holdout40.toml", 153, 135, 3),  # 2 until stop 30
+        ("phrasings_holdout41.toml", 158, 136, 6),  # 5 until stop 30
         ("phrasings_holdout42.toml", 169, 154, 9),
         ("phrasings_holdout43.toml", 160, 134, 2),  # 1 until stop 30
     ],
@@ -813,9 +814,9 @@ def test_the_holdout_errors_are_not_label_noise(
     holdout43: 84 % agree (95 % share an id); 1 of 160 outside both when measured blind, not tuned on.
     The issue's own corpus, labelled a second time at stop 29 after 28 stops tuned on its tune split: 91 %
     agree (95 % share an id); none of 707 outside both. Held there. Stop 30's reader (logistic regression's
-    doubt beside naive Bayes's): one more outside both in holdout30a, 32a, 33b and 43, two more in 34a
-    and 40, and fewer in others: on every set never tuned on, 85 -> 79 of 3,845 (wrong on first labels
-    115 -> 113)."""
+    doubt beside naive Bayes's, trained on the tuned sets after holdout22 too): two more outside both in
+    holdout30a, one more in 40, 41 and 43, fewer in others: on every set never tuned on, 85 -> 76 of 3,845
+    (wrong on first labels 115 -> 107)."""
     phrasings = corpus(name)["phrasings"]
     assert len(phrasings) == size
     same = sum(set(p["tasks"]) == set(p["second"]) for p in phrasings)
@@ -836,7 +837,7 @@ def test_the_issues_bar_on_the_second_labelling_of_its_corpus(checker: Checker) 
     """The issue's bar, judged on the independent second labelling of its corpus (stop 29) instead of the
     first, which 28 stops tuned on: 11 of 707 phrasings are answered outside it (1.6 %; none outside both,
     see the label-noise test), and 638 are understood (90.2 %; 644 on the first labels); 10 and 629 once
-    the reader was no longer trained on the validation split (stop 29); 12 and 630 with stop 30's reader
+    the reader was no longer trained on the validation split (stop 29); 11 and 630 with stop 30's reader
     (logistic regression's doubt beside naive Bayes's). Held there, so that the figure on labels the
     matcher was never fitted to is checked too, not only the first's."""
     phrasings = corpus("phrasings.toml")["phrasings"]
@@ -844,7 +845,7 @@ def test_the_issues_bar_on_the_second_labelling_of_its_corpus(checker: Checker) 
         judge(checker.resolver.matcher, p["text"], set(p["second"]), p.get("language", "")) for p in phrasings
     )
     print(f"phrasings.toml on its second labelling: {dict(counts)}")
-    assert counts["wrong"] <= 12 and counts["right"] + counts["within"] >= 630, counts
+    assert counts["wrong"] <= 11 and counts["right"] + counts["within"] >= 630, counts
 
 
 @pytest.mark.parametrize(
@@ -1419,6 +1420,7 @@ def test_work_no_ma_task_covers_set_apart_is_not_the_answer(checker: Checker, wo
         # results evaluated were read as results told (holdout33a, tuned on)
         ("evaluate test results", "interpret_results"),
         # graphing or charting measures is putting them in the record (holdout33a, holdout21)
+        ("A person in this field may graph temperatures and other vital sign data", "maintain_records"),
         ("helping to chart vital signs, medications, and other crucial patient information", "maintain_records"),
         # the record of the work, not the work (holdout4, holdout18)
         ("Keeps records of medication given.", "maintain_records"),
@@ -1432,7 +1434,6 @@ def test_work_no_ma_task_covers_set_apart_is_not_the_answer(checker: Checker, wo
         ("develop a list of current medications", "patient_history"),
         ("All current medications and allergies are reviewed", "patient_history"),
         # an injection named by what it prevents, what it is for, or its route
-        ("administer injections, such as hepatitis B", "immunization"),  # holdout2
         ("pharmacy technician should be allowed to do flu injections given the proper training", "immunization"),
         ("hep B injection", "immunization"),  # named "shot" or "vaccine" it was, "injection" not
         ("fat-dissolving injections", "cosmetic_injection"),  # holdout18
@@ -1545,10 +1546,10 @@ def test_words_of_the_trade_for_a_task_name_it(checker: Checker, words: str, tas
     [
         # stop 28, from holdout38a's questions and the tuned sets' like them
         ("a system where HCAs administer seasonal flu jabs", "immunization"),  # holdout13: the British "jab"
+        ("Once competent under trust governance, they will administer ocular medications.", "medication_eye_ear"),
         ("Planning, preparing and/or providing education on health and wellness.", "patient_education"),  # holdout18
         ("Enter patient information into a database", "maintain_records"),  # holdout38a
         ("providing guidance on feeding techniques", "patient_education"),  # holdout38a
-        ("conducting reminder calls", "schedule_appointments"),  # holdout9: calls to remind of a visit
         # medicines taught, not given (holdout16, holdout15: had been asked among the routes of medicine)
         ("Medication education, like the correct way to take a prescribed medication", "patient_education"),
         (
@@ -1607,14 +1608,14 @@ def test_surgical_interventions_are_surgical_procedures(checker: Checker) -> Non
 @pytest.mark.parametrize(
     "words, task",
     [
-        # holdout33a; test_what_the_words_say_of_the_act_names_the_task until stop 30: read as vital signs
-        ("A person in this field may graph temperatures and other vital sign data", "maintain_records"),
+        # test_what_the_words_say_of_the_act_names_the_task until stop 30
         ("Updating Medication and Allergy Lists", "patient_history"),  # holdout12: read as records
+        ("administer injections, such as hepatitis B", "immunization"),  # holdout2: read as no MA task
         ("administer schedule IV drugs", "medication_controlled_substance"),  # read as IV medication
-        # test_words_of_the_trade_name_the_one_task until stop 30: the brand and "ocular" unknown to the
-        # weighing, it read them as no MA task and oral medicine
+        # test_words_of_the_trade_name_the_one_task until stop 30: the brand unknown to the weighing, it
+        # read it as no MA task; reminder calls as the telephone's other work
         ("nasal administration of Fluenz Tetra", "immunization"),
-        ("Once competent under trust governance, they will administer ocular medications.", "medication_eye_ear"),
+        ("conducting reminder calls", "schedule_appointments"),
         # test_surgical_interventions_are_surgical_procedures: read as no MA task
         (
             "Assist with surgical interventions (for example, sebaceous cyst removal, toe nail removal, colposcopy, cryosurgery)",
@@ -1716,7 +1717,7 @@ def _phrasing_verdicts() -> Any:
         # 758, 2,036 and 25,725
         # 758, 2,036 and 25,725; at 0.2, 471, 1,526 and 23,379; then words that open with another role
         # asked back (stop 24)
-        (None, 471, 1424, 22522),  # none answered 1,322 until stop 30's reader (right 22,980, wrong 270)
+        (None, 471, 1373, 22522),  # none answered 1,322 until stop 30's reader (right 23,082, wrong 270)
         # holdout29, blind (258 phrasings, 13,158): at 0.01, 53, 306 and 5,738; at 0.2, 52, 204 and 4,922;
         # with half a tuned on and the role asked back (stop 24)
         (("phrasings_holdout29a.toml", "phrasings_holdout29b.toml"), 52, 153, 4769),
@@ -1729,16 +1730,16 @@ def _phrasing_verdicts() -> Any:
         # holdout32b, blind (146 phrasings, 7,446), never tuned on; people's words about what staff may do
         (HOLDOUT32[1:], 74, 148, 1682),
         # holdout33b, blind (180 phrasings, 9,180), never tuned on; the same kind of words
-        (HOLDOUT33[1:], 26, 266, 3478),  # right 3,421 until stop 27; stop 30's reader: 26, 220 and 3,580
+        (HOLDOUT33[1:], 26, 266, 3478),  # right 3,421 until stop 27; stop 30's reader: 26, 169 and 3,478
         # holdout34b, blind (174 phrasings, 8,874), never tuned on: 0, 352 and 2,185 with stop 26's matcher;
         # right 2,236 once a dental or veterinary role is asked back (stop 27)
         (HOLDOUT34[1:], 0, 352, 2236),
         # holdout35b, blind (184 phrasings, 9,384), never tuned on: 21, 391 and 2,532 (stop 26's matcher
         # and stop 27's alike)
-        (HOLDOUT35[1:], 21, 391, 2532),
+        (HOLDOUT35[1:], 72, 391, 2532),  # stop 30's reader: 72, 391 and 2,634 (one more wrong)
         # holdout36b, blind (190 phrasings, 9,690), never tuned on: 46, 295 and 2,536 with stop 26's matcher,
         # 2,542 with stop 27's
-        (HOLDOUT36[1:], 46, 295, 2491),  # stop 30's reader: 22, 295 and 2,491
+        (HOLDOUT36[1:], 46, 346, 2542),  # stop 30's reader: 22, 346 and 2,593
         # holdout37b, blind (172 phrasings, 8,772), never tuned on: 2, 102 and 3,306 with stop 26's matcher and
         # stop 27's alike
         (HOLDOUT37[1:], 2, 102, 3255),  # 3,306 until stop 29's reader, not trained on the issue's validation
@@ -1749,13 +1750,13 @@ def _phrasing_verdicts() -> Any:
         (HOLDOUT39[1:], 63, 255, 2465),  # 2,516 until stop 29's reader, likewise
         # holdout40, blind (153 phrasings, 7,803), never tuned on: 21, 51 and 1,984 with stop 27's matcher
         # and stop 28's alike
-        (("phrasings_holdout40.toml",), 120, 153, 1984),  # stop 30's reader: 120, 153 and 2,290
+        (("phrasings_holdout40.toml",), 72, 153, 1984),  # stop 30's reader: 72, 153 and 2,239
         # holdout41, blind (158 phrasings, 8,058), never tuned on: 97, 102 and 1,966 with stop 28's matcher
         # and stop 29's first changes alike
-        (("phrasings_holdout41.toml",), 97, 102, 1966),
+        (("phrasings_holdout41.toml",), 97, 153, 1966),  # stop 30's reader: 97, 153 and 2,017
         # holdout42, blind (169 phrasings, 8,619), never tuned on: 202, 102 and 2,316 with stop 28's matcher;
         # 151 wrong verdicts with stop 29's at the time
-        (("phrasings_holdout42.toml",), 151, 102, 2265),  # stop 30's reader: 151, 0 and 2,265
+        (("phrasings_holdout42.toml",), 151, 102, 2316),  # stop 30's reader: 100, 51 and 2,571
         # holdout43, blind (160 phrasings, 8,160), never tuned on: 116, 46 and 1,631 with stop 28's matcher and
         # stop 29's alike
         (("phrasings_holdout43.toml",), 116, 46, 1631),

@@ -3,9 +3,9 @@ the hand-labelled phrasing corpora of tests/data. Where they rule out the task a
 matcher asks back, offering both readings, instead of answering; it never answers on the reader's word
 alone.
 
-The reader is trained on the sets up to holdout22, so on those it is in-sample. Its honest figures
-are on sets it did not see: each of those sets left out in turn (below), and holdout23 to holdout26
-(test_phrasings.py)."""
+The reader is trained on the sets up to holdout22 and, since stop 30, the tuned sets after it (27b,
+28a, 29a, 30c, 31b, 32a to 36a, 38a), so on those it is in-sample. Its honest figures are on sets it
+did not see: each of those sets left out in turn (below), and the sets never tuned on (test_phrasings.py)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_the_committed_model_is_what_its_corpora_train(checker: Checker) -> None
     examples, hashes = corpus_examples([DATA / name for name in model["trained_on"]], checker.lib.tasks)
     assert hashes == model["trained_on"], "a corpus changed since: scopecheck rules train-reader"
     assert model_json(train(examples, hashes)) == MODEL.read_text(encoding="utf-8")
-    assert not set(MEASURED) & set(model["trained_on"]) and len(examples) > 8800
+    assert not set(MEASURED) & set(model["trained_on"]) and len(examples) > 10300
 
 
 def test_a_corpus_validation_split_is_never_trained_on(checker: Checker) -> None:
@@ -77,7 +77,10 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     adds its doubt (another task weighed first) to naive Bayes's, whose own went back to 0.01. Of 8,821
     phrasings, without the reader / naive Bayes alone at 0.2 / both: wrong 416 / 180 / 170; right or asked
     back among acceptable tasks only 6,263 / 5,838 / 5,907; the suggestions (naive Bayes's, unchanged)
-    first 471 / 651 / 651, among 791 / 906 / 906."""
+    first 471 / 651 / 651, among 791 / 906 / 906. Then trained on the tuned sets after holdout22 too
+    (10,309 phrasings, 35 sets; on the sets never tuned on, wrong 113 -> 107, understood 2,038 -> 2,045):
+    without the reader / with it, wrong 524 / 205, understood 7,236 / 6,865, first 548 / 774, among 924 /
+    1,068."""
     names = list(_model()["trained_on"])
     per_file = {name: corpus_examples([DATA / name], checker.lib.tasks)[0] for name in names}
     plain, left_out = with_reader(checker, Silent()), with_reader(checker, None)
@@ -104,20 +107,21 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
                     tally["suggested among"] += bool(acceptable & set(suggested))
                 before["nothing fits"] += 1
     print(f"left out in turn: without the reader {dict(before)}; with it {dict(after)}")
-    assert before["wrong"] - after["wrong"] >= 246, (before, after)  # 223 since stop 24 (the role check
+    assert before["wrong"] - after["wrong"] >= 319, (before, after)  # 223 since stop 24 (the role check
     # takes a few of the same off before the reader: without it 419 wrong, not 429); 236 at stop 30 with
-    # naive Bayes alone in four folds, 246 with logistic regression's doubt too
+    # naive Bayes alone in four folds, 246 with logistic regression's doubt too; 319 on the 35 sets
     # right answers asked back among acceptable tasks only count as understood: that is the cost
     understood = [c["right"] + c["within"] for c in (before, after)]
-    assert understood[0] - understood[1] <= 356, (before, after)  # 425 with naive Bayes alone in four folds
-    assert after["suggested first"] - before["suggested first"] >= 180, (before, after)
+    # 425 with naive Bayes alone in four folds, 356 with both; 371 on the 35 sets
+    assert understood[0] - understood[1] <= 371, (before, after)
+    assert after["suggested first"] - before["suggested first"] >= 226, (before, after)  # 180 on 24 sets
     # 121 before stop 25; 136 -> 134 at stop 28, the matcher without the reader now suggesting the right task
     # for two more ("Give You the Jab?", "Review demographic sheets") and four more understood outright;
     # 128 at stop 29, the issue corpus's validation split no longer trained on nor left out in turn
     # (8,821 phrasings: wrong 416 -> 188, right 5,831 -> 5,183, suggested first 473 -> 676, among 793 -> 921)
     # (8,821 phrasings: wrong 416 -> 188, right 5,831 -> 5,183, suggested first 473 -> 676, among 793 -> 921);
-    # 115 in four folds (stop 30), first 180
-    assert after["suggested among"] - before["suggested among"] >= 115, (before, after)
+    # 115 in four folds (stop 30), 144 on the 35 sets
+    assert after["suggested among"] - before["suggested among"] >= 144, (before, after)
 
 
 def test_words_read_otherwise_as_a_whole_are_asked_back_with_both_readings(checker: Checker) -> None:
