@@ -275,3 +275,19 @@ def test_a_check_whose_words_need_the_reader_names_a_missing_or_broken_one(tmp_p
     code, out, err = run("--data-dir", str(tmp_path), "check", "--state", "CA", "--task", "Document Immunizations")
     assert code == 2 and not out and err.count("\n") == 1, err
     assert "reader.json: not a reader model" in err and "scopecheck rules train-reader" in err
+
+
+@pytest.mark.parametrize("where, bad", [(1, "0.5"), (0, 999), (0, 1.5)])
+def test_a_model_whose_weights_are_not_numbers_of_its_classes_is_named_before_any_question(
+    tmp_path: Path, where: int, bad: object
+) -> None:
+    """A weight that is text, or that names no class, was met only when a question's words had it (a
+    traceback mid-answer); it is now checked when the model is read: one line naming the file."""
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    shutil.copytree(REPO / "states", tmp_path / "states")
+    model = _model()
+    model["weights"]["immunization"][where] = bad
+    (tmp_path / READER_MODEL).write_text(json.dumps(model), encoding="utf-8")
+    code, out, err = run("--data-dir", str(tmp_path), "check", "--state", "CA", "--task", "Document Immunizations")
+    assert code == 2 and not out and err.count("\n") == 1, err
+    assert "reader.json: not a reader model" in err and "'immunization'" in err

@@ -36,11 +36,13 @@ MIN_SOURCES = 2  # a word is kept when at least this many phrasings use it (one 
 #: until stop 23, then 0.2 alone (the sets the reader never saw: about one wrong answer in four fewer,
 #: three right answers asked back for each). Stop 30 added logistic regression and went back to 0.01,
 #: chosen on the training sets each left out in turn (8,821 phrasings): 0.2 alone 188 wrong, 5,864
-#: right or asked back among acceptable tasks only; both at 0.01 and 0.5, 174 and 5,940.
+#: right or asked back among acceptable tasks only; both at 0.01 and 0.5, 171 and 5,945 (0.5 is "another
+#: task weighs more": above it the task would lead).
 DOUBT_BELOW = 0.01
 WEIGHED_DOUBT_BELOW = 0.5
 #: Logistic regression's training: stochastic gradient descent, EPOCHS passes over the phrasings in an
-#: order fixed by their words (no random state: the same file on every machine), step RATE / (1 + t / n)
+#: order fixed by a hash of the pass and each phrasing's place (no random state: the same file on every
+#: machine), step RATE / (1 + t / n)
 #: at the t-th of n phrasings a pass, an L2 penalty of L2 / n on the weights a phrasing touches. Weights
 #: are kept to WEIGHT_PLACES decimals, and those smaller than WEIGHT_FLOOR left out (the file stays small).
 #: As sklearn's LogisticRegression(C=1) did on the sets each left out in turn, within a phrasing.
@@ -100,7 +102,7 @@ def train(examples: Iterable[tuple[str, Sequence[str]]], trained_on: dict[str, s
         # each word: [class's place in `classes`, count, ...], flat, to keep the file small
         "words": {w: [x for t, n in sorted(counts[w].items()) for x in (order[t], n)] for w in kept},
         # logistic regression: each class's bias, in the order of `classes`; each word's weights, as
-        # [class's place, weight, ...] without the weights that round to 0
+        # [class's place, weight, ...] without those smaller than WEIGHT_FLOOR
         "bias": bias,
         "weights": weights,
     }
@@ -226,11 +228,15 @@ class Reader:
         self._alpha, self._scale = alpha, scale
         self._lift: dict[str, dict[str, float]] = {}  # a word's, made when a question first has it
         self._bias: list[float] = [float(b) for b in model["bias"]]
-        self._weights: dict[str, list[float]] = model["weights"]
+        self._weights: dict[str, list[Any]] = model["weights"]
         if len(self._bias) != len(classes):
             raise ValueError("`bias` must have one weight for each class")
-        if any(not 0 <= int(i) < len(classes) for flat in self._weights.values() for i in flat[::2]):
-            raise ValueError("a word's weight names a class that is not in `classes`")
+        for word, flat in self._weights.items():  # checked once here, so a question never meets a bad one
+            places, weights = flat[::2], flat[1::2]
+            if len(places) != len(weights) or not all(type(i) is int and 0 <= i < len(classes) for i in places):
+                raise ValueError(f"the weights of {word!r} name a class that is not in `classes`")
+            if not all(type(w) in (int, float) for w in weights):
+                raise ValueError(f"the weights of {word!r} are not all numbers")
 
     def _lifted(self, word: str) -> dict[str, float]:
         lift = self._lift.get(word)
@@ -270,7 +276,7 @@ class Reader:
         for word in features(text):
             flat = self._weights.get(word, ())
             for i in range(0, len(flat), 2):
-                scores[int(flat[i])] += flat[i + 1]
+                scores[flat[i]] += flat[i + 1]
         top = max(scores)
         exp = [math.exp(s - top) for s in scores]
         total = math.fsum(exp)
