@@ -1610,10 +1610,10 @@ def test_surgical_interventions_are_surgical_procedures(checker: Checker) -> Non
     [
         # test_what_the_words_say_of_the_act_names_the_task until stop 30
         ("Updating Medication and Allergy Lists", "patient_history"),  # holdout12: read as records
-        ("administer injections, such as hepatitis B", "immunization"),  # holdout2: read as no MA task
+        ("administer injections, such as hepatitis B", "immunization"),  # holdout2: read as subcutaneous
         ("administer schedule IV drugs", "medication_controlled_substance"),  # read as IV medication
         # test_words_of_the_trade_name_the_one_task until stop 30: the brand unknown to the weighing, it
-        # read it as no MA task; reminder calls as the telephone's other work
+        # read it as no MA task; reminder calls likewise
         ("nasal administration of Fluenz Tetra", "immunization"),
         ("conducting reminder calls", "schedule_appointments"),
         # test_surgical_interventions_are_surgical_procedures: read as no MA task
