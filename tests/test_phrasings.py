@@ -85,7 +85,7 @@ HOLDOUT38 = ("phrasings_holdout38a.toml", "phrasings_holdout38b.toml")
 HOLDOUT39 = ("phrasings_holdout39a.toml", "phrasings_holdout39b.toml")
 #: the sets never tuned on: their errors are not read while the matcher is changed, and the reader is not
 #: trained on them (tests/test_reader.py holds the model to that)
-_NEVER_TUNED_SETS = "23 24 25 26 27a 28b 29b 30a 30b 31a 32b 33b 34b 35b 36b 37a 37b 38b 39a 39b 40 41 42 43"
+_NEVER_TUNED_SETS = "23 24 25 26 27a 28b 29b 30a 30b 31a 32b 33b 34b 35b 36b 37a 37b 38b 39a 39b 40 41 42 43 44"
 NEVER_TUNED = tuple(f"phrasings_holdout{n}.toml" for n in _NEVER_TUNED_SETS.split())
 
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
@@ -108,6 +108,7 @@ SINCE30 = (
     "phrasings_holdout41.toml",
     "phrasings_holdout42.toml",
     "phrasings_holdout43.toml",
+    "phrasings_holdout44.toml",
 )
 
 
@@ -474,6 +475,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         _later("phrasings_holdout41.toml", 158, 6, 67),  # 5 wrong until stop 30's reader
         _later("phrasings_holdout42.toml", 169, 9, 77),
         _later("phrasings_holdout43.toml", 160, 2, 65),  # 1 wrong until stop 30's reader (understood 65 -> 69)
+        _later("phrasings_holdout44.toml", 164, 9, 120),
     ],
 )
 def test_the_later_holdouts_stay_where_tuning_left_them(
@@ -682,7 +684,10 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
     5.9 %) and stop 29's at the time (9, 5.3 %), 77 understood with either. Never to be tuned on.
     holdout43 (patients' reviews and complaints, legal Q&A, advice columns; 7,806 addresses excluded),
     collected at the end of stop 29 and measured blind once with stop 28's matcher and stop 29's, the same
-    counts: 1 of 160 wrong (0.6 %), 65 understood. Never to be tuned on."""
+    counts: 1 of 160 wrong (0.6 %), 65 understood. Never to be tuned on. holdout44 (what institutions write
+    of staff's work: policies, delegation protocols, checklists, syllabi, exam outlines, board guidance;
+    7,798 addresses excluded), collected in the middle of stop 30 and measured blind once with stop 29's
+    matcher and stop 30's: 9 of 164 wrong (5.5 %) with either, 111 and 120 understood. Never to be tuned on."""
     data = corpus(name)
     others = frozenset().union(*map(source_urls, (*EARLIER, *before)))
     assert len(data["phrasings"]) == size and not others & {s["url"] for s in data["sources"]}
@@ -750,6 +755,7 @@ def test_the_later_holdouts_stay_where_tuning_left_them(
         ("phrasings_holdout41.toml", 158, 136, 6),  # 5 until stop 30
         ("phrasings_holdout42.toml", 169, 154, 9),
         ("phrasings_holdout43.toml", 160, 134, 2),  # 1 until stop 30
+        ("phrasings_holdout44.toml", 164, 157, 9),
     ],
 )
 def test_the_holdout_errors_are_not_label_noise(
@@ -812,6 +818,7 @@ def test_the_holdout_errors_are_not_label_noise(
     holdout41: 86 % agree (96 % share an id); 5 of 158 outside both when measured blind, not tuned on.
     holdout42: 91 % agree (98 % share an id); 9 of 169 outside both when measured blind, not tuned on.
     holdout43: 84 % agree (95 % share an id); 1 of 160 outside both when measured blind, not tuned on.
+    holdout44: 96 % agree (all share an id); 9 of 164 outside both when measured blind, not tuned on.
     The issue's own corpus, labelled a second time at stop 29 after 28 stops tuned on its tune split: 91 %
     agree (95 % share an id); none of 707 outside both. Held there. Stop 30's reader (logistic regression's
     doubt beside naive Bayes's, trained on the tuned sets after holdout22 too): two more outside both in
@@ -1049,6 +1056,7 @@ def test_when_nothing_fits_the_nearest_tasks_hold_the_right_one(
         "phrasings_holdout41.toml",  # not read
         "phrasings_holdout42.toml",  # not read
         "phrasings_holdout43.toml",  # not read
+        "phrasings_holdout44.toml",  # not read
     )
     names = names or tuple(p.name for p in sorted(DATA.glob("phrasings*.toml")) if p.name not in never_tuned)
     refused = []
@@ -1760,6 +1768,9 @@ def _phrasing_verdicts() -> Any:
         # holdout43, blind (160 phrasings, 8,160), never tuned on: 116, 46 and 1,631 with stop 28's matcher and
         # stop 29's alike
         (("phrasings_holdout43.toml",), 116, 46, 1631),
+        # holdout44, blind (164 phrasings, 8,364), never tuned on: 0, 0 and 3,512 with stop 29's matcher, 3,920
+        # with stop 30's
+        (("phrasings_holdout44.toml",), 0, 0, 3920),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(
