@@ -85,7 +85,9 @@ HOLDOUT38 = ("phrasings_holdout38a.toml", "phrasings_holdout38b.toml")
 HOLDOUT39 = ("phrasings_holdout39a.toml", "phrasings_holdout39b.toml")
 #: the sets never tuned on: their errors are not read while the matcher is changed, and the reader is not
 #: trained on them (tests/test_reader.py holds the model to that)
-_NEVER_TUNED_SETS = "23 24 25 26 27a 28b 29b 30a 30b 31a 32b 33b 34b 35b 36b 37a 37b 38b 39a 39b 40 41 42 43 44 45 46 47"
+_NEVER_TUNED_SETS = (
+    "23 24 25 26 27a 28b 29b 30a 30b 31a 32b 33b 34b 35b 36b 37a 37b 38b 39a 39b 40 41 42 43 44 45 46 47"
+)
 NEVER_TUNED = tuple(f"phrasings_holdout{n}.toml" for n in _NEVER_TUNED_SETS.split())
 
 #: every set before holdout30 but the first four and LATER (holdout30's sources are none of theirs)
