@@ -60,8 +60,7 @@ def test_a_corpus_validation_split_is_never_trained_on(checker: Checker) -> None
 
 def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cost(checker: Checker) -> None:
     """Each training set left out in turn (a quarter of them at a time since stop 30), the reader trained
-    on the others: the matcher's answers on
-    it, without and with the second reading. Measured at stop 20, of 9,060 phrasings: 429 -> 263
+    on the others: the matcher's answers on it, without and with the second reading. Measured at stop 20, of 9,060 phrasings: 429 -> 263
     answered as another task (-39 %); 6,024 -> 5,732 right (-4.8 %), each right answer lost asked back
     with the right task first, so right or asked back among acceptable tasks only went 6,295 -> 6,127
     (-2.7 %); of the wrong answers taken off, 33 are asked back without the right task. And where
@@ -110,7 +109,9 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     assert before["wrong"] - after["wrong"] >= 319, (before, after)  # 223 since stop 24 (the role check
     # takes a few of the same off before the reader: without it 419 wrong, not 429); 236 at stop 30 with
     # naive Bayes alone in four folds, 246 with logistic regression's doubt too; 319 on the 35 sets
-    # right answers asked back among acceptable tasks only count as understood: that is the cost
+    # the cost: right answers asked back (650 until stop 30; 914 on the 35 sets, 6,726 -> 5,812, of which
+    # 543 asked back among acceptable tasks only, so understood falls less)
+    assert before["right"] - after["right"] <= 914, (before, after)
     understood = [c["right"] + c["within"] for c in (before, after)]
     # 425 with naive Bayes alone in four folds, 356 with both; 371 on the 35 sets
     assert understood[0] - understood[1] <= 371, (before, after)
@@ -118,7 +119,6 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     # 121 before stop 25; 136 -> 134 at stop 28, the matcher without the reader now suggesting the right task
     # for two more ("Give You the Jab?", "Review demographic sheets") and four more understood outright;
     # 128 at stop 29, the issue corpus's validation split no longer trained on nor left out in turn
-    # (8,821 phrasings: wrong 416 -> 188, right 5,831 -> 5,183, suggested first 473 -> 676, among 793 -> 921)
     # (8,821 phrasings: wrong 416 -> 188, right 5,831 -> 5,183, suggested first 473 -> 676, among 793 -> 921);
     # 115 in four folds (stop 30), 144 on the 35 sets
     assert after["suggested among"] - before["suggested among"] >= 144, (before, after)
