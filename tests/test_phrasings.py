@@ -248,7 +248,7 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
 def test_the_second_split_and_the_holdouts_stay_understood(
     checker: Checker, name: str, split: str | None, right: float, understood: float
 ) -> None:
-    """Figures printed for the closing note (pytest -s); each held at the right and understood rates
+    """Figures printed for the closing note (pytest -s -n0); each held at the right and understood rates
     tuning reached (rounded down), so a regression shows."""
     phrasings = [p for p in corpus(name)["phrasings"] if split is None or p["split"] == split]
     counts = Counter(

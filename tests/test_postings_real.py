@@ -99,7 +99,7 @@ def duty_figures(checker: Checker, split: str, clinical_only: bool = False) -> t
     "split, recall, precision", [("tune", 0.90, 0.90), ("validation", 0.90, 0.90), ("validation2", 0.89, 0.76)]
 )
 def test_reader_finds_the_marked_duties(checker: Checker, split: str, recall: float, precision: float) -> None:
-    """Recall and precision of duty-finding per split, printed for the closing note (pytest -s). Issue
+    """Recall and precision of duty-finding per split, printed for the closing note (pytest -s -n0). Issue
     14's bar is recall >= 0.85 and precision >= 0.90 on the validation split, never tuned on; the floors
     are the figures measured when it was closed (validation: 46/51 both; tune: 179/196 both), no
     higher than the validation split gives, so a regression fails. validation2 (73-86, a hunt of
