@@ -79,7 +79,8 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     first 471 / 651 / 651, among 791 / 906 / 906. Then trained on the tuned sets after holdout22 too
     (10,309 phrasings, 35 sets; on the sets never tuned on, wrong 113 -> 107, understood 2,038 -> 2,045):
     without the reader / with it, wrong 524 / 205, understood 7,236 / 6,865, first 548 / 774, among 924 /
-    1,068."""
+    1,068. Stop 31 suggests what both models read together (their geometric mean, at least 30 % together):
+    first 774 -> 829, among 1,068 -> 1,079 (of 1,304 where nothing fits); answers unchanged."""
     names = list(_model()["trained_on"])
     per_file = {name: corpus_examples([DATA / name], checker.lib.tasks)[0] for name in names}
     plain, left_out = with_reader(checker, Silent()), with_reader(checker, None)
@@ -115,13 +116,14 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     understood = [c["right"] + c["within"] for c in (before, after)]
     # 425 with naive Bayes alone in four folds, 356 with both; 371 on the 35 sets
     assert understood[0] - understood[1] <= 371, (before, after)
-    assert after["suggested first"] - before["suggested first"] >= 226, (before, after)  # 180 on 24 sets
+    # 180 on 24 sets; 226 on 35 with naive Bayes's suggestions alone (stop 30)
+    assert after["suggested first"] - before["suggested first"] >= 281, (before, after)
     # 121 before stop 25; 136 -> 134 at stop 28, the matcher without the reader now suggesting the right task
     # for two more ("Give You the Jab?", "Review demographic sheets") and four more understood outright;
     # 128 at stop 29, the issue corpus's validation split no longer trained on nor left out in turn
     # (8,821 phrasings: wrong 416 -> 188, right 5,831 -> 5,183, suggested first 473 -> 676, among 793 -> 921);
-    # 115 in four folds (stop 30), 144 on the 35 sets
-    assert after["suggested among"] - before["suggested among"] >= 144, (before, after)
+    # 115 in four folds (stop 30), 144 on the 35 sets; 155 with both models' reading (stop 31)
+    assert after["suggested among"] - before["suggested among"] >= 155, (before, after)
 
 
 def test_words_read_otherwise_as_a_whole_are_asked_back_with_both_readings(checker: Checker) -> None:
@@ -174,8 +176,8 @@ def test_a_reading_in_doubt_with_two_tasks_is_asked_back_by_every_entry_point(wo
 @pytest.mark.parametrize("words", ["thank you", "please", "hello there", "the weather today"])
 def test_words_of_no_task_get_no_reading_among_the_suggestions(checker: Checker, words: str) -> None:
     """The reader always has a likeliest task; its readings are suggested only when together at least
-    half likely (each of these reads as tasks at 4-16 %; they were suggested before the threshold, and
-    "the weather today" would be again if each reading at least 10 % likely were suggested alone)."""
+    30 % likely (half until stop 31). Naive Bayes alone read each of these as tasks at 4-16 %; they were
+    suggested before the threshold. Both models together read each as no task first, and no task above 9 %."""
     assert checker.resolver.matcher.no_match(words, "--task").candidates == []
 
 
