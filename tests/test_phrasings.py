@@ -149,6 +149,9 @@ class Silent:
     def likely_tasks(self, text: str) -> list[str]:
         return []
 
+    def reads_as(self, text: str) -> None:
+        return None
+
 
 def with_reader(checker: Checker, reader: object) -> TaskMatcher:
     """A matcher of the checker's catalogue with this second reading (Silent: the phrases alone)."""
@@ -481,7 +484,7 @@ def test_the_blind_holdout_is_no_worse_than_measured(checker: Checker) -> None:
         _later("phrasings_holdout42.toml", 169, 9, 77),
         _later("phrasings_holdout43.toml", 160, 2, 65),  # 1 wrong until stop 30's reader (understood 65 -> 69)
         _later("phrasings_holdout44.toml", 164, 9, 120),
-        _later("phrasings_holdout45.toml", 177, 4, 82),
+        _later("phrasings_holdout45.toml", 177, 4, 81),  # 82 until stop 31 asked too what the whole reads as
         _later("phrasings_holdout46.toml", 159, 6, 97),
         _later("phrasings_holdout47.toml", 178, 5, 97),
     ],
@@ -1750,10 +1753,12 @@ def _phrasing_verdicts() -> Any:
         # 758, 2,036 and 25,725
         # 758, 2,036 and 25,725; at 0.2, 471, 1,526 and 23,379; then words that open with another role
         # asked back (stop 24)
-        (None, 471, 1373, 22522),  # none answered 1,322 until stop 30's reader (right 23,082, wrong 270)
+        # none answered 1,322 until stop 30's reader (right 23,082, wrong 270); 245 wrong since stop 31 asks
+        # too what the whole reads as (right 22,939)
+        (None, 245, 1373, 22522),
         # holdout29, blind (258 phrasings, 13,158): at 0.01, 53, 306 and 5,738; at 0.2, 52, 204 and 4,922;
         # with half a tuned on and the role asked back (stop 24)
-        (("phrasings_holdout29a.toml", "phrasings_holdout29b.toml"), 52, 153, 4769),
+        (("phrasings_holdout29a.toml", "phrasings_holdout29b.toml"), 45, 153, 4769),  # 52 wrong until stop 31
         # holdout30a and b, blind (124 phrasings, 6,324), never tuned on: 0, 120 and 3,199; with the role
         # asked back, 3,148 right
         # stop 30's reader: 51, 69 and 3,046 (one phrasing now answered with a verdict its labels do not get)
@@ -1761,9 +1766,10 @@ def _phrasing_verdicts() -> Any:
         # holdout31a, blind (123 phrasings, 6,273), never tuned on; mostly near-miss roles' duties
         (HOLDOUT31[:1], 26, 255, 2384),
         # holdout32b, blind (146 phrasings, 7,446), never tuned on; people's words about what staff may do
-        (HOLDOUT32[1:], 74, 148, 1682),
+        (HOLDOUT32[1:], 26, 148, 1682),  # 74 wrong verdicts held until stop 31 (26 then)
         # holdout33b, blind (180 phrasings, 9,180), never tuned on; the same kind of words
-        (HOLDOUT33[1:], 26, 266, 3478),  # right 3,421 until stop 27; stop 30's reader: 26, 169 and 3,478
+        # right 3,421 until stop 27; stop 30's reader: 26, 169 and 3,478; 3,469 once the whole is asked too
+        (HOLDOUT33[1:], 26, 266, 3469),
         # holdout34b, blind (174 phrasings, 8,874), never tuned on: 0, 352 and 2,185 with stop 26's matcher;
         # right 2,236 once a dental or veterinary role is asked back (stop 27)
         (HOLDOUT34[1:], 0, 352, 2236),
@@ -1789,18 +1795,19 @@ def _phrasing_verdicts() -> Any:
         (("phrasings_holdout41.toml",), 97, 153, 1966),  # stop 30's reader: 97, 153 and 2,017
         # holdout42, blind (169 phrasings, 8,619), never tuned on: 202, 102 and 2,316 with stop 28's matcher;
         # 151 wrong verdicts with stop 29's at the time
-        (("phrasings_holdout42.toml",), 151, 102, 2316),  # stop 30's reader: 100, 51 and 2,571
+        (("phrasings_holdout42.toml",), 50, 102, 2316),  # stop 30's reader: 100, 51 and 2,571; stop 31: 50 wrong
         # holdout43, blind (160 phrasings, 8,160), never tuned on: 116, 46 and 1,631 with stop 28's matcher and
         # stop 29's alike
-        (("phrasings_holdout43.toml",), 116, 46, 1631),
+        (("phrasings_holdout43.toml",), 95, 46, 1631),  # 116 wrong verdicts until stop 31
         # holdout44, blind (164 phrasings, 8,364), never tuned on: 0, 0 and 3,512 with stop 29's matcher, 3,920
         # with stop 30's
         (("phrasings_holdout44.toml",), 0, 0, 3920),
         # holdout45 to 47, blind (9,027, 8,109 and 9,078), never tuned on, with stop 29's matcher and stop 30's:
         # 53 -> 72, 51 and 1,503 -> 1,860; 51, 151 and 3,360 -> 3,207; 123, 153 -> 51 and 2,743 -> 2,947
-        (("phrasings_holdout45.toml",), 72, 51, 1860),
+        # stop 31 asks too what the words as a whole read as: 1,860 -> 1,810 right, wrong verdicts unchanged
+        (("phrasings_holdout45.toml",), 72, 51, 1810),
         (("phrasings_holdout46.toml",), 51, 151, 3207),
-        (("phrasings_holdout47.toml",), 123, 51, 2947),
+        (("phrasings_holdout47.toml",), 102, 51, 2947),  # 123 wrong verdicts until stop 31
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(

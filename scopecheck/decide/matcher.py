@@ -882,7 +882,22 @@ class TaskMatcher:
         itself."""
         if text.strip() in self.lib.tasks:
             return Understood(text, text.strip())
-        return _remembered(self._understood, text, lambda: self._of_an_ma(self._understand(text, field)))
+        return _remembered(
+            self._understood, text, lambda: self._also_as_a_whole(self._of_an_ma(self._understand(text, field)))
+        )
+
+    def _also_as_a_whole(self, u: Understood) -> Understood:
+        """Where the phrases ask back between tasks, the task the words as a whole read as is asked too
+        when no phrase named it (reader.py): "provide samples of prescription drugs to patients" names
+        giving medication, by its routes, and reads as dispensing. It is one more candidate, never an answer,
+        and never a task the words deny or set apart ("an anesthetic agent, except topical numbing agents")."""
+        if u.task or not u.candidates or u.not_ma or u.language:
+            return u
+        task = self.reader.reads_as(u.text)
+        if task is None or task in u.candidates:
+            return u
+        denied = {t for m in self._analyse(u.text, items=False).found if m.negated for t in (m.task, *m.alternatives)}
+        return u if task in denied else replace(u, candidates=(*u.candidates, task))
 
     def _of_an_ma(self, u: Understood) -> Understood:
         """Words that put another role first ("Can nurses remove stitches?") ask what that role may do:
