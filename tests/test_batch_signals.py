@@ -52,6 +52,12 @@ def alive(pid: int) -> bool:
         return False
 
 
+def as_a_terminals_job() -> None:
+    """Ctrl-C reaches the process as it does a job started from a terminal: a suite started in the
+    background (`pytest &`) runs with SIGINT ignored, which every child inherits and Python keeps."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(big_csv: Path, out: Path) -> tuple[subprocess.Popen[str], list[int]]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "scopecheck", "batch", str(big_csv), "-o", str(out), "--jobs", "2"],
@@ -60,6 +66,7 @@ def start(big_csv: Path, out: Path) -> tuple[subprocess.Popen[str], list[int]]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=as_a_terminals_job,
     )  # its own process group, like a job in a shell
     deadline = time.monotonic() + 60
     while len(workers := children(proc.pid)) < 2:
