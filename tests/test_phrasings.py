@@ -1458,6 +1458,11 @@ def test_work_no_ma_task_covers_set_apart_is_not_the_answer(checker: Checker, wo
         ("ears are flushed for various reasons", "ear_lavage"),
         ("I had to get my blood drawn this morning", "venipuncture"),
         ("have my ears irrigated to eliminate wax build-up", "ear_lavage"),
+        # a short verb that did not double its consonant ends in e: "taking" is "take" (holdout14, holdout22:
+        # nothing fitted until stop 31, "tak" was not "take"); "filing" keeps its sense, the act, not "files"
+        ("taking blood", "venipuncture"),
+        ("all you do is draw person after person taking their blood", "venipuncture"),
+        ("takes X‑rays of patients and develops, mounts, and files film and plates", "xray_operation"),
         # a phrase in a clause of when another task is done only says when (phrasings.toml, validation);
         # holdout17's "or when" joins another case, not a clause of when the first is done
         ("check patients in when they arrive for an appointment", "front_desk"),

@@ -116,14 +116,16 @@ def test_on_sets_it_was_not_trained_on_it_takes_wrong_answers_off_at_a_small_cos
     understood = [c["right"] + c["within"] for c in (before, after)]
     # 425 with naive Bayes alone in four folds, 356 with both; 371 on the 35 sets
     assert understood[0] - understood[1] <= 371, (before, after)
-    # 180 on 24 sets; 226 on 35 with naive Bayes's suggestions alone (stop 30)
-    assert after["suggested first"] - before["suggested first"] >= 281, (before, after)
+    # 180 on 24 sets; 226 on 35 with naive Bayes's suggestions alone (stop 30); 281 with both models' (stop
+    # 31), then 276 once "taking blood" was read as "take blood" (three phrasings suggested first, now answered)
+    assert after["suggested first"] - before["suggested first"] >= 276, (before, after)
     # 121 before stop 25; 136 -> 134 at stop 28, the matcher without the reader now suggesting the right task
     # for two more ("Give You the Jab?", "Review demographic sheets") and four more understood outright;
     # 128 at stop 29, the issue corpus's validation split no longer trained on nor left out in turn
     # (8,821 phrasings: wrong 416 -> 188, right 5,831 -> 5,183, suggested first 473 -> 676, among 793 -> 921);
-    # 115 in four folds (stop 30), 144 on the 35 sets; 155 with both models' reading (stop 31)
-    assert after["suggested among"] - before["suggested among"] >= 155, (before, after)
+    # 115 in four folds (stop 30), 144 on the 35 sets; 155 with both models' reading (stop 31), 152 once
+    # "taking" was read as "take"
+    assert after["suggested among"] - before["suggested among"] >= 152, (before, after)
 
 
 def test_words_read_otherwise_as_a_whole_are_asked_back_with_both_readings(checker: Checker) -> None:

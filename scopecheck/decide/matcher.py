@@ -171,6 +171,20 @@ def stem(word: str) -> str:
     return w
 
 
+_VOWELS = "aeiou"
+
+
+def phrase_stem(word: str) -> str:
+    """`stem`, and a short verb that did not double its consonant before "-ing" or "-ed" ends in e
+    ("taking" = "take", "filed" = "file"; "running" = "run"). The reader's words keep `stem`, as its
+    model was trained on them."""
+    w = stem(word)
+    base = word[:-3] if word.endswith("ing") else word[:-2] if word.endswith("ed") else ""
+    if w == base and len(w) == 3 and w[0] not in _VOWELS and w[1] in _VOWELS and w[2] not in _VOWELS + "wxy":
+        return w + "e"
+    return w
+
+
 @dataclass(frozen=True)
 class Mention:
     """One task found in the words: its span (word positions), the words, and how it was read."""
@@ -244,7 +258,7 @@ class TaskMatcher:
         return frozenset(w.casefold() for w in self.vocab.unstemmed)
 
     def _stem(self, word: str) -> str:
-        return word if word in self._keep else stem(word)
+        return word if word in self._keep else phrase_stem(word)
 
     def tokens(self, text: str) -> tuple[list[str], list[str], list[int], list[str]]:
         """(stemmed words, the same unstemmed, the original word each came from, the original words).
