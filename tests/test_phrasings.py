@@ -1463,6 +1463,8 @@ def test_work_no_ma_task_covers_set_apart_is_not_the_answer(checker: Checker, wo
         ("taking blood", "venipuncture"),
         ("all you do is draw person after person taking their blood", "venipuncture"),
         ("takes X‑rays of patients and develops, mounts, and files film and plates", "xray_operation"),
+        # "verified" is "verify", as "verifies" is (holdout8; the stem made it "verifi")
+        ("Insurance is verified with the payer.", "insurance_verification"),
         # a phrase in a clause of when another task is done only says when (phrasings.toml, validation);
         # holdout17's "or when" joins another case, not a clause of when the first is done
         ("check patients in when they arrive for an appointment", "front_desk"),

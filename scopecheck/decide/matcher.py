@@ -175,9 +175,11 @@ _VOWELS = "aeiou"
 
 
 def phrase_stem(word: str) -> str:
-    """`stem`, and a short verb that did not double its consonant before "-ing" or "-ed" ends in e
-    ("taking" = "take", "filed" = "file"; "running" = "run"). The reader's words keep `stem`, as its
-    model was trained on them."""
+    """`stem`, with two more of English's regular forms: "-ied" is "-y" ("verified" = "verify"), and a
+    short verb that did not double its consonant before "-ing" or "-ed" ends in e ("taking" = "take",
+    "filed" = "file"; "running" = "run"). The reader's words keep `stem`, as its model was trained on them."""
+    if word.endswith("ied") and len(word) > 4:  # "verified" = "verify", as "verifies" is
+        word = word[:-3] + "y"
     w = stem(word)
     base = word[:-3] if word.endswith("ing") else word[:-2] if word.endswith("ed") else ""
     if w == base and len(w) == 3 and w[0] not in _VOWELS and w[1] in _VOWELS and w[2] not in _VOWELS + "wxy":
