@@ -154,6 +154,9 @@ class Silent:
     def reads_as(self, text: str) -> None:
         return None
 
+    def reads_as_no_task(self, text: str) -> bool:
+        return False
+
 
 def with_reader(checker: Checker, reader: object) -> TaskMatcher:
     """A matcher of the checker's catalogue with this second reading (Silent: the phrases alone)."""
@@ -1778,38 +1781,40 @@ def _phrasing_verdicts() -> Any:
         # asked back (stop 24)
         # none answered 1,322 until stop 30's reader (right 23,082, wrong 270); 245 wrong since stop 31 asks
         # too what the whole reads as (right 22,939)
-        (None, 245, 1373, 22522),
+        (None, 245, 1230, 22522),  # 1,373 answered until stop 31 asked words of no task back (right 22,746)
         # holdout29, blind (258 phrasings, 13,158): at 0.01, 53, 306 and 5,738; at 0.2, 52, 204 and 4,922;
         # with half a tuned on and the role asked back (stop 24)
-        (("phrasings_holdout29a.toml", "phrasings_holdout29b.toml"), 45, 153, 4769),  # 52 wrong until stop 31
+        (("phrasings_holdout29a.toml", "phrasings_holdout29b.toml"), 43, 102, 4769),  # 52 and 153 until stop 31
         # holdout30a and b, blind (124 phrasings, 6,324), never tuned on: 0, 120 and 3,199; with the role
         # asked back, 3,148 right
         # stop 30's reader: 51, 69 and 3,046 (one phrasing now answered with a verdict its labels do not get)
-        (HOLDOUT30[:2], 51, 120, 3046),
+        (HOLDOUT30[:2], 51, 102, 3046),  # 120 answered until stop 31
         # holdout31a, blind (123 phrasings, 6,273), never tuned on; mostly near-miss roles' duties
-        (HOLDOUT31[:1], 26, 255, 2384),
+        (HOLDOUT31[:1], 26, 102, 2384),  # 255 answered held until stop 31
         # holdout32b, blind (146 phrasings, 7,446), never tuned on; people's words about what staff may do
-        (HOLDOUT32[1:], 26, 148, 1682),  # 74 wrong verdicts held until stop 31 (26 then)
+        (HOLDOUT32[1:], 26, 102, 1682),  # 74 wrong verdicts and 148 answered held until stop 31
         # holdout33b, blind (180 phrasings, 9,180), never tuned on; the same kind of words
         # right 3,421 until stop 27; stop 30's reader: 26, 169 and 3,478; 3,469 once the whole is asked too
-        (HOLDOUT33[1:], 26, 266, 3469),
+        (HOLDOUT33[1:], 26, 102, 3469),  # 266 answered held until stop 31
         # holdout34b, blind (174 phrasings, 8,874), never tuned on: 0, 352 and 2,185 with stop 26's matcher;
         # right 2,236 once a dental or veterinary role is asked back (stop 27)
-        (HOLDOUT34[1:], 0, 352, 2236),
+        (HOLDOUT34[1:], 0, 199, 2236),  # 352 answered held until stop 31
         # holdout35b, blind (184 phrasings, 9,384), never tuned on: 21, 391 and 2,532 (stop 26's matcher
         # and stop 27's alike)
-        (HOLDOUT35[1:], 72, 391, 2532),  # stop 30's reader: 72, 391 and 2,634 (one more wrong)
+        # stop 30's reader: 72, 391 and 2,634 (one more wrong); 391 answered until stop 31
+        (HOLDOUT35[1:], 72, 301, 2532),
         # holdout36b, blind (190 phrasings, 9,690), never tuned on: 46, 295 and 2,536 with stop 26's matcher,
         # 2,542 with stop 27's
-        (HOLDOUT36[1:], 46, 346, 2542),  # stop 30's reader: 22, 346 and 2,593
+        (HOLDOUT36[1:], 22, 296, 2542),  # 46 and 346 held until stop 31; stop 30's reader: 22, 346 and 2,593
         # holdout37b, blind (172 phrasings, 8,772), never tuned on: 2, 102 and 3,306 with stop 26's matcher and
         # stop 27's alike
-        (HOLDOUT37[1:], 2, 102, 3255),  # 3,306 until stop 29's reader, not trained on the issue's validation
+        # 3,306 until stop 29's reader, not trained on the issue's validation; 102 answered until stop 31
+        (HOLDOUT37[1:], 2, 51, 3255),
         # holdout38b, blind (166 phrasings, 8,466), never tuned on: 0, 51 and 2,233 with stop 27's matcher
         (HOLDOUT38[1:], 0, 51, 2233),
         # holdout39b, blind (172 phrasings, 8,772), never tuned on: 63, 255 and 2,465 with stop 27's matcher,
         # 2,516 with stop 28's
-        (HOLDOUT39[1:], 63, 255, 2465),  # 2,516 until stop 29's reader, likewise
+        (HOLDOUT39[1:], 0, 153, 2465),  # 63 and 255 held until stop 31; 2,516 until stop 29's reader, likewise
         # holdout40, blind (153 phrasings, 7,803), never tuned on: 21, 51 and 1,984 with stop 27's matcher
         # and stop 28's alike
         (("phrasings_holdout40.toml",), 72, 153, 1984),  # stop 30's reader: 72, 153 and 2,239
@@ -1818,23 +1823,25 @@ def _phrasing_verdicts() -> Any:
         (("phrasings_holdout41.toml",), 97, 153, 1966),  # stop 30's reader: 97, 153 and 2,017
         # holdout42, blind (169 phrasings, 8,619), never tuned on: 202, 102 and 2,316 with stop 28's matcher;
         # 151 wrong verdicts with stop 29's at the time
-        (("phrasings_holdout42.toml",), 50, 102, 2316),  # stop 30's reader: 100, 51 and 2,571; stop 31: 50 wrong
+        # stop 30's reader: 100, 51 and 2,571; stop 31: 50 wrong, and 102 answered until it asked words of no
+        # task back
+        (("phrasings_holdout42.toml",), 50, 51, 2316),
         # holdout43, blind (160 phrasings, 8,160), never tuned on: 116, 46 and 1,631 with stop 28's matcher and
         # stop 29's alike
-        (("phrasings_holdout43.toml",), 95, 46, 1631),  # 116 wrong verdicts until stop 31
+        (("phrasings_holdout43.toml",), 50, 0, 1631),  # 116 and 46 until stop 31, 95 and 46 at its start
         # holdout44, blind (164 phrasings, 8,364), never tuned on: 0, 0 and 3,512 with stop 29's matcher, 3,920
         # with stop 30's
-        (("phrasings_holdout44.toml",), 0, 0, 3920),
+        (("phrasings_holdout44.toml",), 0, 0, 3919),  # 3,920 until stop 31 asked words of no task back
         # holdout45 to 47, blind (9,027, 8,109 and 9,078), never tuned on, with stop 29's matcher and stop 30's:
         # 53 -> 72, 51 and 1,503 -> 1,860; 51, 151 and 3,360 -> 3,207; 123, 153 -> 51 and 2,743 -> 2,947
         # stop 31 asks too what the words as a whole read as: 1,860 -> 1,810 right, wrong verdicts unchanged
-        (("phrasings_holdout45.toml",), 72, 51, 1810),
-        (("phrasings_holdout46.toml",), 51, 151, 3207),
+        (("phrasings_holdout45.toml",), 51, 51, 1759),  # 72 and 1,810 until words of no task were asked back
+        (("phrasings_holdout46.toml",), 51, 102, 3207),  # 151 answered until stop 31
         (("phrasings_holdout47.toml",), 102, 51, 2947),  # 123 wrong verdicts until stop 31
         # holdout48 and 49, blind (8,823 and 2,805), never tuned on: 57, 97 and 1,908; 48, 45 and 773, with
         # stop 30's matcher and stop 31's alike
-        (("phrasings_holdout48.toml",), 57, 97, 1908),
-        (("phrasings_holdout49.toml",), 48, 45, 773),
+        (("phrasings_holdout48.toml",), 57, 52, 1908),  # 97 answered until words of no task were asked back
+        (("phrasings_holdout49.toml",), 0, 0, 773),  # 48 and 45 until words of no task were asked back
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(

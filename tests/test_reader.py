@@ -203,6 +203,29 @@ def test_an_ask_back_offers_too_the_task_the_words_read_as_as_a_whole(
     assert code == 2 and not out and err.count("\n") == 1 and err.rstrip().endswith(asked_too), err
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "The sclerosant is injected into the spider vein.",  # holdout17
+        "The PRP is injected into the scalp in the areas where hair loss is occurring",  # holdout17
+    ],
+)
+def test_words_of_no_ma_task_that_name_several_tasks_are_asked_back_where_each_gets_one_answer(
+    checker: Checker, words: str
+) -> None:
+    """From the tuned sets, labelled no MA task: "injected" names an injection by each route, and in most
+    states each gets the same answer, which `check` gave ("CONDITIONAL ... each gets this same answer
+    here") to work no MA does. Both models read the words as no MA task: they are asked back, the
+    routes offered, in every state."""
+    u = checker.resolver.matcher.understand(words)
+    assert u.task is None and u.candidates == with_reader(checker, Silent()).understand(words).candidates
+    assert "injection_intramuscular" in u.candidates
+    for state in ("CA", "TX", "NY"):
+        code, out, err = run("check", "--state", state, "--task", words)
+        assert code == 2 and not out and err.count("\n") == 1, err
+        assert "names more than one task, but read as a whole does not read as any MA task; say which" in err, err
+
+
 @pytest.mark.parametrize("words", ["thank you", "please", "hello there", "the weather today"])
 def test_words_of_no_task_get_no_reading_among_the_suggestions(checker: Checker, words: str) -> None:
     """The reader always has a likeliest task; its readings are suggested only when together at least

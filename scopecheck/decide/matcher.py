@@ -172,6 +172,8 @@ def stem(word: str) -> str:
 
 
 _VOWELS = "aeiou"
+# why words that name several tasks are asked back where each would get the same answer (_as_a_whole)
+_NO_TASK_AS_A_WHOLE = "names more than one task, but read as a whole does not read as any MA task"
 
 
 def phrase_stem(word: str) -> str:
@@ -899,21 +901,27 @@ class TaskMatcher:
         if text.strip() in self.lib.tasks:
             return Understood(text, text.strip())
         return _remembered(
-            self._understood, text, lambda: self._also_as_a_whole(self._of_an_ma(self._understand(text, field)))
+            self._understood, text, lambda: self._as_a_whole(self._of_an_ma(self._understand(text, field)))
         )
 
-    def _also_as_a_whole(self, u: Understood) -> Understood:
-        """Where the phrases ask back between tasks, the task the words as a whole read as is asked too
-        when no phrase named it (reader.py): "provide samples of prescription drugs to patients" names
-        giving medication, by its routes, and reads as dispensing. It is one more candidate, never an answer,
-        and never a task the words deny or set apart ("an anesthetic agent, except topical numbing agents")."""
+    def _as_a_whole(self, u: Understood) -> Understood:
+        """Where the phrases ask back between tasks, what the words as a whole read as (reader.py) weighs
+        in. A task no phrase named is asked too: "provide samples of prescription drugs to patients" names
+        giving medication, by its routes, and reads as dispensing (one more candidate, never an answer, and
+        never a task the words deny or set apart: "an anesthetic agent, except topical numbing agents").
+        Words that read as no MA task are asked back even where every task named gets the same answer
+        ("The sclerosant is injected into the spider vein"): the answer would be to work no MA does."""
         if u.task or not u.candidates or u.not_ma or u.language:
             return u
         task = self.reader.reads_as(u.text)
-        if task is None or task in u.candidates:
-            return u
-        denied = {t for m in self._analyse(u.text, items=False).found if m.negated for t in (m.task, *m.alternatives)}
-        return u if task in denied else replace(u, candidates=(*u.candidates, task))
+        if task is not None and task not in u.candidates:
+            denied = {
+                t for m in self._analyse(u.text, items=False).found if m.negated for t in (m.task, *m.alternatives)
+            }
+            return u if task in denied else replace(u, candidates=(*u.candidates, task))
+        if len(u.candidates) > 1 and not u.doubt and self.reader.reads_as_no_task(u.text):
+            return replace(u, doubt=_NO_TASK_AS_A_WHOLE)
+        return u
 
     def _of_an_ma(self, u: Understood) -> Understood:
         """Words that put another role first ("Can nurses remove stitches?") ask what that role may do:
