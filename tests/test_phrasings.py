@@ -154,9 +154,6 @@ class Silent:
     def reads_as(self, text: str) -> None:
         return None
 
-    def reads_as_no_task(self, text: str) -> bool:
-        return False
-
 
 def with_reader(checker: Checker, reader: object) -> TaskMatcher:
     """A matcher of the checker's catalogue with this second reading (Silent: the phrases alone)."""

@@ -913,15 +913,15 @@ class TaskMatcher:
         ("The sclerosant is injected into the spider vein"): the answer would be to work no MA does."""
         if u.task or not u.candidates or u.not_ma or u.language:
             return u
-        task = self.reader.reads_as(u.text)
-        if task is not None and task not in u.candidates:
-            denied = {
-                t for m in self._analyse(u.text, items=False).found if m.negated for t in (m.task, *m.alternatives)
-            }
-            return u if task in denied else replace(u, candidates=(*u.candidates, task))
-        if len(u.candidates) > 1 and not u.doubt and self.reader.reads_as_no_task(u.text):
-            return replace(u, doubt=_NO_TASK_AS_A_WHOLE)
-        return u
+        read = self.reader.reads_as(u.text)
+        if read is None:
+            return u
+        if read.task is None:
+            return replace(u, doubt=_NO_TASK_AS_A_WHOLE) if len(u.candidates) > 1 and not u.doubt else u
+        if read.task in u.candidates:
+            return u
+        denied = {t for m in self._analyse(u.text, items=False).found if m.negated for t in (m.task, *m.alternatives)}
+        return u if read.task in denied else replace(u, candidates=(*u.candidates, read.task))
 
     def _of_an_ma(self, u: Understood) -> Understood:
         """Words that put another role first ("Can nurses remove stitches?") ask what that role may do:

@@ -67,7 +67,7 @@ SUGGEST_TOGETHER = 0.3
 #: time (2,987 asked back): at 0.8, 47 ask-backs without the right task gain it, 10 among acceptable tasks
 #: only gain one not (0.7: 62 and 22; 0.9: 37 and 3).
 ALSO_ASK_FROM = 0.8
-#: Where the phrases name several tasks that every get the same answer in a state, that answer is given
+#: Where the phrases name several tasks that each get the same answer in a state, that answer is given
 #: (Checker.settle_task) unless both models read the words as no MA task at least NO_TASK_FROM likely:
 #: then they are asked back ("The sclerosant is injected into the spider vein" names injections by each
 #: route, and is no MA's work). Left out a quarter at a time (1,510 such ask-backs): at 0.5, 79 of 175 words
@@ -228,6 +228,13 @@ class Doubt:
     instead: str | None
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the words as a whole surely read as: a task id, or None for work no MA task covers."""
+
+    task: str | None
+
+
 class Reader:
     """Naive Bayes: a class's probability is its share of phrasings times, for each known word of the
     question, how often its phrasings use that word (smoothed by ALPHA). Logistic regression: a class's
@@ -312,15 +319,14 @@ class Reader:
         likely = sorted((t for t in self.classes if t != NONE and p[t] >= SUGGEST_FROM), key=lambda t: (-p[t], t))
         return likely if math.fsum(p[t] for t in likely) >= SUGGEST_TOGETHER else []
 
-    def reads_as(self, text: str) -> str | None:
-        """The task both models read these words as, at least ALSO_ASK_FROM likely (None: no task is)."""
+    def reads_as(self, text: str) -> Reading | None:
+        """What both models read these words as: a task at least ALSO_ASK_FROM likely, or no MA task at least
+        NO_TASK_FROM likely; None where neither is that sure."""
         p = self.agreed(text)
         task = max((t for t in self.classes if t != NONE), key=lambda t: (p[t], t))
-        return task if p[task] >= ALSO_ASK_FROM else None
-
-    def reads_as_no_task(self, text: str) -> bool:
-        """Whether both models read these words as no MA task, at least NO_TASK_FROM likely."""
-        return self.agreed(text)[NONE] >= NO_TASK_FROM
+        if p[task] >= ALSO_ASK_FROM:
+            return Reading(task)
+        return Reading(None) if p[NONE] >= NO_TASK_FROM else None
 
     def doubt(self, text: str, task: str, set_apart: Collection[str] = ()) -> Doubt | None:
         """A Doubt when the words as a whole all but rule `task` out (naive Bayes) or weigh as another task
