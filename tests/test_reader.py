@@ -226,6 +226,28 @@ def test_words_of_no_ma_task_that_name_several_tasks_are_asked_back_where_each_g
         assert "names more than one task, but read as a whole does not read as any MA task; say which" in err, err
 
 
+def test_words_of_no_ma_task_are_asked_back_by_every_entry_point(tmp_path: Path) -> None:
+    """The page, the API and a hire ask them back too: a question in doubt is never settled by facts."""
+    from fastapi.testclient import TestClient
+
+    from scopecheck.interfaces.web.app import create_app
+
+    words = "The sclerosant is injected into the spider vein."
+    client = TestClient(create_app(Checker(REPO)))
+    api = client.get("/api/check", params={"state": "CA", "task": words})
+    assert api.status_code == 422 and "injection_intramuscular" in [c["id"] for c in api.json()["candidates"]]
+    page = client.get("/", params={"state": "CA", "task": words, "listed": "CA"})
+    assert 'id="verdict"' not in page.text and "does not read as any MA task" in page.text
+    candidate = tmp_path / "c.json"
+    candidate.write_text('{"credentials": []}')
+    code, out, err = run("hire", "--state", "CA", "--candidate", str(candidate), "--duty", words)
+    assert code == 2 and "does not read as any MA task" in err, err
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f'state,task\nCA,"{words}"\n')
+    code, out, err = run("batch", str(rows))
+    assert "does not read as any MA task" in out and ",error," in out, out
+
+
 @pytest.mark.parametrize("words", ["thank you", "please", "hello there", "the weather today"])
 def test_words_of_no_task_get_no_reading_among_the_suggestions(checker: Checker, words: str) -> None:
     """The reader always has a likeliest task; its readings are suggested only when together at least
