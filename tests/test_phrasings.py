@@ -221,7 +221,9 @@ def test_nine_in_ten_tuning_phrasings_understood_and_the_rest_asked_back(checker
     )
     understood = counts["right"] + counts["within"]
     assert understood / len(phrasings) >= 0.90, counts
-    assert counts["refused"] + counts["asked_wrong"] + counts["asked_none"] <= 0.04 * len(phrasings), counts
+    # the bar in full on this split since stop 31: the rest asked back with the right task among the
+    # candidates (one asked without it until the whole's reading was asked too: "... the MA signs the order")
+    assert counts["refused"] + counts["asked_wrong"] + counts["asked_none"] + counts["wrong"] == 0, counts
     every = Counter(
         judge(checker.resolver.matcher, p["text"], set(p["tasks"]), p.get("language", ""))
         for p in corpus("phrasings.toml")["phrasings"]
