@@ -53,7 +53,7 @@ import subprocess
 import sys
 import tomllib
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +154,9 @@ class Silent:
 
     def reads_as(self, text: str) -> None:
         return None
+
+    def ranked(self, text: str, tasks: Sequence[str]) -> tuple[str, ...]:
+        return tuple(tasks)
 
 
 def with_reader(checker: Checker, reader: object) -> TaskMatcher:
@@ -932,7 +935,8 @@ def test_two_tasks_with_different_answers_are_asked_back_and_equal_answers_are_g
         checker.check("NY", "draw blood and give flu shots")
     assert {c.id for c in asked.value.candidates} == {"venipuncture", "immunization"}
     same = checker.check("CA", "give injections")  # every route answers the same in California
-    assert same.task == "injection_intramuscular" and "each gets this same answer" in same.task_note
+    routes = {"injection_intramuscular", "injection_subcutaneous", "injection_intradermal"}
+    assert same.task in routes and "each gets this same answer" in same.task_note
 
 
 @pytest.mark.parametrize(
@@ -1423,7 +1427,8 @@ def test_common_misspellings_of_anaesthetic_read_as_the_word(checker: Checker, m
     """holdout10's "anastetic" had been read as an injection of any route, the anaesthetic unseen."""
     m = checker.resolver.matcher
     u = m.understand(misspelt)
-    assert (u.task, u.candidates) == (m.understand(spelt).task, m.understand(spelt).candidates)
+    # the same tasks (their order is the likeliest first as the words read, and the words differ)
+    assert (u.task, set(u.candidates)) == (m.understand(spelt).task, set(m.understand(spelt).candidates))
     assert "anesthetic_injection" in (u.candidates or (u.task,))
 
 
@@ -1558,7 +1563,7 @@ def test_answering_questions_about_a_treatment_plan_is_not_deciding_it(checker: 
 def test_a_medicine_given_and_then_something_reviewed_is_still_given(checker: Checker) -> None:
     """A review after the medicine is given is no review of the patient's medicines."""
     u = checker.resolver.matcher.understand("administer medications and review")
-    assert u.candidates[:2] == ("medication_oral", "medication_topical"), u
+    assert {"medication_oral", "medication_topical"} <= set(u.candidates) and "patient_history" not in u.candidates, u
 
 
 @pytest.mark.parametrize(
@@ -1787,69 +1792,90 @@ def _phrasing_verdicts() -> Any:
         # asked back (stop 24)
         # none answered 1,322 until stop 30's reader (right 23,082, wrong 270); 245 wrong since stop 31 asks
         # too what the whole reads as (right 22,939)
-        (None, 245, 1230, 22522),  # 1,373 answered until stop 31 asked words of no task back (right 22,746)
+        # right held at 22,522 until stop 31 put the likeliest of the phrases' tasks first
+        (None, 245, 1230, 22753),  # 1,373 answered until stop 31 asked words of no task back (right 22,746)
         # holdout29, blind (258 phrasings, 13,158): at 0.01, 53, 306 and 5,738; at 0.2, 52, 204 and 4,922;
         # with half a tuned on and the role asked back (stop 24)
-        (("phrasings_holdout29a.toml", "phrasings_holdout29b.toml"), 43, 102, 4769),  # 52 and 153 until stop 31
+        # right held at 4,769 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout29a.toml", "phrasings_holdout29b.toml"), 43, 102, 5589),  # 52 and 153 until stop 31
         # holdout30a and b, blind (124 phrasings, 6,324), never tuned on: 0, 120 and 3,199; with the role
         # asked back, 3,148 right
         # stop 30's reader: 51, 69 and 3,046 (one phrasing now answered with a verdict its labels do not get)
-        (HOLDOUT30[:2], 51, 102, 3046),  # 120 answered until stop 31
+        # right held at 3,046 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT30[:2], 51, 102, 3088),  # 120 answered until stop 31
         # holdout31a, blind (123 phrasings, 6,273), never tuned on; mostly near-miss roles' duties
-        (HOLDOUT31[:1], 26, 102, 2384),  # 255 answered held until stop 31
+        # right held at 2,384 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT31[:1], 26, 102, 2586),  # 255 answered held until stop 31
         # holdout32b, blind (146 phrasings, 7,446), never tuned on; people's words about what staff may do
-        (HOLDOUT32[1:], 26, 102, 1682),  # 74 wrong verdicts and 148 answered held until stop 31
+        # right held at 1,682 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT32[1:], 26, 102, 2133),  # 74 wrong verdicts and 148 answered held until stop 31
         # holdout33b, blind (180 phrasings, 9,180), never tuned on; the same kind of words
         # right 3,421 until stop 27; stop 30's reader: 26, 169 and 3,478; 3,469 once the whole is asked too
-        (HOLDOUT33[1:], 26, 102, 3469),  # 266 answered held until stop 31
+        # right held at 3,469 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT33[1:], 26, 102, 3565),  # 266 answered held until stop 31
         # holdout34b, blind (174 phrasings, 8,874), never tuned on: 0, 352 and 2,185 with stop 26's matcher;
         # right 2,236 once a dental or veterinary role is asked back (stop 27)
-        (HOLDOUT34[1:], 0, 199, 2236),  # 352 answered held until stop 31
+        # right held at 2,236 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT34[1:], 0, 199, 2738),  # 352 answered held until stop 31
         # holdout35b, blind (184 phrasings, 9,384), never tuned on: 21, 391 and 2,532 (stop 26's matcher
         # and stop 27's alike)
         # stop 30's reader: 72, 391 and 2,634 (one more wrong); 391 answered until stop 31
-        (HOLDOUT35[1:], 72, 301, 2532),
+        # right held at 2,532 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT35[1:], 72, 301, 2684),
         # holdout36b, blind (190 phrasings, 9,690), never tuned on: 46, 295 and 2,536 with stop 26's matcher,
         # 2,542 with stop 27's
-        (HOLDOUT36[1:], 22, 296, 2542),  # 46 and 346 held until stop 31; stop 30's reader: 22, 346 and 2,593
+        # right held at 2,542 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT36[1:], 22, 296, 2643),  # 46 and 346 held until stop 31; stop 30's reader: 22, 346 and 2,593
         # holdout37b, blind (172 phrasings, 8,772), never tuned on: 2, 102 and 3,306 with stop 26's matcher and
         # stop 27's alike
         # 3,306 until stop 29's reader, not trained on the issue's validation; 102 answered until stop 31
-        (HOLDOUT37[1:], 2, 51, 3255),
+        # right held at 3,255 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT37[1:], 2, 51, 3350),
         # holdout38b, blind (166 phrasings, 8,466), never tuned on: 0, 51 and 2,233 with stop 27's matcher
-        (HOLDOUT38[1:], 0, 51, 2233),
+        # right held at 2,233 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT38[1:], 0, 51, 2589),
         # holdout39b, blind (172 phrasings, 8,772), never tuned on: 63, 255 and 2,465 with stop 27's matcher,
         # 2,516 with stop 28's
-        (HOLDOUT39[1:], 0, 153, 2465),  # 63 and 255 held until stop 31; 2,516 until stop 29's reader, likewise
+        # right held at 2,465 until stop 31 put the likeliest of the phrases' tasks first
+        (HOLDOUT39[1:], 0, 153, 2721),  # 63 and 255 held until stop 31; 2,516 until stop 29's reader, likewise
         # holdout40, blind (153 phrasings, 7,803), never tuned on: 21, 51 and 1,984 with stop 27's matcher
         # and stop 28's alike
-        (("phrasings_holdout40.toml",), 72, 153, 1984),  # stop 30's reader: 72, 153 and 2,239
+        # right held at 1,984 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout40.toml",), 72, 153, 2240),  # stop 30's reader: 72, 153 and 2,239
         # holdout41, blind (158 phrasings, 8,058), never tuned on: 97, 102 and 1,966 with stop 28's matcher
         # and stop 29's first changes alike
-        (("phrasings_holdout41.toml",), 97, 153, 1966),  # stop 30's reader: 97, 153 and 2,017
+        # right held at 1,966 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout41.toml",), 97, 153, 1970),  # stop 30's reader: 97, 153 and 2,017
         # holdout42, blind (169 phrasings, 8,619), never tuned on: 202, 102 and 2,316 with stop 28's matcher;
         # 151 wrong verdicts with stop 29's at the time
         # stop 30's reader: 100, 51 and 2,571; stop 31: 50 wrong, and 102 answered until it asked words of no
         # task back
-        (("phrasings_holdout42.toml",), 50, 51, 2316),
+        # right held at 2,316 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout42.toml",), 50, 51, 2766),
         # holdout43, blind (160 phrasings, 8,160), never tuned on: 116, 46 and 1,631 with stop 28's matcher and
         # stop 29's alike
-        (("phrasings_holdout43.toml",), 50, 0, 1631),  # 116 and 46 until stop 31, 95 and 46 at its start
+        # right held at 1,631 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout43.toml",), 50, 0, 1733),  # 116 and 46 until stop 31, 95 and 46 at its start
         # holdout44, blind (164 phrasings, 8,364), never tuned on: 0, 0 and 3,512 with stop 29's matcher, 3,920
         # with stop 30's
-        (("phrasings_holdout44.toml",), 0, 0, 3919),  # 3,920 until stop 31 asked words of no task back
+        # right held at 3,919 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout44.toml",), 0, 0, 4016),  # 3,920 until stop 31 asked words of no task back
         # holdout45 to 47, blind (9,027, 8,109 and 9,078), never tuned on, with stop 29's matcher and stop 30's:
         # 53 -> 72, 51 and 1,503 -> 1,860; 51, 151 and 3,360 -> 3,207; 123, 153 -> 51 and 2,743 -> 2,947
         # stop 31 asks too what the words as a whole read as: 1,860 -> 1,810 right, wrong verdicts unchanged
-        (("phrasings_holdout45.toml",), 51, 51, 1759),  # 72 and 1,810 until words of no task were asked back
-        (("phrasings_holdout46.toml",), 51, 102, 3207),  # 151 answered until stop 31
-        (("phrasings_holdout47.toml",), 102, 51, 2947),  # 123 wrong verdicts until stop 31
+        # right held at 1,759 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout45.toml",), 51, 51, 1758),  # 72 and 1,810 until words of no task were asked back
+        # right held at 3,207 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout46.toml",), 51, 102, 3301),  # 151 answered until stop 31
+        # right held at 2,947 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout47.toml",), 102, 51, 3044),  # 123 wrong verdicts until stop 31
         # holdout48 and 49, blind (8,823 and 2,805), never tuned on: 57, 97 and 1,908; 48, 45 and 773, with
         # stop 30's matcher and stop 31's alike
         (("phrasings_holdout48.toml",), 57, 52, 1908),  # 97 answered until words of no task were asked back
         (("phrasings_holdout49.toml",), 0, 0, 773),  # 48 and 45 until words of no task were asked back
         # holdout50, blind (3,723), never tuned on: 0, 0 and 558 with stop 30's matcher and stop 31's alike
-        (("phrasings_holdout50.toml",), 0, 0, 558),
+        # right held at 558 until stop 31 put the likeliest of the phrases' tasks first
+        (("phrasings_holdout50.toml",), 0, 0, 608),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(

@@ -197,7 +197,7 @@ def test_an_ask_back_offers_too_the_task_the_words_read_as_as_a_whole(
     alone = with_reader(checker, Silent()).understand(words)
     assert alone.task is None and read_as not in alone.candidates and "medication_oral" in alone.candidates
     u = checker.resolver.matcher.understand(words)
-    assert u.task is None and u.candidates == (*alone.candidates, read_as)
+    assert u.task is None and set(u.candidates[:-1]) == set(alone.candidates) and u.candidates[-1] == read_as
     code, out, err = run("check", "--state", "CA", "--task", words)
     asked_too = f"; {read_as} ({checker.lib.tasks[read_as].name})"
     assert code == 2 and not out and err.count("\n") == 1 and err.rstrip().endswith(asked_too), err
@@ -218,7 +218,7 @@ def test_words_of_no_ma_task_that_name_several_tasks_are_asked_back_where_each_g
     here") to work no MA does. Both models read the words as no MA task: they are asked back, the
     routes offered, in every state."""
     u = checker.resolver.matcher.understand(words)
-    assert u.task is None and u.candidates == with_reader(checker, Silent()).understand(words).candidates
+    assert u.task is None and set(u.candidates) == set(with_reader(checker, Silent()).understand(words).candidates)
     assert "injection_intramuscular" in u.candidates
     for state in ("CA", "TX", "NY"):
         code, out, err = run("check", "--state", state, "--task", words)
@@ -246,6 +246,25 @@ def test_words_of_no_ma_task_are_asked_back_by_every_entry_point(tmp_path: Path)
     rows.write_text(f'state,task\nCA,"{words}"\n')
     code, out, err = run("batch", str(rows))
     assert "does not read as any MA task" in out and ",error," in out, out
+
+
+@pytest.mark.parametrize(
+    "words, task",
+    [
+        ("You may be expected to hand instruments to the provider as needed.", "assist_exam"),  # holdout
+        ("assembly and filing of prior authorizations and appeals", "insurance_verification"),  # holdout
+    ],
+)
+def test_the_tasks_the_phrases_name_are_offered_likeliest_first(checker: Checker, words: str, task: str) -> None:
+    """Where the phrases name several tasks, the likeliest as the words read comes first: the first asked,
+    and the one an answer settled by facts names ("each gets this same answer here"). The phrases alone
+    put another first; left out in turn, the labelled task came first in 54 % -> 83 % of ask-backs that
+    name it among others (stop 31)."""
+    assert with_reader(checker, Silent()).understand(words).candidates[0] != task
+    u = checker.resolver.matcher.understand(words)
+    assert u.task is None and u.candidates[0] == task
+    settled = checker.check("CA", words)
+    assert settled.task == task and "each gets this same answer" in settled.task_note
 
 
 @pytest.mark.parametrize("words", ["thank you", "please", "hello there", "the weather today"])

@@ -124,10 +124,10 @@ def test_an_ambiguous_phrase_offers_choices_and_a_choice_answers(site: tuple[str
     page.select_option("#state", "NY")
     page.fill("#task", "draw blood and give flu shots")
     page.click("button[type=submit]")
-    choices = page.locator("#task-error a")
-    assert choices.all_inner_texts() == ["Venipuncture (draw blood)", "Give a vaccine (immunization)"]
+    choices = page.locator("#task-error a")  # likeliest first as the words read: either order
+    assert sorted(choices.all_inner_texts()) == ["Give a vaccine (immunization)", "Venipuncture (draw blood)"]
     tab.shot("check-ambiguous")
-    choices.nth(1).click()
+    choices.get_by_text("Give a vaccine (immunization)").click()
     assert page.inner_text("#verdict") == "prohibited"
     assert "Give a vaccine (immunization) in New York" in page.inner_text("main")
     tab.shot("check-ambiguous-chosen")

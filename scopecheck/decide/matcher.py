@@ -913,6 +913,8 @@ class TaskMatcher:
         ("The sclerosant is injected into the spider vein"): the answer would be to work no MA does."""
         if u.task or not u.candidates or u.not_ma or u.language:
             return u
+        if len(u.candidates) > 1 and not u.doubt:  # the tasks the phrases name, likeliest first
+            u = replace(u, candidates=self.reader.ranked(u.text, u.candidates))
         read = self.reader.reads_as(u.text)
         if read is None:
             return u

@@ -319,6 +319,12 @@ class Reader:
         likely = sorted((t for t in self.classes if t != NONE and p[t] >= SUGGEST_FROM), key=lambda t: (-p[t], t))
         return likely if math.fsum(p[t] for t in likely) >= SUGGEST_TOGETHER else []
 
+    def ranked(self, text: str, tasks: Sequence[str]) -> tuple[str, ...]:
+        """The tasks, likeliest first as both models read the words (ties keep their order); a task the
+        models were never trained on after those they know."""
+        p = self.agreed(text)
+        return tuple(sorted(tasks, key=lambda t: -p.get(t, -1.0)))
+
     def reads_as(self, text: str) -> Reading | None:
         """What both models read these words as: a task at least ALSO_ASK_FROM likely, or no MA task at least
         NO_TASK_FROM likely; None where neither is that sure."""
