@@ -906,7 +906,8 @@ class TaskMatcher:
 
     def _as_a_whole(self, u: Understood) -> Understood:
         """Where the phrases ask back between tasks, what the words as a whole read as (reader.py) weighs
-        in. A task no phrase named is asked too: "provide samples of prescription drugs to patients" names
+        in. The tasks named come likeliest first (a reading in doubt keeps the phrase's task first): the
+        first offered, and the one an answer settled by facts names. A task no phrase named is asked too: "provide samples of prescription drugs to patients" names
         giving medication, by its routes, and reads as dispensing (one more candidate, never an answer, and
         never a task the words deny or set apart: "an anesthetic agent, except topical numbing agents").
         Words that read as no MA task are asked back even where every task named gets the same answer
