@@ -152,11 +152,8 @@ class Silent:
     def likely_tasks(self, text: str) -> list[str]:
         return []
 
-    def reads_as(self, text: str) -> None:
-        return None
-
-    def ranked(self, text: str, tasks: Sequence[str]) -> tuple[str, ...]:
-        return tuple(tasks)
+    def as_a_whole(self, text: str, tasks: Sequence[str]) -> tuple[tuple[str, ...], None]:
+        return tuple(tasks), None
 
 
 def with_reader(checker: Checker, reader: object) -> TaskMatcher:

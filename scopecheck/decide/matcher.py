@@ -907,16 +907,17 @@ class TaskMatcher:
     def _as_a_whole(self, u: Understood) -> Understood:
         """Where the phrases ask back between tasks, what the words as a whole read as (reader.py) weighs
         in. The tasks named come likeliest first (a reading in doubt keeps the phrase's task first): the
-        first offered, and the one an answer settled by facts names. A task no phrase named is asked too: "provide samples of prescription drugs to patients" names
-        giving medication, by its routes, and reads as dispensing (one more candidate, never an answer, and
-        never a task the words deny or set apart: "an anesthetic agent, except topical numbing agents").
-        Words that read as no MA task are asked back even where every task named gets the same answer
-        ("The sclerosant is injected into the spider vein"): the answer would be to work no MA does."""
+        first offered, and the one an answer settled by facts names. A task no phrase named is asked too:
+        "provide samples of prescription drugs to patients" names giving medication, by its routes, and
+        reads as dispensing (one more candidate, never an answer, and never a task the words deny or set
+        apart: "an anesthetic agent, except topical numbing agents"). Words that read as no MA task are
+        asked back even where every task named gets the same answer ("The sclerosant is injected into the
+        spider vein"): the answer would be to work no MA does."""
         if u.task or not u.candidates or u.not_ma or u.language:
             return u
-        if len(u.candidates) > 1 and not u.doubt:  # the tasks the phrases name, likeliest first
-            u = replace(u, candidates=self.reader.ranked(u.text, u.candidates))
-        read = self.reader.reads_as(u.text)
+        ranked, read = self.reader.as_a_whole(u.text, u.candidates)
+        if len(u.candidates) > 1 and not u.doubt:
+            u = replace(u, candidates=ranked)
         if read is None:
             return u
         if read.task is None:

@@ -319,20 +319,16 @@ class Reader:
         likely = sorted((t for t in self.classes if t != NONE and p[t] >= SUGGEST_FROM), key=lambda t: (-p[t], t))
         return likely if math.fsum(p[t] for t in likely) >= SUGGEST_TOGETHER else []
 
-    def ranked(self, text: str, tasks: Sequence[str]) -> tuple[str, ...]:
-        """The tasks, likeliest first as both models read the words (ties keep their order); a task the
-        models were never trained on after those they know."""
+    def as_a_whole(self, text: str, tasks: Sequence[str]) -> tuple[tuple[str, ...], Reading | None]:
+        """What both models read these words as, once: the `tasks` likeliest first (ties keep their order, a
+        task the models were never trained on comes after those they know), and what the words surely read
+        as: a task at least ALSO_ASK_FROM likely, or no MA task at least NO_TASK_FROM likely (else None)."""
         p = self.agreed(text)
-        return tuple(sorted(tasks, key=lambda t: -p.get(t, -1.0)))
-
-    def reads_as(self, text: str) -> Reading | None:
-        """What both models read these words as: a task at least ALSO_ASK_FROM likely, or no MA task at least
-        NO_TASK_FROM likely; None where neither is that sure."""
-        p = self.agreed(text)
+        ranked = tuple(sorted(tasks, key=lambda t: -p.get(t, -1.0)))
         task = max((t for t in self.classes if t != NONE), key=lambda t: (p[t], t))
         if p[task] >= ALSO_ASK_FROM:
-            return Reading(task)
-        return Reading(None) if p[NONE] >= NO_TASK_FROM else None
+            return ranked, Reading(task)
+        return ranked, Reading(None) if p[NONE] >= NO_TASK_FROM else None
 
     def doubt(self, text: str, task: str, set_apart: Collection[str] = ()) -> Doubt | None:
         """A Doubt when the words as a whole all but rule `task` out (naive Bayes) or weigh as another task
