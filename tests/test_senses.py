@@ -21,6 +21,8 @@ from scopecheck.interfaces.cli import cli
         ("change the wound dressing", "wound_care"),
         ("apply a sterile dressing", "wound_care"),
         ("schedule a follow up appointment", "schedule_appointments"),
+        # a procedure booked is an appointment (holdout22; the colonoscopy did not confirm "schedule" until stop 31)
+        ("I schedule literally hundreds of the ever-dreaded colonoscopy.", "schedule_appointments"),
         ("assist the provider with physical exams", "assist_exam"),
         # "give oxygen by nasal cannula" and "hook the patient up to a cardiac monitor" are asked back
         # since stop 30's reader: test_phrasings.py, test_words_the_reader_doubts_...
