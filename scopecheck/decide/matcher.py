@@ -916,12 +916,13 @@ class TaskMatcher:
         if u.task or not u.candidates or u.not_ma or u.language:
             return u
         ranked, read = self.reader.as_a_whole(u.text, u.candidates)
-        if len(u.candidates) > 1 and not u.doubt:
+        several = len(u.candidates) > 1 and not u.doubt  # tasks the phrases name, none in doubt
+        if several:
             u = replace(u, candidates=ranked)
         if read is None:
             return u
         if read.task is None:
-            return replace(u, doubt=_NO_TASK_AS_A_WHOLE) if len(u.candidates) > 1 and not u.doubt else u
+            return replace(u, doubt=_NO_TASK_AS_A_WHOLE) if several else u
         if read.task in u.candidates:
             return u
         denied = {t for m in self._analyse(u.text, items=False).found if m.negated for t in (m.task, *m.alternatives)}

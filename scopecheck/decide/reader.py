@@ -1,13 +1,14 @@
-"""A second reading of a question's words, as a whole: naive Bayes over real, hand-labelled phrasings.
+"""A second reading of a question's words, as a whole: two models over real, hand-labelled phrasings.
 
 The matcher (matcher.py) reads phrases. A wording it has not seen can contain a phrase that, in
 those words, means something else ("administer anesthesia to animals", "holter monitor analysis").
 This reader weighs every word against how people worded each task in the labelled corpora of
-tests/data, twice: naive Bayes counts each word as if it were alone (its readings are the ones
-suggested where nothing fits), and logistic regression weighs the words against one another (a
-word that comes with many tasks weighs little). Where naive Bayes is all but sure the words do not
-mean the matcher's task, or logistic regression reads them as another task first, the matcher does
-not answer: it asks back, offering both readings. The reader never answers on its own.
+tests/data, twice: naive Bayes counts each word as if it were alone, and logistic regression weighs
+the words against one another (a word that comes with many tasks weighs little). Where naive Bayes is
+all but sure the words do not mean the matcher's task, or logistic regression reads them as another
+task first, the matcher does not answer: it asks back, offering both readings. What both read together
+(`agreed`) orders and adds to the tasks asked back, and is suggested where nothing fits. The reader
+never answers on its own.
 
 The model is data (rules/reader.json), trained by `scopecheck rules train-reader`, which records
 the corpora it read; a test retrains it from them and compares.
@@ -288,7 +289,10 @@ class Reader:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Each class's probability for these words (words the corpora never used twice weigh nothing)."""
-        known = [self._lifted(w) for w in features(text) if w in self._words]
+        return self._bayes(features(text))
+
+    def _bayes(self, words: list[str]) -> dict[str, float]:
+        known = [self._lifted(w) for w in words if w in self._words]
         scores = {t: self._prior[t] + len(known) * self._per_word[t] for t in self.classes}
         for lift in known:
             for t, x in lift.items():
@@ -297,8 +301,11 @@ class Reader:
 
     def weighed(self, text: str) -> dict[str, float]:
         """Each class's probability by logistic regression (words it was not trained on weigh nothing)."""
+        return self._regression(features(text))
+
+    def _regression(self, words: list[str]) -> dict[str, float]:
         scores = list(self._bias)
-        for word in features(text):
+        for word in words:
             flat = self._weights.get(word, ())
             for i in range(0, len(flat), 2):
                 scores[flat[i]] += flat[i + 1]
@@ -306,7 +313,8 @@ class Reader:
 
     def agreed(self, text: str) -> dict[str, float]:
         """Each class's probability as both models read the words: their geometric mean, normalised."""
-        bayes, weighed = self.probabilities(text), self.weighed(text)
+        words = features(text)  # read once for both models
+        bayes, weighed = self._bayes(words), self._regression(words)
         both = [math.sqrt(bayes[t] * weighed[t]) for t in self.classes]
         total = math.fsum(both)
         return {t: x / total for t, x in zip(self.classes, both)}
@@ -337,8 +345,9 @@ class Reader:
         added to the catalogue since) is never doubted."""
         if task not in self._prior:
             return None
-        for read, below in ((self.probabilities, DOUBT_BELOW), (self.weighed, WEIGHED_DOUBT_BELOW)):
-            p = read(text)  # the second model only where the first does not doubt
+        words = features(text)
+        for read, below in ((self._bayes, DOUBT_BELOW), (self._regression, WEIGHED_DOUBT_BELOW)):
+            p = read(words)  # the second model only where the first does not doubt
             instead = max((t for t in self.classes if t not in set_apart), key=lambda t: (p[t], t))
             if instead != task and p[task] < below:
                 return Doubt(task, None if instead == NONE else instead)
