@@ -13,6 +13,7 @@ import json
 import shutil
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_cli import run
@@ -160,19 +161,26 @@ def test_a_reading_in_doubt_with_two_tasks_is_asked_back_by_every_entry_point(wo
     doubt is asked back everywhere: the words may mean neither task."""
     code, out, err = run("check", "--state", "CA", "--task", words)
     assert code == 2 and not out and "read as a whole reads as remove sutures or staples" in err, err
+    api, page, (code, err) = _asked_in_california(words, tmp_path)
+    assert api.status_code == 422 and [c["id"] for c in api.json()["candidates"]] == ["wound_care", "suture_removal"]
+    assert 'id="verdict"' not in page
+    assert code == 2 and "read as a whole reads as remove sutures or staples" in err, err
+
+
+def _asked_in_california(words: str, tmp_path: Path) -> tuple[Any, str, tuple[int, str]]:
+    """The words asked in California of the API, the page and a hire (a candidate with no credential):
+    the API's response, the page's text, and the hire's exit code and stderr."""
     from fastapi.testclient import TestClient
 
     from scopecheck.interfaces.web.app import create_app
 
     client = TestClient(create_app(Checker(REPO)))
     api = client.get("/api/check", params={"state": "CA", "task": words})
-    assert api.status_code == 422 and [c["id"] for c in api.json()["candidates"]] == ["wound_care", "suture_removal"]
-    page = client.get("/", params={"state": "CA", "task": words, "listed": "CA"})
-    assert 'id="verdict"' not in page.text
+    page = client.get("/", params={"state": "CA", "task": words, "listed": "CA"}).text
     candidate = tmp_path / "c.json"
     candidate.write_text('{"credentials": []}')
-    code, out, err = run("hire", "--state", "CA", "--candidate", str(candidate), "--duty", words)
-    assert code == 2 and "read as a whole reads as remove sutures or staples" in err, err
+    code, _, err = run("hire", "--state", "CA", "--candidate", str(candidate), "--duty", words)
+    return api, page, (code, err)
 
 
 @pytest.mark.parametrize(
@@ -228,19 +236,10 @@ def test_words_of_no_ma_task_that_name_several_tasks_are_asked_back_where_each_g
 
 def test_words_of_no_ma_task_are_asked_back_by_every_entry_point(tmp_path: Path) -> None:
     """The page, the API and a hire ask them back too: a question in doubt is never settled by facts."""
-    from fastapi.testclient import TestClient
-
-    from scopecheck.interfaces.web.app import create_app
-
     words = "The sclerosant is injected into the spider vein."
-    client = TestClient(create_app(Checker(REPO)))
-    api = client.get("/api/check", params={"state": "CA", "task": words})
+    api, page, (code, err) = _asked_in_california(words, tmp_path)
     assert api.status_code == 422 and "injection_intramuscular" in [c["id"] for c in api.json()["candidates"]]
-    page = client.get("/", params={"state": "CA", "task": words, "listed": "CA"})
-    assert 'id="verdict"' not in page.text and "does not read as any MA task" in page.text
-    candidate = tmp_path / "c.json"
-    candidate.write_text('{"credentials": []}')
-    code, out, err = run("hire", "--state", "CA", "--candidate", str(candidate), "--duty", words)
+    assert 'id="verdict"' not in page and "does not read as any MA task" in page
     assert code == 2 and "does not read as any MA task" in err, err
     rows = tmp_path / "rows.csv"
     rows.write_text(f'state,task\nCA,"{words}"\n')
