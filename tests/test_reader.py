@@ -187,20 +187,16 @@ def _asked_in_california(words: str, tmp_path: Path) -> tuple[Any, str, tuple[in
     "words, read_as",
     [
         ("provide samples of prescription drugs to patients", "dispense_medication"),  # holdout10
-        # holdout12
-        (
-            "A medical helper may guide patients about the physician’s directions regarding medication and"
-            " specified diet plan.",
-            "patient_education",
-        ),
+        # holdout34a ("applying" a label is near enough to the drug to be read as giving it)
+        ("counting out the drug and applying the label", "dispense_medication"),
     ],
 )
 def test_an_ask_back_offers_too_the_task_the_words_read_as_as_a_whole(
     checker: Checker, words: str, read_as: str
 ) -> None:
-    """From the tuned sets' ask-backs without the right task (143 of them at stop 30): "medication" names
-    giving medication by each route, and the phrases alone ask back among those; both models read the words
-    as dispensing, or as teaching, which is asked too (last: no phrase named it). Never an answer: the asker
+    """From the tuned sets' ask-backs without the right task (143 of them at stop 30): "drugs" beside a word
+    of giving names giving medication by each route, and the phrases alone ask back among those; both models
+    read the words as dispensing, which is asked too (last: no phrase named it). Never an answer: the asker
     chooses."""
     alone = with_reader(checker, Silent()).understand(words)
     assert alone.task is None and read_as not in alone.candidates and "medication_oral" in alone.candidates

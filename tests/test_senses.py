@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
+from test_cli import run
 
 from scopecheck.decide.checker import Checker
 from scopecheck.interfaces.cli import cli
@@ -103,3 +104,47 @@ def test_validation_rejects_a_phrase_that_begins_or_ends_with_a_dropped_word(
 ) -> None:
     code, output = _validate_with(tmp_path, entry, table)
     assert code == 2 and "which matching drops" in output, output
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        # from the tuned sets, each labelled no MA task, each asked back among the routes of giving a medicine
+        # until stop 32 (50 such on the tuned sets)
+        "ensure proper disposal of expired or unused medications",  # holdout10
+        "medication reminders",  # holdout15
+        "Calculating drug dosages.",  # holdout30c
+        "Maintains proper storage and security conditions for drugs.",  # holdout35a
+    ],
+)
+def test_a_medicine_named_with_no_word_of_giving_is_not_read_as_giving_it(checker: Checker, words: str) -> None:
+    """A medicine named bare is giving it only beside a word of giving (the generic entry's `acts`): words
+    that store, remind of or calculate one name no task, and nothing fits (the nearest tasks are suggested)."""
+    u = checker.resolver.matcher.understand(words)
+    assert u.task is None and u.candidates == () and u.not_ma is None, u
+    code, out, err = run("check", "--state", "CA", "--task", words)
+    assert code == 2 and not out and "unknown task" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "medications",  # the word alone: the catalogue's sense
+        "pass medications to patients",  # phrasings.toml, tune
+        "here, classroom staff can give meds, not just a nurse",  # holdout22
+        "Medication may be administered during school hours",  # holdout21
+        "Provide medication reminders to patients",  # holdout21: 'provide' is near, so still asked (no MA task)
+    ],
+)
+def test_a_medicine_named_beside_a_word_of_giving_is_asked_among_its_routes(checker: Checker, words: str) -> None:
+    u = checker.resolver.matcher.understand(words)
+    assert u.task is None and {"medication_oral", "injection_intramuscular", "medication_topical"} <= set(u.candidates)
+
+
+def test_validation_rejects_an_act_matching_drops(tmp_path: Path) -> None:
+    code, output = _validate_with(
+        tmp_path,
+        'words = ["remedy"]\ntasks = ["medication_oral", "medication_topical"]\nacts = ["give", "the"]\n',
+        table="generic",
+    )
+    assert code == 2 and "'the' is dropped by matching" in output, output

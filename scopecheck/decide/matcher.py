@@ -1010,6 +1010,7 @@ class TaskMatcher:
                 return Understood(text, None, not_ma=entry.what, besides=besides)
         if role_of:
             return self._asked_of_a_role(a, text, found, *role_of)
+        found = [m for m in found if not self._without_its_act(a, m)]
         if not found:
             found = self._asked_though_denied(a, text)
             tasks = list(dict.fromkeys(m.task for m in found))
@@ -1099,6 +1100,26 @@ class TaskMatcher:
         ]
         sure = {m.task for m in found if m not in doubted}
         return [m for m in doubted if m.task not in sure]
+
+    @cached_property
+    def _acts(self) -> dict[tuple[str, ...], tuple[list[tuple[str, ...]], int]]:
+        """A generic entry's phrase (stemmed) -> (the words of doing its act, stemmed; how near they stand)."""
+        out = {}
+        for generic in self.vocab.generic:
+            if generic.acts:
+                acts = [t for t in (self.phrase_tokens(w) for w in generic.acts) if t]
+                out.update({toks: (acts, generic.gap) for toks in map(self.phrase_tokens, generic.words) if toks})
+        return out
+
+    def _without_its_act(self, a: _Analysis, m: Mention) -> bool:
+        """A generic phrase that names its tasks only with a word of doing the act (vocabulary `acts`), and
+        has none near: "dispose of expired medications" is not giving one. Words that are the phrase and
+        nothing more ("medications") are asked back as the catalogue's sense."""
+        acts, gap = self._acts.get(tuple(a.stems[m.start : m.end]), ([], 0))
+        if not acts or not any(a.stems[: m.start] + a.stems[m.end :]):
+            return False
+        near = a.stems[max(0, m.start - gap) : m.end + gap]
+        return not any(_find(near, act) is not None for act in acts)
 
     @staticmethod
     def _before_frames(a: _Analysis, m: Mention) -> list[str]:

@@ -443,6 +443,14 @@ class Generic(Strict):
         ),
     )
     language: Text | None = field(default=None, metadata=doc("as a cue's: words of another language"))
+    acts: tuple[Text, ...] = field(
+        default=(),
+        metadata=doc(
+            "words of doing the act: where listed, a phrase of this entry without one of them within `gap` "
+            "words names no task ('dispose of expired medications' is not giving one; 'give medications' is)"
+        ),
+    )
+    gap: Annotated[int, Limits(ge=1, le=12)] = field(default=4, metadata=doc("words either side that count as near"))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -108,7 +108,8 @@ def catalogue_defects(lib: Library) -> list[Defect]:
 
 def vocabulary_defects(lib: Library) -> list[Defect]:
     """Every task id the vocabulary names exists; no phrase is claimed by two cue or generic entries; a
-    sense names a task or a not-MA entry that exists, and no cue confirms itself."""
+    sense names a task or a not-MA entry that exists, and no cue confirms itself; a generic's act is a word
+    matching keeps."""
     loaded = lib.vocabulary_file
     vocab = loaded.model
     out: list[Defect] = []
@@ -144,6 +145,9 @@ def vocabulary_defects(lib: Library) -> list[Defect]:
         whole(cue.words, "cues", i, "words")
     for i, generic in enumerate(vocab.generic):
         whole(generic.words, "generic", i, "words")
+        for j, act in enumerate(generic.acts):
+            if all(part in DROPPED_WORDS for part in normalize(act).split()):
+                out.append(loaded.defect(f"'{act}' is dropped by matching: it is never near", "generic", i, "acts", j))
     for i, sense in enumerate(vocab.senses):
         whole(sense.words, "senses", i, "words")
     for i, frame in enumerate(vocab.frames):
