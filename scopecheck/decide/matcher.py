@@ -6,7 +6,8 @@ rules/vocabulary.toml), never by code:
 
 1. normalise: case, punctuation, common misspellings and abbreviations ("subq" -> subcutaneous,
    "BP" -> blood pressure), then a light stem of every word on both sides ("injections" = "injection");
-2. mentions: every catalogue phrase found, the longest winning where two overlap;
+2. mentions: every catalogue phrase found, the longest winning where two overlap (a medicine named bare
+   counts only beside a word of giving it: "medication reminders" names no task);
 3. frames: words that change the act ("read" a TB test is interpretation, "teach" a patient to use
    an inhaler is education, "assist" with an ultrasound is assisting);
 4. precedence: a word that names the task more specifically wins over a generic one in the same
