@@ -382,3 +382,42 @@ def test_a_model_whose_weights_are_not_numbers_of_its_classes_is_named_before_an
     code, out, err = run("--data-dir", str(tmp_path), "check", "--state", "CA", "--task", "Document Immunizations")
     assert code == 2 and not out and err.count("\n") == 1, err
     assert "reader.json: not a reader model" in err and "'immunization'" in err
+
+
+#: Ways people ask whether an MA may do something; the words between say nothing of which work.
+QUESTION_FRAMES = (
+    "are MAs allowed to {}?",
+    "Is a medical assistant allowed to {}?",
+    "Can an MA legally {}?",
+    "Are medical assistants permitted to {}?",
+    "May a medical assistant {}?",
+    "Is it within an MA's scope of practice to {}?",
+    "can my MA {}",
+    "Is it legal for a medical assistant to {}?",
+)
+
+
+def test_a_duty_answered_right_is_answered_alike_when_asked_as_a_question(checker: Checker) -> None:
+    """The tuned sets' short duty lines that begin with a verb ("draw blood", "remove sutures") and are
+    answered right, each asked inside eight question frames. The words of asking say nothing of the work:
+    where they are all the words besides a task's phrase, the reader is not asked for its reading of the
+    whole (until stop 32 it read "scope of practice" as starting an IV, and "allowed" as entering orders:
+    3,975 of 4,320 right, 194 asked back with the right task among others, none wrong)."""
+    m = checker.resolver.matcher
+    duties = [
+        (p["text"].strip().rstrip("."), set(p["tasks"]))
+        for name in _model()["trained_on"]
+        for p in corpus(name)["phrasings"]
+        if p.get("split") != "validation" and p["tasks"] != ["none"]
+    ]
+    duties = [
+        (text, tasks)
+        for text, tasks in duties
+        if 2 <= len(text.split()) <= 6
+        and text[0].islower()
+        and not text.split()[0].endswith(("ing", "s"))
+        and judge(m, text, tasks) == "right"
+    ]
+    counts = Counter(judge(m, frame.format(text), tasks) for text, tasks in duties for frame in QUESTION_FRAMES)
+    print(f"{len(duties)} duties in {len(QUESTION_FRAMES)} frames: {dict(counts)}")
+    assert counts["wrong"] == 0 and counts["right"] >= 4086, counts  # 123 asked back with it among others

@@ -1067,8 +1067,8 @@ class TaskMatcher:
         readings are offered, or the phrase's task alone when the words read as no MA task at all.
         Words that are the phrase and nothing more ("opioids") are the catalogue's sense: no doubt. A task
         the words set apart ("an anesthetic agent, except topical numbing agents") is not their reading."""
-        if all(not s or s in _FUNCTION_WORDS for s in a.stems[: m.start] + a.stems[m.end :]):
-            return None
+        if all(not s or s in _FUNCTION_WORDS or s in self._asking for s in a.stems[: m.start] + a.stems[m.end :]):
+            return None  # the phrase alone, or asked as a question ("Is it legal for a CMA to draw blood?")
         set_apart = {t for x in a.found if x.negated in self._apart for t in (x.task, *x.alternatives)}
         doubt = self.reader.doubt(text, m.task, set_apart)
         if doubt is None:
@@ -1101,6 +1101,11 @@ class TaskMatcher:
         ]
         sure = {m.task for m in found if m not in doubted}
         return [m for m in doubted if m.task not in sure]
+
+    @cached_property
+    def _asking(self) -> frozenset[str]:
+        """The words of asking (vocabulary `asking`), stemmed as the words read are."""
+        return frozenset(w for word in self.vocab.asking for w in self.phrase_tokens(word))
 
     @cached_property
     def _acts(self) -> dict[tuple[str, ...], tuple[list[tuple[str, ...]], int]]:

@@ -603,6 +603,13 @@ class Vocabulary(Strict):
     ignore: tuple[Text, ...] = field(
         default=(), metadata=doc("phrases that never name a task ('practice of medicine')")
     )
+    asking: tuple[Text, ...] = field(
+        default=(),
+        metadata=doc(
+            "words that ask whether one may do the work, or name the MA asking ('allowed', 'legally', 'CMA'): "
+            "words that are a task's phrase and these are read as the phrase alone"
+        ),
+    )
     cues: tuple[Cue, ...] = ()
     generic: tuple[Generic, ...] = ()
     frames: tuple[Frame, ...] = ()
