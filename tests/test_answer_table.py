@@ -747,3 +747,17 @@ def test_every_jurisdictions_key_index_is_the_same_read_back_from_its_json(check
         keys = checker.plan(code).keys
         assert KeyIndex.from_json(json.loads(json.dumps(keys.to_json()))) == keys, code
         assert keys.relevance and all(task in checker.lib.tasks for task in keys.relevance), code
+
+
+def test_words_that_name_another_state_are_asked_back_warm_or_cold(table_on: Path) -> None:
+    """A tuned set's question (holdout12) names Florida: asked of Florida it is answered, and kept; asked
+    of California it is asked back, by the whole flow and never from the verdict kept for the same task
+    (the quick path reads the task words alone)."""
+    words = "Can medical assistants start IVs in Florida?"
+    assert _check("--state", "CA", "--task", "start an IV").returncode in (0, 1)  # California's iv_start kept
+    florida = _check("--state", "FL", "--task", words)
+    assert florida.returncode in (0, 1) and "Start an IV" in florida.stdout and "in Florida" in florida.stdout
+    for _ in range(2):
+        asked = _check("--state", "CA", "--task", words)
+        assert asked.returncode == 2 and not asked.stdout, asked
+        assert "the words name Florida (FL), not California (CA)" in asked.stderr, asked.stderr

@@ -968,3 +968,23 @@ def test_workers_writing_a_stdout_file_in_order_hold_a_bounded_number_of_chunks(
         assert sink.in_order
     assert summary.rows == 20_000 and outstanding[0] == 0
     assert most[0] <= 4 * 2, most  # 4 * jobs waiting, counting those being checked
+
+
+def test_a_row_whose_words_name_another_state_is_an_error_row_naming_both(tmp_path: Path) -> None:
+    """A tuned set's question naming Florida (holdout12), in a row for Florida and one for California:
+    the first is answered, the second is an error row that says which state the words name; the API
+    asks it back likewise."""
+    from fastapi.testclient import TestClient
+
+    from scopecheck.decide.checker import Checker
+    from scopecheck.interfaces.web.app import create_app
+
+    words = "Can medical assistants start IVs in Florida?"
+    src = tmp_path / "in.csv"
+    src.write_text(f'state,task\nFL,"{words}"\nCA,"{words}"\n')
+    _, out, _ = run("batch", str(src), "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["verdict"] != "error" for r in rows] == [True, False], rows
+    assert "the words name Florida (FL), not California (CA)" in rows[1]["reasons"][0], rows[1]
+    api = TestClient(create_app(Checker(REPO))).get("/api/check", params={"state": "CA", "task": words})
+    assert api.status_code == 400 and "Florida (FL)" in api.text, api.text

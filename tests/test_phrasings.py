@@ -1799,7 +1799,8 @@ def _phrasing_verdicts() -> Any:
         # too what the whole reads as (right 22,939)
         # right held at 22,522 until stop 31 put the likeliest of the phrases' tasks first
         # right held at 22,753 until stop 32 read a medicine named with no word of giving as no task
-        (None, 245, 1230, 22759),  # 1,373 answered until stop 31 asked words of no task back (right 22,746)
+        # 22,759 until words that name another state than the one asked were asked back (three phrasings name one)
+        (None, 245, 1230, 22608),  # 1,373 answered until stop 31 asked words of no task back (right 22,746)
         # holdout29, blind (258 phrasings, 13,158): at 0.01, 53, 306 and 5,738; at 0.2, 52, 204 and 4,922;
         # with half a tuned on and the role asked back (stop 24)
         # right held at 4,769 until stop 31 put the likeliest of the phrases' tasks first
@@ -1814,7 +1815,8 @@ def _phrasing_verdicts() -> Any:
         (HOLDOUT31[:1], 26, 102, 2586),  # 255 answered held until stop 31
         # holdout32b, blind (146 phrasings, 7,446), never tuned on; people's words about what staff may do
         # right held at 1,682 until stop 31 put the likeliest of the phrases' tasks first
-        (HOLDOUT32[1:], 26, 102, 2133),  # 74 wrong verdicts and 148 answered held until stop 31
+        # 2,133 until words that name another state than the one asked were asked back (one phrasing names one)
+        (HOLDOUT32[1:], 26, 102, 2083),  # 74 wrong verdicts and 148 answered held until stop 31
         # holdout33b, blind (180 phrasings, 9,180), never tuned on; the same kind of words
         # right 3,421 until stop 27; stop 30's reader: 26, 169 and 3,478; 3,469 once the whole is asked too
         # right held at 3,469 until stop 31 put the likeliest of the phrases' tasks first
@@ -1866,7 +1868,8 @@ def _phrasing_verdicts() -> Any:
         # holdout44, blind (164 phrasings, 8,364), never tuned on: 0, 0 and 3,512 with stop 29's matcher, 3,920
         # with stop 30's
         # right held at 3,919 until stop 31 put the likeliest of the phrases' tasks first
-        (("phrasings_holdout44.toml",), 0, 0, 4016),  # 3,920 until stop 31 asked words of no task back
+        # 4,016 until words that name another state than the one asked were asked back
+        (("phrasings_holdout44.toml",), 0, 0, 3992),  # 3,920 until stop 31 asked words of no task back
         # holdout45 to 47, blind (9,027, 8,109 and 9,078), never tuned on, with stop 29's matcher and stop 30's:
         # 53 -> 72, 51 and 1,503 -> 1,860; 51, 151 and 3,360 -> 3,207; 123, 153 -> 51 and 2,743 -> 2,947
         # stop 31 asks too what the words as a whole read as: 1,860 -> 1,810 right, wrong verdicts unchanged
@@ -1884,8 +1887,9 @@ def _phrasing_verdicts() -> Any:
         # holdout50, blind (3,723), never tuned on: 0, 0 and 558 with stop 30's matcher and stop 31's alike
         # right held at 558 until stop 31 put the likeliest of the phrases' tasks first
         (("phrasings_holdout50.toml",), 0, 0, 608),
-        # holdout51, blind (10,251), never tuned on: 29, 0 and 3,787 with stop 31's matcher and stop 32's alike
-        (("phrasings_holdout51.toml",), 29, 0, 3787),
+        # holdout51, blind (10,251), never tuned on: 29, 0 and 3,787 with stop 31's matcher and stop 32's alike;
+        # 8 and 3,636 once words that name another state than the one asked were asked back
+        (("phrasings_holdout51.toml",), 8, 0, 3636),
     ],
 )
 def test_unseen_words_rarely_get_a_verdict_no_labelled_task_gets(

@@ -134,6 +134,18 @@ class Checker:
             raise UserError(f"{field}: {code} is not encoded yet", see="states")
         return code
 
+    def one_state(self, code: str, words: str, field: str) -> None:
+        """A UserError naming `field` when the task's words name another jurisdiction than the one asked
+        ("Can my MA give a flu shot in Texas?" asked of California): which state's law is meant is not
+        guessed."""
+        other = self.resolver.other_state(words, code)
+        if other is not None:
+            names = self.lib.jurisdictions
+            raise UserError(
+                f"{field}: the words name {names[other].name} ({other}), not {names[code].name} ({code}), the state "
+                f"asked; ask about {other}, or leave the state out of the words"
+            )
+
     def jurisdictions(self, named: Iterable[str] | None, field: str) -> list[str]:
         """The jurisdictions named, each once in the order first named; every encoded one when `named`
         is None. Named but empty ("--states ''") is an error, never "all": `compare --states CA,CA`
@@ -175,6 +187,7 @@ class Checker:
             "setting": r.setting(setting, a.setting),
             "as_of": as_of or date.today(),
         }
+        self.one_state(code, task, field=a.task)
         task_id, note = self.settle_task(code, task, facts, field=a.task)
         return Query(jurisdiction=code, task=task_id, task_input=task, task_note=note, **facts)  # type: ignore[arg-type]
 

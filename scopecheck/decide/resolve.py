@@ -100,6 +100,30 @@ class Resolver:
         return code
 
     @cached_property
+    def _state_names(self) -> list[tuple[str, str]]:
+        """(normalized name, code) of every jurisdiction, its name and its synonyms of several words
+        ("washington dc"), longest first. An abbreviation is no state in a task's words: "Mass." ("breast
+        mass"), nor "D.C." ("d/c the IV" is discontinuing it)."""
+        names = {
+            normalize(w): j.code
+            for j in self.lib.jurisdictions.values()
+            for w in (j.name, *j.synonyms)
+            if w == j.name or (len(normalize(w).split()) > 1 and min(map(len, normalize(w).split())) > 1)
+        }
+        return sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+
+    def other_state(self, words: str, code: str) -> str | None:
+        """The code of a jurisdiction other than `code` that the task's words name ("flu shot in Texas"
+        asked in California), else None: the law the words ask about is not the law asked for."""
+        padded = f" {normalize(words)} "
+        for name, named in self._state_names:
+            if f" {name} " in padded:
+                if named != code:
+                    return named
+                padded = padded.replace(f" {name} ", " | ")  # "West Virginia" is not Virginia too
+        return None
+
+    @cached_property
     def matcher(self) -> TaskMatcher:
         return TaskMatcher(self.lib)
 

@@ -62,8 +62,8 @@ def kept_reply(
         if kept_index is None:
             return None  # nothing kept for this state: no task word need be read
         understood = resolver.matcher.understand(words)
-        if understood.task is None:
-            return None
+        if understood.task is None or resolver.other_state(words, code) is not None:
+            return None  # the whole flow asks back
         key = KeyIndex.from_json(kept_index).key(
             understood.task,
             as_of,
