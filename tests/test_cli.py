@@ -201,3 +201,18 @@ def test_watch_lists_pending_law_with_status_date_and_link() -> None:
     assert {"IL", "NY", "WA", "OH"} <= {i["jurisdiction"] for i in items}
     code, out, _ = run("show", "NY")
     assert "Watchlist (pending law, not in force)" in out
+
+
+def test_a_comparison_whose_words_name_a_state_is_asked_back_in_one_line() -> None:
+    """A tuned set's question naming Florida (holdout12) compared across states: which state's law the
+    words ask about is not guessed (the CLI, and the API's compare)."""
+    from fastapi.testclient import TestClient
+
+    from scopecheck.decide.checker import Checker
+    from scopecheck.interfaces.web.app import create_app
+
+    words = "Can medical assistants start IVs in Florida?"
+    code, out, err = run("compare", "--task", words, "--states", "CA,FL")
+    assert code == 2 and not out and err.count("\n") == 1 and "the words name Florida (FL)" in err, err
+    api = TestClient(create_app(Checker(REPO))).get("/api/compare", params={"task": words})
+    assert api.status_code == 400 and "Florida (FL)" in api.text, api.text

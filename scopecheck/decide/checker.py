@@ -134,17 +134,20 @@ class Checker:
             raise UserError(f"{field}: {code} is not encoded yet", see="states")
         return code
 
-    def one_state(self, code: str, words: str, field: str) -> None:
+    def one_state(self, code: str | None, words: str, field: str) -> None:
         """A UserError naming `field` when the task's words name another jurisdiction than the one asked
-        ("Can my MA give a flu shot in Texas?" asked of California): which state's law is meant is not
-        guessed."""
-        other = self.resolver.other_state(words, code)
-        if other is not None:
-            names = self.lib.jurisdictions
-            raise UserError(
-                f"{field}: the words name {names[other].name} ({other}), not {names[code].name} ({code}), the state "
-                f"asked; ask about {other}, or leave the state out of the words"
-            )
+        ("Can my MA give a flu shot in Texas?" asked of California), or any where several are compared
+        (`code` None): which state's law is meant is not guessed."""
+        other = self.resolver.other_state(words, code or "")
+        if other is None:
+            return
+        named = f"{field}: the words name {self.lib.jurisdictions[other].name} ({other})"
+        if code is None:
+            raise UserError(f"{named}; a comparison asks each state: leave the state out of the words")
+        asked = self.lib.jurisdictions[code].name
+        raise UserError(
+            f"{named}, not {asked} ({code}), the state asked; ask about {other}, or leave the state out of the words"
+        )
 
     def jurisdictions(self, named: Iterable[str] | None, field: str) -> list[str]:
         """The jurisdictions named, each once in the order first named; every encoded one when `named`

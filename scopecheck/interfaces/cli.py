@@ -415,6 +415,7 @@ def compare(
         raise UserError("--link-base applies to --format svg (the map's tiles link to their answers)")
     c = checker(ctx)
     codes = c.jurisdictions(None if state_list is None else state_list.split(","), field="--states")
+    c.one_state(None, task, field="--task")
     known = facts(credentials, trainings, supervision, supervisor, setting, as_of)
     verdicts = [c.evaluate(c.query(code, task, **known)) for code in codes]
     if fmt == "json":

@@ -199,6 +199,7 @@ def _add_compare_routes(app: FastAPI, c: Checker) -> None:
 
     def compare_verdicts(task: str, credential: list[str] | None, states: str | None) -> list[Verdict]:
         codes = c.jurisdictions(None if states is None else states.split(","), field="states")
+        c.one_state(None, task, field="task")
         return [c.evaluate(c.query(code, task, credentials=credential, asking=QUERY_ASKING)) for code in codes]
 
     @app.get("/api/compare", summary="One task across jurisdictions (the CLI's compare --format json)")
