@@ -213,6 +213,7 @@ def test_a_comparison_whose_words_name_a_state_is_asked_back_in_one_line() -> No
 
     words = "Can medical assistants start IVs in Florida?"
     code, out, err = run("compare", "--task", words, "--states", "CA,FL")
-    assert code == 2 and not out and err.count("\n") == 1 and "the words name Florida (FL)" in err, err
+    assert code == 2 and not out and err.count("\n") == 1 and "the words name Florida (FL);" in err, err
+    assert "a comparison asks each state" in err and "the state asked" not in err, err  # no state was asked
     api = TestClient(create_app(Checker(REPO))).get("/api/compare", params={"task": words})
-    assert api.status_code == 400 and "Florida (FL)" in api.text, api.text
+    assert api.status_code == 400 and "a comparison asks each state" in api.text, api.text
