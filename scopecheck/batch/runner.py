@@ -156,7 +156,7 @@ class RowChecker:
         code = self._cell("state", state, lambda v: self.checker.jurisdiction(v, field="state"))
         facts: dict[str, Any] = self._cell("facts", tuple(map(values.get, FACT_KEYS)), self._facts)
         understood = self._cell("task", task, lambda v: self.checker.resolver.understand_task(v, "task"))
-        self.checker.one_state(code, task, field="task")
+        self._cell("words' state", (code, task), lambda v: self.checker.one_state(v[0], v[1], field="task"))
         if understood.task:  # what Checker.settle_task does first, without asking the matcher again
             return code, understood.task, task, understood.note, facts
         # words that fit several tasks: settled with the facts (the one matcher, as `check`)

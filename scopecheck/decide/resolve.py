@@ -8,6 +8,7 @@ longest catalogue phrase inside a longer line). Task words go to the one task ma
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -100,28 +101,24 @@ class Resolver:
         return code
 
     @cached_property
-    def _state_names(self) -> list[tuple[str, str]]:
-        """(normalized name, code) of every jurisdiction, its name and its synonyms of several words
-        ("washington dc"), longest first. An abbreviation is no state in a task's words: "Mass." ("breast
-        mass"), nor "D.C." ("d/c the IV" is discontinuing it)."""
+    def _state_names(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        """Every jurisdiction's name and synonyms of several words ("washington dc"), normalized, as one
+        pattern (the longest first, so "West Virginia" is not Virginia too), and each one's code. An
+        abbreviation is no state in a task's words: "Mass." ("breast mass"), nor "D.C." ("d/c the IV")."""
         names = {
             normalize(w): j.code
             for j in self.lib.jurisdictions.values()
             for w in (j.name, *j.synonyms)
             if w == j.name or (len(normalize(w).split()) > 1 and min(map(len, normalize(w).split())) > 1)
         }
-        return sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+        return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)"), names
 
     def other_state(self, words: str, code: str) -> str | None:
         """The code of a jurisdiction other than `code` that the task's words name ("flu shot in Texas"
         asked in California), else None: the law the words ask about is not the law asked for."""
-        padded = f" {normalize(words)} "
-        for name, named in self._state_names:
-            if f" {name} " in padded:
-                if named != code:
-                    return named
-                padded = padded.replace(f" {name} ", " | ")  # "West Virginia" is not Virginia too
-        return None
+        pattern, names = self._state_names
+        return next((names[m[0]] for m in pattern.finditer(normalize(words)) if names[m[0]] != code), None)
 
     @cached_property
     def matcher(self) -> TaskMatcher:
