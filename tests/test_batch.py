@@ -973,7 +973,7 @@ def test_workers_writing_a_stdout_file_in_order_hold_a_bounded_number_of_chunks(
 def test_a_row_whose_words_name_another_state_is_an_error_row_naming_both(tmp_path: Path) -> None:
     """A tuned set's question naming Florida (holdout12), in a row for Florida and one for California:
     the first is answered, the second is an error row that says which state the words name; the API
-    asks it back likewise."""
+    and the page ask it back likewise."""
     from fastapi.testclient import TestClient
 
     from scopecheck.decide.checker import Checker
@@ -986,5 +986,8 @@ def test_a_row_whose_words_name_another_state_is_an_error_row_naming_both(tmp_pa
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["verdict"] != "error" for r in rows] == [True, False], rows
     assert "the words name Florida (FL), not California (CA)" in rows[1]["reasons"][0], rows[1]
-    api = TestClient(create_app(Checker(REPO))).get("/api/check", params={"state": "CA", "task": words})
+    client = TestClient(create_app(Checker(REPO)))
+    api = client.get("/api/check", params={"state": "CA", "task": words})
     assert api.status_code == 400 and "Florida (FL)" in api.text, api.text
+    page = client.get("/", params={"state": "CA", "task": words, "listed": "CA"})
+    assert page.status_code == 400 and "the words name Florida (FL), not California (CA)" in page.text
