@@ -124,6 +124,7 @@ def test_a_medicine_named_with_no_word_of_giving_is_not_read_as_giving_it(checke
     assert u.task is None and u.candidates == () and u.not_ma is None, u
     code, out, err = run("check", "--state", "CA", "--task", words)
     assert code == 2 and not out and "unknown task" in err and err.count("\n") == 1, err
+    assert "names a task only beside a word of doing it ('administer medication')" in err, err  # says why
 
 
 @pytest.mark.parametrize(

@@ -1011,7 +1011,7 @@ class TaskMatcher:
                 return Understood(text, None, not_ma=entry.what, besides=besides)
         if role_of:
             return self._asked_of_a_role(a, text, found, *role_of)
-        found = [m for m in found if not self._without_its_act(a, m)]
+        found = [m for m in found if self._without_its_act(a, m) is None]
         if not found:
             found = self._asked_though_denied(a, text)
             tasks = list(dict.fromkeys(m.task for m in found))
@@ -1108,24 +1108,24 @@ class TaskMatcher:
         return frozenset(w for word in self.vocab.asking for w in self.phrase_tokens(word))
 
     @cached_property
-    def _acts(self) -> dict[tuple[str, ...], tuple[list[tuple[str, ...]], int]]:
-        """A generic entry's phrase (stemmed) -> (the words of doing its act, stemmed; how near they stand)."""
+    def _acts(self) -> dict[tuple[str, ...], tuple[list[tuple[str, ...]], schema.Generic]]:
+        """A generic entry's phrase (stemmed) -> (the words of doing its act, stemmed; the entry)."""
         out = {}
         for generic in self.vocab.generic:
             if generic.acts:
                 acts = [t for t in (self.phrase_tokens(w) for w in generic.acts) if t]
-                out.update({toks: (acts, generic.gap) for toks in map(self.phrase_tokens, generic.words) if toks})
+                out.update({toks: (acts, generic) for toks in map(self.phrase_tokens, generic.words) if toks})
         return out
 
-    def _without_its_act(self, a: _Analysis, m: Mention) -> bool:
-        """A generic phrase that names its tasks only with a word of doing the act (vocabulary `acts`), and
-        has none near: "dispose of expired medications" is not giving one. Words that are the phrase and
-        nothing more ("medications") are asked back as the catalogue's sense."""
-        acts, gap = self._acts.get(tuple(a.stems[m.start : m.end]), ([], 0))
-        if not acts or not any(a.stems[: m.start] + a.stems[m.end :]):
-            return False
-        near = a.stems[max(0, m.start - gap) : m.end + gap]
-        return not any(_find(near, act) is not None for act in acts)
+    def _without_its_act(self, a: _Analysis, m: Mention) -> schema.Generic | None:
+        """The generic entry of a phrase that names its tasks only with a word of doing the act (vocabulary
+        `acts`), where none is near: "dispose of expired medications" is not giving one. Words that are the
+        phrase and nothing more ("medications") are asked back as the catalogue's sense."""
+        acts, generic = self._acts.get(tuple(a.stems[m.start : m.end]), ([], None))
+        if generic is None or not any(a.stems[: m.start] + a.stems[m.end :]):
+            return None
+        near = a.stems[max(0, m.start - generic.gap) : m.end + generic.gap]
+        return None if any(_find(near, act) is not None for act in acts) else generic
 
     @staticmethod
     def _before_frames(a: _Analysis, m: Mention) -> list[str]:
@@ -1159,9 +1159,19 @@ class TaskMatcher:
         return [Candidate(i, self.lib.tasks[i].name) for i in ids]
 
     def no_match(self, text: str, field: str) -> UnknownName:
-        """Nothing fits: the nearest tasks, best first (never an answer for one of them)."""
+        """Nothing fits: the nearest tasks, best first (never an answer for one of them), and why a generic
+        phrase in the words was not read ("'medications' names a task only beside a word of doing it")."""
         best = self.candidates(_remembered(self._nearest, text, lambda: self._nearest_tasks(text)))
-        message = f"{field}: unknown task '{text[:80]}'" + (f"; nearest: {listed(best)}" if best else "")
+        a = self._analyse(text, items=False)
+        bare = next(((m, g) for m in a.found if not m.negated for g in [self._without_its_act(a, m)] if g), None)
+        why = ""
+        if bare:  # with the entry's own phrase of doing it, as an example ("administer medication")
+            mention, generic = bare
+            acts = [self.phrase_tokens(w) for w in generic.acts]
+            done = [w for w in generic.words if any(_find(list(self.phrase_tokens(w)), t) is not None for t in acts)]
+            example = f" ('{done[0]}')" if done else ""
+            why = f"; '{mention.words}' names a task only beside a word of doing it{example}"
+        message = f"{field}: unknown task '{text[:80]}'{why}" + (f"; nearest: {listed(best)}" if best else "")
         return UnknownName(message, field, text[:80], "task", best, see="" if best else "tasks")
 
     def _nearest_tasks(self, text: str) -> list[str]:
