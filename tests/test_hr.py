@@ -882,3 +882,17 @@ def test_a_hires_duty_words_mean_what_they_mean_in_a_check(tmp_path: Path) -> No
     assert (
         code == 2 and not out and err.startswith(f"scopecheck: error: --duty: '{words}' could mean more than one task")
     )
+
+
+def test_a_duty_whose_words_name_another_state_is_asked_back(tmp_path: Path) -> None:
+    """A duty typed as a question is (a tuned set's words naming Florida, holdout12): asked of a hire in
+    California, which state's law is meant is not guessed; in Florida it is answered. A posting's lines are
+    not checked so (a posting names its own state's certificates)."""
+    candidate = tmp_path / "c.json"
+    candidate.write_text('{"credentials": []}')
+    words = "Can medical assistants start IVs in Florida?"
+    code, out, err = run("hire", "--state", "CA", "--candidate", str(candidate), "--duty", words)
+    assert code == 2 and not out and err.count("\n") == 1, err
+    assert "--duty: the words name Florida (FL), not California (CA)" in err, err
+    code, out, err = run("hire", "--state", "FL", "--candidate", str(candidate), "--duty", words)
+    assert code in (0, 1) and "Start an IV" in out, (code, out, err)

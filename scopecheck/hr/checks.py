@@ -625,6 +625,8 @@ def hire_tasks(
     out = HireTasks()
     out.duty_field = names[0]
     if duties:
+        for duty in duties:  # typed as a question is: words naming another state are asked back
+            checker.one_state(code, duty, field=names[0])
         out += [(_duty_task(checker, d, names[0]), d) for d in duties]
         return out
     if title:
