@@ -234,6 +234,15 @@ class _Analysis:
     stems: list[str]  # the words stemmed, as phrases are matched
 
 
+class _Acts(NamedTuple):
+    """A generic entry's words of doing its act (stemmed), how near they stand, and the entry's own phrase
+    that has one, as an example ("administer medication")."""
+
+    stems: list[tuple[str, ...]]
+    gap: int
+    example: str
+
+
 class _Phrase(NamedTuple):  # a tuple: the index holds thousands, made at every start
     tokens: tuple[str, ...]
     task: str
@@ -967,7 +976,7 @@ class TaskMatcher:
         return {}
 
     @cached_property
-    def _nearest(self) -> dict[str, list[str]]:
+    def _nearest(self) -> dict[str, tuple[list[str], str]]:
         return {}
 
     def _understand(self, text: str, field: str) -> Understood:
@@ -1108,24 +1117,28 @@ class TaskMatcher:
         return frozenset(w for word in self.vocab.asking for w in self.phrase_tokens(word))
 
     @cached_property
-    def _acts(self) -> dict[tuple[str, ...], tuple[list[tuple[str, ...]], schema.Generic]]:
-        """A generic entry's phrase (stemmed) -> (the words of doing its act, stemmed; the entry)."""
+    def _acts(self) -> dict[tuple[str, ...], _Acts]:
+        """A generic entry's phrase (stemmed) -> its words of doing the act (vocabulary `acts`)."""
         out = {}
         for generic in self.vocab.generic:
             if generic.acts:
-                acts = [t for t in (self.phrase_tokens(w) for w in generic.acts) if t]
-                out.update({toks: (acts, generic) for toks in map(self.phrase_tokens, generic.words) if toks})
+                stems = [t for t in (self.phrase_tokens(w) for w in generic.acts) if t]
+                has_act = [
+                    w for w in generic.words if any(_find(list(self.phrase_tokens(w)), t) is not None for t in stems)
+                ]
+                acts = _Acts(stems, generic.gap, has_act[0] if has_act else "")
+                out.update({toks: acts for toks in map(self.phrase_tokens, generic.words) if toks})
         return out
 
-    def _without_its_act(self, a: _Analysis, m: Mention) -> schema.Generic | None:
-        """The generic entry of a phrase that names its tasks only with a word of doing the act (vocabulary
+    def _without_its_act(self, a: _Analysis, m: Mention) -> _Acts | None:
+        """The acts of a generic phrase that names its tasks only with a word of doing the act (vocabulary
         `acts`), where none is near: "dispose of expired medications" is not giving one. Words that are the
         phrase and nothing more ("medications") are asked back as the catalogue's sense."""
-        acts, generic = self._acts.get(tuple(a.stems[m.start : m.end]), ([], None))
-        if generic is None or not any(a.stems[: m.start] + a.stems[m.end :]):
+        acts = self._acts.get(tuple(a.stems[m.start : m.end]))
+        if acts is None or not any(a.stems[: m.start] + a.stems[m.end :]):
             return None
-        near = a.stems[max(0, m.start - generic.gap) : m.end + generic.gap]
-        return None if any(_find(near, act) is not None for act in acts) else generic
+        near = a.stems[max(0, m.start - acts.gap) : m.end + acts.gap]
+        return None if any(_find(near, act) is not None for act in acts.stems) else acts
 
     @staticmethod
     def _before_frames(a: _Analysis, m: Mention) -> list[str]:
@@ -1161,26 +1174,32 @@ class TaskMatcher:
     def no_match(self, text: str, field: str) -> UnknownName:
         """Nothing fits: the nearest tasks, best first (never an answer for one of them), and why a generic
         phrase in the words was not read ("'medications' names a task only beside a word of doing it")."""
-        best = self.candidates(_remembered(self._nearest, text, lambda: self._nearest_tasks(text)))
-        a = self._analyse(text, items=False)
-        bare = next(((m, g) for m in a.found if not m.negated for g in [self._without_its_act(a, m)] if g), None)
-        why = ""
-        if bare:  # with the entry's own phrase of doing it, as an example ("administer medication")
-            mention, generic = bare
-            acts = [self.phrase_tokens(w) for w in generic.acts]
-            done = [w for w in generic.words if any(_find(list(self.phrase_tokens(w)), t) is not None for t in acts)]
-            example = f" ('{done[0]}')" if done else ""
-            why = f"; '{mention.words}' names a task only beside a word of doing it{example}"
+        nearest, why = _remembered(self._nearest, text, lambda: self._nearest_and_why(text))
+        best = self.candidates(nearest)
         message = f"{field}: unknown task '{text[:80]}'{why}" + (f"; nearest: {listed(best)}" if best else "")
         return UnknownName(message, field, text[:80], "task", best, see="" if best else "tasks")
 
-    def _nearest_tasks(self, text: str) -> list[str]:
+    def _nearest_and_why(self, text: str) -> tuple[list[str], str]:
+        """The nearest tasks, and the words' generic phrase left unread for want of its act: the words are
+        read once for both."""
+        a = self._analyse(text, items=False)
+        bare = next(
+            ((m, acts) for m in a.found if not m.negated for acts in [self._without_its_act(a, m)] if acts), None
+        )
+        why = ""
+        if bare:
+            m, acts = bare
+            example = f" ('{acts.example}')" if acts.example else ""
+            why = f"; '{m.words}' names a task only beside a word of doing it{example}"
+        return self._nearest_tasks(text, a), why
+
+    def _nearest_tasks(self, text: str, a: _Analysis | None = None) -> list[str]:
         """The tasks the words name but deny ("not permitted to start an IV": the question is about
         starting one), then the tasks the words as a whole read as (reader.py), then the tasks that share
         the most telling words with the question: each word of a task's phrases weighs more the fewer
         tasks use it ("glucose" tells more than "test"), and a word no phrase has stands for the one it
-        is a misspelling of ("shoot": "shot")."""
-        a = self._analyse(text, items=False)
+        is a misspelling of ("shoot": "shot"). `a`: the words as read, where the caller read them."""
+        a = a or self._analyse(text, items=False)
         denied = [t for m in a.found if m.negated for t in (m.task, *m.alternatives)]
         denied += [m.task for m in self._doubted_mentions(a, [m for m in a.found if not m.negated])]
         weights, words_of = self._telling

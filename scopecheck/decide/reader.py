@@ -287,11 +287,9 @@ class Reader:
                 f"{path}: not a reader model ({type(exc).__name__}: {exc}); make it with `scopecheck rules train-reader`"
             ) from None
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        """Each class's probability for these words (words the corpora never used twice weigh nothing)."""
-        return self._bayes(features(text))
-
     def _bayes(self, words: list[str]) -> dict[str, float]:
+        """Each class's probability for these words by naive Bayes (words the corpora never used twice weigh
+        nothing)."""
         known = [self._lifted(w) for w in words if w in self._words]
         scores = {t: self._prior[t] + len(known) * self._per_word[t] for t in self.classes}
         for lift in known:
@@ -299,11 +297,8 @@ class Reader:
                 scores[t] += x
         return dict(zip(self.classes, _softmax([scores[t] for t in self.classes])))
 
-    def weighed(self, text: str) -> dict[str, float]:
-        """Each class's probability by logistic regression (words it was not trained on weigh nothing)."""
-        return self._regression(features(text))
-
     def _regression(self, words: list[str]) -> dict[str, float]:
+        """Each class's probability by logistic regression (words it was not trained on weigh nothing)."""
         scores = list(self._bias)
         for word in words:
             flat = self._weights.get(word, ())
